@@ -1,0 +1,22 @@
+# The two commands a fresh machine needs: `make dataset` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: dataset test schema clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(INSTALLED)
+
+dataset: $(INSTALLED)  ## set up, then build every table from seeds/ into datasets/build/
+	$(BIN)/peacetrack build
+
+test: $(INSTALLED)  ## set up, then run the whole test suite
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) datasets/build .pytest_cache

@@ -1,0 +1,1 @@
+"""peacetrack: a versioned, validated dataset of the Armenia–Azerbaijan peace process."""

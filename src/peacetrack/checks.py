@@ -1,0 +1,323 @@
+"""Table-level and cross-table rules, vectorised over whole frames.
+
+`check_tables` returns every fault it finds, not the first, each naming the table, the row
+and the column, so a caller (the build, the validator) can point a contributor at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import pandas as pd
+import pandera.errors
+import pyarrow as pa
+
+from peacetrack.tables import CLAIM_TABLES, TABLES, Table, pandera_schema
+
+Severity = Literal["error", "warning"]
+VALUE_WIDTH = 80
+
+
+def shorten(value: object, width: int = VALUE_WIDTH) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One thing wrong, located as precisely as the input allows."""
+
+    table: str | None
+    row_id: str | None
+    column: str | None
+    rule: str
+    message: str
+    value: str | None = None
+    severity: Severity = "error"
+    file: str | None = None
+    line: int | None = None
+    position: int | None = None  # the row's position in its frame, before a line is known
+
+    def located(self, file: str | None, line: int | None) -> Fault:
+        return replace(self, file=file, line=line)
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        what = " ".join(
+            p for p in (self.table, self.row_id and f"row {self.row_id!r}", self.column and f"column {self.column!r}") if p
+        )
+        value = f" (value: {self.value!r})" if self.value is not None else ""
+        return f"{where + ': ' if where else ''}{self.severity}: {what}: {self.message}{value} [{self.rule}]"
+
+
+def check_tables(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> list[Fault]:
+    """Every fault in a set of tables; `texts` maps source ids to the texts at hand."""
+    faults: list[Fault] = []
+    for name, frame in frames.items():
+        faults += check_schema(TABLES[name], frame)
+    faults += check_foreign_keys(frames)
+    faults += check_evidence(frames, texts)
+    faults += check_sources(frames.get("sources"), texts)
+    for name in CLAIM_TABLES:
+        if name in frames:
+            faults += check_dates(TABLES[name], frames[name])
+            faults += check_canonical_ids(TABLES[name], frames[name])
+    if "statements" in frames:
+        faults += check_quotes(frames["statements"], frames.get("evidence"))
+    faults += check_row_rules(frames)
+    return faults
+
+
+def _faults(
+    table: Table, frame: pd.DataFrame, failing: pd.Series, column: str | None, rule: str, message: str
+) -> Iterator[Fault]:
+    """A fault for each row of `frame` where `failing` is true."""
+    pk = frame[table.primary_key]
+    failing = pd.Series(failing, index=frame.index).fillna(False).astype(bool)
+    for position in failing[failing].index:
+        value = frame.at[position, column] if column else None
+        yield Fault(
+            table=table.name,
+            row_id=None if pd.isna(pk.at[position]) else str(pk.at[position]),
+            column=column,
+            rule=rule,
+            message=message,
+            value=None if column is None else _display(value),
+            position=int(frame.index.get_loc(position)),
+        )
+
+
+def _display(value: object) -> str | None:
+    if isinstance(value, list | tuple):
+        return shorten(";".join(map(str, value)))
+    return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else shorten(value)
+
+
+def check_schema(table: Table, frame: pd.DataFrame) -> list[Fault]:
+    """Columns, types, required values, patterns, enums, ranges and unique keys (pandera)."""
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as error:
+        return list(_pandera_faults(table, frame, error.failure_cases))
+    return []
+
+
+def _pandera_faults(table: Table, frame: pd.DataFrame, cases: pd.DataFrame) -> Iterator[Fault]:
+    pk = frame[table.primary_key] if table.primary_key in frame else None
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        index = None if pd.isna(case.index) else case.index
+        row_id = None
+        if index is not None and pk is not None and not pd.isna(pk.at[index]):
+            row_id = str(pk.at[index])
+        rule, message = _describe_pandera(check, str(case.column), case.failure_case)
+        yield Fault(
+            table=table.name,
+            row_id=row_id,
+            column=None if case.schema_context == "DataFrameSchema" and check.startswith("column_in") else case.column,
+            rule=rule,
+            message=message,
+            value=_display(case.failure_case),
+            position=None if index is None else int(frame.index.get_loc(index)),
+        )
+
+
+def _describe_pandera(check: str, column: str, case: object) -> tuple[str, str]:
+    if check == "not_nullable":
+        return "required", "a value is required"
+    if check == "field_uniqueness":
+        return "unique", "this id is used by more than one row"
+    if check.startswith("dtype("):
+        return "type", f"wrong type: {check}"
+    if check == "column_in_schema":
+        return "unknown_column", f"column {case!r} is not in the contract"
+    if check == "column_in_dataframe":
+        return "missing_column", f"column {case!r} is missing"
+    if check == "column_ordered":
+        return "column_order", "columns are not in the contract's order"
+    return check.split(":")[0].replace(" ", "_")[:40], check
+
+
+def check_foreign_keys(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
+    """Every foreign key resolves to a row of the table it names (list columns too)."""
+    for name, frame in frames.items():
+        table = TABLES[name]
+        for column, parent in table.foreign_keys.items():
+            if parent not in frames or column not in frame:
+                continue
+            keys = frames[parent][TABLES[parent].primary_key]
+            values = frame[column]
+            if table.column(column).is_list:
+                items = values.explode()
+                bad = items.notna() & ~items.isin(keys)
+                missing = bad.groupby(level=0).any().reindex(frame.index, fill_value=False)
+            else:
+                missing = values.notna() & ~values.isin(keys)
+            yield from _faults(table, frame, missing, column, "foreign_key", f"no row in {parent} has this id")
+
+
+def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> Iterator[Fault]:
+    """Evidence points at existing rows of its own source, quotes its text exactly, and
+    every row but sources has some."""
+    evidence = frames.get("evidence")
+    if evidence is None:
+        return
+    table = TABLES["evidence"]
+    targets = pd.Series(False, index=evidence.index)
+    for name in CLAIM_TABLES + ("actors",):
+        if name not in frames:
+            continue
+        proven_table, pk = frames[name], TABLES[name].primary_key
+        mine = evidence["table_name"].astype("string") == name
+        targets |= mine & evidence["row_id"].isin(proven_table[pk])
+        proven = evidence.loc[mine, "row_id"]
+        unproven = ~proven_table[pk].isin(proven)
+        yield from _faults(TABLES[name], proven_table, unproven, None, "evidence_required", "row has no evidence")
+        if name in CLAIM_TABLES:
+            own_source = evidence.loc[mine, ["row_id", "source_id"]].merge(
+                proven_table[[pk, "source_id"]], left_on="row_id", right_on=pk, suffixes=("", "_row")
+            )
+            foreign = own_source["source_id"] != own_source["source_id_row"]
+            for row_id in own_source.loc[foreign, "row_id"]:
+                failing = mine & (evidence["row_id"] == row_id)
+                yield from _faults(
+                    table, evidence, failing, "source_id", "evidence_source", "evidence of a claim must quote the claim's own source"
+                )
+    yield from _faults(
+        table, evidence, ~targets, "row_id", "evidence_target", "no row with this id in the table named by table_name"
+    )
+    order = evidence["char_start"] >= evidence["char_end"]
+    yield from _faults(table, evidence, order, "char_end", "span_order", "char_end must be greater than char_start")
+    yield from _check_spans(evidence, texts)
+
+
+def _check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fault]:
+    table = TABLES["evidence"]
+    for source_id, group in evidence.groupby("source_id", sort=True, observed=True):
+        text = texts.get(str(source_id))
+        if text is None:
+            yield Fault(
+                "evidence", None, "quote", "unverified",
+                f"text of source {source_id!r} is not at hand: {len(group)} evidence quotes not verified",
+                value=str(source_id), severity="warning",
+            )  # fmt: skip
+            continue
+        actual = pd.Series(
+            [text[s:e] for s, e in zip(group["char_start"], group["char_end"], strict=True)], index=group.index
+        )
+        wrong = actual != group["quote"]
+        yield from _faults(
+            table, evidence, wrong.reindex(evidence.index, fill_value=False), "quote", "quote_mismatch",
+            "quote differs from the source text at char_start:char_end",
+        )  # fmt: skip
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_sources(sources: pd.DataFrame | None, texts: Mapping[str, str]) -> Iterator[Fault]:
+    """A source text at hand must be the one the source row describes."""
+    if sources is None:
+        return
+    table = TABLES["sources"]
+    known = sources["source_id"].isin(list(texts))
+    text_of = sources["source_id"].map(lambda s: texts.get(s, ""))
+    sha = text_of.map(sha256_text)
+    yield from _faults(table, sources, known & (sha != sources["text_sha256"]), "text_sha256", "text_hash", "the text at hand has a different SHA-256")
+    count = text_of.map(len).astype("Int64")
+    yield from _faults(table, sources, known & (count != sources["char_count"]), "char_count", "char_count", f"the text at hand has a different length")
+
+
+def _as_datetime(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series.astype(object), errors="coerce")
+
+
+def check_dates(table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
+    """Date intervals are ordered and no more precise than their stated precision."""
+    start, end = _as_datetime(frame["date_start"]), _as_datetime(frame["date_end"])
+    precision = frame["date_precision"].astype(object)
+    has_start, has_end = start.notna(), end.notna()
+    yield from _faults(table, frame, has_start & has_end & (start > end), "date_end", "date_order", "date_end is before date_start")
+    unknown = precision == "unknown"
+    yield from _faults(
+        table, frame, unknown & (has_start | has_end), "date_precision", "date_precision",
+        "precision `unknown` needs both dates null",
+    )  # fmt: skip
+    yield from _faults(
+        table, frame, ~unknown & ~has_start & ~has_end, "date_precision", "date_precision",
+        "no dates: set date_start or date_end, or date_precision to `unknown`",
+    )  # fmt: skip
+    month, year = precision == "month", precision == "year"
+    both = has_start & has_end
+    same_year = both & (start.dt.year == end.dt.year)
+    same_month = same_year & (start.dt.month == end.dt.month)
+    month_start, month_end = ~has_start | (start.dt.day == 1), ~has_end | end.dt.is_month_end
+    yield from _faults(table, frame, month & ~month_start, "date_start", "date_precision", "a month-precision interval starts on the first of its month")
+    yield from _faults(table, frame, month & ~month_end, "date_end", "date_precision", "a month-precision interval ends on the last day of its month")
+    yield from _faults(table, frame, month & both & ~same_month, "date_end", "date_precision", "a month-precision interval spans one month")
+    year_start, year_end = ~has_start | start.dt.is_year_start, ~has_end | end.dt.is_year_end
+    yield from _faults(
+        table, frame, year & ~(year_start & year_end & (~both | same_year)), "date_precision", "date_precision",
+        "a year-precision interval spans one calendar year, 1 January to 31 December",
+    )  # fmt: skip
+
+
+def check_canonical_ids(table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
+    """A canonical_id no other row shares is the row's own id."""
+    pk = frame[table.primary_key]
+    shared = frame["canonical_id"].map(frame["canonical_id"].value_counts()) > 1
+    yield from _faults(
+        table, frame, ~shared & (frame["canonical_id"] != pk), "canonical_id", "canonical_id",
+        "no other row shares this canonical_id: it must equal the row's own id",
+    )  # fmt: skip
+
+
+def check_quotes(statements: pd.DataFrame, evidence: pd.DataFrame | None) -> Iterator[Fault]:
+    """A direct quote has its words, and they lie inside its evidence; a paraphrase has none."""
+    table = TABLES["statements"]
+    kind = statements["kind"].astype("string")
+    direct, quote = kind == "direct_quote", statements["quote"]
+    yield from _faults(table, statements, direct & quote.isna(), "quote", "direct_quote", "a direct quote needs its words in `quote`")
+    yield from _faults(table, statements, ~direct & quote.notna(), "quote", "paraphrase", "a paraphrase has no `quote`")
+    if evidence is None:
+        return
+    spans = evidence[evidence["table_name"].astype("string") == "statements"].groupby("row_id")["quote"].agg(list)
+    inside = pd.Series(
+        [
+            pd.isna(q) or any(str(q) in span for span in spans.get(sid, []))
+            for sid, q in zip(statements["statement_id"], quote, strict=True)
+        ],
+        index=statements.index,
+    )
+    yield from _faults(table, statements, direct & ~inside, "quote", "quote_in_evidence", "the quote is not inside any of the row's evidence")
+
+
+def check_row_rules(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
+    """Rules within one row that involve two columns."""
+    if "actors" in frames:
+        actors = frames["actors"]
+        yield from _faults(TABLES["actors"], actors, actors["parent_id"] == actors["actor_id"], "parent_id", "self_reference", "an actor cannot be its own parent")
+    if "military_transfers" in frames:
+        transfers = frames["military_transfers"]
+        yield from _faults(
+            TABLES["military_transfers"], transfers, transfers["supplier_id"] == transfers["recipient_id"],
+            "recipient_id", "self_transfer", "supplier and recipient are the same actor",
+        )  # fmt: skip
+    if "negotiation_rounds" in frames:
+        rounds = frames["negotiation_rounds"]
+        parties = rounds["parties"].map(lambda p: list(p) if p is not None and not isinstance(p, float) else [])
+        repeated = parties.map(lambda p: len(set(p)) != len(p))
+        yield from _faults(TABLES["negotiation_rounds"], rounds, repeated, "parties", "distinct", "a party is listed twice")
+        mediator_party = pd.Series(
+            [m is not None and not pd.isna(m) and m in p for m, p in zip(rounds["mediator_id"], parties, strict=True)],
+            index=rounds.index,
+        )
+        yield from _faults(TABLES["negotiation_rounds"], rounds, mediator_party, "mediator_id", "mediator_party", "the mediator is also a party")
+
+
+def flatten(groups: Iterable[Iterable[Fault]]) -> list[Fault]:
+    return [fault for group in groups for fault in group]

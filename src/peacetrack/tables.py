@@ -1,0 +1,563 @@
+"""The data contract: every table defined once.
+
+Each table is one pydantic model. Its fields carry what the rest of the toolkit needs
+(logical kind, foreign key, description) as ``Annotated`` markers, and `columns()` reads
+them back, so the pandera schema, the Arrow schema, the Frictionless and DuckDB schemas
+and the JSON Schema are all derived from these classes and never listed again by hand.
+This module imports nothing else of peacetrack's.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any
+
+import pandas as pd
+import pandera.pandas as pa_pandas
+import pyarrow as pa
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_VERSION = "1.0.0"
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Printable text: no C0/C1 control characters (tabs and newlines included).
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+# A practical subset of BCP 47: language, optional script and region (`en`, `hy`, `az-Latn-AZ`).
+BCP47_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
+LIST_DELIMITER = ";"
+
+
+# --- enums -------------------------------------------------------------------------------
+
+
+class ActorType(StrEnum):
+    state = "state"
+    person = "person"
+    legislature = "legislature"
+    government_agency = "government_agency"
+    armed_force = "armed_force"
+    company = "company"
+    group = "group"
+    international_org = "international_org"
+
+
+class StatementKind(StrEnum):
+    direct_quote = "direct_quote"
+    paraphrase = "paraphrase"
+
+
+class Topic(StrEnum):
+    peace_process = "peace_process"
+    military_buildup = "military_buildup"
+    foreign_military_support = "foreign_military_support"
+    defence_industry = "defence_industry"
+    border_security = "border_security"
+    sovereignty = "sovereignty"
+    mediation = "mediation"
+
+
+class EventType(StrEnum):
+    """PLOVER event types (Open Event Data Alliance)."""
+
+    AGREE = "AGREE"
+    CONSULT = "CONSULT"
+    SUPPORT = "SUPPORT"
+    CONCEDE = "CONCEDE"
+    COOPERATE = "COOPERATE"
+    AID = "AID"
+    RETREAT = "RETREAT"
+    REQUEST = "REQUEST"
+    ACCUSE = "ACCUSE"
+    REJECT = "REJECT"
+    THREATEN = "THREATEN"
+    PROTEST = "PROTEST"
+    SANCTION = "SANCTION"
+    MOBILIZE = "MOBILIZE"
+    COERCE = "COERCE"
+    ASSAULT = "ASSAULT"
+
+
+class ItemCategory(StrEnum):
+    armoured_vehicle = "armoured_vehicle"
+    vehicle_components = "vehicle_components"
+    air_defence_missile = "air_defence_missile"
+    radar = "radar"
+    small_arms = "small_arms"
+    optics = "optics"
+    communications = "communications"
+    body_armour = "body_armour"
+    uav = "uav"
+    mines = "mines"
+    munitions = "munitions"
+    other = "other"
+
+
+class TransferStatus(StrEnum):
+    delivered = "delivered"
+    ordered = "ordered"
+    planned = "planned"
+    unknown = "unknown"
+
+
+class Certainty(StrEnum):
+    stated = "stated"
+    reported = "reported"
+    alleged = "alleged"
+
+
+class NegotiationFormat(StrEnum):
+    draft_exchange = "draft_exchange"
+    bilateral_meeting = "bilateral_meeting"
+    mediated_meeting = "mediated_meeting"
+    summit = "summit"
+    other = "other"
+
+
+class DatePrecision(StrEnum):
+    day = "day"
+    month = "month"
+    year = "year"
+    unknown = "unknown"
+
+
+class DateBasis(StrEnum):
+    stated = "stated"
+    inferred = "inferred"
+
+
+class ClaimTable(StrEnum):
+    """Tables whose rows need evidence: every table but sources and evidence."""
+
+    actors = "actors"
+    statements = "statements"
+    military_transfers = "military_transfers"
+    negotiation_rounds = "negotiation_rounds"
+
+
+# ISO 3166-1 alpha-3, from pycountry's copy of the ISO list.
+CountryCode = StrEnum("CountryCode", {c.alpha_3: c.alpha_3 for c in pycountry.countries})
+
+
+# --- column kinds and markers --------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    """The logical type of a column, beyond its Python type."""
+
+    slug = "slug"
+    text = "text"
+    sha256 = "sha256"
+    bcp47 = "bcp47"
+    date = "date"
+    integer = "integer"
+    boolean = "boolean"
+    enum = "enum"
+
+
+@dataclass(frozen=True)
+class References:
+    """Marks a column as a foreign key to the primary key of `table`."""
+
+    table: str
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    """Marks the table's primary key column."""
+
+
+Slug = Annotated[str, Kind.slug, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, Kind.text, StringConstraints(min_length=1, pattern=TEXT_PATTERN)]
+Sha256 = Annotated[str, Kind.sha256, StringConstraints(pattern=SHA256_PATTERN)]
+Bcp47 = Annotated[str, Kind.bcp47, StringConstraints(pattern=BCP47_PATTERN)]
+Id = Annotated[Slug, PrimaryKey()]
+ActorRef = Annotated[Slug, References("actors")]
+SourceRef = Annotated[Slug, References("sources")]
+
+
+class Row(BaseModel):
+    """Base of every row model: strict about unknown fields, frozen once made."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+def _field(description: str, **kwargs: Any) -> Any:
+    return Field(description=description, **kwargs)
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+
+class Source(Row):
+    """A source text (article, transcript) that rows are coded from."""
+
+    source_id: Id = _field("Slug of the source, e.g. `aliyev-milli-majlis-2024-09-23`.")
+    title: Text | None = _field("Headline as published; null when the source has none.")
+    publisher: Text | None = _field("Publisher as named; null when unknown.")
+    url: Text | None = _field("Address of the source as published; null when unknown.")
+    published_on: date | None = _field("Date of publication; null when unknown.")
+    language: Bcp47 = _field("Language of the text, BCP 47 (`en`).")
+    text_sha256: Sha256 = _field("SHA-256 of the source text's UTF-8 bytes, lowercase hex.")
+    text_in_repo: bool = _field("Whether `seeds/<source_id>/article.txt` is committed.")
+    char_count: int = _field("Length of the source text in Unicode code points.", ge=1)
+    notes: Text | None = _field("How dates were resolved and what is unknown.")
+
+
+class Actor(Row):
+    """A real-world actor, one row whichever sources name it."""
+
+    actor_id: Id = _field("Slug of the actor: ISO alpha-3 in lower case for states (`aze`).")
+    name: Text = _field("Canonical English name.")
+    actor_type: ActorType = _field("What kind of actor this is.")
+    country: CountryCode | None = _field(
+        "ISO 3166-1 alpha-3 code of the actor's country; null when none or unknown."
+    )
+    parent_id: ActorRef | None = _field(
+        "The actor this one is part of (`us-air-force` → `usa`); null when none."
+    )
+    role: Text | None = _field("Office or function, e.g. `President of Azerbaijan`.")
+    aliases: list[Text] = _field("Names used for the actor in sources.", default_factory=list)
+
+
+class Dated(Row):
+    """Dates as an interval, as precise as the source allows and no more."""
+
+    date_start: date | None = _field("First day of the interval (inclusive); null if open.")
+    date_end: date | None = _field("Last day of the interval (inclusive); null if open.")
+    date_precision: DatePrecision = _field("How precisely the source dates the row.")
+    date_basis: DateBasis = _field("Whether the source states the date or it was inferred.")
+
+
+class Claim(Dated):
+    """Something one source reports; rows of several sources share a canonical_id."""
+
+    source_id: SourceRef = _field("The source that reports this row.")
+    canonical_id: Slug = _field(
+        "Shared by rows of different sources that report the same real-world thing; "
+        "equals the row's own id where no other source reports it."
+    )
+
+
+class Statement(Claim):
+    """Who said what, about whom, when."""
+
+    statement_id: Id = _field("Slug of the statement.")
+    speaker_id: ActorRef = _field("The actor who spoke.")
+    target_id: ActorRef | None = _field("The actor the statement is about or aimed at.")
+    kind: StatementKind = _field("A direct quote or the source's paraphrase.")
+    quote: Text | None = _field(
+        "The speaker's words verbatim, without quotation marks; null for a paraphrase."
+    )
+    summary: Text = _field("The coder's one-line English summary.")
+    topic: Topic = _field("What the statement is about.")
+    event_type: EventType | None = _field("PLOVER event type; null where none fits.")
+    occasion: Text | None = _field("Where or at what event it was said.")
+
+
+class MilitaryTransfer(Claim):
+    """A transfer of military equipment, after SIPRI's trade register."""
+
+    transfer_id: Id = _field("Slug of the transfer.")
+    supplier_id: ActorRef = _field("The supplying actor.")
+    recipient_id: ActorRef = _field("The receiving actor.")
+    end_user_id: ActorRef | None = _field("The end user, where the source names one.")
+    item: Text = _field("Designation as the source gives it (`Bastion`, `sniper rifles`).")
+    item_category: ItemCategory = _field("Category of the item.")
+    manufacturer_id: ActorRef | None = _field("The manufacturer, where the source names one.")
+    quantity: int | None = _field("Number of items, only where the source gives one.", ge=1)
+    status: TransferStatus = _field("Delivery status as the source reports it.")
+    certainty: Certainty = _field(
+        "stated: the source asserts it; reported: the source hedges; alleged: a party claims it."
+    )
+    carrier: Text | None = _field("How it was carried, e.g. `2 × Boeing C-17 (US Air Force)`.")
+    notes: Text | None = _field("Anything else the source says about the transfer.")
+
+
+class NegotiationRound(Claim):
+    """A round of negotiation in a peace process."""
+
+    round_id: Id = _field("Slug of the round.")
+    process: Slug = _field("The negotiation process, e.g. `armenia-azerbaijan-peace-treaty`.")
+    round_number: int | None = _field("Ordinal of the round in its process.", ge=1)
+    parties: list[ActorRef] = _field("The negotiating parties (at least two).", min_length=2)
+    mediator_id: ActorRef | None = _field("The mediator; null when none is reported.")
+    format: NegotiationFormat = _field("How the round was held.")
+    outcome: Text | None = _field("What the round produced, as the source reports it.")
+    notes: Text | None = _field("Anything else the source says about the round.")
+
+
+class Evidence(Row):
+    """Span-level provenance: a verbatim quote at exact offsets that proves a row."""
+
+    evidence_id: Id = _field("Slug of the evidence span, derived from what it proves.")
+    table_name: ClaimTable = _field("The table of the row this span proves.")
+    row_id: Slug = _field("Primary key of the row this span proves.")
+    source_id: SourceRef = _field("The source the span is taken from.")
+    char_start: int = _field("Offset of the first code point of the quote.", ge=0)
+    char_end: int = _field("Offset just past the last code point of the quote.", ge=1)
+    quote: Annotated[str, Kind.text, StringConstraints(min_length=1)] = _field(
+        "The quote, equal to `text[char_start:char_end]`."
+    )
+
+
+# --- reading the definitions back ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column, as every generated schema needs to see it."""
+
+    name: str
+    kind: Kind
+    nullable: bool
+    is_list: bool
+    description: str
+    enum: tuple[str, ...] | None = None
+    references: str | None = None
+    primary_key: bool = False
+    minimum: int | None = None
+    min_items: int | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    model: type[Row]
+    description: str
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return columns(self.model)
+
+    @property
+    def primary_key(self) -> str:
+        return next(c.name for c in self.columns if c.primary_key)
+
+    @property
+    def foreign_keys(self) -> dict[str, str]:
+        return {c.name: c.references for c in self.columns if c.references}
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _flatten(annotation: Any) -> tuple[Any, list[Any]]:
+    """Unwrap Annotated layers: the bare type and all metadata, outermost last."""
+    metadata: list[Any] = []
+    while typing.get_origin(annotation) is Annotated:
+        base, *extra = typing.get_args(annotation)
+        metadata = extra + metadata
+        annotation = base
+    return annotation, metadata
+
+
+_PYTHON_KINDS: dict[type, Kind] = {date: Kind.date, int: Kind.integer, bool: Kind.boolean}
+
+
+def _field_order(model: type[Row]) -> list[str]:
+    """Primary key first, then the model's own fields, then inherited ones (claim, dates)."""
+    depth = {
+        name: next(i for i, cls in enumerate(model.__mro__) if name in cls.__dict__.get("__annotations__", {}))
+        for name in model.model_fields
+    }
+    return sorted(model.model_fields, key=lambda name: depth[name])
+
+
+@cache
+def columns(model: type[Row]) -> tuple[Column, ...]:
+    """The columns of a row model: primary key, own fields, then inherited ones."""
+    result = []
+    for name in _field_order(model):
+        field = model.model_fields[name]
+        annotation, nullable = field.annotation, False
+        if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation, nullable = args[0], True
+        is_list = typing.get_origin(annotation) is list
+        if is_list:
+            (annotation,) = typing.get_args(annotation)
+        base, metadata = _flatten(annotation)
+        metadata += field.metadata
+        kinds = [m for m in metadata if isinstance(m, Kind)]
+        is_enum = isinstance(base, type) and issubclass(base, StrEnum)
+        enum = tuple(e.value for e in base) if is_enum else None
+        kind = Kind.enum if enum else (kinds[0] if kinds else _PYTHON_KINDS[base])
+        refs = [m.table for m in metadata if isinstance(m, References)]
+        result.append(
+            Column(
+                name=name,
+                kind=kind,
+                nullable=nullable,
+                is_list=is_list,
+                description=field.description or "",
+                enum=enum,
+                references=refs[0] if refs else None,
+                primary_key=any(isinstance(m, PrimaryKey) for m in metadata),
+                minimum=next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None),
+                min_items=next(
+                    (m.min_length for m in field.metadata if is_list and getattr(m, "min_length", None)),
+                    None,
+                ),
+                pattern=next((m.pattern for m in metadata if getattr(m, "pattern", None)), None),
+            )
+        )
+    return tuple(result)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("sources", Source, "Source texts the rows are coded from."),
+        Table("actors", Actor, "Real-world actors: states, people, forces, companies, groups."),
+        Table("statements", Statement, "Who said what, about whom, when, as one source reports it."),
+        Table(
+            "military_transfers",
+            MilitaryTransfer,
+            "Transfers of military equipment as one source reports them (after SIPRI).",
+        ),
+        Table("negotiation_rounds", NegotiationRound, "Rounds of negotiation as one source reports them."),
+        Table("evidence", Evidence, "Verbatim quotes at exact offsets proving every row but sources."),
+    )
+}
+CLAIM_TABLES: tuple[str, ...] = ("statements", "military_transfers", "negotiation_rounds")
+
+
+# --- the same definitions as Arrow, pandas and pandera types ---------------------------------
+
+_ARROW_TYPES: dict[Kind, pa.DataType] = {
+    Kind.date: pa.date32(),
+    Kind.integer: pa.int64(),
+    Kind.boolean: pa.bool_(),
+}
+
+
+def arrow_type(column: Column) -> pa.DataType:
+    """Arrow type of a column; enums are stored as plain strings."""
+    base = _ARROW_TYPES.get(column.kind, pa.string())
+    return pa.list_(base) if column.is_list else base
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in table.columns])
+
+
+def pandas_dtype(column: Column) -> Any:
+    """The documented pandas dtype of a column in a loaded table."""
+    if column.is_list:
+        return pd.ArrowDtype(arrow_type(column))
+    if column.kind is Kind.enum:
+        return pd.CategoricalDtype(list(column.enum or ()))
+    return {
+        Kind.date: pd.ArrowDtype(pa.date32()),
+        Kind.integer: pd.Int64Dtype(),
+        Kind.boolean: pd.BooleanDtype(),
+    }.get(column.kind, pd.StringDtype())
+
+
+def frame_from_arrow(table: Table, data: pa.Table) -> pd.DataFrame:
+    """A pandas frame with the contract's dtypes, from Arrow data in the contract's shape."""
+    data = data.select([c.name for c in table.columns]).cast(arrow_schema(table))
+    frame = data.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)
+    for column in table.columns:
+        frame[column.name] = frame[column.name].astype(pandas_dtype(column))
+    return frame
+
+
+def _types_mapper(dtype: pa.DataType) -> Any:
+    if pa.types.is_string(dtype):
+        return pd.StringDtype()
+    if pa.types.is_int64(dtype):
+        return pd.Int64Dtype()
+    if pa.types.is_boolean(dtype):
+        return pd.BooleanDtype()
+    return pd.ArrowDtype(dtype)
+
+
+def frame_from_rows(table: Table, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return frame_from_arrow(table, pa.Table.from_pylist(rows, schema=arrow_schema(table)))
+
+
+def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
+    data = {c.name: frame[c.name].astype(object) if c.kind is Kind.enum else frame[c.name] for c in table.columns}
+    return pa.Table.from_pandas(pd.DataFrame(data), schema=arrow_schema(table), preserve_index=False)
+
+
+def _is_nfc(series: pd.Series) -> pd.Series:
+    return series == series.str.normalize("NFC")
+
+
+def _each_item(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """Lift a check on a series of strings to a series of lists of strings."""
+
+    def lifted(series: pd.Series) -> pd.Series:
+        items = series.explode()
+        ok = check(items.astype(pd.StringDtype())).fillna(True)
+        return ok.groupby(level=0).all().reindex(series.index, fill_value=True)
+
+    return lifted
+
+
+RULE_MESSAGES: dict[Kind, str] = {
+    Kind.slug: "not a slug: lower-case ASCII letters and digits in groups joined by single hyphens",
+    Kind.text: "text has a control character (tab, newline, ...): write it on one line",
+    Kind.sha256: "not a SHA-256 digest: 64 lower-case hex digits",
+    Kind.bcp47: "not a BCP 47 language tag such as `en` or `az-Latn`",
+}
+
+
+def _column_checks(column: Column) -> list[pa_pandas.Check]:
+    checks: list[pa_pandas.Check] = []
+    if column.pattern:
+        pattern = re.compile(column.pattern)
+        checks.append(
+            pa_pandas.Check(
+                lambda s, p=pattern: s.str.fullmatch(p.pattern), name=f"pattern_{column.kind}", error=RULE_MESSAGES[column.kind]
+            )
+        )
+    if column.kind is Kind.text:
+        checks.append(pa_pandas.Check(_is_nfc, name="nfc", error="text is not in Unicode NFC form"))
+    if column.enum:
+        allowed = ", ".join(column.enum) if len(column.enum) <= 20 else "ISO 3166-1 alpha-3 codes"
+        checks.append(pa_pandas.Check(lambda s, e=column.enum: s.isin(e), name="enum", error=f"not one of: {allowed}"))
+    if column.minimum is not None:
+        checks.append(pa_pandas.Check(lambda s, m=column.minimum: s >= m, name="minimum", error=f"must be ≥ {column.minimum}"))
+    if column.is_list:
+        checks = [pa_pandas.Check(_each_item(c._check_fn), name=c.name, error=c.error) for c in checks]
+        if column.min_items:
+            checks.append(
+                pa_pandas.Check(
+                    lambda s, n=column.min_items: s.list.len() >= n,
+                    name="min_items",
+                    error=f"needs at least {column.min_items} items",
+                )
+            )
+    return checks
+
+
+@cache
+def pandera_schema(table: Table) -> pa_pandas.DataFrameSchema:
+    """The table schema: types, required values, patterns, enums, ranges, unique key."""
+    return pa_pandas.DataFrameSchema(
+        {
+            c.name: pa_pandas.Column(
+                None if c.kind is Kind.enum else pandas_dtype(c),
+                nullable=c.nullable,
+                unique=c.primary_key,
+                checks=_column_checks(c),
+                description=c.description,
+            )
+            for c in table.columns
+        },
+        name=table.name,
+        strict=True,
+        ordered=True,
+    )
