@@ -11,6 +11,7 @@ from rich.table import Table as RichTable
 
 from peacetrack.coding import build_tables
 from peacetrack.release import write_build
+from peacetrack.schema import write_schema
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False, help="Build, check, release and load the peacetrack dataset.")
 out_console = Console()
@@ -45,6 +46,15 @@ def build(
     for name, frame in result.frames.items():
         summary.add_row(name, str(len(frame)))
     out_console.print(summary)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option("--out", help="Folder of the published contract.")] = Path("schema"),
+) -> None:
+    """Regenerate the published contract (JSON Schema, Frictionless, DuckDB DDL)."""
+    for path in write_schema(out):
+        out_console.print(str(path), markup=False)
 
 
 if __name__ == "__main__":

@@ -321,6 +321,7 @@ class Column:
     is_list: bool
     description: str
     enum: tuple[str, ...] | None = None
+    enum_name: str | None = None  # snake_case name of the enum type, e.g. `actor_type`
     references: str | None = None
     primary_key: bool = False
     minimum: int | None = None
@@ -400,6 +401,7 @@ def columns(model: type[Row]) -> tuple[Column, ...]:
                 is_list=is_list,
                 description=field.description or "",
                 enum=enum,
+                enum_name=re.sub(r"(?<!^)(?=[A-Z])", "_", base.__name__).lower() if is_enum else None,
                 references=refs[0] if refs else None,
                 primary_key=any(isinstance(m, PrimaryKey) for m in metadata),
                 minimum=next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None),
