@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Kind, Table, arrow_from_frame
+from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Kind, Table, arrow_from_frame, frame_from_arrow
 
 # Every writer option is fixed so that the same rows give the same bytes.
 PARQUET_OPTIONS = dict(
@@ -98,3 +98,8 @@ def write_build(frames: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
     with atomic_folder(out, replace=True) as staging:
         written = write_tables(frames, staging)
     return [out / p.name for p in written]
+
+
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a build or release folder, from its Parquet files, with contract dtypes."""
+    return {name: frame_from_arrow(table, pq.read_table(folder / f"{name}.parquet")) for name, table in TABLES.items()}
