@@ -138,7 +138,8 @@ def _describe_pandera(check: str, column: str, case: object) -> tuple[str, str]:
         return "missing_column", f"column {case!r} is missing"
     if check == "column_ordered":
         return "column_order", "columns are not in the contract's order"
-    return check.split(":")[0].replace(" ", "_")[:40], check
+    rule, _, message = check.partition(": ")
+    return rule, message or rule
 
 
 def check_foreign_keys(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
@@ -171,7 +172,7 @@ def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str])
         if name not in frames:
             continue
         proven_table, pk = frames[name], TABLES[name].primary_key
-        mine = evidence["table_name"].astype("string") == name
+        mine = evidence["table_name"].astype(object) == name
         targets |= mine & evidence["row_id"].isin(proven_table[pk])
         proven = evidence.loc[mine, "row_id"]
         unproven = ~proven_table[pk].isin(proven)
@@ -279,19 +280,20 @@ def check_canonical_ids(table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
 def check_quotes(statements: pd.DataFrame, evidence: pd.DataFrame | None) -> Iterator[Fault]:
     """A direct quote has its words, and they lie inside its evidence; a paraphrase has none."""
     table = TABLES["statements"]
-    kind = statements["kind"].astype("string")
+    kind = statements["kind"].astype(object)
     direct, quote = kind == "direct_quote", statements["quote"]
     yield from _faults(table, statements, direct & quote.isna(), "quote", "direct_quote", "a direct quote needs its words in `quote`")
     yield from _faults(table, statements, ~direct & quote.notna(), "quote", "paraphrase", "a paraphrase has no `quote`")
     if evidence is None:
         return
-    spans = evidence[evidence["table_name"].astype("string") == "statements"].groupby("row_id")["quote"].agg(list)
+    spans = evidence[evidence["table_name"].astype(object) == "statements"].groupby("row_id")["quote"].agg(list)
     inside = pd.Series(
         [
             pd.isna(q) or any(str(q) in span for span in spans.get(sid, []))
             for sid, q in zip(statements["statement_id"], quote, strict=True)
         ],
         index=statements.index,
+        dtype=bool,
     )
     yield from _faults(table, statements, direct & ~inside, "quote", "quote_in_evidence", "the quote is not inside any of the row's evidence")
 
@@ -310,11 +312,12 @@ def check_row_rules(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
     if "negotiation_rounds" in frames:
         rounds = frames["negotiation_rounds"]
         parties = rounds["parties"].map(lambda p: list(p) if p is not None and not isinstance(p, float) else [])
-        repeated = parties.map(lambda p: len(set(p)) != len(p))
+        repeated = parties.map(lambda p: len(set(p)) != len(p)).astype(bool)
         yield from _faults(TABLES["negotiation_rounds"], rounds, repeated, "parties", "distinct", "a party is listed twice")
         mediator_party = pd.Series(
             [m is not None and not pd.isna(m) and m in p for m, p in zip(rounds["mediator_id"], parties, strict=True)],
             index=rounds.index,
+            dtype=bool,
         )
         yield from _faults(TABLES["negotiation_rounds"], rounds, mediator_party, "mediator_id", "mediator_party", "the mediator is also a party")
 

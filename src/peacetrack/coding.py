@@ -343,6 +343,9 @@ class SeedReader:
             self.fault(path, key_line(document, "source_id", 1), "source_id", f"source_id {meta.source_id!r} differs from the folder name {self.source_id!r}")
         if text is None and meta.text_in_repo:
             self.fault(path, key_line(document, "text_in_repo", 1), "missing_text", f"text_in_repo is true but {ARTICLE} is missing")
+        if text is None and (meta.text_sha256 is None or meta.char_count is None):
+            self.fault(path, 1, "missing_text", f"without {ARTICLE}, give text_sha256 and char_count of the text", table="sources", row_id=self.source_id)
+            return False
         if text is not None:
             for column, actual in (("text_sha256", sha256_text(text)), ("char_count", len(text))):
                 if values[column] not in (None, actual):

@@ -516,33 +516,29 @@ RULE_MESSAGES: dict[Kind, str] = {
 }
 
 
+def _check(test: Callable[[pd.Series], pd.Series], rule: str, message: str) -> pa_pandas.Check:
+    """A pandera check whose error reads `rule: message`, so faults can name both."""
+    return pa_pandas.Check(test, name=rule, error=f"{rule}: {message}")
+
+
 def _column_checks(column: Column) -> list[pa_pandas.Check]:
-    checks: list[pa_pandas.Check] = []
+    tests: list[tuple[Callable[[pd.Series], pd.Series], str, str]] = []
     if column.pattern:
-        pattern = re.compile(column.pattern)
-        checks.append(
-            pa_pandas.Check(
-                lambda s, p=pattern: s.str.fullmatch(p.pattern), name=f"pattern_{column.kind}", error=RULE_MESSAGES[column.kind]
-            )
-        )
+        pattern = column.pattern
+        tests.append((lambda s: s.str.fullmatch(pattern), f"pattern_{column.kind}", RULE_MESSAGES[column.kind]))
     if column.kind is Kind.text:
-        checks.append(pa_pandas.Check(_is_nfc, name="nfc", error="text is not in Unicode NFC form"))
+        tests.append((_is_nfc, "nfc", "text is not in Unicode NFC form"))
     if column.enum:
         allowed = ", ".join(column.enum) if len(column.enum) <= 20 else "ISO 3166-1 alpha-3 codes"
-        checks.append(pa_pandas.Check(lambda s, e=column.enum: s.isin(e), name="enum", error=f"not one of: {allowed}"))
+        tests.append((lambda s: s.isin(column.enum), "enum", f"not one of: {allowed}"))
     if column.minimum is not None:
-        checks.append(pa_pandas.Check(lambda s, m=column.minimum: s >= m, name="minimum", error=f"must be ≥ {column.minimum}"))
+        tests.append((lambda s: s >= column.minimum, "minimum", f"must be ≥ {column.minimum}"))
     if column.is_list:
-        checks = [pa_pandas.Check(_each_item(c._check_fn), name=c.name, error=c.error) for c in checks]
+        tests = [(_each_item(test), rule, message) for test, rule, message in tests]
+        tests.append((_each_item(lambda s: ~s.str.contains(LIST_DELIMITER, regex=False)), "list_delimiter", f"a list item cannot contain {LIST_DELIMITER!r}"))
         if column.min_items:
-            checks.append(
-                pa_pandas.Check(
-                    lambda s, n=column.min_items: s.list.len() >= n,
-                    name="min_items",
-                    error=f"needs at least {column.min_items} items",
-                )
-            )
-    return checks
+            tests.append((lambda s: s.list.len() >= column.min_items, "min_items", f"needs at least {column.min_items} items"))
+    return [_check(*test) for test in tests]
 
 
 @cache

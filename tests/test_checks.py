@@ -1,0 +1,187 @@
+"""Cross-table and row rules: each passes on the seed and fails on a broken copy of it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from peacetrack.checks import Fault, check_tables
+from peacetrack.coding import Build
+
+Frames = dict[str, pd.DataFrame]
+
+
+def faults(frames: Frames, texts: dict[str, str]) -> list[Fault]:
+    return check_tables(frames, texts)
+
+
+def found(frames: Frames, texts: dict[str, str]) -> set[tuple[str | None, str | None, str | None, str]]:
+    return {(f.table, f.row_id, f.column, f.rule) for f in faults(frames, texts)}
+
+
+def row(frame: pd.DataFrame, column: str, value: str) -> int:
+    return int(frame.index[frame[column] == value][0])
+
+
+def test_the_seed_has_no_fault(seed_build: Build) -> None:
+    assert faults(seed_build.frames, seed_build.texts) == []
+
+
+def test_a_foreign_key_must_resolve(frames: Frames, seed_build: Build) -> None:
+    statements = frames["statements"]
+    i = row(statements, "statement_id", "aliyev-2024-09-23-no-need-for-mediators")
+    statements.at[i, "target_id"] = "nobody"
+    fault = next(f for f in faults(frames, seed_build.texts) if f.rule == "foreign_key")
+    assert (fault.table, fault.row_id, fault.column, fault.value) == (
+        "statements",
+        "aliyev-2024-09-23-no-need-for-mediators",
+        "target_id",
+        "nobody",
+    )
+    assert "no row in actors" in fault.message
+
+
+def test_a_list_of_foreign_keys_must_resolve(frames: Frames, seed_build: Build) -> None:
+    rounds = frames["negotiation_rounds"]
+    rounds["parties"] = pd.Series(
+        [["arm", "aze"]] * (len(rounds) - 1) + [["arm", "narnia"]], index=rounds.index, dtype=rounds["parties"].dtype
+    )
+    last = rounds["round_id"].iloc[-1]
+    assert ("negotiation_rounds", last, "parties", "foreign_key") in found(frames, seed_build.texts)
+
+
+def test_a_parent_must_be_an_actor(frames: Frames, seed_build: Build) -> None:
+    actors = frames["actors"]
+    actors.at[row(actors, "actor_id", "us-air-force"), "parent_id"] = "pentagon"
+    assert ("actors", "us-air-force", "parent_id", "foreign_key") in found(frames, seed_build.texts)
+
+
+def test_evidence_must_point_at_a_row_of_the_table_it_names(frames: Frames, seed_build: Build) -> None:
+    evidence = frames["evidence"]
+    i = int(evidence.index[evidence["table_name"] == "statements"][0])
+    evidence.at[i, "row_id"] = "fra"  # an actor's id, but the evidence says `statements`
+    result = found(frames, seed_build.texts)
+    assert ("evidence", evidence.at[i, "evidence_id"], "row_id", "evidence_target") in result
+
+
+def test_every_row_needs_evidence(frames: Frames, seed_build: Build) -> None:
+    evidence = frames["evidence"]
+    frames["evidence"] = evidence[evidence["row_id"] != "fra-arm-mistral"].reset_index(drop=True)
+    assert ("military_transfers", "fra-arm-mistral", None, "evidence_required") in found(frames, seed_build.texts)
+
+
+def test_evidence_of_a_claim_comes_from_its_own_source(frames: Frames, seed_build: Build) -> None:
+    frames["sources"] = pd.concat(
+        [frames["sources"], frames["sources"].assign(source_id="another-source")], ignore_index=True
+    )
+    evidence = frames["evidence"]
+    i = row(evidence, "row_id", "fra-arm-mistral")
+    evidence.at[i, "source_id"] = "another-source"
+    rules = {f.rule for f in faults(frames, seed_build.texts) if f.row_id == evidence.at[i, "evidence_id"]}
+    assert "evidence_source" in rules
+
+
+def test_an_evidence_quote_equals_its_span(frames: Frames, seed_build: Build) -> None:
+    evidence = frames["evidence"]
+    evidence.loc[0, "char_start"] += 1
+    assert ("evidence", evidence.at[0, "evidence_id"], "quote", "quote_mismatch") in found(frames, seed_build.texts)
+
+
+def test_a_span_must_not_be_empty(frames: Frames, seed_build: Build) -> None:
+    evidence = frames["evidence"]
+    evidence.loc[0, "char_end"] = evidence.loc[0, "char_start"]
+    assert ("evidence", evidence.at[0, "evidence_id"], "char_end", "span_order") in found(frames, seed_build.texts)
+
+
+def test_without_the_text_evidence_is_unverified_not_wrong(seed_build: Build) -> None:
+    result = faults(seed_build.frames, {})
+    assert [(f.severity, f.rule) for f in result] == [("warning", "unverified")]
+    assert "not verified" in result[0].message
+
+
+def test_a_source_text_must_match_its_hash(frames: Frames, seed_build: Build) -> None:
+    source_id, text = next(iter(seed_build.texts.items()))
+    rules = {f.rule for f in faults(frames, {source_id: text + " "})}
+    assert {"text_hash", "char_count"} <= rules
+
+
+def test_a_direct_quote_lies_inside_its_evidence(frames: Frames, seed_build: Build) -> None:
+    statements = frames["statements"]
+    i = row(statements, "statement_id", "aliyev-2024-09-23-artificially-delaying")
+    statements.at[i, "quote"] = "Armenia is deliberately delaying this issue"
+    assert ("statements", "aliyev-2024-09-23-artificially-delaying", "quote", "quote_in_evidence") in found(
+        frames, seed_build.texts
+    )
+
+
+def test_a_paraphrase_has_no_quote_and_a_direct_quote_has_one(frames: Frames, seed_build: Build) -> None:
+    statements = frames["statements"]
+    para = row(statements, "statement_id", "aliyev-2024-09-23-no-need-for-mediators")
+    direct = row(statements, "statement_id", "aliyev-2024-09-23-artificially-delaying")
+    statements.at[para, "quote"] = "mediators"
+    statements.at[direct, "quote"] = None
+    result = found(frames, seed_build.texts)
+    assert ("statements", "aliyev-2024-09-23-no-need-for-mediators", "quote", "paraphrase") in result
+    assert ("statements", "aliyev-2024-09-23-artificially-delaying", "quote", "direct_quote") in result
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "column", "message"),
+    [
+        (date(2024, 9, 23), date(2024, 9, 1), "day", "date_end", "before date_start"),
+        (date(2024, 8, 2), date(2024, 8, 31), "month", "date_start", "first of its month"),
+        (date(2024, 8, 1), date(2024, 8, 30), "month", "date_end", "last day of its month"),
+        (date(2024, 8, 1), date(2024, 9, 30), "month", "date_end", "spans one month"),
+        (date(2024, 1, 1), date(2024, 6, 30), "year", "date_precision", "one calendar year"),
+        (date(2024, 8, 1), None, "unknown", "date_precision", "both dates null"),
+        (None, None, "day", "date_precision", "no dates"),
+    ],
+)
+def test_date_intervals_are_consistent(
+    frames: Frames,
+    seed_build: Build,
+    start: date | None,
+    end: date | None,
+    precision: str,
+    column: str,
+    message: str,
+) -> None:
+    transfers = frames["military_transfers"]
+    i = row(transfers, "transfer_id", "usa-arm-sniper-rifles-2024-08")
+    transfers.at[i, "date_start"], transfers.at[i, "date_end"] = start, end
+    transfers.at[i, "date_precision"] = precision
+    result = [f for f in faults(frames, seed_build.texts) if f.row_id == "usa-arm-sniper-rifles-2024-08"]
+    assert [(f.column, f.rule) for f in result] == [(column, "date_order" if "before" in message else "date_precision")]
+    assert message in result[0].message
+
+
+def test_good_intervals_pass(frames: Frames, seed_build: Build) -> None:
+    transfers = frames["military_transfers"]
+    i = row(transfers, "transfer_id", "usa-arm-sniper-rifles-2024-08")
+    for start, end, precision in [
+        (date(2024, 2, 1), date(2024, 2, 29), "month"),
+        (date(2024, 1, 1), date(2024, 12, 31), "year"),
+        (None, date(2024, 9, 23), "day"),
+        (None, None, "unknown"),
+    ]:
+        transfers.at[i, "date_start"], transfers.at[i, "date_end"] = start, end
+        transfers.at[i, "date_precision"] = precision
+        assert faults(frames, seed_build.texts) == [], (start, end, precision)
+
+
+def test_a_lone_canonical_id_is_the_row_id(frames: Frames, seed_build: Build) -> None:
+    transfers = frames["military_transfers"]
+    i = row(transfers, "transfer_id", "fra-arm-mistral")
+    transfers.at[i, "canonical_id"] = "mistral-deal"
+    assert ("military_transfers", "fra-arm-mistral", "canonical_id", "canonical_id") in found(frames, seed_build.texts)
+
+
+def test_two_row_rules(frames: Frames, seed_build: Build) -> None:
+    transfers, actors = frames["military_transfers"], frames["actors"]
+    transfers.at[row(transfers, "transfer_id", "fra-arm-mistral"), "recipient_id"] = "fra"
+    actors.at[row(actors, "actor_id", "milli-majlis"), "parent_id"] = "milli-majlis"
+    result = found(frames, seed_build.texts)
+    assert ("military_transfers", "fra-arm-mistral", "recipient_id", "self_transfer") in result
+    assert ("actors", "milli-majlis", "parent_id", "self_reference") in result

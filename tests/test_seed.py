@@ -1,0 +1,149 @@
+"""The coding of the seed article: every fact of the article is a row, and no row says more."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from peacetrack.checks import sha256_text
+from peacetrack.coding import Build
+
+from .conftest import ROOT, SEED_ID, SEEDS
+
+# SHA-256 of ../shared/seeds/000_b2369043da5549d5.txt, the article as handed to the project.
+SEED_SHA256 = "1750b345a901891efa238f1cd4b28612d6e0110900eff4cab99a63aede1c7677"
+SHARED_SEED = ROOT.parent / "shared" / "seeds" / "000_b2369043da5549d5.txt"
+
+
+def test_the_article_is_the_seed_byte_for_byte() -> None:
+    article = (SEEDS / SEED_ID / "article.txt").read_bytes()
+    assert sha256_text(article.decode("utf-8")) == SEED_SHA256
+    if SHARED_SEED.exists():
+        assert article == SHARED_SEED.read_bytes()
+    text = article.decode("utf-8")
+    assert "“Bastion”" in text and "—" in text and "…" in text  # curly quotes, dash, ellipsis kept
+
+
+def test_the_source_invents_nothing(seed_build: Build) -> None:
+    [source] = seed_build.frames["sources"].to_dict("records")
+    assert source["source_id"] == SEED_ID
+    assert all(pd.isna(source[c]) for c in ("title", "publisher", "url", "published_on"))
+    assert source["language"] == "en" and source["text_in_repo"]
+    assert source["text_sha256"] == SEED_SHA256
+    assert "Monday 23 September 2024" in source["notes"] and "inferred" in source["notes"]
+
+
+def aliases(build: Build) -> set[str]:
+    return {alias for row in build.frames["actors"]["aliases"] for alias in row}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Ilham Aliyev", "Azerbaijan", "Armenia", "Milli Majlis", "France", "US Air Force",
+     "Armenian special forces", "ARQUUS", "Western powers", "Western countries"],
+)  # fmt: skip
+def test_every_actor_named_is_an_actor(seed_build: Build, name: str) -> None:
+    assert name in seed_build.texts[SEED_ID]
+    assert name in aliases(seed_build)
+
+
+def test_actor_hierarchy(seed_build: Build) -> None:
+    actors = seed_build.frames["actors"].set_index("actor_id")
+    assert actors.at["us-air-force", "parent_id"] == "usa"
+    assert actors.at["milli-majlis", "parent_id"] == "aze"
+    assert actors.at["armenian-special-forces", "parent_id"] == "arm"
+    assert actors.at["ilham-aliyev", "role"] == "President of Azerbaijan"
+
+
+def quoted_passages(text: str) -> list[str]:
+    """Every passage the article puts in quotation marks that is long enough to be speech."""
+    passages = re.findall(r'"([^"]+)"', text) + re.findall(r"“([^”]+)”", text)
+    return [p for p in passages if len(p) > 40]
+
+
+def test_every_direct_quote_of_the_speech_is_a_statement(seed_build: Build) -> None:
+    statements = seed_build.frames["statements"]
+    quotes = statements.loc[statements["kind"] == "direct_quote", "quote"].tolist()
+    passages = quoted_passages(seed_build.texts[SEED_ID])
+    assert len(passages) == 4
+    for passage in passages:
+        covered = "".join(q for q in quotes if q in passage)
+        assert len(covered) >= len(passage) - 10, passage  # the quote marks' commas and the ellipsis aside
+
+
+def test_statements_are_the_president_s_on_the_day_of_the_speech(seed_build: Build) -> None:
+    statements = seed_build.frames["statements"]
+    assert len(statements) == 23
+    assert set(statements["speaker_id"]) == {"ilham-aliyev"}
+    assert set(statements["date_start"]) == set(statements["date_end"]) == {date(2024, 9, 23)}
+    assert set(statements["date_precision"]) == {"day"} and set(statements["date_basis"]) == {"inferred"}
+    assert statements.groupby("kind", observed=True).size().to_dict() == {"direct_quote": 6, "paraphrase": 17}
+    assert set(statements["topic"]) == {
+        "peace_process", "military_buildup", "foreign_military_support", "defence_industry",
+        "border_security", "sovereignty", "mediation",
+    }  # fmt: skip
+
+
+TRANSFERS = {
+    # id: supplier, item_category, status, certainty, quantity, date_start, date_end, precision
+    "fra-arm-bastion-2023-11": ("fra", "armoured_vehicle", "delivered", "stated", None, date(2023, 11, 1), None, "month"),
+    "fra-arm-arquus-bastion-components-2023-11": ("fra", "vehicle_components", "delivered", "stated", None, date(2023, 11, 1), None, "month"),
+    "fra-arm-mistral": ("fra", "air_defence_missile", "planned", "reported", None, None, None, "unknown"),
+    "fra-arm-radar-systems": ("fra", "radar", "planned", "reported", 3, None, None, "unknown"),
+    "usa-arm-sniper-rifles-2024-08": ("usa", "small_arms", "delivered", "reported", None, date(2024, 8, 1), date(2024, 8, 31), "month"),
+    "usa-arm-night-vision-devices-2024-08": ("usa", "optics", "delivered", "reported", None, date(2024, 8, 1), date(2024, 8, 31), "month"),
+    "usa-arm-communication-tools-2024-08": ("usa", "communications", "delivered", "reported", None, date(2024, 8, 1), date(2024, 8, 31), "month"),
+    "usa-arm-body-armor-2024-08": ("usa", "body_armour", "delivered", "reported", None, date(2024, 8, 1), date(2024, 8, 31), "month"),
+    "usa-arm-strike-mini-drones-2024-08": ("usa", "uav", "delivered", "reported", None, date(2024, 8, 1), date(2024, 8, 31), "month"),
+    "usa-arm-small-scale-mines-2024-08": ("usa", "mines", "delivered", "reported", None, date(2024, 8, 1), date(2024, 8, 31), "month"),
+    "usa-arm-other-munitions-2024-08": ("usa", "munitions", "delivered", "reported", None, date(2024, 8, 1), date(2024, 8, 31), "month"),
+}  # fmt: skip
+
+
+def test_each_transferred_item_is_its_own_row(seed_build: Build) -> None:
+    transfers = seed_build.frames["military_transfers"].set_index("transfer_id")
+    columns = ["supplier_id", "item_category", "status", "certainty", "quantity", "date_start", "date_end", "date_precision"]
+    actual = {
+        tid: tuple(None if pd.isna(v) else v for v in row)
+        for tid, row in zip(transfers.index, transfers[columns].itertuples(index=False), strict=True)
+    }
+    assert actual == TRANSFERS
+    assert set(transfers["recipient_id"]) == {"arm"}
+    assert transfers.at["usa-arm-body-armor-2024-08", "end_user_id"] == "armenian-special-forces"
+    assert transfers.at["fra-arm-arquus-bastion-components-2023-11", "manufacturer_id"] == "arquus"
+    us = transfers[transfers["supplier_id"] == "usa"]
+    assert set(us["carrier"]) == {"2 × Boeing C-17 (US Air Force)"}
+
+
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def test_a_quantity_is_given_only_where_the_evidence_gives_the_number(seed_build: Build) -> None:
+    transfers, evidence = seed_build.frames["military_transfers"], seed_build.frames["evidence"]
+    counted = transfers[transfers["quantity"].notna()]
+    assert len(counted) == 1
+    for transfer_id, quantity in zip(counted["transfer_id"], counted["quantity"], strict=True):
+        quotes = " ".join(evidence.loc[evidence["row_id"] == transfer_id, "quote"])
+        assert str(quantity) in quotes or NUMBER_WORDS.get(int(quantity), "\0") in quotes
+
+
+def test_ten_rounds_of_exchange_known_only_by_the_day_of_the_speech(seed_build: Build) -> None:
+    rounds = seed_build.frames["negotiation_rounds"]
+    assert sorted(rounds["round_number"]) == list(range(1, 11))
+    assert {tuple(p) for p in rounds["parties"]} == {("arm", "aze")}
+    assert rounds["date_start"].isna().all() and set(rounds["date_end"]) == {date(2024, 9, 23)}
+    assert set(rounds["format"]) == {"draft_exchange"} and rounds["mediator_id"].isna().all()
+    assert set(rounds["process"]) == {"armenia-azerbaijan-peace-treaty"}
+
+
+def test_every_row_is_proven_by_a_quote_at_its_offsets(seed_build: Build) -> None:
+    evidence, text = seed_build.frames["evidence"], seed_build.texts[SEED_ID]
+    for start, end, quote in zip(evidence["char_start"], evidence["char_end"], evidence["quote"], strict=True):
+        assert text[start:end] == quote
+    proven = set(zip(evidence["table_name"], evidence["row_id"], strict=True))
+    for table in ("actors", "statements", "military_transfers", "negotiation_rounds"):
+        frame = seed_build.frames[table]
+        assert {(table, rid) for rid in frame.iloc[:, 0]} <= proven
