@@ -70,7 +70,7 @@ CREATE TABLE statements (
     date_start DATE,
     date_end DATE,
     date_precision date_precision NOT NULL,
-    date_basis date_basis NOT NULL
+    date_basis date_basis
 );
 COMMENT ON TABLE statements IS 'Who said what, about whom, when, as one source reports it.';
 COMMENT ON COLUMN statements.statement_id IS 'Slug of the statement.';
@@ -87,7 +87,7 @@ COMMENT ON COLUMN statements.canonical_id IS 'Shared by rows of different source
 COMMENT ON COLUMN statements.date_start IS 'First day of the interval (inclusive); null if open.';
 COMMENT ON COLUMN statements.date_end IS 'Last day of the interval (inclusive); null if open.';
 COMMENT ON COLUMN statements.date_precision IS 'How precisely the source dates the row.';
-COMMENT ON COLUMN statements.date_basis IS 'Whether the source states the date or it was inferred.';
+COMMENT ON COLUMN statements.date_basis IS 'Whether the source states the date or it was inferred; null when there is no date.';
 
 CREATE TABLE military_transfers (
     transfer_id VARCHAR PRIMARY KEY CHECK (regexp_full_match(transfer_id, '^[a-z0-9]+(-[a-z0-9]+)*$')),
@@ -107,7 +107,7 @@ CREATE TABLE military_transfers (
     date_start DATE,
     date_end DATE,
     date_precision date_precision NOT NULL,
-    date_basis date_basis NOT NULL
+    date_basis date_basis
 );
 COMMENT ON TABLE military_transfers IS 'Transfers of military equipment as one source reports them (after SIPRI).';
 COMMENT ON COLUMN military_transfers.transfer_id IS 'Slug of the transfer.';
@@ -127,7 +127,7 @@ COMMENT ON COLUMN military_transfers.canonical_id IS 'Shared by rows of differen
 COMMENT ON COLUMN military_transfers.date_start IS 'First day of the interval (inclusive); null if open.';
 COMMENT ON COLUMN military_transfers.date_end IS 'Last day of the interval (inclusive); null if open.';
 COMMENT ON COLUMN military_transfers.date_precision IS 'How precisely the source dates the row.';
-COMMENT ON COLUMN military_transfers.date_basis IS 'Whether the source states the date or it was inferred.';
+COMMENT ON COLUMN military_transfers.date_basis IS 'Whether the source states the date or it was inferred; null when there is no date.';
 
 CREATE TABLE negotiation_rounds (
     round_id VARCHAR PRIMARY KEY CHECK (regexp_full_match(round_id, '^[a-z0-9]+(-[a-z0-9]+)*$')),
@@ -143,7 +143,7 @@ CREATE TABLE negotiation_rounds (
     date_start DATE,
     date_end DATE,
     date_precision date_precision NOT NULL,
-    date_basis date_basis NOT NULL
+    date_basis date_basis
 );
 COMMENT ON TABLE negotiation_rounds IS 'Rounds of negotiation as one source reports them.';
 COMMENT ON COLUMN negotiation_rounds.round_id IS 'Slug of the round.';
@@ -159,7 +159,7 @@ COMMENT ON COLUMN negotiation_rounds.canonical_id IS 'Shared by rows of differen
 COMMENT ON COLUMN negotiation_rounds.date_start IS 'First day of the interval (inclusive); null if open.';
 COMMENT ON COLUMN negotiation_rounds.date_end IS 'Last day of the interval (inclusive); null if open.';
 COMMENT ON COLUMN negotiation_rounds.date_precision IS 'How precisely the source dates the row.';
-COMMENT ON COLUMN negotiation_rounds.date_basis IS 'Whether the source states the date or it was inferred.';
+COMMENT ON COLUMN negotiation_rounds.date_basis IS 'Whether the source states the date or it was inferred; null when there is no date.';
 
 CREATE TABLE evidence (
     evidence_id VARCHAR PRIMARY KEY CHECK (regexp_full_match(evidence_id, '^[a-z0-9]+(-[a-z0-9]+)*$')),

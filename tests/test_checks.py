@@ -152,6 +152,7 @@ def test_date_intervals_are_consistent(
     i = row(transfers, "transfer_id", "usa-arm-sniper-rifles-2024-08")
     transfers.at[i, "date_start"], transfers.at[i, "date_end"] = start, end
     transfers.at[i, "date_precision"] = precision
+    transfers.at[i, "date_basis"] = None if precision == "unknown" else "stated"
     result = [f for f in faults(frames, seed_build.texts) if f.row_id == "usa-arm-sniper-rifles-2024-08"]
     assert [(f.column, f.rule) for f in result] == [(column, "date_order" if "before" in message else "date_precision")]
     assert message in result[0].message
@@ -168,7 +169,16 @@ def test_good_intervals_pass(frames: Frames, seed_build: Build) -> None:
     ]:
         transfers.at[i, "date_start"], transfers.at[i, "date_end"] = start, end
         transfers.at[i, "date_precision"] = precision
+        transfers.at[i, "date_basis"] = None if precision == "unknown" else "stated"
         assert faults(frames, seed_build.texts) == [], (start, end, precision)
+
+
+@pytest.mark.parametrize(("precision", "basis"), [("unknown", "stated"), ("month", None)])
+def test_a_date_basis_goes_with_a_date(frames: Frames, seed_build: Build, precision: str, basis: str | None) -> None:
+    transfers = frames["military_transfers"]
+    i = row(transfers, "transfer_id", "fra-arm-mistral" if precision == "unknown" else "fra-arm-bastion-2023-11")
+    transfers.at[i, "date_basis"] = basis
+    assert [(f.column, f.rule) for f in faults(frames, seed_build.texts)] == [("date_basis", "date_basis")]
 
 
 def test_a_lone_canonical_id_is_the_row_id(frames: Frames, seed_build: Build) -> None:

@@ -252,6 +252,13 @@ def check_dates(table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
         table, frame, ~unknown & ~has_start & ~has_end, "date_precision", "date_precision",
         "no dates: set date_start or date_end, or date_precision to `unknown`",
     )  # fmt: skip
+    no_basis = frame["date_basis"].isna()
+    yield from _faults(
+        table, frame, unknown & ~no_basis, "date_basis", "date_basis", "with no date there is no date_basis: leave it null"
+    )  # fmt: skip
+    yield from _faults(
+        table, frame, ~unknown & no_basis, "date_basis", "date_basis", "say whether the date is stated or inferred"
+    )  # fmt: skip
     month, year = precision == "month", precision == "year"
     both = has_start & has_end
     same_year = both & (start.dt.year == end.dt.year)

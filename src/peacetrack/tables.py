@@ -233,7 +233,9 @@ class Dated(Row):
     date_start: date | None = _field("First day of the interval (inclusive); null if open.")
     date_end: date | None = _field("Last day of the interval (inclusive); null if open.")
     date_precision: DatePrecision = _field("How precisely the source dates the row.")
-    date_basis: DateBasis = _field("Whether the source states the date or it was inferred.")
+    date_basis: DateBasis | None = _field(
+        "Whether the source states the date or it was inferred; null when there is no date."
+    )
 
 
 class Claim(Dated):
