@@ -73,7 +73,11 @@ def test_a_quote_not_in_the_article_is_refused_at_its_line(seeds_copy: Path) -> 
 
 
 def test_an_unknown_actor_is_refused_at_its_line(seeds_copy: Path) -> None:
-    path = edit(seeds_copy, "    target_id: null\n", "    target_id: osce-minsk-group\n")
+    path = edit(
+        seeds_copy,
+        "no-need-for-mediators\n    target_id: null\n",
+        "no-need-for-mediators\n    target_id: osce-minsk-group\n",
+    )
     [fault] = errors(seeds_copy)
     assert (fault.file, fault.line) == (str(path), line_of(path, "target_id: osce-minsk-group"))
     assert (fault.column, fault.rule, fault.value) == ("target_id", "foreign_key", "osce-minsk-group")
