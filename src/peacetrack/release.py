@@ -9,7 +9,6 @@ checked. `diff_releases` compares two of them row by row.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
