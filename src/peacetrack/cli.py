@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
 from peacetrack.coding import build_tables
+from peacetrack import release as releases
 from peacetrack.release import write_build
 from peacetrack.schema import write_schema
 
@@ -55,6 +57,60 @@ def schema(
     """Regenerate the published contract (JSON Schema, Frictionless, DuckDB DDL)."""
     for path in write_schema(out):
         out_console.print(str(path), markup=False)
+
+
+RootOption = Annotated[Path, typer.Option("--root", help="Folder of the releases, index.json and CHANGELOG.md.")]
+
+
+@app.command()
+def release(
+    version: Annotated[str | None, typer.Argument(help="Semantic version to cut, e.g. 1.0.0.")] = None,
+    bump: Annotated[releases.Bump | None, typer.Option("--bump", help="Cut the next major, minor or patch version after the latest.")] = None,
+    seeds: SeedsOption = Path("seeds"),
+    root: RootOption = Path("datasets"),
+    bundle: Annotated[Path | None, typer.Option("--bundle", help="Package folder to copy the latest release into.")] = Path("src/peacetrack/bundled"),
+    no_bundle: Annotated[bool, typer.Option("--no-bundle", help="Do not copy the release into the package.")] = False,
+) -> None:
+    """Cut an immutable, checksummed release from the seeds (needs its CHANGELOG.md entry)."""
+    try:
+        if (version is None) == (bump is None):
+            raise releases.ReleaseError("give either VERSION or --bump major|minor|patch")
+        if bump is not None:
+            latest = releases.latest_release(releases.read_index(root))
+            version = releases.bump_version(latest.version if latest else None, bump)
+        assert version is not None
+        entry = releases.cut_release(version, seeds, root)
+        bundled = None if no_bundle or bundle is None else releases.bundle_latest(root, bundle)
+    except releases.ReleaseError as error:
+        err_console.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from None
+    summary = RichTable(title=f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}")
+    summary.add_column("table")
+    summary.add_column("rows", justify="right")
+    for name, rows in entry.rows.items():
+        summary.add_row(name, str(rows))
+    out_console.print(summary)
+    if bundled is not None:
+        out_console.print(f"bundled into {bundled.parent.parent}", markup=False)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Older release: a version or a folder.")],
+    new: Annotated[str, typer.Argument(help="Newer release: a version or a folder.")],
+    format: Annotated[Literal["text", "json"], typer.Option("--format", help="text or json.")] = "text",
+    root: RootOption = Path("datasets"),
+) -> None:
+    """Rows added, removed and changed per table between two releases, by primary key."""
+    try:
+        diffs = releases.diff_releases(releases.resolve_release(old, root), releases.resolve_release(new, root))
+    except releases.ReleaseError as error:
+        err_console.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from None
+    if format == "json":
+        typer.echo(json.dumps({"old": old, "new": new, "tables": releases.diff_json(diffs)}, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(releases.diff_text(diffs), nl=False)
 
 
 if __name__ == "__main__":

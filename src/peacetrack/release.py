@@ -1,18 +1,33 @@
-"""Tables to files: Parquet and CSV written the same way every time, and atomically."""
+"""Tables to files, and files to releases.
+
+Parquet and CSV are written the same way every time, and atomically. A release is an
+immutable folder `releases/VERSION/` (tables, `datapackage.json`, `SHA256SUMS`) registered
+in `index.json`; the same inputs give the same bytes, so a release can be re-derived and
+checked. `diff_releases` compares two of them row by row.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any, Literal
 
+import duckdb
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
+import semver
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from peacetrack.coding import build_tables
+from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Kind, Table, arrow_from_frame, frame_from_arrow
 
 # Every writer option is fixed so that the same rows give the same bytes.
@@ -103,3 +118,365 @@ def write_build(frames: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
 def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     """Every table of a build or release folder, from its Parquet files, with contract dtypes."""
     return {name: frame_from_arrow(table, pq.read_table(folder / f"{name}.parquet")) for name, table in TABLES.items()}
+
+
+# --- releases ------------------------------------------------------------------------------
+
+INDEX_FILE = "index.json"
+CHANGELOG_FILE = "CHANGELOG.md"
+RELEASES_DIR = "releases"
+SUMS_FILE = "SHA256SUMS"
+DATAPACKAGE_FILE = "datapackage.json"
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+Bump = Literal["major", "minor", "patch"]
+
+
+class ReleaseError(Exception):
+    """A release or diff that cannot go ahead; the message says why and what to do."""
+
+
+class FileEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    sha256: str
+    bytes: int
+
+
+class ReleaseEntry(BaseModel):
+    """One release in `index.json`: enough to find, verify and re-derive it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    date: date
+    schema_version: str
+    inputs_sha256: str
+    rows: dict[str, int]
+    files: list[FileEntry]
+
+
+class ReleaseIndex(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    releases: list[ReleaseEntry] = []
+
+
+def parse_version(text: str) -> semver.Version:
+    try:
+        return semver.Version.parse(text)
+    except ValueError:
+        raise ReleaseError(f"not a semantic version: {text!r} (write MAJOR.MINOR.PATCH, e.g. 1.0.0)") from None
+
+
+def bump_version(latest: str | None, bump: Bump) -> str:
+    """The next version after `latest` (after 0.0.0 when there is no release yet)."""
+    current = parse_version(latest) if latest else semver.Version(0, 0, 0)
+    return str(current.next_version(part=bump))
+
+
+def changelog_date(changelog: Path, version: str) -> date:
+    """The release date of `version`, from its `## [VERSION] - YYYY-MM-DD` changelog entry.
+
+    The date is the only one a release carries, so nothing depends on when it was cut.
+    """
+    if not changelog.is_file():
+        raise ReleaseError(f"{changelog}: no changelog; add an entry `## [{version}] - YYYY-MM-DD` first")
+    heading = re.compile(r"^##\s+\[(?P<version>[^\]]+)\](?:\s+-\s+(?P<date>\S+))?\s*$")
+    for number, line in enumerate(changelog.read_text(encoding="utf-8").splitlines(), start=1):
+        match = heading.match(line)
+        if not match or match["version"] != version:
+            continue
+        try:
+            return date.fromisoformat(match["date"] or "")
+        except ValueError:
+            raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date: `## [{version}] - YYYY-MM-DD`") from None
+    raise ReleaseError(f"{changelog}: no entry for {version}; add `## [{version}] - YYYY-MM-DD` describing the changes first")
+
+
+def inputs_sha256(seeds: Path) -> str:
+    """One hash of everything a release is built from: every seed file (path and bytes) and the schema version."""
+    digest = hashlib.sha256(f"peacetrack schema {SCHEMA_VERSION}\n".encode())
+    files = sorted(p for p in seeds.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(seeds).parts))
+    for path in files:
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(seeds).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def folder_files(folder: Path) -> list[str]:
+    """Every file under `folder`, as sorted POSIX paths relative to it."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def file_entries(folder: Path) -> list[FileEntry]:
+    return [FileEntry(path=name, sha256=file_sha256(folder / name), bytes=(folder / name).stat().st_size) for name in folder_files(folder)]
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `path` so that a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.chmod(staging, 0o644)
+        os.replace(staging, path)
+    finally:
+        if os.path.exists(staging):
+            os.remove(staging)
+
+
+def _resource_schema(table: Table, suffix: str) -> dict[str, Any]:
+    """The table schema, its foreign keys pointing at the resources of the same format."""
+    schema = frictionless_schema(table)
+    for key in schema.get("foreignKeys", []):
+        if key["reference"]["resource"]:
+            key["reference"]["resource"] += suffix
+    return schema
+
+
+# The CSV resources are tables that validators check row by row. The Parquet resources carry
+# the same schema but are typed `file`: frictionless 5 reads Parquet through pandas, which
+# turns nullable integers into floats and lists into arrays, and it then reports no byte
+# count, so as tables they would fail; as files it still checks their hash and size.
+RESOURCE_FORMATS = (
+    ("csv", "", "table", "text/csv"),
+    ("parquet", "-parquet", "file", "application/vnd.apache.parquet"),
+)
+
+
+def datapackage(version: str, release_date: date, folder: Path) -> dict[str, Any]:
+    """Frictionless Data Package (v2): a CSV and a Parquet resource per table, with hashes."""
+    resources = []
+    for name, table in TABLES.items():
+        for fmt, suffix, kind, mediatype in RESOURCE_FORMATS:
+            path = folder / f"{name}.{fmt}"
+            resource: dict[str, Any] = {
+                "name": f"{name}{suffix}",
+                "type": kind,
+                "path": path.name,
+                "format": fmt,
+                "mediatype": mediatype,
+            }
+            if fmt == "csv":
+                resource["encoding"] = "utf-8"
+            resource |= {
+                "title": f"{name} ({fmt.upper()})",
+                "description": table.description,
+                "bytes": path.stat().st_size,
+                "hash": f"sha256:{file_sha256(path)}",
+                "schema": _resource_schema(table, suffix),
+            }
+            resources.append(resource)
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "peacetrack",
+        "title": "peacetrack: the Armenia–Azerbaijan peace process",
+        "description": (
+            f"Release {version} of {release_date.isoformat()}. Sources, actors, statements, military transfers "
+            "and negotiation rounds of the Armenia–Azerbaijan peace process, each row proven by a verbatim "
+            "quote at exact offsets in its source. Every table as CSV and as Parquet, with the same rows."
+        ),
+        "version": version,
+        "licenses": [DATA_LICENSE],
+        "keywords": ["Armenia", "Azerbaijan", "peace process", "arms transfers", "event data"],
+        "resources": resources,
+    }
+
+
+def sha256sums(folder: Path) -> str:
+    """`SHA256SUMS` of every other file in `folder`, sorted by path, as `sha256sum -c` reads it."""
+    return "".join(f"{file_sha256(folder / name)}  {name}\n" for name in folder_files(folder) if name != SUMS_FILE)
+
+
+def write_release(frames: Mapping[str, pd.DataFrame], version: str, release_date: date, folder: Path) -> list[Path]:
+    """Every file of a release into `folder`: tables, extra documents, datapackage.json, SHA256SUMS."""
+    write_tables(frames, folder)
+    # Extra documents (the data card, its figures) are written here, into the folder,
+    # before the data package and the checksums, which cover them.
+    write_text_atomic(folder / DATAPACKAGE_FILE, dump_json(datapackage(version, release_date, folder)))
+    write_text_atomic(folder / SUMS_FILE, sha256sums(folder))
+    return [folder / name for name in folder_files(folder)]
+
+
+def read_index(root: Path) -> ReleaseIndex:
+    """The registry of releases under `root`; empty when there is none yet."""
+    path = root / INDEX_FILE
+    if not path.exists():
+        return ReleaseIndex()
+    try:
+        return ReleaseIndex.model_validate_json(path.read_bytes())
+    except ValidationError as error:
+        raise ReleaseError(f"{path}: not a peacetrack release index: {error}") from None
+
+
+def sorted_index(index: ReleaseIndex) -> ReleaseIndex:
+    return ReleaseIndex(releases=sorted(index.releases, key=lambda r: parse_version(r.version)))
+
+
+def write_index(root: Path, index: ReleaseIndex) -> None:
+    write_text_atomic(root / INDEX_FILE, dump_json(sorted_index(index).model_dump(mode="json")))
+
+
+def latest_release(index: ReleaseIndex) -> ReleaseEntry | None:
+    return max(index.releases, key=lambda r: parse_version(r.version), default=None)
+
+
+def release_folder(root: Path, version: str) -> Path:
+    return root / RELEASES_DIR / version
+
+
+def check_new_version(root: Path, index: ReleaseIndex, version: str) -> None:
+    """Refuse a version that was released before: a release never changes."""
+    if any(r.version == version for r in index.releases) or release_folder(root, version).exists():
+        raise ReleaseError(
+            f"release {version} already exists ({release_folder(root, version)}); "
+            "a release is never changed: cut a new version"
+        )
+
+
+def cut_release(version: str, seeds: Path, root: Path) -> ReleaseEntry:
+    """Build from `seeds` and publish `root/releases/VERSION/`, then register it in the index.
+
+    The folder is written beside its place and moved in whole; the index changes only once
+    the folder is in place, and a failure to update it takes the folder away again.
+    """
+    version = str(parse_version(version))
+    index = read_index(root)
+    check_new_version(root, index, version)
+    release_date = changelog_date(root / CHANGELOG_FILE, version)
+    build = build_tables(seeds)
+    if not build.ok:
+        faults = "\n".join(str(f) for f in build.errors)
+        raise ReleaseError(f"{faults}\n{len(build.errors)} error(s) in {seeds}: no release written")
+    target = release_folder(root, version)
+    with atomic_folder(target) as staging:
+        write_release(build.frames, version, release_date, staging)
+    entry = ReleaseEntry(
+        version=version,
+        date=release_date,
+        schema_version=SCHEMA_VERSION,
+        inputs_sha256=inputs_sha256(seeds),
+        rows={name: len(build.frames[name]) for name in TABLES},
+        files=file_entries(target),
+    )
+    try:
+        write_index(root, ReleaseIndex(releases=[*index.releases, entry]))
+    except BaseException:
+        shutil.rmtree(target)
+        raise
+    return entry
+
+
+def bundle_latest(root: Path, bundle: Path) -> Path:
+    """Replace `bundle` with the index and the files of the latest release, to ship in the package."""
+    index = read_index(root)
+    latest = latest_release(index)
+    if latest is None:
+        raise ReleaseError(f"{root / INDEX_FILE}: no release to bundle")
+    with atomic_folder(bundle, replace=True) as staging:
+        shutil.copy2(root / INDEX_FILE, staging / INDEX_FILE)
+        shutil.copytree(release_folder(root, latest.version), release_folder(staging, latest.version))
+    return release_folder(bundle, latest.version)
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableDiff:
+    """Rows of one table added, removed and changed (key -> names of the changed columns)."""
+
+    table: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+
+
+def resolve_release(ref: str, root: Path) -> Path:
+    """A release folder from a version under `root/releases/`, or a folder path."""
+    if semver.Version.is_valid(ref) and release_folder(root, ref).is_dir():
+        return release_folder(root, ref)
+    if Path(ref).is_dir():
+        return Path(ref)
+    raise ReleaseError(f"{ref}: neither a release in {root / RELEASES_DIR} nor a folder")
+
+
+def _parquet_columns(path: Path) -> list[str]:
+    return pq.read_schema(path).names
+
+
+def diff_table(table: Table, old: Path, new: Path) -> TableDiff:
+    """Compare one table's Parquet files by primary key, in DuckDB (lists and nulls compare exactly)."""
+    key = table.primary_key
+    old_path, new_path = old / f"{table.name}.parquet", new / f"{table.name}.parquet"
+    if not old_path.exists() and not new_path.exists():
+        return TableDiff(table.name)
+    with duckdb.connect() as db:
+        if not new_path.exists() or not old_path.exists():
+            present = old_path if old_path.exists() else new_path
+            keys = [r[0] for r in db.execute(f'SELECT "{key}" FROM read_parquet(?) ORDER BY 1', [str(present)]).fetchall()]
+            return TableDiff(table.name, removed=keys) if present == old_path else TableDiff(table.name, added=keys)
+        new_columns = set(_parquet_columns(new_path))
+        compared = [c for c in _parquet_columns(old_path) if c in new_columns and c != key]
+        flags = [f'a."{c}" IS DISTINCT FROM b."{c}"' for c in compared] or ["false"]
+        rows = db.execute(
+            f'SELECT a."{key}", b."{key}", {", ".join(flags)} '
+            f'FROM read_parquet(?) a FULL OUTER JOIN read_parquet(?) b ON a."{key}" = b."{key}" '
+            f'WHERE a."{key}" IS NULL OR b."{key}" IS NULL OR {" OR ".join(flags)} '
+            f'ORDER BY coalesce(a."{key}", b."{key}")',
+            [str(old_path), str(new_path)],
+        ).fetchall()
+    diff = TableDiff(table.name)
+    for old_key, new_key, *changed in rows:
+        if old_key is None:
+            diff.added.append(new_key)
+        elif new_key is None:
+            diff.removed.append(old_key)
+        else:
+            diff.changed[old_key] = [c for c, flag in zip(compared, changed) if flag]
+    return diff
+
+
+def diff_releases(old: Path, new: Path) -> list[TableDiff]:
+    """Per table, what changed from release folder `old` to `new`."""
+    for folder in (old, new):
+        if not any((folder / f"{name}.parquet").exists() for name in TABLES):
+            raise ReleaseError(f"{folder}: no table files (*.parquet): not a release or build folder")
+    return [diff_table(table, old, new) for table in TABLES.values()]
+
+
+def diff_json(diffs: list[TableDiff]) -> dict[str, Any]:
+    return {
+        d.table: {
+            "added": d.added,
+            "removed": d.removed,
+            "changed": [{"key": k, "columns": cols} for k, cols in d.changed.items()],
+        }
+        for d in diffs
+    }
+
+
+def diff_text(diffs: list[TableDiff]) -> str:
+    """One summary line per table, then `+ key`, `- key`, `~ key: columns` per row."""
+    lines = []
+    for d in diffs:
+        lines.append(f"{d.table}: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed")
+        lines += [f"  + {k}" for k in d.added]
+        lines += [f"  - {k}" for k in d.removed]
+        lines += [f"  ~ {k}: {', '.join(cols)}" for k, cols in d.changed.items()]
+    return "\n".join(lines) + "\n"

@@ -47,7 +47,9 @@ def frictionless_field(column: Column) -> dict[str, Any]:
         field["type"] = base
     if column.kind is Kind.boolean:
         field |= {"trueValues": ["true"], "falseValues": ["false"]}
-    constraints: dict[str, Any] = {"required": not column.nullable}
+    # An empty list is an empty CSV cell, so only a list that needs items requires one.
+    required = not column.nullable and (not column.is_list or bool(column.min_items))
+    constraints: dict[str, Any] = {"required": required}
     if column.primary_key:
         constraints["unique"] = True
     if column.pattern and not column.is_list:

@@ -1,0 +1,340 @@
+"""Releases: complete, checksummed, immutable, atomic, reproducible; and the diff of two."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from peacetrack import release
+from peacetrack.coding import Build, build_tables
+from peacetrack.release import (
+    DATAPACKAGE_FILE,
+    INDEX_FILE,
+    SUMS_FILE,
+    ReleaseEntry,
+    ReleaseError,
+    ReleaseIndex,
+    bump_version,
+    changelog_date,
+    cut_release,
+    diff_releases,
+    diff_text,
+    file_sha256,
+    folder_files,
+    inputs_sha256,
+    parse_version,
+    read_index,
+    read_tables,
+    write_index,
+    write_tables,
+)
+from peacetrack.tables import SCHEMA_VERSION, TABLES
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+DATASETS = REPO / "datasets"
+BUNDLED = REPO / "src" / "peacetrack" / "bundled"
+RELEASE_DATE = date(2026, 11, 27)
+TABLE_FILES = {f"{name}.{fmt}" for name in TABLES for fmt in ("csv", "parquet")}
+
+
+def changelog(root: Path, *entries: tuple[str, str]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    body = "".join(f"## [{version}] - {day}\n\n### Added\n\n- Rows.\n\n" for version, day in entries)
+    (root / "CHANGELOG.md").write_text(f"# Changelog\n\n## [Unreleased]\n\n{body}", encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (hidden ones too) and its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def build() -> Build:
+    result = build_tables(SEEDS)
+    assert result.ok, [str(f) for f in result.errors]
+    return result
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A root with release 1.0.0 cut from the seeds; tests that change it work on a copy."""
+    root = tmp_path_factory.mktemp("released") / "datasets"
+    changelog(root, ("1.0.0", RELEASE_DATE.isoformat()))
+    cut_release("1.0.0", SEEDS, root)
+    return root
+
+
+@pytest.fixture
+def root(released: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "datasets"
+    shutil.copytree(released, copy)
+    return copy
+
+
+# --- what a release holds ------------------------------------------------------------------
+
+
+def test_release_folder_has_tables_datapackage_and_checksums(released: Path) -> None:
+    folder = released / "releases" / "1.0.0"
+    assert TABLE_FILES | {DATAPACKAGE_FILE, SUMS_FILE} <= set(folder_files(folder))
+    assert read_tables(folder)["actors"]["actor_id"].is_monotonic_increasing
+
+
+def test_index_registers_the_release(released: Path, build: Build) -> None:
+    index = json.loads((released / INDEX_FILE).read_text(encoding="utf-8"))
+    (entry,) = index["releases"]
+    assert list(entry) == ["version", "date", "schema_version", "inputs_sha256", "rows", "files"]
+    assert entry["version"] == "1.0.0"
+    assert entry["date"] == "2026-11-27"
+    assert entry["schema_version"] == SCHEMA_VERSION
+    assert entry["inputs_sha256"] == inputs_sha256(SEEDS)
+    assert entry["rows"] == {name: len(build.frames[name]) for name in TABLES}
+    folder = released / "releases" / "1.0.0"
+    paths = [f["path"] for f in entry["files"]]
+    assert paths == sorted(paths) == folder_files(folder)
+    for f in entry["files"]:
+        assert f == {"path": f["path"], "sha256": file_sha256(folder / f["path"]), "bytes": (folder / f["path"]).stat().st_size}
+
+
+def test_sha256sums_pass_sha256sum_check(released: Path) -> None:
+    folder = released / "releases" / "1.0.0"
+    listed = [line.split("  ", 1)[1] for line in (folder / SUMS_FILE).read_text(encoding="utf-8").splitlines()]
+    assert listed == sorted(listed) == [p for p in folder_files(folder) if p != SUMS_FILE]
+    check = subprocess.run(["sha256sum", "--check", "--strict", SUMS_FILE], cwd=folder, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_datapackage_describes_every_file(released: Path) -> None:
+    folder = released / "releases" / "1.0.0"
+    package = json.loads((folder / DATAPACKAGE_FILE).read_text(encoding="utf-8"))
+    assert package["version"] == "1.0.0"
+    assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0"]
+    assert "created" not in package  # no wall-clock time
+    names = [r["name"] for r in package["resources"]]
+    assert len(names) == len(set(names)) == 2 * len(TABLES)
+    assert {r["path"] for r in package["resources"]} == TABLE_FILES
+    for resource in package["resources"]:
+        path = folder / resource["path"]
+        assert resource["hash"] == f"sha256:{file_sha256(path)}"
+        assert resource["bytes"] == path.stat().st_size
+        table = TABLES[resource["name"].removesuffix("-parquet")]
+        assert [f["name"] for f in resource["schema"]["fields"]] == [c.name for c in table.columns]
+        assert resource["schema"]["primaryKey"] == [table.primary_key]
+
+
+# --- reproducible ----------------------------------------------------------------------------
+
+
+def test_same_inputs_give_the_same_bytes(released: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    changelog(again, ("1.0.0", RELEASE_DATE.isoformat()))
+    cut_release("1.0.0", SEEDS, again)
+    first, second = snapshot(released / "releases"), snapshot(again / "releases")
+    assert list(first) == list(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    assert (released / INDEX_FILE).read_bytes() == (again / INDEX_FILE).read_bytes()
+
+
+def test_latest_committed_release_rebuilds_to_the_same_bytes(tmp_path: Path) -> None:
+    assert (DATASETS / INDEX_FILE).is_file(), "datasets/index.json is missing: cut and commit a release"
+    latest = release.latest_release(read_index(DATASETS))
+    assert latest is not None, "datasets/index.json lists no release"
+    committed = DATASETS / "releases" / latest.version
+    assert [f.path for f in latest.files] == folder_files(committed)
+    for f in latest.files:
+        assert (file_sha256(committed / f.path), (committed / f.path).stat().st_size) == (f.sha256, f.bytes), f.path
+    if latest.inputs_sha256 != inputs_sha256(SEEDS):
+        pytest.skip(f"seeds changed since release {latest.version}: nothing to compare until the next release")
+    root = tmp_path / "datasets"
+    root.mkdir()
+    shutil.copy(DATASETS / "CHANGELOG.md", root / "CHANGELOG.md")
+    entry = cut_release(latest.version, SEEDS, root)
+    assert entry == latest
+    rebuilt = snapshot(root / "releases" / latest.version)
+    assert [name for name, data in snapshot(committed).items() if rebuilt.get(name) != data] == []
+
+
+def test_bundled_copy_is_the_latest_release() -> None:
+    index = read_index(DATASETS)
+    latest = release.latest_release(index)
+    assert latest is not None
+    assert (BUNDLED / INDEX_FILE).read_bytes() == (DATASETS / INDEX_FILE).read_bytes()
+    assert snapshot(BUNDLED / "releases") == {
+        f"{latest.version}/{name}": data for name, data in snapshot(DATASETS / "releases" / latest.version).items()
+    }
+
+
+def test_inputs_hash_follows_every_seed_byte_and_path(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    original = inputs_sha256(seeds)
+    assert original == inputs_sha256(SEEDS)
+    article = next(seeds.glob("*/article.txt"))
+    article.write_bytes(article.read_bytes() + b" ")
+    changed = inputs_sha256(seeds)
+    assert changed != original
+    article.rename(article.with_name("renamed.txt"))
+    assert inputs_sha256(seeds) not in (original, changed)
+
+
+# --- immutable and atomic --------------------------------------------------------------------
+
+
+def test_existing_release_is_refused_and_nothing_changes(root: Path) -> None:
+    before = snapshot(root)
+    with pytest.raises(ReleaseError, match="1.0.0 already exists"):
+        cut_release("1.0.0", SEEDS, root)
+    assert snapshot(root) == before
+
+
+def test_release_folder_without_index_entry_is_refused(root: Path) -> None:
+    changelog(root, ("1.0.1", "2026-11-28"))
+    (root / "releases" / "1.0.1").mkdir()
+    before = snapshot(root)
+    with pytest.raises(ReleaseError, match="1.0.1 already exists"):
+        cut_release("1.0.1", SEEDS, root)
+    assert snapshot(root) == before
+
+
+def test_release_needs_its_changelog_entry(root: Path) -> None:
+    before = snapshot(root)
+    with pytest.raises(ReleaseError, match=r"no entry for 1\.1\.0"):
+        cut_release("1.1.0", SEEDS, root)
+    assert snapshot(root) == before
+
+
+def test_invalid_seeds_are_refused_with_their_faults(root: Path, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    coding = next(seeds.glob("*/coding.yaml"))
+    coding.write_text(coding.read_text(encoding="utf-8").replace("speaker_id: ilham-aliyev", "speaker_id: nobody", 1), encoding="utf-8")
+    changelog(root, ("1.1.0", "2026-12-01"))
+    before = snapshot(root)
+    with pytest.raises(ReleaseError, match=r"(?s)nobody.*error\(s\).*no release written"):
+        cut_release("1.1.0", seeds, root)
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("broken", ["sha256sums", "write_index"])
+def test_interrupted_release_leaves_no_partial_release_and_the_index_unchanged(
+    root: Path, build: Build, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    changelog(root, ("1.0.0", "2026-11-27"), ("1.1.0", "2026-12-01"))
+    before = snapshot(root)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(release, "build_tables", lambda seeds: build)
+    monkeypatch.setattr(release, broken, fail)
+    with pytest.raises(KeyboardInterrupt):
+        cut_release("1.1.0", SEEDS, root)
+    assert snapshot(root) == before  # no release 1.1.0, no staging folder, same index
+
+
+# --- versions, changelog, index ----------------------------------------------------------------
+
+
+def test_versions_are_semantic() -> None:
+    assert str(parse_version("1.10.0")) == "1.10.0"
+    for bad in ("v1.0.0", "1.0", "latest"):
+        with pytest.raises(ReleaseError, match="not a semantic version"):
+            parse_version(bad)
+    assert bump_version(None, "major") == "1.0.0"
+    assert bump_version("1.2.3", "major") == "2.0.0"
+    assert bump_version("1.2.3", "minor") == "1.3.0"
+    assert bump_version("1.2.3", "patch") == "1.2.4"
+
+
+def test_changelog_date_comes_from_the_entry(tmp_path: Path) -> None:
+    changelog(tmp_path, ("1.1.0", "2026-12-01"), ("1.0.0", "2026-11-27"))
+    assert changelog_date(tmp_path / "CHANGELOG.md", "1.0.0") == RELEASE_DATE
+    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [2.0.0]\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:3: entry for 2.0.0 needs a date"):
+        changelog_date(tmp_path / "CHANGELOG.md", "2.0.0")
+    with pytest.raises(ReleaseError, match="no changelog"):
+        changelog_date(tmp_path / "missing.md", "1.0.0")
+
+
+def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:
+    entries = [
+        ReleaseEntry(version=v, date=RELEASE_DATE, schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=[])
+        for v in ("1.10.0", "1.2.0", "1.9.1", "1.10.0-rc.1")
+    ]
+    write_index(tmp_path, ReleaseIndex(releases=entries))
+    assert [r.version for r in read_index(tmp_path).releases] == ["1.2.0", "1.9.1", "1.10.0-rc.1", "1.10.0"]
+    assert release.latest_release(read_index(tmp_path)).version == "1.10.0"  # type: ignore[union-attr]
+
+
+def test_broken_index_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / INDEX_FILE).write_text('{"releases": [{"version": "1.0.0"}]}', encoding="utf-8")
+    with pytest.raises(ReleaseError, match="not a peacetrack release index"):
+        read_index(tmp_path)
+
+
+# --- diff ------------------------------------------------------------------------------------
+
+
+def with_row(frame: pd.DataFrame, row: dict[str, object]) -> pd.DataFrame:
+    return pd.concat([frame, pd.DataFrame([row]).astype(frame.dtypes.to_dict())], ignore_index=True)
+
+
+@pytest.fixture
+def two_releases(build: Build, tmp_path: Path) -> tuple[Path, Path]:
+    """Folder `old` from the seed; `new` with one actor added and one statement's summary changed."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    write_tables(build.frames, old)
+    frames = {name: frame.copy() for name, frame in build.frames.items()}
+    frames["actors"] = with_row(
+        frames["actors"],
+        {"actor_id": "eu", "name": "European Union", "actor_type": "international_org", "country": None, "parent_id": None, "role": None, "aliases": ["EU"]},
+    )
+    statements = frames["statements"]
+    statements.loc[statements.index[0], "summary"] = "A corrected summary."
+    write_tables(frames, new)
+    return old, new
+
+
+def test_diff_reports_one_added_and_one_changed_row(build: Build, two_releases: tuple[Path, Path]) -> None:
+    old, new = two_releases
+    changed_statement = build.frames["statements"]["statement_id"].iloc[0]
+    diffs = {d.table: d for d in diff_releases(old, new)}
+    assert list(diffs) == list(TABLES)
+    assert (diffs["actors"].added, diffs["actors"].removed, diffs["actors"].changed) == (["eu"], [], {})
+    assert (diffs["statements"].added, diffs["statements"].removed) == ([], [])
+    assert diffs["statements"].changed == {changed_statement: ["summary"]}
+    for name in set(TABLES) - {"actors", "statements"}:
+        assert (diffs[name].added, diffs[name].removed, diffs[name].changed) == ([], [], {}), name
+    text = diff_text(list(diffs.values()))
+    assert "actors: 1 added, 0 removed, 0 changed\n  + eu\n" in text
+    assert f"  ~ {changed_statement}: summary\n" in text
+
+
+def test_diff_sees_removed_rows_lists_and_nulls(build: Build, two_releases: tuple[Path, Path]) -> None:
+    old, new = two_releases
+    frames = read_tables(new)
+    actors = frames["actors"]
+    first = actors.index[actors["actor_id"] == "ilham-aliyev"][0]
+    actors.at[first, "aliases"] = ["Ilham Aliyev"]
+    actors.at[first, "role"] = pd.NA
+    frames["evidence"] = frames["evidence"].iloc[1:]
+    write_tables(frames, new)
+    diffs = {d.table: d for d in diff_releases(old, new)}
+    assert diffs["actors"].changed == {"ilham-aliyev": ["role", "aliases"]}
+    assert diffs["evidence"].removed == [build.frames["evidence"].sort_values("evidence_id")["evidence_id"].iloc[0]]
+    assert [d.table for d in diff_releases(new, new) if d.added or d.removed or d.changed] == []
+
+
+def test_diff_refuses_a_folder_without_tables(tmp_path: Path, two_releases: tuple[Path, Path]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ReleaseError, match="not a release or build folder"):
+        diff_releases(two_releases[0], empty)
