@@ -186,7 +186,6 @@ class RichDownloadBar:
             console=Console(stderr=True),
         )
         self._task = self._progress.add_task(label, total=None)
-        self._progress.start()
 
     @property
     def total(self) -> float | None:
@@ -194,7 +193,9 @@ class RichDownloadBar:
 
     @total.setter
     def total(self, value: int) -> None:
+        """pooch sets the size once the server answers: the bar appears then, not before."""
         self._progress.update(self._task, total=value or None)
+        self._progress.start()
 
     def update(self, advance: int) -> None:
         self._progress.update(self._task, advance=advance)
