@@ -144,7 +144,7 @@ def test_same_inputs_give_the_same_bytes(released: Path, tmp_path: Path) -> None
 
 def test_latest_committed_release_rebuilds_to_the_same_bytes(tmp_path: Path) -> None:
     assert (DATASETS / INDEX_FILE).is_file(), "datasets/index.json is missing: cut and commit a release"
-    latest = release.latest_release(read_index(DATASETS))
+    latest = read_index(DATASETS).latest()
     assert latest is not None, "datasets/index.json lists no release"
     committed = DATASETS / "releases" / latest.version
     assert [f.path for f in latest.files] == folder_files(committed)
@@ -163,7 +163,7 @@ def test_latest_committed_release_rebuilds_to_the_same_bytes(tmp_path: Path) -> 
 
 def test_bundled_copy_is_the_latest_release() -> None:
     index = read_index(DATASETS)
-    latest = release.latest_release(index)
+    latest = index.latest()
     assert latest is not None
     assert (BUNDLED / INDEX_FILE).read_bytes() == (DATASETS / INDEX_FILE).read_bytes()
     assert snapshot(BUNDLED / "releases") == {
@@ -270,7 +270,7 @@ def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:
     ]
     write_index(tmp_path, ReleaseIndex(releases=entries))
     assert [r.version for r in read_index(tmp_path).releases] == ["1.2.0", "1.9.1", "1.10.0-rc.1", "1.10.0"]
-    assert release.latest_release(read_index(tmp_path)).version == "1.10.0"  # type: ignore[union-attr]
+    assert read_index(tmp_path).latest().version == "1.10.0"  # type: ignore[union-attr]
 
 
 def test_broken_index_is_a_clear_error(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ DATASETS = REPO / "datasets"
 @pytest.fixture(scope="module")
 def release_folder() -> Path:
     """The latest committed release; its absence is a failure, not a skip."""
-    latest = release.latest_release(release.read_index(DATASETS))
+    latest = release.read_index(DATASETS).latest()
     assert latest is not None, "datasets/index.json lists no release: cut and commit one"
     return DATASETS / "releases" / latest.version
 
@@ -93,7 +93,7 @@ def test_every_release_row_inserts_with_keys_enforced(release_folder: Path) -> N
     for name, table in TABLES.items():
         insert_table(db, table, release_folder / f"{name}.parquet")
     counts = {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES}  # type: ignore[index]
-    latest = release.latest_release(release.read_index(DATASETS))
+    latest = release.read_index(DATASETS).latest()
     assert latest is not None and counts == latest.rows
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NoReturn
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from peacetrack import data
 from peacetrack.coding import build_tables
 from peacetrack import release as releases
 from peacetrack.release import write_build
-from peacetrack.schema import write_schema
+from peacetrack.schema import duckdb_type, write_schema
+from peacetrack.tables import TABLES
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False, help="Build, check, release and load the peacetrack dataset.")
 out_console = Console()
@@ -76,7 +82,7 @@ def release(
         if (version is None) == (bump is None):
             raise releases.ReleaseError("give either VERSION or --bump major|minor|patch")
         if bump is not None:
-            latest = releases.latest_release(releases.read_index(root))
+            latest = releases.read_index(root).latest()
             version = releases.bump_version(latest.version if latest else None, bump)
         assert version is not None
         entry = releases.cut_release(version, seeds, root)
@@ -111,6 +117,78 @@ def diff(
         typer.echo(json.dumps({"old": old, "new": new, "tables": releases.diff_json(diffs)}, indent=2, ensure_ascii=False))
     else:
         typer.echo(releases.diff_text(diffs), nl=False)
+
+
+VersionOption = Annotated[str | None, typer.Option("--version", help="Release version; the latest when omitted.")]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(error: Exception) -> NoReturn:
+    err_console.print(f"error: {error}", markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def download(
+    version: Annotated[str | None, typer.Argument(help="Release version; the latest when omitted.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Mirror laid out as <base>/<version>/<file>; may hold {version}.")
+    ] = None,
+) -> None:
+    """Fetch every file of a release into the cache, verified against its published hash."""
+    try:
+        folder = data.download(version, base_url)
+    except data.DataError as error:
+        _fail(error)
+    out_console.print(str(folder), markup=False)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL over the tables, e.g. \"SELECT * FROM actors\".")],
+    version: VersionOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """Run SQL (DuckDB) over a release's tables and print the result."""
+    try:
+        cursor = data.connect(version).execute(query)
+        columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
+    except (data.DataError, duckdb.Error) as error:
+        _fail(error)
+    if output is OutputFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([releases.csv_cell(value) for value in row] for row in rows)
+    elif output is OutputFormat.json:
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        result = RichTable(*columns)
+        for row in rows:
+            result.add_row(*("" if value is None else str(value) for value in row))
+        out_console.print(result)
+
+
+@app.command()
+def info(version: VersionOption = None) -> None:
+    """Show a release's tables, row counts and column descriptions."""
+    try:
+        release = data.find_release(version)
+    except data.DataError as error:
+        _fail(error)
+    out_console.print(
+        f"peacetrack release {release.version} ({release.date}), schema {release.schema_version}", markup=False
+    )
+    for name, table in TABLES.items():
+        columns = RichTable("column", "type", "description", title=f"{name}: {release.rows.get(name, 0)} rows", title_justify="left")
+        for column in table.columns:
+            columns.add_row(column.name, duckdb_type(column) + ("" if column.nullable else " NOT NULL"), column.description)
+        out_console.print(columns)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ checked. `diff_releases` compares two of them row by row.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import shutil
@@ -21,12 +22,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import semver
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from peacetrack.coding import build_tables
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Kind, Table, arrow_from_frame, frame_from_arrow
 
@@ -52,19 +55,22 @@ def write_parquet(table: Table, frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(data, path, **PARQUET_OPTIONS)
 
 
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell: empty for null, ISO dates, `;`-joined lists, `true`/`false`."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | np.ndarray):
+        return LIST_DELIMITER.join(csv_cell(item) for item in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def csv_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as CSV cells: ISO dates, `;`-joined lists, `true`/`false`, empty for null."""
-    cells = {}
-    for column in table.columns:
-        values = frame[column.name].astype(object)
-        if column.is_list:
-            values = values.map(lambda v: LIST_DELIMITER.join(v), na_action="ignore")
-        elif column.kind is Kind.boolean:
-            values = values.map(lambda v: "true" if v else "false", na_action="ignore")
-        elif column.kind is Kind.date:
-            values = values.map(lambda v: v.isoformat(), na_action="ignore")
-        cells[column.name] = values
-    return pd.DataFrame(cells)
+    """The frame as CSV cells, column by column in the contract's order."""
+    return pd.DataFrame({c.name: frame[c.name].astype(object).map(csv_cell) for c in table.columns})
 
 
 def write_csv(table: Table, frame: pd.DataFrame, path: Path) -> None:
@@ -137,33 +143,6 @@ Bump = Literal["major", "minor", "patch"]
 
 class ReleaseError(Exception):
     """A release or diff that cannot go ahead; the message says why and what to do."""
-
-
-class FileEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    path: str
-    sha256: str
-    bytes: int
-
-
-class ReleaseEntry(BaseModel):
-    """One release in `index.json`: enough to find, verify and re-derive it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    version: str
-    date: date
-    schema_version: str
-    inputs_sha256: str
-    rows: dict[str, int]
-    files: list[FileEntry]
-
-
-class ReleaseIndex(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    releases: list[ReleaseEntry] = []
 
 
 def parse_version(text: str) -> semver.Version:
@@ -325,15 +304,11 @@ def read_index(root: Path) -> ReleaseIndex:
 
 
 def sorted_index(index: ReleaseIndex) -> ReleaseIndex:
-    return ReleaseIndex(releases=sorted(index.releases, key=lambda r: parse_version(r.version)))
+    return ReleaseIndex(releases=tuple(sorted(index.releases, key=lambda r: r.key)))
 
 
 def write_index(root: Path, index: ReleaseIndex) -> None:
     write_text_atomic(root / INDEX_FILE, dump_json(sorted_index(index).model_dump(mode="json")))
-
-
-def latest_release(index: ReleaseIndex) -> ReleaseEntry | None:
-    return max(index.releases, key=lambda r: parse_version(r.version), default=None)
 
 
 def release_folder(root: Path, version: str) -> Path:
@@ -350,32 +325,40 @@ def check_new_version(root: Path, index: ReleaseIndex, version: str) -> None:
 
 
 def cut_release(version: str, seeds: Path, root: Path) -> ReleaseEntry:
-    """Build from `seeds` and publish `root/releases/VERSION/`, then register it in the index.
-
-    The folder is written beside its place and moved in whole; the index changes only once
-    the folder is in place, and a failure to update it takes the folder away again.
-    """
+    """Build from `seeds` and publish it as `root/releases/VERSION/` (see `publish_release`)."""
     version = str(parse_version(version))
-    index = read_index(root)
-    check_new_version(root, index, version)
+    check_new_version(root, read_index(root), version)
     release_date = changelog_date(root / CHANGELOG_FILE, version)
     build = build_tables(seeds)
     if not build.ok:
         faults = "\n".join(str(f) for f in build.errors)
         raise ReleaseError(f"{faults}\n{len(build.errors)} error(s) in {seeds}: no release written")
+    return publish_release(build.frames, version, release_date, root, inputs_sha256(seeds))
+
+
+def publish_release(
+    frames: Mapping[str, pd.DataFrame], version: str, release_date: date, root: Path, inputs: str
+) -> ReleaseEntry:
+    """Write `root/releases/VERSION/` and register it in the index.
+
+    The folder is written beside its place and moved in whole; the index changes only once
+    the folder is in place, and a failure to update it takes the folder away again.
+    """
+    index = read_index(root)
+    check_new_version(root, index, version)
     target = release_folder(root, version)
     with atomic_folder(target) as staging:
-        write_release(build.frames, version, release_date, staging)
+        write_release(frames, version, release_date, staging)
     entry = ReleaseEntry(
         version=version,
         date=release_date,
         schema_version=SCHEMA_VERSION,
-        inputs_sha256=inputs_sha256(seeds),
-        rows={name: len(build.frames[name]) for name in TABLES},
-        files=file_entries(target),
+        inputs_sha256=inputs,
+        rows={name: len(frames[name]) for name in TABLES},
+        files=tuple(file_entries(target)),
     )
     try:
-        write_index(root, ReleaseIndex(releases=[*index.releases, entry]))
+        write_index(root, ReleaseIndex(releases=(*index.releases, entry)))
     except BaseException:
         shutil.rmtree(target)
         raise
@@ -385,7 +368,7 @@ def cut_release(version: str, seeds: Path, root: Path) -> ReleaseEntry:
 def bundle_latest(root: Path, bundle: Path) -> Path:
     """Replace `bundle` with the index and the files of the latest release, to ship in the package."""
     index = read_index(root)
-    latest = latest_release(index)
+    latest = index.latest()
     if latest is None:
         raise ReleaseError(f"{root / INDEX_FILE}: no release to bundle")
     with atomic_folder(bundle, replace=True) as staging:
