@@ -57,5 +57,52 @@ def schema(
         out_console.print(str(path), markup=False)
 
 
+@app.command()
+def report(
+    version: Annotated[
+        str | None, typer.Argument(help="Release to describe; default: the newest under --releases, or a build from --seeds if none.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for DATACARD.md and figures/; default: datasets/build/report-<VERSION>.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Release date printed on the card; default: the one datasets/index.json records.")
+    ] = None,
+    releases: Annotated[Path, typer.Option("--releases", help="Folder of releases, one sub-folder per version.")] = Path("datasets/releases"),
+    seeds: SeedsOption = Path("seeds"),
+) -> None:
+    """Write the data card (DATACARD.md and figures) of a release, never into the release itself."""
+    # Imported here: matplotlib is slow to load and only this command needs it.
+    from peacetrack.release import read_tables
+    from peacetrack.report import UNRELEASED, recorded_release_date, release_versions, write_report
+
+    known = release_versions(releases)
+    version = version or (known[-1] if known else None)
+    if version is None:
+        result = build_tables(seeds)
+        for fault in result.errors:
+            err_console.print(str(fault), markup=False)
+        if not result.ok:
+            err_console.print(f"No release under {releases}, and the build from {seeds} has {len(result.errors)} error(s).", markup=False)
+            raise typer.Exit(1)
+        frames, version, release_date = result.frames, UNRELEASED, date or f"none (built from {seeds}, not released)"
+    elif version not in known:
+        err_console.print(f"No release {version!r} under {releases}; releases there: {', '.join(known) or 'none'}.", markup=False)
+        raise typer.Exit(1)
+    else:
+        try:
+            frames = read_tables(releases / version)
+        except (OSError, ValueError) as error:
+            err_console.print(f"Cannot read release {version} in {releases / version}: {error}", markup=False)
+            raise typer.Exit(1) from None
+        release_date = date or recorded_release_date(version, releases.parent / "index.json") or "unknown"
+    out = out or Path("datasets/build") / f"report-{version}"
+    if out.resolve().is_relative_to(releases.resolve()):
+        err_console.print(f"Refusing to write into {out}: a release is immutable; `peacetrack release` writes its card.", markup=False)
+        raise typer.Exit(1)
+    for path in write_report(frames, version, release_date, out):
+        out_console.print(str(path), markup=False)
+
+
 if __name__ == "__main__":
     app()
