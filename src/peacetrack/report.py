@@ -30,7 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Certainty, Column, ItemCategory, Kind, Table
+from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Certainty, Column, ItemCategory, Kind
 
 CARD_NAME = "DATACARD.md"
 FIGURE_FOLDER = "figures"
