@@ -191,5 +191,21 @@ def info(version: VersionOption = None) -> None:
         out_console.print(columns)
 
 
+@app.command()
+def report(
+    version: Annotated[str | None, typer.Argument(help="Release to describe; default: the latest, or the current build if none.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for DATACARD.md and figures/; default: datasets/build/report-<VERSION>.")] = None,
+    root: RootOption = Path("datasets"),
+    seeds: SeedsOption = Path("seeds"),
+) -> None:
+    """Write the data card (DATACARD.md and figures) of a release, never into the release itself."""
+    try:
+        written = releases.write_card(version, root, seeds, out)
+    except releases.ReleaseError as error:
+        _fail(error)
+    for path in written:
+        out_console.print(str(path), markup=False)
+
+
 if __name__ == "__main__":
     app()

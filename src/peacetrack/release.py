@@ -29,6 +29,7 @@ import semver
 from pydantic import ValidationError
 
 from peacetrack.coding import build_tables
+from peacetrack.files import write_atomic
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Kind, Table, arrow_from_frame, frame_from_arrow
@@ -205,20 +206,6 @@ def file_entries(folder: Path) -> list[FileEntry]:
     return [FileEntry(path=name, sha256=file_sha256(folder / name), bytes=(folder / name).stat().st_size) for name in folder_files(folder)]
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `path` so that a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(staging, 0o644)
-        os.replace(staging, path)
-    finally:
-        if os.path.exists(staging):
-            os.remove(staging)
-
-
 def _resource_schema(table: Table, suffix: str) -> dict[str, Any]:
     """The table schema, its foreign keys pointing at the resources of the same format."""
     schema = frictionless_schema(table)
@@ -284,11 +271,13 @@ def sha256sums(folder: Path) -> str:
 
 def write_release(frames: Mapping[str, pd.DataFrame], version: str, release_date: date, folder: Path) -> list[Path]:
     """Every file of a release into `folder`: tables, extra documents, datapackage.json, SHA256SUMS."""
+    from peacetrack.report import write_report  # matplotlib loads only when a card is drawn
+
     write_tables(frames, folder)
-    # Extra documents (the data card, its figures) are written here, into the folder,
-    # before the data package and the checksums, which cover them.
-    write_text_atomic(folder / DATAPACKAGE_FILE, dump_json(datapackage(version, release_date, folder)))
-    write_text_atomic(folder / SUMS_FILE, sha256sums(folder))
+    # The data card and its figures go in before the data package and the checksums, which cover them.
+    write_report(dict(frames), version, release_date.isoformat(), folder)
+    write_atomic(folder / DATAPACKAGE_FILE, dump_json(datapackage(version, release_date, folder)))
+    write_atomic(folder / SUMS_FILE, sha256sums(folder))
     return [folder / name for name in folder_files(folder)]
 
 
@@ -308,7 +297,7 @@ def sorted_index(index: ReleaseIndex) -> ReleaseIndex:
 
 
 def write_index(root: Path, index: ReleaseIndex) -> None:
-    write_text_atomic(root / INDEX_FILE, dump_json(sorted_index(index).model_dump(mode="json")))
+    write_atomic(root / INDEX_FILE, dump_json(sorted_index(index).model_dump(mode="json")))
 
 
 def release_folder(root: Path, version: str) -> Path:
@@ -363,6 +352,30 @@ def publish_release(
         shutil.rmtree(target)
         raise
     return entry
+
+
+def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = None) -> list[Path]:
+    """Draw the data card of release `version` (default: the latest; with no release at all,
+    of the current build from `seeds`) into `out`, never into a release: a release is immutable."""
+    from peacetrack.report import UNRELEASED, write_report
+
+    index = read_index(root)
+    entry = index.latest() if version is None else index.find(version)
+    if version is not None and entry is None:
+        known = ", ".join(r.version for r in index.releases) or "none"
+        raise ReleaseError(f"no release {version!r} in {root / INDEX_FILE}; releases there: {known}")
+    if entry is None:
+        build = build_tables(seeds)
+        if not build.ok:
+            faults = "\n".join(str(f) for f in build.errors)
+            raise ReleaseError(f"{faults}\nno release yet, and {len(build.errors)} error(s) in {seeds}")
+        frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
+    else:
+        frames, label, release_date = read_tables(release_folder(root, entry.version)), entry.version, entry.date.isoformat()
+    out = out or Path("datasets/build") / f"report-{label}"
+    if out.resolve().is_relative_to((root / RELEASES_DIR).resolve()):
+        raise ReleaseError(f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card")
+    return write_report(frames, label, release_date, out)
 
 
 def bundle_latest(root: Path, bundle: Path) -> Path:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from peacetrack.files import write_atomic
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Column, Kind, Table
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -159,9 +160,6 @@ def write_schema(folder: Path) -> list[Path]:
     written = []
     for relative, content in schema_files().items():
         path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f".{path.name}.partial")
-        staging.write_text(content, encoding="utf-8", newline="\n")
-        staging.replace(path)
+        write_atomic(path, content)
         written.append(path)
     return written

@@ -1,0 +1,273 @@
+"""The data card and its figures: computed from the tables, complete, and the same bytes every time."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import matplotlib as mpl
+import pandas as pd
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from peacetrack.cli import app
+from peacetrack.coding import build_tables
+from peacetrack.release import write_tables
+from peacetrack.report import (
+    CARD_NAME,
+    DPI,
+    FIGURE_FOLDER,
+    FIGURE_WIDTH,
+    FIGURES,
+    TIMELINE_PNG,
+    TRANSFERS_PNG,
+    datacard_text,
+    drawn_transfer_ids,
+    png_bytes,
+    timeline_figure,
+    transfer_counts,
+    write_report,
+)
+from peacetrack.tables import TABLES, frame_from_rows
+
+from .release_fixture import write_release
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    build = build_tables(SEEDS)
+    assert build.ok, build.errors
+    return build.frames
+
+
+def plain(value: object) -> object:
+    return None if not isinstance(value, list) and pd.isna(value) else value
+
+
+def with_transfers(frames: dict[str, pd.DataFrame], changes: list[dict[str, object]]) -> dict[str, pd.DataFrame]:
+    """The frames plus one transfer per change, each a copy of the first transfer with those values."""
+    table = TABLES["military_transfers"]
+    base = {k: plain(v) for k, v in frames["military_transfers"].iloc[0].to_dict().items()}
+    rows = [{**base, "canonical_id": change["transfer_id"], **change} for change in changes]
+    added = frame_from_rows(table, rows)
+    return {**frames, "military_transfers": pd.concat([frames["military_transfers"], added], ignore_index=True)}
+
+
+# --- the card's text ---------------------------------------------------------------------
+
+
+def markdown_rows(card: str, heading: str) -> list[list[str]]:
+    """The body rows of the first Markdown table after `heading`."""
+    section = card.split(heading, 1)[1]
+    lines = [line for line in section.split("\n\n|", 1)[1].split("\n\n")[0].splitlines()]
+    rows = [[cell.strip() for cell in ("|" + line if i == 0 else line).strip("|").split(" | ")] for i, line in enumerate(lines)]
+    return rows[2:]
+
+
+def test_card_text_is_the_same_for_the_same_frames_in_any_row_order(frames: dict[str, pd.DataFrame]) -> None:
+    card = datacard_text(frames, "1.0.0", "2026-11-27")
+    shuffled = {name: frame.sample(frac=1, random_state=7) for name, frame in frames.items()}
+    assert datacard_text(shuffled, "1.0.0", "2026-11-27") == card
+    assert card.endswith("\n") and "\r" not in card
+
+
+def test_card_rows_per_table_match_the_frames(frames: dict[str, pd.DataFrame]) -> None:
+    card = datacard_text(frames, "1.0.0", "2026-11-27")
+    rows = {name.strip("`"): int(count) for name, count, _ in markdown_rows(card, "## At a glance")}
+    assert rows == {name: len(frame) for name, frame in frames.items()}
+
+
+def test_card_null_counts_match_the_frames(frames: dict[str, pd.DataFrame]) -> None:
+    card = datacard_text(frames, "1.0.0", "2026-11-27")
+    for name, table in TABLES.items():
+        rows = markdown_rows(card, f"### `{name}` (")
+        nulls = {column.strip("`"): int(count.split()[0]) for column, _, count, _ in rows}
+        assert nulls == {c.name: int(frames[name][c.name].isna().sum()) for c in table.columns}
+        descriptions = {row[0].strip("`"): row[3] for row in rows}
+        assert descriptions == {c.name: c.description for c in table.columns}
+
+
+def test_card_certainty_and_date_coverage_match_the_frames(frames: dict[str, pd.DataFrame]) -> None:
+    card = datacard_text(frames, "1.0.0", "2026-11-27")
+    transfers = frames["military_transfers"]
+    certainty = {value: int(cell.split()[0]) for value, cell in markdown_rows(card, "How certain the source is")}
+    assert certainty == {c: int((transfers["certainty"] == c).sum()) for c in ("stated", "reported", "alleged")}
+    coverage = {row[0].strip("`"): row for row in markdown_rows(card, "### Dates")}
+    known = pd.concat([transfers["date_start"].dropna(), transfers["date_end"].dropna()])
+    assert coverage["military_transfers"][2:4] == [known.min().isoformat(), known.max().isoformat()]
+    undated = int((transfers["date_start"].isna() & transfers["date_end"].isna()).sum())
+    assert int(coverage["military_transfers"][7]) == undated
+
+
+def test_card_says_what_is_unknown_about_the_seed(frames: dict[str, pd.DataFrame]) -> None:
+    card = datacard_text(frames, "1.0.0", "2026-11-27")
+    (source,) = markdown_rows(card, "### Sources")
+    assert source[0] == "`aliyev-milli-majlis-2024-09-23`"
+    assert source[1:4] == ["unknown", "unknown", "unknown"]  # title, publisher, publication date
+    assert "23 statements by 1 speaker (Ilham Aliyev) on 1 recorded occasion" in card
+    assert "With 1 source, this release records what that source reports" in card
+
+
+def test_card_follows_the_data_when_it_changes(frames: dict[str, pd.DataFrame]) -> None:
+    more = with_transfers(frames, [{"transfer_id": "fra-arm-extra", "certainty": "alleged"}])
+    card = datacard_text(more, "1.1.0", "2027-01-01")
+    assert card != datacard_text(frames, "1.1.0", "2027-01-01")
+    rows = {name.strip("`"): int(count) for name, count, _ in markdown_rows(card, "## At a glance")}
+    assert rows["military_transfers"] == len(frames["military_transfers"]) + 1
+    assert "| alleged | 1 (8.3 %) |" in card
+
+
+# --- the figures ----------------------------------------------------------------------------
+
+
+def test_timeline_draws_every_transfer_dated_open_or_undated(frames: dict[str, pd.DataFrame]) -> None:
+    more = with_transfers(
+        frames,
+        [
+            {"transfer_id": "open-start", "date_start": None, "date_end": date(2024, 3, 31), "certainty": "alleged"},
+            {"transfer_id": "open-end", "date_start": date(2024, 2, 1), "date_end": None, "certainty": "reported"},
+            {"transfer_id": "one-day", "date_start": date(2024, 5, 5), "date_end": date(2024, 5, 5), "date_precision": "day"},
+            {"transfer_id": "undated", "date_start": None, "date_end": None, "date_precision": "unknown"},
+        ],
+    )
+    for data in (frames, more):
+        figure = timeline_figure(data)
+        assert drawn_transfer_ids(figure) == set(data["military_transfers"]["transfer_id"])
+        ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+        assert len(ticks) == len(data["military_transfers"]) + 1  # one row per transfer, one for statements
+
+
+def test_drawn_transfer_ids_sees_a_missing_transfer(frames: dict[str, pd.DataFrame]) -> None:
+    figure = timeline_figure(frames)
+    victim = sorted(drawn_transfer_ids(figure))[0]
+    for artist in figure.findobj(lambda a: a.get_gid() == f"transfer:{victim}"):
+        artist.remove()
+    assert drawn_transfer_ids(figure) == set(frames["military_transfers"]["transfer_id"]) - {victim}
+
+
+def test_transfer_counts_add_up_by_pair_and_category(frames: dict[str, pd.DataFrame]) -> None:
+    counts = transfer_counts(frames)
+    assert int(counts.to_numpy().sum()) == len(frames["military_transfers"])
+    assert list(counts.index) == ["United States → Armenia", "France → Armenia"]
+    assert int(counts.loc["France → Armenia"].sum()) == 4
+
+
+@pytest.fixture(scope="module")
+def report(frames: dict[str, pd.DataFrame], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    folder = tmp_path_factory.mktemp("report")
+    return folder, write_report(frames, "1.0.0", "2026-11-27", folder)
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_figure_is_a_png_of_fixed_width_the_same_bytes_every_time(
+    frames: dict[str, pd.DataFrame], report: tuple[Path, list[Path]], name: str
+) -> None:
+    first = (report[0] / FIGURE_FOLDER / name).read_bytes()
+    with mpl.rc_context({"font.size": 20, "axes.facecolor": "black", "font.family": "serif"}):
+        second = png_bytes(FIGURES[name](frames))  # rendered again, under a user's odd settings
+    assert first == second
+    assert first.startswith(PNG_SIGNATURE)
+    image = Image.open(BytesIO(first))
+    image.verify()
+    image = Image.open(BytesIO(first))
+    assert image.format == "PNG"
+    assert image.size[0] == int(FIGURE_WIDTH * DPI)
+    assert 300 < image.size[1] < 3000
+    assert not {"Software", "Creation Time"} & set(image.info)
+
+
+def test_figures_of_an_empty_release_still_render(frames: dict[str, pd.DataFrame]) -> None:
+    empty = {name: frame.iloc[0:0] for name, frame in frames.items()}
+    for draw in FIGURES.values():
+        assert png_bytes(draw(empty)).startswith(PNG_SIGNATURE)
+    assert "| `military_transfers` | 0 |" in datacard_text(empty, "0.0.1", "2026-01-01")
+
+
+# --- writing, and regenerating committed cards ----------------------------------------------
+
+
+def test_write_report_writes_the_card_and_figures_and_nothing_else(
+    frames: dict[str, pd.DataFrame], report: tuple[Path, list[Path]]
+) -> None:
+    folder, written = report
+    assert written == [folder / CARD_NAME, folder / FIGURE_FOLDER / TIMELINE_PNG, folder / FIGURE_FOLDER / TRANSFERS_PNG]
+    card = written[0].read_text(encoding="utf-8")
+    assert card == datacard_text(frames, "1.0.0", "2026-11-27")
+    for path in written[1:]:
+        assert f"]({path.relative_to(folder).as_posix()})" in card
+    assert sorted(p.name for p in folder.rglob("*")) == sorted([CARD_NAME, FIGURE_FOLDER, TIMELINE_PNG, TRANSFERS_PNG])
+
+
+def card_header(card: str) -> tuple[str, str]:
+    match = re.match(r"# peacetrack (\S+): data card\n\nVersion \*\*\S+\*\* · release date: (.+?) · ", card)
+    assert match, card[:200]
+    return match.group(1), match.group(2)
+
+
+def assert_card_regenerates(release: Path) -> None:
+    """A release's committed card equals the card regenerated from its own tables."""
+    from peacetrack.release import read_tables
+
+    committed = (release / CARD_NAME).read_text(encoding="utf-8")
+    version, release_date = card_header(committed)
+    assert version == release.name
+    assert datacard_text(read_tables(release), version, release_date) == committed
+
+
+def test_committed_release_cards_regenerate(frames: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    release = tmp_path / "releases" / "1.0.0"
+    release.mkdir(parents=True)
+    write_tables(frames, release)
+    (release / CARD_NAME).write_text(datacard_text(frames, "1.0.0", "2026-11-27"), encoding="utf-8")
+    assert_card_regenerates(release)
+    (release / CARD_NAME).write_text((release / CARD_NAME).read_text().replace("| `actors` | 10 |", "| `actors` | 11 |"))
+    with pytest.raises(AssertionError):
+        assert_card_regenerates(release)  # a hand-edited card is caught
+    for committed in sorted((ROOT / "datasets" / "releases").glob(f"*/{CARD_NAME}")):
+        assert_card_regenerates(committed.parent)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_report_command_without_release_describes_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["report", "--seeds", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    card = (tmp_path / "datasets" / "build" / "report-unreleased" / CARD_NAME).read_text()
+    assert card.startswith("# peacetrack unreleased: data card")
+
+
+def test_report_command_reads_a_release_and_never_writes_into_it(frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_release(tmp_path / "datasets", frames=frames)
+    release = tmp_path / "datasets" / "releases" / "1.0.0"
+    before = sorted(p.name for p in release.iterdir())
+    runner = CliRunner()
+    result = runner.invoke(app, ["report", "--out", "datasets/releases/1.0.0"])
+    assert result.exit_code == 1 and "immutable" in result.output
+    result = runner.invoke(app, ["report", "--out", "card"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in release.iterdir()) == before
+    assert card_header((tmp_path / "card" / CARD_NAME).read_text()) == ("1.0.0", "2026-11-27")
+    result = runner.invoke(app, ["report", "2.0.0"])
+    assert result.exit_code == 1 and "no release '2.0.0'" in result.output and "1.0.0" in result.output
+
+
+def test_report_command_with_broken_seeds_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    coding = next((tmp_path / "seeds").glob("*/coding.yaml"))
+    coding.write_text(coding.read_text(encoding="utf-8").replace("certainty: reported", "certainty: rumoured", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["report"])
+    assert result.exit_code == 1
+    assert "'rumoured'" in result.output and "1 error(s)" in result.output and "no release yet" in result.output
+    assert not (tmp_path / "datasets" / "build").exists()
