@@ -160,6 +160,9 @@ def test_release_url_layout_and_placeholder(monkeypatch: pytest.MonkeyPatch) -> 
     assert data.release_url("1.0.0", "https://m.example/v{version}/files") == "https://m.example/v1.0.0/files/"
     monkeypatch.setenv(data.BASE_URL_ENV, "https://env.example/")
     assert data.release_url("2.0.0") == "https://env.example/2.0.0/"
+    monkeypatch.delenv("PEACETRACK_BASE_URL")
+    with pytest.raises(data.DataError, match="no mirror is set"):
+        data.release_url("2.0.0")
 
 
 # --- pandas -----------------------------------------------------------------------------------------
@@ -251,6 +254,9 @@ def test_download_then_load_from_the_cache_with_the_server_gone(
         assert sha256(folder / entry.path) == entry.sha256
     monkeypatch.setattr(socket.socket, "connect", lambda *a: pytest.fail("the network was used"))
     assert len(peacetrack.load("statements")) == release.rows["statements"]
+    assert peacetrack.release_path() == folder
+    monkeypatch.delenv(data.BASE_URL_ENV)  # with every file cached, no mirror is needed at all
+    assert len(peacetrack.load("actors")) == release.rows["actors"]
     assert peacetrack.release_path() == folder
 
 

@@ -33,8 +33,6 @@ from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, frame_from_arrow
 DATA_DIR_ENV = "PEACETRACK_DATA_DIR"
 BASE_URL_ENV = "PEACETRACK_BASE_URL"
 CACHE_DIR_ENV = "PEACETRACK_CACHE_DIR"
-# Any web folder laid out like `datasets/releases/` is a mirror; `{version}` may appear anywhere.
-DEFAULT_BASE_URL = "https://peacetrack.org/datasets/releases/"
 # Files at least this large get a progress bar while they download.
 PROGRESS_BAR_BYTES = 1_000_000
 DOWNLOAD_CHUNK_BYTES = 65_536
@@ -107,8 +105,15 @@ def find_release(version: str | None = None) -> ReleaseEntry:
 
 
 def release_url(version: str, base_url: str | None = None) -> str:
-    """The mirror folder of a release: `<base>/<version>/`, or `base` with `{version}` filled in."""
-    base = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    """Any web folder laid out like `datasets/releases/` is a mirror; there is no default one.
+
+    The mirror folder of a release: `<base>/<version>/`, or `base` with `{version}` filled in."""
+    base = base_url or os.environ.get(BASE_URL_ENV)
+    if not base:
+        raise DataError(
+            f"release {version} is neither bundled nor cached, and no mirror is set: pass base_url "
+            f"(--base-url) or set {BASE_URL_ENV} to a web folder laid out like datasets/releases/"
+        )
     if "{version}" in base:
         return base.replace("{version}", version).rstrip("/") + "/"
     return f"{base.rstrip('/')}/{version}/"
@@ -176,9 +181,15 @@ def _fetch(release: ReleaseEntry, paths: list[str], base_url: str | None) -> Pat
     pooch downloads into a temporary file beside the target, checks the hash, and only then
     moves it into place: a failed, cut or tampered download leaves nothing behind.
     """
-    url = release_url(release.version, base_url)
+    folder = cache_dir() / release.version
+    try:
+        url = release_url(release.version, base_url)
+    except DataError:  # no mirror set: enough, when the cache already holds every file intact
+        if all(_cached_intact(folder, release.file(path)) for path in paths):
+            return folder
+        raise
     store = pooch.create(
-        path=cache_dir() / release.version,
+        path=folder,
         base_url=url,
         registry={entry.path: f"sha256:{entry.sha256}" for entry in release.files},
         retry_if_failed=0,
@@ -197,6 +208,11 @@ def _fetch(release: ReleaseEntry, paths: list[str], base_url: str | None) -> Pat
             except OSError as error:
                 raise DataError(f"could not store {store.abspath / path}: {error}") from None
     return Path(store.abspath)
+
+
+def _cached_intact(folder: Path, entry: FileEntry | None) -> bool:
+    path = folder / entry.path if entry else None
+    return path is not None and path.is_file() and pooch.file_hash(str(path)) == entry.sha256
 
 
 def release_path(version: str | None = None, base_url: str | None = None) -> Path:

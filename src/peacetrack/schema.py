@@ -14,7 +14,7 @@ from peacetrack.files import write_atomic
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Column, Kind, Table
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_BASE_URL = f"https://peacetrack.org/schema/{SCHEMA_VERSION}"
+SCHEMA_URN = f"urn:peacetrack:schema:{SCHEMA_VERSION}"
 MISSING_VALUES = [""]
 
 
@@ -26,7 +26,7 @@ def json_schema(table: Table) -> dict[str, Any]:
     schema["required"] = order  # every column is present in a row, null where unknown
     return {
         "$schema": JSON_SCHEMA_DIALECT,
-        "$id": f"{SCHEMA_BASE_URL}/json/{table.name}.schema.json",
+        "$id": f"{SCHEMA_URN}:{table.name}",
         "title": f"peacetrack {table.name} row",
         **{k: v for k, v in schema.items() if k != "title"},
     }
