@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -55,6 +57,32 @@ def schema(
     """Regenerate the published contract (JSON Schema, Frictionless, DuckDB DDL)."""
     for path in write_schema(out):
         out_console.print(str(path), markup=False)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Data files (<table>.csv, .parquet, .jsonl) or seeds/*/coding.yaml.")],
+    table: Annotated[str | None, typer.Option("--table", help="Table of the files; default: from each file name.")] = None,
+    against: Annotated[str | None, typer.Option("--against", help="Release version or folder of <table>.parquet files; default: the latest release.")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="text, json (one object) or github (annotations).")] = OutputFormat.text,
+) -> None:
+    """Check contributed rows; report every fault. Exit 0 valid, 1 faults, 2 unreadable input or wrong call."""
+    from peacetrack.contrib import FORMATS, CallError
+    from peacetrack.contrib import validate as run_validate
+
+    try:
+        report = run_validate(paths, table=table, against=against, progress=output is OutputFormat.text)
+    except CallError as error:
+        err_console.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    sys.stdout.write(FORMATS[output.value](report))
+    raise typer.Exit(report.exit_code)
 
 
 if __name__ == "__main__":
