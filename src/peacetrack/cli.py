@@ -81,7 +81,8 @@ def validate(
     except CallError as error:
         err_console.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from None
-    sys.stdout.write(FORMATS[output.value](report))
+    sys.stdout.buffer.write(FORMATS[output.value](report).encode("utf-8", "backslashreplace"))
+    sys.stdout.flush()
     raise typer.Exit(report.exit_code)
 
 

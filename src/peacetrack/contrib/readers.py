@@ -65,6 +65,8 @@ class Chunk:
 
 
 def _fault(file: str, line: int | None, rule: str, message: str, column: str | None = None, value: Any = None, table: str | None = None, severity: str = "error") -> Fault:
+    if isinstance(value, str):  # undecodable bytes read with surrogateescape: show them replaced
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return Fault(table, None, column, rule, message, value=None if value is None else shorten(value), file=file, line=line, severity=severity)  # type: ignore[arg-type]
 
 

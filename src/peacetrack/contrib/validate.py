@@ -388,11 +388,16 @@ def validate(paths: Sequence[Path], table: str | None = None, against: str | Pat
 def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -> None:
     with ExitStack() as stack:
         advance = _progress_bar(path, stack) if progress else None
+        rows, read_faults = validator.rows, 0
         for item in READERS[path.suffix.lower()](path, table, advance):
             if isinstance(item, Fault):
                 validator.faults.append(item)
+                read_faults += 1
             else:
                 validator.check_chunk(item)
+        if validator.rows == rows and not read_faults:
+            line = 1 if path.suffix.lower() == ".csv" else None
+            validator.faults.append(Fault(table.name, None, None, "no_rows", "the file has no rows", file=str(path), line=line))
 
 
 def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
