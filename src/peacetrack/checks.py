@@ -166,6 +166,15 @@ def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str])
     evidence = frames.get("evidence")
     if evidence is None:
         return
+    yield from check_evidence_links(frames)
+    yield from check_spans(evidence, texts)
+
+
+def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
+    """Evidence points at existing rows of its own source, and every row but sources has some."""
+    evidence = frames.get("evidence")
+    if evidence is None:
+        return
     table = TABLES["evidence"]
     targets = pd.Series(False, index=evidence.index)
     for name in CLAIM_TABLES + ("actors",):
@@ -192,10 +201,10 @@ def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str])
     )
     order = evidence["char_start"] >= evidence["char_end"]
     yield from _faults(table, evidence, order, "char_end", "span_order", "char_end must be greater than char_start")
-    yield from _check_spans(evidence, texts)
 
 
-def _check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fault]:
+def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fault]:
+    """Each quote equals its source text at char_start:char_end, where the text is at hand."""
     table = TABLES["evidence"]
     for source_id, group in evidence.groupby("source_id", sort=True, observed=True):
         text = texts.get(str(source_id))
@@ -234,6 +243,10 @@ def check_sources(sources: pd.DataFrame | None, texts: Mapping[str, str]) -> Ite
 
 
 def _as_datetime(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.ArrowDtype) and pa.types.is_date(series.dtype.pyarrow_dtype):
+        # Arrow's cast: pandas converts Arrow dates one Python object at a time.
+        stamps = pa.array(series, from_pandas=True).cast(pa.timestamp("s"))
+        return pd.Series(stamps.to_numpy(zero_copy_only=False), index=series.index)
     return pd.to_datetime(series.astype(object), errors="coerce")
 
 

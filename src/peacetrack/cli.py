@@ -122,7 +122,7 @@ def diff(
 VersionOption = Annotated[str | None, typer.Option("--version", help="Release version; the latest when omitted.")]
 
 
-class OutputFormat(StrEnum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -152,7 +152,7 @@ def download(
 def sql(
     query: Annotated[str, typer.Argument(help="SQL over the tables, e.g. \"SELECT * FROM actors\".")],
     version: VersionOption = None,
-    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
 ) -> None:
     """Run SQL (DuckDB) over a release's tables and print the result."""
     try:
@@ -160,11 +160,11 @@ def sql(
         columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
     except (data.DataError, duckdb.Error) as error:
         _fail(error)
-    if output is OutputFormat.csv:
+    if output is TableFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([releases.csv_cell(value) for value in row] for row in rows)
-    elif output is OutputFormat.json:
+    elif output is TableFormat.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
@@ -205,6 +205,33 @@ def report(
         _fail(error)
     for path in written:
         out_console.print(str(path), markup=False)
+
+
+class FaultFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Data files (<table>.csv, .parquet, .jsonl) or seeds/*/coding.yaml.")],
+    table: Annotated[str | None, typer.Option("--table", help="Table of the files; default: from each file name.")] = None,
+    against: Annotated[str | None, typer.Option("--against", help="Release version or folder of <table>.parquet files; default: the latest release.")] = None,
+    output: Annotated[FaultFormat, typer.Option("--format", help="text, json (one object) or github (annotations).")] = FaultFormat.text,
+) -> None:
+    """Check contributed rows; report every fault. Exit 0 valid, 1 faults, 2 unreadable input or wrong call."""
+    from peacetrack.contrib import FORMATS, CallError
+    from peacetrack.contrib import validate as run_validate
+
+    try:
+        report = run_validate(paths, table=table, against=against, progress=output is FaultFormat.text)
+    except CallError as error:
+        err_console.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    sys.stdout.buffer.write(FORMATS[output.value](report).encode("utf-8", "backslashreplace"))
+    sys.stdout.flush()
+    raise typer.Exit(report.exit_code)
 
 
 if __name__ == "__main__":

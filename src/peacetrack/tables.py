@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import pandas as pd
 import pandera.pandas as pa_pandas
 import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -496,7 +497,10 @@ def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
 
 
 def _is_nfc(series: pd.Series) -> pd.Series:
-    return series == series.str.normalize("NFC")
+    # Arrow's kernel: pandas normalises Arrow-backed strings one Python call per value.
+    values = pa.array(series, from_pandas=True).cast(pa.string())
+    same = pc.equal(values, pc.utf8_normalize(values, "NFC"))
+    return pd.Series(same.to_pandas(types_mapper=_types_mapper), index=series.index)
 
 
 def _each_item(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:

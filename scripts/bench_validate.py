@@ -1,0 +1,204 @@
+"""Benchmark `peacetrack validate` against its floor (pyarrow's CSV reader) and frictionless.
+
+Generates a deterministic synthetic statements file of N rows with a share of faulty rows,
+then measures, in this run and on this file, rows per second and peak memory of:
+  1. `peacetrack validate` (every check, against a release built from seeds/),
+  2. `pyarrow.csv.read_csv` alone (the floor: parsing without checking),
+  3. `frictionless validate` with the equivalent table schema (on a slice when asked).
+Each is a fresh child process; its peak RSS comes from `getrusage(RUSAGE_CHILDREN)` in a
+wrapper process of its own. The floor is noisy: each figure is the median of --repeat runs.
+Finally it checks that peacetrack and frictionless find faults on the same rows of a slice
+both can do.
+
+    PYTHONPATH=src python scripts/bench_validate.py --rows 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from peacetrack.coding import build_tables  # noqa: E402
+from peacetrack.release import write_tables  # noqa: E402
+from peacetrack.schema import frictionless_schema  # noqa: E402
+from peacetrack.tables import TABLES  # noqa: E402
+
+SOURCE_ID = "aliyev-milli-majlis-2024-09-23"
+TOPICS = ("peace_process", "military_buildup", "foreign_military_support", "sovereignty")
+# Faults of the kinds both validators check, one in every FAULT_EVERY rows, in turn.
+FAULTS = ("bad_topic", "bad_slug", "bad_date", "missing_summary", "bad_event_type")
+FAULT_EVERY = 50
+
+# Measures a child's peak RSS: runs argv[1:] and prints "<exit code> <peak kB>" on stderr.
+WRAPPER = (
+    "import resource, subprocess, sys;"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode;"
+    "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)"
+)
+
+
+def statement_row(i: int) -> dict[str, str]:
+    """Row i: valid, unless i falls on a fault."""
+    direct = i % 3 == 0
+    row = {
+        "statement_id": f"synthetic-{i}",
+        "speaker_id": "ilham-aliyev",
+        "target_id": "arm" if i % 2 else "",
+        "kind": "direct_quote" if direct else "paraphrase",
+        "quote": f"Armenia is delaying the agreement, number {i}" if direct else "",
+        "summary": f"Synthetic statement {i}: a speaker says something about the \"peace\" process, with a comma.",
+        "topic": TOPICS[i % len(TOPICS)],
+        "event_type": "ACCUSE" if i % 5 == 0 else "",
+        "occasion": "First session of the seventh term of the Milli Majlis",
+        "source_id": SOURCE_ID,
+        "canonical_id": f"synthetic-{i}",
+        "date_start": "2024-09-23",
+        "date_end": "2024-09-23",
+        "date_precision": "day",
+        "date_basis": "inferred",
+    }
+    if i % FAULT_EVERY == FAULT_EVERY - 1:
+        fault = FAULTS[(i // FAULT_EVERY) % len(FAULTS)]
+        if fault == "bad_topic":
+            row["topic"] = "peace process"
+        elif fault == "bad_slug":
+            row["speaker_id"] = "Ilham Aliyev"
+        elif fault == "bad_date":
+            row["date_start"] = "2024-09-31"
+        elif fault == "missing_summary":
+            row["summary"] = ""
+        elif fault == "bad_event_type":
+            row["event_type"] = "accuse"
+    return row
+
+
+def write_statements(path: Path, rows: int) -> int:
+    """Write the synthetic file; return the number of faulty rows."""
+    names = [c.name for c in TABLES["statements"].columns]
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
+        writer.writeheader()
+        for i in range(rows):
+            writer.writerow(statement_row(i))
+    return sum(1 for i in range(rows) if i % FAULT_EVERY == FAULT_EVERY - 1)
+
+
+def slice_file(path: Path, target: Path, rows: int) -> None:
+    with path.open("rb") as source, target.open("wb") as out:
+        for number, line in enumerate(source):
+            if number > rows:
+                break
+            out.write(line)
+
+
+def measure(argv: list[str], cwd: Path, repeat: int, env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """Median wall seconds, median peak RSS (bytes) and exit code of a child process."""
+    import time
+
+    times, peaks, code = [], [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", WRAPPER, *argv], cwd=cwd, stderr=subprocess.PIPE, text=True, env=env)
+        times.append(time.perf_counter() - start)
+        code_text, peak = done.stderr.strip().splitlines()[-1].split()
+        code = int(code_text)
+        peaks.append(int(peak) * 1024)
+    return statistics.median(times), int(statistics.median(peaks)), code
+
+
+def frictionless_faulty_rows(work: Path, csv_name: str) -> tuple[set[int], int]:
+    report = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "--limit-errors", "10000000", "--schema", "statements.schema.json", csv_name],
+        cwd=work, capture_output=True, text=True,
+    )  # fmt: skip
+    data = json.loads(report.stdout)
+    errors = [e for task in data["tasks"] for e in task["errors"]]
+    return {e["rowNumber"] for e in errors if e.get("rowNumber")}, len(errors)
+
+
+def peacetrack_faulty_rows(work: Path, csv_name: str, release: Path, env: dict[str, str]) -> tuple[set[int], int]:
+    report = subprocess.run(
+        [sys.executable, "-m", "peacetrack.cli", "validate", csv_name, "--against", str(release), "--format", "json"],
+        cwd=work, capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    faults = [f for f in json.loads(report.stdout)["faults"] if f["severity"] == "error"]
+    return {f["line"] for f in faults if f["line"]}, len(faults)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--frictionless-rows", type=int, default=100_000, help="rows of the slice frictionless runs on (0: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is printed")
+    args = parser.parse_args()
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
+        work = Path(tmp)
+        build = build_tables(ROOT / "seeds")
+        release = work / "release"
+        release.mkdir()
+        write_tables(build.frames, release)
+        data = work / "statements.csv"
+        faulty = write_statements(data, args.rows)
+        size = data.stat().st_size
+        print(f"statements.csv: {args.rows:,} rows, {size / 1e6:.0f} MB, {faulty:,} faulty rows")
+
+        friction_rows = args.rows if not args.frictionless_rows else min(args.rows, args.frictionless_rows)
+        sliced = work / "slice" / "statements.csv"
+        sliced.parent.mkdir()
+        slice_file(data, sliced, friction_rows)
+        # Without foreign keys: frictionless resolves them only inside a data package.
+        schema = {k: v for k, v in frictionless_schema(TABLES["statements"]).items() if k != "foreignKeys"}
+        (sliced.parent / "statements.schema.json").write_text(json.dumps(schema))
+
+        floor = "import sys, pyarrow.csv as c; c.read_csv(sys.argv[1])"
+        runs = {
+            "peacetrack validate": (
+                measure([sys.executable, "-m", "peacetrack.cli", "validate", str(data), "--against", str(release), "--format", "json"], work, args.repeat, env),
+                args.rows,
+            ),
+            "pyarrow read_csv (floor)": (measure([sys.executable, "-c", floor, str(data)], work, args.repeat), args.rows),
+            "frictionless validate": (
+                measure(
+                    [sys.executable, "-m", "frictionless", "validate", "--limit-errors", "10000000", "--schema", "statements.schema.json", "statements.csv"],
+                    sliced.parent, 1,
+                ),
+                friction_rows,
+            ),
+        }  # fmt: skip
+        base = runs["pyarrow read_csv (floor)"][0][0] / args.rows
+        mine = runs["peacetrack validate"][0][0] / args.rows
+        print(f"\n{'':28}{'rows/s':>12}{'peak MB':>10}{'s / 1M rows':>13}{'× floor':>9}{'× peacetrack':>14}  exit")
+        for name, ((seconds, peak, code), rows) in runs.items():
+            per_row = seconds / rows
+            label = name + (f" [{rows:,}-row slice, scaled]" if rows != args.rows else "")
+            print(f"{label:28}{rows / seconds:>12,.0f}{peak / 1e6:>10,.0f}{per_row * 1e6:>13.2f}{per_row / base:>9.2f}{per_row / mine:>14.2f}  {code}")
+        print(
+            f"\naim: within 3× of the floor ({mine / base:.2f}×), at least 20× faster than frictionless "
+            f"({runs['frictionless validate'][0][0] / friction_rows / mine:.1f}×)"
+        )
+
+        ours, our_count = peacetrack_faulty_rows(sliced.parent, "statements.csv", release, env)
+        theirs, their_count = frictionless_faulty_rows(sliced.parent, "statements.csv")
+        print(
+            f"\nsame faults on the {friction_rows:,}-row slice: peacetrack {our_count} errors on {len(ours)} rows, "
+            f"frictionless {their_count} errors on {len(theirs)} rows; same rows: {ours == theirs}"
+        )
+        if ours != theirs:
+            print(f"  only peacetrack: {sorted(ours - theirs)[:10]}  only frictionless: {sorted(theirs - ours)[:10]}")
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

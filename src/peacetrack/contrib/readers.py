@@ -1,0 +1,451 @@
+"""Read contributed files (CSV, Parquet, JSON Lines) in chunks of raw cells, keeping where
+each row came from: the physical line of a CSV or JSON Lines record, the row of a Parquet file.
+
+A reader yields `Chunk`s and located `Fault`s (ragged rows, bad JSON, wrong headers). It
+raises `Unreadable` when a file cannot be read at all. It never writes to its input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from peacetrack.checks import Fault, check_schema, shorten
+from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype
+
+BLOCK_BYTES = 16 << 20  # CSV bytes parsed per chunk
+BATCH_ROWS = 100_000  # rows per chunk of Parquet and JSON Lines, and of the slow CSV path
+HEADER_BYTES = 1 << 20
+CSV_FIELD_LIMIT = 16 << 20  # the csv module's own limit; cells over MAX_CELL_BYTES are faults anyway
+Progress = Callable[[int], None]
+
+
+class Unreadable(Exception):
+    """The file cannot be read at all."""
+
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(str(fault))
+        self.fault = fault
+
+
+@dataclass
+class Chunk:
+    """Raw cells of some rows of one file, with where each row is.
+
+    `data` has one column per contract column, as CSV text (binary or string). `lines` gives
+    each row's physical line (CSV, JSON Lines); without it rows are numbered from `first_row`.
+    `faults` are faults of single cells found while reading, by position in the chunk.
+    """
+
+    file: str
+    table: Table
+    data: pa.Table
+    lines: np.ndarray | None
+    first_row: int
+    header: tuple[str, ...] = ()
+    faults: list[Fault] = field(default_factory=list)
+
+    def locate(self, fault: Fault, position: int) -> Fault:
+        if self.lines is not None:
+            return replace(fault, file=self.file, line=int(self.lines[position]), position=None)
+        row = self.first_row + position + 1
+        return replace(fault, file=self.file, line=None, position=None, message=f"row {row}: {fault.message}")
+
+
+def _fault(file: str, line: int | None, rule: str, message: str, column: str | None = None, value: Any = None, table: str | None = None, severity: str = "error") -> Fault:
+    if isinstance(value, str):  # undecodable bytes read with surrogateescape: show them replaced
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return Fault(table, None, column, rule, message, value=None if value is None else shorten(value), file=file, line=line, severity=severity)  # type: ignore[arg-type]
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+
+def check_header(table: Table, names: list[str], file: str, line: int | None) -> tuple[list[Fault], bool]:
+    """Faults of a file's column names, and whether its rows can be read at all.
+
+    Unknown, missing and misordered columns are the contract's own rules (pandera, on an
+    empty frame with the file's columns); a duplicated name is a reading fault.
+    """
+    faults: list[Fault] = []
+    contract = {c.name: c for c in table.columns}
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            faults.append(_fault(file, line, "duplicate_column", f"column {name!r} appears more than once", name, table=table.name))
+        seen.add(name)
+    if len(names) == 1 and len(contract) > 1:
+        for delimiter in (";", "\t", "|"):
+            if sum(part.strip() in contract for part in names[0].split(delimiter)) >= 2:
+                faults.append(
+                    _fault(file, line, "delimiter", f"fields are separated by {delimiter!r}: peacetrack CSV files use commas", table=table.name)
+                )
+                return faults, False
+    empty = pd.DataFrame({n: pd.Series([], dtype=pandas_dtype(contract[n]) if n in contract and contract[n].kind is not Kind.enum else "string") for n in dict.fromkeys(names)})
+    for fault in check_schema(table, empty):
+        if fault.rule in ("unknown_column", "missing_column"):
+            fault = replace(fault, column=fault.value)
+        faults.append(fault.located(file, line))
+    readable = not any(f.rule in ("duplicate_column", "missing_column") for f in faults)
+    return faults, readable
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+class _ProgressFile(io.RawIOBase):
+    """A read-only view of a file that reports how far it has been read."""
+
+    def __init__(self, raw: BinaryIO, progress: Progress | None) -> None:
+        self.raw, self.progress = raw, progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.raw.readinto(buffer)
+        if self.progress:
+            self.progress(self.raw.tell())
+        return count
+
+
+def _header(path: Path, table: Table, file: str) -> tuple[list[str], int]:
+    """The header's names and the number of physical lines it takes."""
+    with path.open("rb") as raw:
+        start = raw.read(HEADER_BYTES)
+    if not start.removeprefix(b"\xef\xbb\xbf").strip():
+        raise _Stop([_fault(file, 1, "empty", "the file is empty: it needs a header line naming the columns", table=table.name)])
+    text = start.decode("utf-8-sig", errors="surrogateescape")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        names = next(reader)
+    except csv.Error as error:
+        raise _Stop([_fault(file, 1, "csv_syntax", f"the header cannot be parsed: {error}", table=table.name)]) from None
+    for index, name in enumerate(names):
+        if any("\udc80" <= ch <= "\udcff" for ch in name):
+            raise Unreadable(_fault(file, 1, "encoding", f"the header is not UTF-8 (field {index + 1}): save the file as UTF-8", table=table.name))
+    return names, reader.line_num
+
+
+class _Stop(Exception):
+    def __init__(self, faults: list[Fault]) -> None:
+        super().__init__("stop")
+        self.faults = faults
+
+
+class _Lines:
+    """Physical line of each record, from record numbers and newlines inside records.
+
+    pyarrow skips ragged records (reporting their record numbers) and does not count lines,
+    so a row's line is its record number plus every newline inside earlier records.
+    """
+
+    def __init__(self, header_lines: int) -> None:
+        self.extra = header_lines - 1  # newlines inside the header
+        self.kept = 0  # rows delivered so far
+        self.kept_newlines = 0
+        self.sparse_index: list[np.ndarray] = []  # kept rows with newlines in them, and how many
+        self.sparse_count: list[np.ndarray] = []
+        self.skipped: list[tuple[int, int, str]] = []  # record number, newlines, text
+
+    def kept_newlines_before(self, index: int) -> int:
+        if not self.sparse_index:
+            return 0
+        rows, counts = np.concatenate(self.sparse_index), np.concatenate(self.sparse_count)
+        return int(counts[rows < index].sum())
+
+    def rows(self, newlines: np.ndarray) -> np.ndarray:
+        """Lines of the next rows, given how many newlines each holds."""
+        n = len(newlines)
+        kept = np.arange(self.kept, self.kept + n)
+        skipped = np.array(sorted(s[0] for s in self.skipped), dtype=np.int64)
+        skipped_nl = np.array([s[1] for s in sorted(self.skipped)], dtype=np.int64)
+        shifted = skipped - np.arange(len(skipped))
+        records = kept + 2 + np.searchsorted(shifted, kept + 2, side="right")
+        before = np.concatenate(([0], np.cumsum(newlines)[:-1])) if n else np.zeros(0, dtype=np.int64)
+        skipped_before = np.concatenate(([0], np.cumsum(skipped_nl)))[np.searchsorted(skipped, records)]
+        lines = records + self.extra + self.kept_newlines + before + skipped_before
+        has = np.flatnonzero(newlines)
+        if len(has):
+            self.sparse_index.append(kept[has])
+            self.sparse_count.append(newlines[has])
+        self.kept += n
+        self.kept_newlines += int(newlines.sum())
+        return lines
+
+    def skipped_line(self, number: int) -> int:
+        earlier = [s for s in self.skipped if s[0] < number]
+        kept_before = number - 2 - len(earlier)
+        return number + self.extra + sum(s[1] for s in earlier) + self.kept_newlines_before(kept_before)
+
+    def record_of(self, index: int) -> int:
+        """Record number (header = 1) of the kept row at `index`."""
+        shifted = np.array(sorted(s[0] for s in self.skipped), dtype=np.int64) - np.arange(len(self.skipped))
+        return int(index + 2 + np.searchsorted(shifted, index + 2, side="right"))
+
+
+def read_csv(path: Path, table: Table, progress: Progress | None = None) -> Iterator[Chunk | Fault]:
+    file = str(path)
+    try:
+        names, header_lines = _header(path, table, file)
+    except _Stop as stop:
+        yield from stop.faults
+        return
+    faults, readable = check_header(table, names, file, 1)
+    yield from faults
+    if not readable:
+        return
+    lines = _Lines(header_lines)
+    delivered = 0
+    try:
+        for chunk in _fast_csv(path, table, names, lines, progress):
+            delivered = lines.kept
+            yield chunk
+        for number, _, text in sorted(lines.skipped):
+            yield _ragged(file, table, lines.skipped_line(number), text, len(names))
+    except (pa.ArrowInvalid, OSError):
+        # pyarrow gave up (a record over the block size, say): go on with the exact, slower
+        # reader after the last record delivered.
+        last = lines.record_of(delivered - 1) if delivered else 1
+        for number, _, text in sorted(lines.skipped):
+            if number < last:
+                yield _ragged(file, table, lines.skipped_line(number), text, len(names))
+        yield from _slow_csv(path, table, names, after_record=last, first_row=delivered)
+
+
+def _ragged(file: str, table: Table, line: int, text: str, expected: int) -> Fault:
+    fields = len(next(csv.reader(io.StringIO(text, newline="")), []))
+    return _fault(file, line, "ragged", f"{fields} fields where the header has {expected}: the row was not checked", value=text, table=table.name)
+
+
+def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progress: Progress | None) -> Iterator[Chunk]:
+    def on_invalid(row: Any) -> str:
+        if row.number is None:
+            return "error"
+        lines.skipped.append((row.number, row.text.count("\n"), row.text))
+        return "skip"
+
+    wanted = [c.name for c in table.columns if c.name in names]
+    with path.open("rb") as raw:
+        reader = pa_csv.open_csv(
+            _ProgressFile(raw, progress),
+            read_options=pa_csv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, column_names=[f"f{i}" for i in range(len(names))], skip_rows_after_names=1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.binary() for i in range(len(names))},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        index = {name: f"f{names.index(name)}" for name in wanted}
+        for batch in reader:
+            if not batch.num_rows:
+                continue
+            newlines = np.zeros(batch.num_rows, dtype=np.int64)
+            for column in batch.columns:
+                counts = pc.count_substring(column, "\n")
+                if pc.max(counts).as_py():
+                    newlines += pc.fill_null(counts, 0).to_numpy()
+            first = lines.kept
+            row_lines = lines.rows(newlines)
+            data = pa.table({name: batch.column(index[name]) for name in wanted})
+            yield Chunk(str(path), table, data, row_lines, first, tuple(names))
+
+
+def _slow_csv(path: Path, table: Table, names: list[str], after_record: int = 1, first_row: int = 0) -> Iterator[Chunk | Fault]:
+    """The csv module, record by record: slower, but it knows every record's line."""
+    file = str(path)
+    wanted = [c.name for c in table.columns if c.name in names]
+    positions = [names.index(n) for n in wanted]
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    rows: list[list[str]] = []
+    row_lines: list[int] = []
+    first = first_row
+
+    def chunk() -> Chunk:
+        columns = {
+            name: pa.array([r[p].encode("utf-8", "surrogateescape") or None for r in rows], pa.binary())
+            for name, p in zip(wanted, positions, strict=True)
+        }
+        return Chunk(file, table, pa.table(columns) if rows else pa.table({n: pa.array([], pa.binary()) for n in wanted}), np.array(row_lines, dtype=np.int64), first, tuple(names))
+
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.reader(text, strict=True)
+        record = 0
+        last_line = 0
+        try:
+            for cells in reader:
+                record += 1
+                line, last_line = last_line + 1, reader.line_num
+                if record <= after_record:
+                    continue
+                if not cells:
+                    cells = [""] * len(names)
+                if len(cells) != len(names):
+                    yield _ragged(file, table, line, ",".join(cells), len(names))
+                    continue
+                rows.append(cells)
+                row_lines.append(line)
+                if len(rows) == BATCH_ROWS:
+                    yield chunk()
+                    first += len(rows)
+                    rows, row_lines = [], []
+        except csv.Error as error:
+            rule = "cell_size" if "field larger" in str(error) else "csv_syntax"
+            yield _fault(file, reader.line_num, rule, f"the CSV cannot be parsed from here on: {error}", table=table.name)
+    if rows:
+        yield chunk()
+
+
+# --- Parquet -----------------------------------------------------------------------------------
+
+
+def _same_type(column: Column, actual: pa.DataType) -> bool:
+    if pa.types.is_dictionary(actual):
+        actual = actual.value_type
+    expected = arrow_type(column)
+    if column.is_list:
+        return (pa.types.is_list(actual) or pa.types.is_large_list(actual)) and _same_type(replace(column, is_list=False), actual.value_type)
+    if pa.types.is_string(expected):
+        return pa.types.is_string(actual) or pa.types.is_large_string(actual)
+    if pa.types.is_int64(expected):
+        return pa.types.is_integer(actual)
+    return actual == expected
+
+
+def _as_text(column: Column, array: pa.Array) -> pa.Array:
+    """A Parquet column as CSV cells."""
+    if column.is_list:
+        items = array.cast(pa.list_(pa.string()))
+        return pc.binary_join(items, LIST_DELIMITER)
+    return array.cast(pa.string())
+
+
+def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> Iterator[Chunk | Fault]:
+    file = str(path)
+    try:
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
+    except (pa.ArrowException, OSError) as error:
+        raise Unreadable(_fault(file, None, "parquet", f"not a readable Parquet file: {error}", table=table.name)) from None
+    faults, readable = check_header(table, schema.names, file, None)
+    yield from faults
+    if not readable:
+        return
+    wanted = [c for c in table.columns if c.name in schema.names]
+    for column in wanted:
+        actual = schema.field(column.name).type
+        if not _same_type(column, actual):
+            yield _fault(file, None, "parquet_type", f"column type is {actual}, the contract says {arrow_type(column)}", column.name, table=table.name)
+    first = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=[c.name for c in wanted]):
+            try:
+                data = pa.table({c.name: _as_text(c, batch.column(c.name)) for c in wanted})
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                yield _fault(file, None, "parquet_type", f"values cannot be read as the contract's types: {error}", table=table.name)
+                return
+            yield Chunk(file, table, data, None, first)
+            first += batch.num_rows
+            if progress:
+                progress(first)
+    except (pa.ArrowException, OSError) as error:
+        raise Unreadable(_fault(file, None, "parquet", f"the Parquet file is corrupt after row {first}: {error}", table=table.name)) from None
+
+
+# --- JSON Lines ----------------------------------------------------------------------------------
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    duplicated = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicated:
+        raise ValueError(f"key {duplicated[0]!r} appears more than once")
+    return dict(pairs)
+
+
+_JSON_TYPES: dict[Kind, tuple[type, ...]] = {Kind.integer: (int,), Kind.boolean: (bool,)}
+
+
+def _json_cell(column: Column, value: Any) -> tuple[str | None, bool]:
+    """The CSV cell of a JSON value, and whether its JSON type fits the column."""
+    if value is None:
+        return None, True
+    if column.is_list:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return (LIST_DELIMITER.join(value) if ok else json.dumps(value)), ok
+    if column.kind is Kind.boolean:
+        return ("true" if value else "false") if isinstance(value, bool) else json.dumps(value), isinstance(value, bool)
+    if column.kind is Kind.integer:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return (str(value) if ok else json.dumps(value)), ok
+    return (value if isinstance(value, str) else json.dumps(value)), isinstance(value, str)
+
+
+def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> Iterator[Chunk | Fault]:
+    file = str(path)
+    contract = {c.name: c for c in table.columns}
+    cells: dict[str, list[bytes | None]] = {n: [] for n in contract}
+    row_lines: list[int] = []
+    faults: list[Fault] = []
+    first = 0
+
+    def chunk() -> Chunk:
+        data = pa.table({n: pa.array(v, pa.binary()) for n, v in cells.items()})
+        return Chunk(file, table, data, np.array(row_lines, dtype=np.int64), first, faults=faults)
+
+    with path.open("rb") as raw:
+        for line, text in enumerate(raw, start=1):
+            if not text.strip():
+                continue
+            try:
+                row = json.loads(text.decode("utf-8-sig" if line == 1 else "utf-8"), object_pairs_hook=_no_duplicates)
+            except UnicodeDecodeError as error:
+                yield _fault(file, line, "encoding", f"not UTF-8 (byte {error.start + 1} of the line): save the file as UTF-8", table=table.name)
+                continue
+            except ValueError as error:
+                yield _fault(file, line, "json", f"not a JSON object: {error}", table=table.name)
+                continue
+            if not isinstance(row, dict):
+                yield _fault(file, line, "json", "each line must be one JSON object", table=table.name)
+                continue
+            for key in row:
+                if key not in contract:
+                    yield _fault(file, line, "unknown_column", f"column {key!r} is not in the contract", str(key), table=table.name)
+            position = len(row_lines)
+            for name, column in contract.items():
+                cell, ok = _json_cell(column, row.get(name))
+                if not ok:
+                    faults.append(Fault(table.name, None, name, "type", f"wrong JSON type for a {column.kind}{' list' if column.is_list else ''} column", value=shorten(cell), position=position))
+                cells[name].append(None if cell in (None, "") else cell.encode("utf-8", "surrogateescape"))
+            row_lines.append(line)
+            if len(row_lines) == BATCH_ROWS:
+                yield chunk()
+                first += len(row_lines)
+                cells, row_lines, faults = {n: [] for n in contract}, [], []
+                if progress:
+                    progress(raw.tell())
+    if row_lines:
+        yield chunk()
+
+
+READERS: dict[str, Callable[[Path, Table, Progress | None], Iterator[Chunk | Fault]]] = {
+    ".csv": read_csv,
+    ".parquet": read_parquet,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+}

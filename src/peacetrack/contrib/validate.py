@@ -1,0 +1,429 @@
+"""Validate contributed rows against the contract and a release, reporting every fault.
+
+Two passes. The first streams each file chunk by chunk and runs every rule that needs only
+the row (cells, schema, dates, quotes, row rules, collisions with released rows), keeping
+the key columns of each row. The second runs the rules across rows and tables on those keys
+plus the release: unique keys, foreign keys, canonical ids and evidence. So memory grows
+with the key columns (and the evidence rows), not with the files.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from peacetrack.checks import (
+    Fault,
+    check_canonical_ids,
+    check_dates,
+    check_evidence_links,
+    check_foreign_keys,
+    check_quotes,
+    check_row_rules,
+    check_schema,
+    check_sources,
+    check_spans,
+    sha256_text,
+)
+from peacetrack.coding import CODING_FILE, Coded, SeedReader
+from peacetrack.contrib.cells import parse_cells
+from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable
+from peacetrack.release import csv_frame, read_tables
+from peacetrack.tables import CLAIM_TABLES, TABLES, Kind, Table
+
+# Parents before children, and evidence before the claims whose quotes it must contain.
+TABLE_ORDER = ("sources", "actors", "evidence") + CLAIM_TABLES
+ARTICLE = "article.txt"
+PROGRESS_BYTES = 50_000_000
+
+
+class CallError(Exception):
+    """The call is wrong (an unknown table, say): nothing was validated."""
+
+
+@dataclass
+class Report:
+    faults: list[Fault] = field(default_factory=list)
+    rows: int = 0
+    files: int = 0
+    unreadable: bool = False  # some input could not be read at all
+
+    @property
+    def errors(self) -> list[Fault]:
+        return [f for f in self.faults if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Fault]:
+        return [f for f in self.faults if f.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.unreadable and not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.unreadable else 1 if self.errors else 0
+
+
+def is_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """`values.isin(keys)` by Arrow: pandas turns a large `keys` into Python objects one by one."""
+    found = pc.is_in(pa.array(values, from_pandas=True).cast(pa.string()), value_set=pa.array(keys, from_pandas=True).cast(pa.string()))
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+# --- where rows come from ---------------------------------------------------------------------
+
+
+class Locator:
+    """Gives a fault about a row at a position of a chunk the file and line it came from."""
+
+    def __init__(self, locate: Callable[[Fault, int], Fault]) -> None:
+        self.locate = locate
+
+
+def key_columns(table: Table) -> list[str]:
+    """What the second pass needs of a row: its key, foreign keys and canonical id; all of evidence."""
+    if table.name == "evidence":
+        return [c.name for c in table.columns]
+    wanted = {table.primary_key, *table.foreign_keys, "canonical_id"}
+    return [c.name for c in table.columns if c.name in wanted]
+
+
+@dataclass
+class Keys:
+    """The key columns of every input row of one table, and where each row came from."""
+
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    locators: list[Locator] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)  # first position of each frame
+    positions: list[np.ndarray] = field(default_factory=list)  # each row's position in its chunk
+    count: int = 0
+    _frame: pd.DataFrame | None = None
+
+    def add(self, frame: pd.DataFrame, positions: np.ndarray, locator: Locator) -> None:
+        self.frames.append(frame.reset_index(drop=True))
+        self.positions.append(positions)
+        self.locators.append(locator)
+        self.offsets.append(self.count)
+        self.count += len(frame)
+        self._frame = None
+
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = pd.concat(self.frames, ignore_index=True)
+        return self._frame
+
+    def locate(self, fault: Fault) -> Fault:
+        assert fault.position is not None
+        part = bisect.bisect_right(self.offsets, fault.position) - 1
+        local = int(self.positions[part][fault.position - self.offsets[part]])
+        return self.locators[part].locate(fault, local)
+
+
+# --- the release and the texts -------------------------------------------------------------------
+
+
+def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], list[Fault]]:
+    """The release to check against: a folder of Parquet tables, or a version (None: latest)."""
+    if against is not None and Path(against).is_dir():
+        folder = Path(against)
+    else:
+        try:
+            folder = _release_path(None if against is None else str(against))
+        except Exception as error:  # noqa: BLE001 - any failure to find a release is reported
+            if against is None:
+                warning = Fault(None, None, None, "no_release", f"no release to check against ({error}): keys are checked within the input only", severity="warning")
+                return {}, [warning]
+            raise Unreadable(Fault(None, None, None, "release", f"cannot find release {against!r}: {error}", file=str(against))) from None
+    try:
+        return read_tables(folder), []
+    except Exception as error:  # noqa: BLE001 - a broken release folder is reported, not raised
+        raise Unreadable(Fault(None, None, None, "release", f"cannot read the release: {error}", file=str(folder))) from None
+
+
+def _release_path(version: str | None) -> Path:
+    from peacetrack.data import release_path  # written beside this module; imported only when asked
+
+    return release_path(version)
+
+
+def find_texts(paths: Iterable[Path], sources: pd.DataFrame | None) -> tuple[dict[str, str], list[Fault]]:
+    """Source texts at hand: seeds/<source_id>/article.txt next to an input, or in ./seeds.
+
+    A text whose hash differs from the released source row is not the same text: not used.
+    """
+    folders = {Path("seeds")} | {p.parent / "seeds" for p in paths} | {p.parent.parent for p in paths if p.name == CODING_FILE}
+    known = {} if sources is None else dict(zip(sources["source_id"].astype(str), sources["text_sha256"].astype(str), strict=True))
+    texts: dict[str, str] = {}
+    faults: list[Fault] = []
+    for folder in sorted(folders):
+        for article in sorted(folder.glob(f"*/{ARTICLE}")) if folder.is_dir() else []:
+            source_id = article.parent.name
+            if source_id in texts:
+                continue
+            try:
+                text = article.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if source_id in known and sha256_text(text) != known[source_id]:
+                faults.append(
+                    Fault("sources", source_id, "text_sha256", "text_mismatch", "this text differs from the released source's text_sha256: not used to verify evidence", file=str(article), severity="warning")
+                )
+                continue
+            texts[source_id] = text
+    return texts, faults
+
+
+# --- the validator --------------------------------------------------------------------------------
+
+
+def table_of(path: Path, table: str | None) -> Table:
+    name = table or path.name.split(".")[0]
+    if name not in TABLES:
+        raise CallError(f"{path}: cannot tell the table: name the file <table>{path.suffix} or pass --table ({', '.join(TABLES)})")
+    return TABLES[name]
+
+
+class Validator:
+    def __init__(self, release: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> None:
+        self.release, self.texts = release, texts
+        self.keys: dict[str, Keys] = {name: Keys() for name in TABLES}
+        self.faults: list[Fault] = []
+        self.rows = 0
+        self.has_evidence = False
+        self._evidence: pd.DataFrame | None = None
+
+    # first pass ---------------------------------------------------------------------------
+
+    def check_chunk(self, chunk: Chunk) -> None:
+        table = chunk.table
+        frame, cell_faults, blank = parse_cells(table, chunk.data)
+        cell_faults = chunk.faults + cell_faults
+        locator = Locator(chunk.locate)
+        for position in np.flatnonzero(blank):
+            self.faults.append(chunk.locate(Fault(table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
+        self.check_rows(table, frame, cell_faults, locator, skip=blank)
+
+    def check_rows(self, table: Table, frame: pd.DataFrame, cell_faults: list[Fault], locator: Locator, skip: np.ndarray | None = None) -> None:
+        """Every rule within a row, then keep the row's keys for the second pass."""
+        skip = np.zeros(len(frame), dtype=bool) if skip is None else skip
+        faults = cell_faults + [f for f in check_schema(table, frame) if f.rule != "unique"]
+        if table.name in CLAIM_TABLES:
+            faults += check_dates(table, frame)
+        if table.name == "statements":
+            faults += check_quotes(frame, self.evidence() if self.has_evidence else None)
+        if table.name == "sources":
+            faults += check_sources(frame, self.texts)
+        faults += check_row_rules({table.name: frame})
+        faults += self.check_released(table, frame)
+        seen = {(f.position, f.column) for f in cell_faults}
+        first = {id(f) for f in cell_faults}
+        for fault in faults:
+            if fault.position is None:
+                self.faults.append(fault)
+            elif not skip[fault.position] and (id(fault) in first or (fault.position, fault.column) not in seen):
+                if fault.row_id is None and not pd.isna(row_id := frame[table.primary_key].iat[fault.position]):
+                    fault = replace(fault, row_id=str(row_id))
+                self.faults.append(locator.locate(fault, fault.position))
+        kept = np.flatnonzero(~skip)
+        self.keys[table.name].add(frame.iloc[kept][key_columns(table)], kept, locator)
+        self.rows += len(kept)
+        if table.name == "evidence":
+            self.has_evidence = True
+
+    def check_released(self, table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
+        """A row whose id is released: identical is a warning, different is an error."""
+        released = self.release.get(table.name)
+        pk = table.primary_key
+        if released is None or not len(frame):
+            return
+        mine = frame[is_in(frame[pk], released[pk])]
+        if not len(mine):
+            return
+        old = released.set_index(released[pk].astype(str)).loc[mine[pk].astype(str)].reset_index(drop=True)
+        new, old = csv_frame(table, mine).reset_index(drop=True), csv_frame(table, old)
+        differs = new.fillna("\0").astype(str) != old.fillna("\0").astype(str)
+        for index, position in enumerate(mine.index):
+            columns = [c for c in differs.columns if differs.at[index, c]]
+            row_id = str(mine.at[position, pk])
+            local = int(frame.index.get_loc(position))
+            if not columns:
+                yield Fault(table.name, row_id, None, "released_row", "this row is already released, unchanged", severity="warning", position=local)
+            else:
+                yield Fault(
+                    table.name, row_id, columns[0], "release_conflict",
+                    f"this id is released with other values in {', '.join(columns)}: a released id keeps its meaning; use a new id",
+                    value=None if pd.isna(new.at[index, columns[0]]) else str(new.at[index, columns[0]]), position=local,
+                )  # fmt: skip
+
+    def evidence(self) -> pd.DataFrame:
+        """Input evidence plus released evidence the input does not replace."""
+        if self._evidence is None:
+            self._evidence = self.union("evidence")
+        return self._evidence
+
+    # second pass --------------------------------------------------------------------------
+
+    def input_keys(self, name: str) -> pd.DataFrame:
+        keys = self.keys[name]
+        return keys.frame() if keys.count else pd.DataFrame(columns=key_columns(TABLES[name]))
+
+    def union(self, name: str) -> pd.DataFrame:
+        """Input rows first, then released rows whose ids the input does not use."""
+        table, mine = TABLES[name], self.input_keys(name)
+        released = self.release.get(name)
+        if released is None:
+            return mine
+        others = released.loc[~is_in(released[table.primary_key], mine[table.primary_key]), key_columns(table)]
+        others = others.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum and c.name in others})
+        return pd.concat([mine, others], ignore_index=True) if len(mine) else others.reset_index(drop=True)
+
+    def mine(self, faults: Iterable[Fault]) -> Iterator[Fault]:
+        """Faults about input rows only, located in their files."""
+        for fault in faults:
+            if fault.position is None:
+                yield fault
+            elif fault.table and fault.position < self.keys[fault.table].count:
+                yield self.keys[fault.table].locate(fault)
+
+    def check_across(self) -> None:
+        tables = [name for name in TABLES if self.keys[name].count]
+        for name in tables:
+            pk = self.input_keys(name)[TABLES[name].primary_key]
+            repeated = pk.notna() & pk.duplicated(keep=False)
+            for position in np.flatnonzero(repeated.to_numpy()):
+                fault = Fault(name, str(pk.iat[position]), TABLES[name].primary_key, "unique", "this id is used by more than one row", value=str(pk.iat[position]), position=int(position))
+                self.faults.append(self.keys[name].locate(fault))
+        union = {name: self.union(name) for name in TABLES if self.keys[name].count or name in self.release}
+        self.faults += self.mine(check_foreign_keys(union))
+        for name in CLAIM_TABLES:
+            if self.keys[name].count:
+                self.faults += self.mine(check_canonical_ids(TABLES[name], union[name]))
+        proven = [n for n in ("actors",) + CLAIM_TABLES if self.keys[n].count]
+        if self.has_evidence:
+            union["evidence"] = self.evidence()
+            self.faults += self.mine(check_evidence_links(union))
+            evidence = self.input_keys("evidence")
+            whole = evidence[["char_start", "char_end", "quote", "source_id"]].notna().all(axis=1)
+            spans = evidence[whole]
+            for fault in check_spans(spans, self.texts):
+                if fault.position is not None:
+                    fault = replace(fault, position=int(spans.index[fault.position]))
+                self.faults += self.mine([fault])
+        elif proven:
+            for name in proven:
+                self.faults.append(
+                    Fault(
+                        name, None, None, "evidence_unchecked",
+                        f"no evidence rows in the input: {self.keys[name].count} {name} rows not checked for evidence; pass evidence rows too",
+                        severity="warning",
+                    )  # fmt: skip
+                )
+
+
+def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, Table | None]], list[Fault]]:
+    """Each readable path with its table (None for a coding file), parents first."""
+    inputs, faults = [], []
+    for path in paths:
+        if not path.exists():
+            faults.append(Fault(None, None, None, "missing_file", "no such file", file=str(path)))
+        elif not path.is_file():
+            faults.append(Fault(None, None, None, "not_a_file", "not a file", file=str(path)))
+        elif path.name == CODING_FILE:
+            inputs.append((path, None))
+        elif path.suffix.lower() not in READERS:
+            faults.append(Fault(None, None, None, "file_type", f"cannot read {path.suffix or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml", file=str(path)))
+        else:
+            inputs.append((path, table_of(path, table)))
+    rank = {name: i for i, name in enumerate(TABLE_ORDER)}
+    inputs.sort(key=lambda item: -1 if item[1] is None else rank[item[1].name])
+    return inputs, faults
+
+
+def validate(paths: Sequence[Path], table: str | None = None, against: str | Path | None = None, progress: bool = False) -> Report:
+    """Check contributed files against the contract and a release; report every fault.
+
+    Raises CallError when the call itself is wrong. Never writes to the inputs.
+    """
+    if table is not None and table not in TABLES:
+        raise CallError(f"unknown table {table!r}: one of {', '.join(TABLES)}")
+    report = Report(files=len(paths))
+    inputs, faults = _inputs(paths, table)
+    report.faults += faults
+    report.unreadable = bool(faults)
+    try:
+        release, faults = load_release(against)
+    except Unreadable as error:
+        report.faults.append(error.fault)
+        report.unreadable = True
+        return report
+    report.faults += faults
+    texts, faults = find_texts([p for p, _ in inputs], release.get("sources"))
+    report.faults += faults
+    validator = Validator(release, texts)
+    for path, table_ in inputs:
+        try:
+            if table_ is None:
+                _read_coding(path, validator)
+            else:
+                _read_rows(path, table_, validator, progress)
+        except Unreadable as error:
+            report.faults.append(error.fault)
+            report.unreadable = True
+    validator.check_across()
+    report.faults += validator.faults
+    report.rows = validator.rows
+    return report
+
+
+def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -> None:
+    with ExitStack() as stack:
+        advance = _progress_bar(path, stack) if progress else None
+        rows, read_faults = validator.rows, 0
+        for item in READERS[path.suffix.lower()](path, table, advance):
+            if isinstance(item, Fault):
+                validator.faults.append(item)
+                read_faults += 1
+            else:
+                validator.check_chunk(item)
+        if validator.rows == rows and not read_faults:
+            line = 1 if path.suffix.lower() == ".csv" else None
+            validator.faults.append(Fault(table.name, None, None, "no_rows", "the file has no rows", file=str(path), line=line))
+
+
+def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
+    """A progress bar on stderr, for a large file on a terminal."""
+    size = path.stat().st_size
+    if size < PROGRESS_BYTES or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TimeRemainingColumn
+
+    bar = stack.enter_context(Bar("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True))
+    task = bar.add_task(path.name, total=size)
+    return lambda done: bar.update(task, completed=done)
+
+
+def _read_coding(path: Path, validator: Validator) -> None:
+    """A coding file: its seed folder read as the build reads it, then checked like rows."""
+    coded = Coded()
+    SeedReader(path.parent, coded).read()
+    validator.faults += coded.faults
+    validator.texts = {**validator.texts, **coded.texts}
+    frames = coded.frames()
+    for name in TABLE_ORDER:
+        frame = frames[name]
+        if not len(frame):
+            continue
+        table = TABLES[name]
+        frame = frame.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum})
+        validator.check_rows(table, frame, [], Locator(lambda fault, _position: coded.locate(fault)))

@@ -1,0 +1,369 @@
+"""peacetrack validate: every bad input gets exit 1 or 2, a located message, and unchanged bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from peacetrack.cli import app
+from peacetrack.coding import build_tables
+from peacetrack.contrib import validate
+from peacetrack.contrib.cells import MAX_CELL_BYTES
+from peacetrack.release import write_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_ID = "aliyev-milli-majlis-2024-09-23"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release folder built from the seed."""
+    folder = tmp_path_factory.mktemp("release")
+    build = build_tables(SEEDS)
+    assert build.ok
+    write_tables(build.frames, folder)
+    return folder
+
+
+@pytest.fixture
+def statements(release: Path, tmp_path: Path) -> Path:
+    """The released statements as a contributor's CSV file."""
+    target = tmp_path / "statements.csv"
+    target.write_bytes((release / "statements.csv").read_bytes())
+    return target
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(release: Path, *args: str) -> tuple[int, dict]:
+    """Validate with --format json; return the exit code and the report."""
+    result = runner.invoke(app, ["validate", *args, "--against", str(release), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
+
+
+def errors(report: dict) -> list[dict]:
+    return [f for f in report["faults"] if f["severity"] == "error"]
+
+
+def check(release: Path, path: Path, code: int, rule: str, line: int | None = None, column: str | None = None, *extra: str) -> dict:
+    """Validate `path`: assert the exit code, a fault of `rule` at line and column, unchanged bytes."""
+    before = digest(path) if path.exists() else None
+    exit_code, report = run(release, str(path), *extra)
+    assert exit_code == code, report
+    found = [f for f in report["faults"] if f["rule"].startswith(rule)]
+    assert found, report["faults"]
+    assert any(f["file"] == str(path) and (line is None or f["line"] == line) and (column is None or f["column"] == column) for f in found), found
+    assert all(f["message"] for f in report["faults"])
+    if before is not None:
+        assert digest(path) == before
+    return report
+
+
+def edit(path: Path, line: int, column: str, value: str) -> None:
+    """Set one cell of a CSV file (line counts the header as 1)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.at[line - 2, column] = value
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+# --- clean input ----------------------------------------------------------------------------------
+
+
+def test_released_rows_are_valid_with_warnings(release: Path, statements: Path) -> None:
+    code, report = run(release, str(statements))
+    assert code == 0 and report["valid"] and report["rows"] == 23
+    assert {f["rule"] for f in report["faults"]} == {"released_row", "evidence_unchecked"}
+
+
+def test_whole_release_as_input_is_valid_and_verifies_evidence(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(release / f"{name}.csv") for name in ("sources", "actors", "evidence", "statements", "military_transfers", "negotiation_rounds")]
+    monkeypatch.chdir(ROOT)  # ./seeds holds the article: evidence is verified
+    code, report = run(release, *paths)
+    assert code == 0, errors(report)
+    assert not [f for f in report["faults"] if f["rule"] in ("unverified", "evidence_unchecked")]
+
+
+def test_new_row_is_clean_and_a_changed_released_row_is_an_error(release: Path, statements: Path) -> None:
+    frame = pd.read_csv(statements, dtype=str, keep_default_na=False)
+    new = frame.iloc[[0]].copy()
+    new["statement_id"] = new["canonical_id"] = "aliyev-2024-09-23-new-row"
+    frame.at[1, "summary"] = "A different summary."
+    pd.concat([frame, new]).to_csv(statements, index=False, lineterminator="\n")
+    code, report = run(release, str(statements))
+    assert code == 1
+    (conflict,) = errors(report)
+    assert (conflict["rule"], conflict["line"], conflict["column"]) == ("release_conflict", 3, "summary")
+
+
+def test_every_fault_is_reported_with_line_and_column(release: Path, statements: Path) -> None:
+    edit(statements, 3, "topic", "peace process")
+    edit(statements, 5, "date_start", "2024-09-31")
+    edit(statements, 7, "speaker_id", "nobody-known")
+    code, report = run(release, str(statements))
+    assert code == 1
+    located = {(f["line"], f["column"], f["rule"]) for f in errors(report)}
+    assert (3, "topic", "enum") in located
+    assert (5, "date_start", "type") in located
+    assert (7, "speaker_id", "foreign_key") in located
+
+
+def test_lines_are_physical_when_a_quoted_field_holds_newlines(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "statements.csv"
+    frame = pd.read_csv(release / "statements.csv", dtype=str, keep_default_na=False)
+    frame.at[0, "summary"] = "two\nlines"
+    frame.at[2, "topic"] = "bad"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    report = check(release, path, 1, "enum", 5, "topic")
+    assert any(f["line"] == 2 and f["column"] == "summary" for f in errors(report))
+
+
+# --- bad input, one by one ------------------------------------------------------------------------
+
+
+def test_not_utf8_names_line_and_column(release: Path, statements: Path) -> None:
+    lines = statements.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b"Aliyev", b"Aliy\xe9v", 1)
+    statements.write_bytes(b"\n".join(lines))
+    check(release, statements, 1, "encoding", 4, "summary")
+
+
+def test_byte_order_mark_is_accepted(release: Path, statements: Path) -> None:
+    statements.write_bytes(b"\xef\xbb\xbf" + statements.read_bytes())
+    code, report = run(release, str(statements))
+    assert code == 0, errors(report)
+
+
+def test_other_delimiter(release: Path, statements: Path) -> None:
+    pd.read_csv(statements, dtype=str, keep_default_na=False).to_csv(statements, sep=";", index=False)
+    report = check(release, statements, 1, "delimiter", 1)
+    assert "';'" in next(f["message"] for f in report["faults"] if f["rule"] == "delimiter")
+
+
+def test_ragged_rows(release: Path, statements: Path) -> None:
+    lines = statements.read_text().split("\n")
+    lines[4] += ",extra"
+    lines[6] = lines[6].rsplit(",", 2)[0]
+    statements.write_text("\n".join(lines))
+    report = check(release, statements, 1, "ragged", 5)
+    assert {f["line"] for f in report["faults"] if f["rule"] == "ragged"} == {5, 7}
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "code"),
+    [
+        (lambda f: f.drop(columns=["topic"]), "missing_column", 1),
+        (lambda f: f.assign(mood="happy"), "unknown_column", 1),
+        (lambda f: pd.concat([f, f[["topic"]]], axis=1), "duplicate_column", 1),
+    ],
+    ids=["missing", "unknown", "duplicated"],
+)
+def test_columns(release: Path, statements: Path, change, rule: str, code: int) -> None:
+    change(pd.read_csv(statements, dtype=str, keep_default_na=False)).to_csv(statements, index=False, lineterminator="\n")
+    check(release, statements, code, rule, 1)
+
+
+def test_empty_file(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "statements.csv"
+    path.write_bytes(b"")
+    check(release, path, 1, "empty", 1)
+
+
+def test_header_only_file(release: Path, statements: Path) -> None:
+    statements.write_text(statements.read_text().split("\n")[0] + "\n")
+    check(release, statements, 1, "no_rows", 1)
+
+
+def test_nul_bytes(release: Path, statements: Path) -> None:
+    edit(statements, 4, "summary", "bad\x00summary")
+    check(release, statements, 1, "pattern_text", 4, "summary")
+
+
+def test_nul_byte_in_an_evidence_quote(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "evidence.csv"
+    path.write_bytes((release / "evidence.csv").read_bytes())
+    edit(path, 2, "quote", "a\x00b")
+    check(release, path, 1, "nul_byte", 2, "quote")
+
+
+def test_cell_over_the_size_limit(release: Path, statements: Path) -> None:
+    edit(statements, 3, "summary", "x" * (MAX_CELL_BYTES + 1))
+    check(release, statements, 1, "cell_size", 3, "summary")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "@", "\t", "\r"])
+def test_formula_injection(release: Path, statements: Path, start: str) -> None:
+    edit(statements, 6, "summary", f"{start}HYPERLINK(\"http://x\")")
+    check(release, statements, 1, "formula", 6, "summary")
+
+
+def test_negative_number_is_not_a_formula(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "military_transfers.csv"
+    path.write_bytes((release / "military_transfers.csv").read_bytes())
+    edit(path, 2, "quantity", "-3")
+    report = check(release, path, 1, "minimum", 2, "quantity")
+    assert not [f for f in report["faults"] if f["rule"] == "formula"]
+
+
+def test_corrupt_parquet(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "statements.parquet"
+    path.write_bytes((release / "statements.parquet").read_bytes()[:-100])
+    check(release, path, 2, "parquet")
+
+
+def test_wrongly_typed_parquet(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "military_transfers.parquet"
+    data = pq.read_table(release / "military_transfers.parquet")
+    index = data.schema.get_field_index("quantity")
+    data = data.set_column(index, "quantity", pa.array([str(v) if v else "many" for v in data["quantity"].to_pylist()]))
+    pq.write_table(data, path)
+    report = check(release, path, 1, "parquet_type", None, "quantity")
+    assert any(f["rule"] == "type" and f["value"] == "many" and f["message"].startswith("row ") for f in report["faults"])
+
+
+def test_parquet_and_jsonl_of_released_rows_are_valid(release: Path, tmp_path: Path) -> None:
+    frame = pd.read_parquet(release / "actors.parquet")
+    jsonl = tmp_path / "actors.jsonl"
+    jsonl.write_text("".join(json.dumps({k: (list(v) if hasattr(v, "tolist") else v) for k, v in row.items()}) + "\n" for row in frame.astype(object).where(frame.notna(), None).to_dict("records")))
+    for path in (release / "actors.parquet", jsonl):
+        code, report = run(release, str(path))
+        assert code == 0, errors(report)
+
+
+def test_jsonl_faults_name_their_line(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "actors.jsonl"
+    path.write_text('{"actor_id": "x-1", "name": "X", "actor_type": "state", "aliases": []}\n\n{"actor_id": "x-2", "actor_id": "x-3"}\n{"actor_id": 5, "name": "Y", "actor_type": "state", "aliases": "Y"}\nnot json\n')
+    code, report = run(release, str(path))
+    assert code == 1
+    located = {(f["line"], f["rule"]) for f in report["faults"]}
+    assert {(3, "json"), (4, "type"), (5, "json")} <= located
+
+
+def test_missing_path(release: Path, tmp_path: Path) -> None:
+    check(release, tmp_path / "statements.csv", 2, "missing_file")
+
+
+def test_unknown_table_is_a_wrong_call(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("a,b\n1,2\n")
+    result = runner.invoke(app, ["validate", str(path), "--against", str(release)])
+    assert result.exit_code == 2 and "--table" in result.output
+
+
+# --- coding files ------------------------------------------------------------------------------
+
+
+def coding_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds" / SEED_ID
+    folder.mkdir(parents=True)
+    for name in ("article.txt", "source.yaml", "coding.yaml"):
+        (folder / name).write_bytes((SEEDS / SEED_ID / name).read_bytes())
+    return folder / "coding.yaml"
+
+
+def test_seed_coding_file_is_valid(release: Path, tmp_path: Path) -> None:
+    code, report = run(release, str(coding_copy(tmp_path)))
+    assert code == 0, errors(report)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("  - actor_id: aze\n", "  - actor_id: aze\n    actor_id: aze\n", "yaml"),
+        ("  - actor_id: aze\n", "  - actor_id: aze\n    mood: calm\n", "extra_forbidden"),
+        ("  - actor_id: aze\n", "  - actor_id: [aze]\n", "string_type"),
+        ("defaults:\n", "bomb: &a [x, x, x]\nbomb2: [*a, *a, *a]\ndefaults:\n", "yaml_alias"),
+    ],
+    ids=["duplicate_key", "unknown_key", "wrong_type", "alias_bomb"],
+)
+def test_bad_coding_files(release: Path, tmp_path: Path, old: str, new: str, rule: str) -> None:
+    path = coding_copy(tmp_path)
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    report = check(release, path, 1, rule)
+    assert all(f["line"] for f in report["faults"] if f["rule"] == rule)
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+
+def test_github_format(release: Path, statements: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for line in range(2, 15):
+        edit(statements, line, "topic", "bad")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = runner.invoke(app, ["validate", str(statements), "--against", str(release), "--format", "github"])
+    assert result.exit_code == 1
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 10
+    assert annotations[0].startswith(f"::error file={statements},line=2,col=")
+    assert summary.read_text().count("| enum |") == 13
+
+
+def test_text_format_names_file_line_and_column(release: Path, statements: Path) -> None:
+    edit(statements, 4, "kind", "quote")
+    result = runner.invoke(app, ["validate", str(statements), "--against", str(release)])
+    assert result.exit_code == 1
+    assert f"{statements}:4: error: statements row" in result.stdout and "column 'kind'" in result.stdout
+    assert "not valid" in result.stdout.splitlines()[-1]
+
+
+# --- never a traceback ---------------------------------------------------------------------------
+
+
+def _answer(release: Path, path: Path) -> None:
+    before = digest(path)
+    result = runner.invoke(app, ["validate", str(path), "--against", str(release), "--format", "json"])
+    assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+    assert result.exit_code in (0, 1, 2)
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 or report["faults"]
+    assert all(f["message"] for f in report["faults"])
+    assert digest(path) == before
+
+
+SETTINGS = settings(max_examples=120, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".parquet", ".jsonl"]))
+def test_random_bytes_never_crash(release: Path, tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str) -> None:
+    path = tmp_path_factory.mktemp("random") / f"statements{suffix}"
+    path.write_bytes(data)
+    _answer(release, path)
+
+
+@SETTINGS
+@given(position=st.integers(min_value=0), chunk=st.binary(min_size=0, max_size=8), cut=st.booleans())
+def test_mutated_valid_files_never_crash(release: Path, tmp_path_factory: pytest.TempPathFactory, position: int, chunk: bytes, cut: bool) -> None:
+    original = (release / "statements.csv").read_bytes()
+    at = position % (len(original) + 1)
+    data = original[:at] + chunk + original[at + (len(chunk) if cut else 0) :]
+    path = tmp_path_factory.mktemp("mutated") / "statements.csv"
+    path.write_bytes(data)
+    _answer(release, path)
+
+
+def test_bench_script_smoke(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_validate.py"), "--rows", "1000", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "× floor" in result.stdout and "same rows: True" in result.stdout
