@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path

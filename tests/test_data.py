@@ -18,15 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from .release_fixture import seed_frames, write_release
 from typer.testing import CliRunner
 
 import peacetrack
 from peacetrack import data
-from peacetrack.index import FileEntry, ReleaseEntry
 from peacetrack.cli import app
+from peacetrack.index import FileEntry, ReleaseEntry
 from peacetrack.release import sorted_frame
 from peacetrack.tables import TABLES, pandas_dtype
+
+from .release_fixture import seed_frames, write_release
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SERVER_LIFETIME_SECONDS = 30

@@ -28,7 +28,6 @@ from peacetrack.tables import (
     CLAIM_TABLES,
     TABLES,
     TEXT_PATTERN,
-    Row,
     Source,
     frame_from_rows,
 )

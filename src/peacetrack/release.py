@@ -32,7 +32,7 @@ from peacetrack.coding import build_tables
 from peacetrack.files import write_atomic
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.schema import dump_json, frictionless_schema
-from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Kind, Table, arrow_from_frame, frame_from_arrow
+from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
 # Every writer option is fixed so that the same rows give the same bytes.
 PARQUET_OPTIONS = dict(
@@ -444,7 +444,7 @@ def diff_table(table: Table, old: Path, new: Path) -> TableDiff:
         elif new_key is None:
             diff.removed.append(old_key)
         else:
-            diff.changed[old_key] = [c for c, flag in zip(compared, changed) if flag]
+            diff.changed[old_key] = [c for c, flag in zip(compared, changed, strict=False) if flag]
     return diff
 
 

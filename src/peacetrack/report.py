@@ -9,10 +9,7 @@ dpi, and PNG metadata without the Software key.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -76,7 +73,7 @@ def sorted_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
 
 def actor_names(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     actors = frames["actors"]
-    return dict(zip(actors["actor_id"].astype(str), actors["name"].astype(str)))
+    return dict(zip(actors["actor_id"].astype(str), actors["name"].astype(str), strict=False))
 
 
 def as_date(value: object) -> date | None:
@@ -162,9 +159,7 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
         label += f", {undated_statements} undated)" if undated_statements else ")"
         labels.append(label)
 
-        y = 0
-        for row in order.itertuples(index=False):
-            y += 1
+        for y, row in enumerate(order.itertuples(index=False), start=1):
             if row.is_undated and y == len(order) - undated_count + 1:
                 ax.axhline(y - 0.5, color=UNDATED_COLOUR, linewidth=0.8, linestyle="--")
             certainty = Certainty(row.certainty)
@@ -226,7 +221,7 @@ def transfer_counts(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Transfers per supplier → recipient (rows) and item category (columns), largest first."""
     transfers = sorted_frames(frames)["military_transfers"]
     names = actor_names(frames)
-    pairs = [f"{names.get(s, s)} → {names.get(r, r)}" for s, r in zip(transfers["supplier_id"], transfers["recipient_id"])]
+    pairs = [f"{names.get(s, s)} → {names.get(r, r)}" for s, r in zip(transfers["supplier_id"], transfers["recipient_id"], strict=False)]
     table = pd.crosstab(pd.Series(pairs, name="pair"), transfers["item_category"].astype(str).to_numpy())
     table = table.reindex(columns=[c.value for c in ItemCategory if c.value in table.columns])
     totals = table.sum(axis=1)
@@ -247,7 +242,7 @@ def transfers_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
             values = counts[category].tolist()
             ax.barh(y, values, left=done, height=0.6, color=colours[category], label=category.replace("_", " "),
                     edgecolor="white", linewidth=0.8)
-            done = [a + b for a, b in zip(done, values)]
+            done = [a + b for a, b in zip(done, values, strict=False)]
         for i, total in enumerate(done):
             ax.annotate(str(total), (total, i), xytext=(4, 0), textcoords="offset points", va="center")
         if counts.empty:
@@ -533,7 +528,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "  International); the code under the MIT licence.",
         "- **Copyright of source texts.** News text belongs to its publisher. Releases carry no full article,",
         "  only the short evidence quotes needed to prove each row.",
-        f"- **Cite as:** peacetrack contributors, *peacetrack: Armenia–Azerbaijan peace process dataset*, version",
+        "- **Cite as:** peacetrack contributors, *peacetrack: Armenia–Azerbaijan peace process dataset*, version",
         f"  {version}, {release_date}.",
         "",
         "## Maintenance",
