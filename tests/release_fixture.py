@@ -13,7 +13,7 @@ from peacetrack.coding import build_tables
 from peacetrack.index import ReleaseEntry
 from peacetrack.release import publish_release
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+from .conftest import SEEDS
 
 
 @cache

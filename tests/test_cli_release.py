@@ -14,8 +14,8 @@ from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.release import folder_files, read_index, write_tables
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
+from .conftest import ROOT, SEEDS
+
 runner = CliRunner()
 
 
@@ -27,7 +27,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def root(tmp_path: Path) -> Path:
     """A copy of the committed datasets/ (release 1.0.0) with a changelog entry for 1.1.0."""
     copy = tmp_path / "datasets"
-    shutil.copytree(REPO / "datasets", copy)
+    shutil.copytree(ROOT / "datasets", copy)
     changelog = copy / "CHANGELOG.md"
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.0] - 2026-12-01\n\n- Nothing new.\n"),

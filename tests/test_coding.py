@@ -9,7 +9,7 @@ import pytest
 from peacetrack.checks import Fault, sha256_text
 from peacetrack.coding import QuoteRef, build_tables, occurrences, resolve_quote
 
-from .conftest import SEED_ID
+from .conftest import SEED_ID, SEEDS
 
 
 def edit(seeds: Path, old: str, new: str, file: str = "coding.yaml") -> Path:
@@ -185,7 +185,7 @@ def test_a_source_without_its_text_builds_with_a_warning(tmp_path: Path) -> None
 
 
 def test_the_seed_builds_every_table(seed_build: object) -> None:
-    build = build_tables(Path(__file__).resolve().parents[1] / "seeds")
+    build = build_tables(SEEDS)
     assert build.ok
     assert {name: len(frame) > 0 for name, frame in build.frames.items()} == dict.fromkeys(build.frames, True)
 

@@ -27,9 +27,10 @@ from peacetrack.index import FileEntry, ReleaseEntry
 from peacetrack.release import sorted_frame
 from peacetrack.tables import TABLES, pandas_dtype
 
+from .conftest import ROOT
 from .release_fixture import seed_frames, write_release
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = ROOT / "README.md"
 SERVER_LIFETIME_SECONDS = 30
 CLOSED_PORT_URL = "http://127.0.0.1:9/"
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date
-from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from peacetrack.release import read_index
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT
 
 
 def citation() -> dict[str, object]:

@@ -36,10 +36,10 @@ from peacetrack.release import (
 )
 from peacetrack.tables import SCHEMA_VERSION, TABLES
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-DATASETS = REPO / "datasets"
-BUNDLED = REPO / "src" / "peacetrack" / "bundled"
+from .conftest import ROOT, SEEDS
+
+DATASETS = ROOT / "datasets"
+BUNDLED = ROOT / "src" / "peacetrack" / "bundled"
 RELEASE_DATE = date(2026, 11, 27)
 TABLE_FILES = {f"{name}.{fmt}" for name in TABLES for fmt in ("csv", "parquet")}
 

@@ -34,10 +34,9 @@ from peacetrack.report import (
 )
 from peacetrack.tables import TABLES, frame_from_rows
 
+from .conftest import ROOT, SEEDS
 from .release_fixture import write_release
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

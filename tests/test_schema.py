@@ -24,9 +24,10 @@ from peacetrack.coding import build_tables
 from peacetrack.schema import schema_files
 from peacetrack.tables import TABLES, Column, Kind, Table
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "schema"
-DATASETS = REPO / "datasets"
+from .conftest import ROOT
+
+SCHEMA = ROOT / "schema"
+DATASETS = ROOT / "datasets"
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +199,7 @@ def test_frictionless_sees_a_broken_foreign_key_and_a_changed_file(
 
 def test_an_empty_list_is_valid_where_the_contract_allows_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An actor with no aliases is an empty CSV cell, which the contract must accept."""
-    frames = build_tables(REPO / "seeds").frames
+    frames = build_tables(ROOT / "seeds").frames
     actors = frames["actors"].copy()
     actors["aliases"] = pd.Series([[] for _ in actors.index], index=actors.index, dtype=actors["aliases"].dtype)
     release.write_release(frames | {"actors": actors}, "1.0.0", date(2026, 11, 27), tmp_path)
