@@ -132,7 +132,7 @@ def test_a_quantity_is_given_only_where_the_evidence_gives_the_number(seed_build
 
 def test_ten_rounds_of_exchange_known_only_by_the_day_of_the_speech(seed_build: Build) -> None:
     rounds = seed_build.frames["negotiation_rounds"]
-    assert sorted(rounds["round_number"]) == list(range(1, 11))
+    assert len(rounds) == 10 and rounds["round_number"].isna().all()  # a count, not an order
     assert {tuple(p) for p in rounds["parties"]} == {("arm", "aze")}
     assert rounds["date_start"].isna().all() and set(rounds["date_end"]) == {date(2024, 9, 23)}
     assert set(rounds["format"]) == {"draft_exchange"} and rounds["mediator_id"].isna().all()
