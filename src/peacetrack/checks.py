@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
-import pandera.errors
 import pyarrow as pa
 
 from peacetrack.tables import CLAIM_TABLES, TABLES, Table, pandera_schema
@@ -98,6 +97,8 @@ def _display(value: object) -> str | None:
 
 def check_schema(table: Table, frame: pd.DataFrame) -> list[Fault]:
     """Columns, types, required values, patterns, enums, ranges and unique keys (pandera)."""
+    import pandera.errors  # imported when first needed: it takes a while
+
     try:
         pandera_schema(table).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
