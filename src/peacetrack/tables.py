@@ -536,14 +536,16 @@ class Rule:
             items = pc.list_flatten(values)
             ok = np.ones(len(values), dtype=bool)
             if len(items):
-                bad = ~_mask(self.test(items), True)
+                bad = ~self._passes(items)
                 ok[np.asarray(pc.list_parent_indices(values))[bad]] = False
             return ok
-        return _mask(self.test(values), True)
+        return self._passes(values)
 
-
-def _mask(result: pa.Array | pa.ChunkedArray, null: bool) -> np.ndarray:
-    return np.asarray(pc.fill_null(result, null).to_numpy(zero_copy_only=False), dtype=bool)
+    def _passes(self, values: pa.Array) -> np.ndarray:
+        ok = pc.fill_null(self.test(values), True)
+        if values.null_count:  # some kernels (is_in) answer false for a null
+            ok = pc.or_(ok, values.is_null())
+        return np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _matches(pattern: str) -> Callable[[pa.Array], pa.Array]:
@@ -592,6 +594,8 @@ def column_rules(column: Column) -> tuple[Rule, ...]:
 def series_values(series: pd.Series) -> pa.Array:
     """A frame's column as Arrow values in the column's Arrow type (categories as strings)."""
     values = pa.array(series, from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
     if pa.types.is_large_string(values.type):
