@@ -61,6 +61,22 @@ class Chunk:
     faults: list[Fault] = field(default_factory=list)
 
     def locate(self, fault: Fault, position: int) -> Fault:
+        return self.rows().locate(fault, position)
+
+    def rows(self) -> Rows:
+        return Rows(self.file, self.lines, self.first_row)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Where a chunk's rows came from, without the chunk's cells: kept for every chunk until
+    the end, so memory grows with the rows' lines, not with their cells."""
+
+    file: str
+    lines: np.ndarray | None
+    first_row: int
+
+    def locate(self, fault: Fault, position: int) -> Fault:
         if self.lines is not None:
             return replace(fault, file=self.file, line=int(self.lines[position]), position=None)
         row = self.first_row + position + 1

@@ -210,7 +210,7 @@ class Validator:
         table = chunk.table
         typed, cell_faults, blank = parse_arrow(table, chunk.data)
         cell_faults = chunk.faults + cell_faults
-        locator = Locator(chunk.locate)
+        locator = Locator(chunk.rows().locate)  # not the chunk: its cells are let go
         for position in np.flatnonzero(blank):
             self.faults.append(chunk.locate(Fault(table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
         self.check_rows(table, as_frame(typed), cell_faults, locator, skip=blank, typed=typed)
