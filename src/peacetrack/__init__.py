@@ -1,5 +1,19 @@
 """peacetrack: a versioned, validated dataset of the Armenia–Azerbaijan peace process."""
 
-from peacetrack.data import DataError, connect, download, load, load_all, release_path, versions
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from peacetrack.data import DataError, connect, download, load, load_all, release_path, versions
 
 __all__ = ["DataError", "connect", "download", "load", "load_all", "release_path", "versions"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the data layer (duckdb, pooch, requests) on first use, not on `import peacetrack`:
+    the command line and the validator need none of it (PEP 562)."""
+    if name in __all__:
+        return getattr(importlib.import_module("peacetrack.data"), name)
+    raise AttributeError(f"module 'peacetrack' has no attribute {name!r}")

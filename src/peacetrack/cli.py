@@ -9,17 +9,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, NoReturn
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from peacetrack import data
-from peacetrack.coding import build_tables
 from peacetrack import release as releases
-from peacetrack.release import write_build
-from peacetrack.schema import duckdb_type, write_schema
-from peacetrack.tables import TABLES
+
+# Each command imports the rest of what it needs when it runs: `peacetrack validate` should
+# not wait for duckdb, pooch and requests to load.
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False, help="Build, check, release and load the peacetrack dataset.")
 out_console = Console()
@@ -41,6 +38,9 @@ def build(
     seeds: SeedsOption = Path("seeds"),
 ) -> None:
     """Build every table from the seeds; write Parquet and CSV only when all is valid."""
+    from peacetrack.coding import build_tables
+    from peacetrack.release import write_build
+
     result = build_tables(seeds)
     for fault in result.faults:
         err_console.print(str(fault), markup=False)
@@ -61,6 +61,8 @@ def schema(
     out: Annotated[Path, typer.Option("--out", help="Folder of the published contract.")] = Path("schema"),
 ) -> None:
     """Regenerate the published contract (JSON Schema, Frictionless, DuckDB DDL)."""
+    from peacetrack.schema import write_schema
+
     for path in write_schema(out):
         out_console.print(str(path), markup=False)
 
@@ -141,6 +143,8 @@ def download(
     ] = None,
 ) -> None:
     """Fetch every file of a release into the cache, verified against its published hash."""
+    from peacetrack import data
+
     try:
         folder = data.download(version, base_url)
     except data.DataError as error:
@@ -155,6 +159,10 @@ def sql(
     output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
 ) -> None:
     """Run SQL (DuckDB) over a release's tables and print the result."""
+    import duckdb
+
+    from peacetrack import data
+
     try:
         cursor = data.connect(version).execute(query)
         columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
@@ -177,6 +185,10 @@ def sql(
 @app.command()
 def info(version: VersionOption = None) -> None:
     """Show a release's tables, row counts and column descriptions."""
+    from peacetrack import data
+    from peacetrack.schema import duckdb_type
+    from peacetrack.tables import TABLES
+
     try:
         release = data.find_release(version)
     except data.DataError as error:

@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
@@ -422,6 +421,8 @@ def diff_table(table: Table, old: Path, new: Path) -> TableDiff:
     old_path, new_path = old / f"{table.name}.parquet", new / f"{table.name}.parquet"
     if not old_path.exists() and not new_path.exists():
         return TableDiff(table.name)
+    import duckdb  # imported when first needed: the validator reads releases without it
+
     with duckdb.connect() as db:
         if not new_path.exists() or not old_path.exists():
             present = old_path if old_path.exists() else new_path

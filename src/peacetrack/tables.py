@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa_pandas
 import pyarrow as pa
 import pyarrow.compute as pc
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa_pandas
 
 SCHEMA_VERSION = "1.0.0"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -496,22 +499,14 @@ def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(pd.DataFrame(data), schema=arrow_schema(table), preserve_index=False)
 
 
-def _is_nfc(series: pd.Series) -> pd.Series:
-    # Arrow's kernel: pandas normalises Arrow-backed strings one Python call per value.
-    values = pa.array(series, from_pandas=True).cast(pa.string())
+def is_nfc(values: pa.Array) -> pa.Array:
+    """Whether each string is in Unicode NFC form. ASCII text always is, so only the rest
+    is normalised: that is most of the cost on large inputs."""
+    ascii_ = pc.string_is_ascii(values)
+    if pc.all(ascii_).as_py() is not False:
+        return ascii_
     same = pc.equal(values, pc.utf8_normalize(values, "NFC"))
-    return pd.Series(same.to_pandas(types_mapper=_types_mapper), index=series.index)
-
-
-def _each_item(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
-    """Lift a check on a series of strings to a series of lists of strings."""
-
-    def lifted(series: pd.Series) -> pd.Series:
-        items = series.explode()
-        ok = check(items.astype(pd.StringDtype())).fillna(True)
-        return ok.groupby(level=0).all().reindex(series.index, fill_value=True)
-
-    return lifted
+    return pc.or_(ascii_, same)
 
 
 RULE_MESSAGES: dict[Kind, str] = {
@@ -522,41 +517,115 @@ RULE_MESSAGES: dict[Kind, str] = {
 }
 
 
-def _check(test: Callable[[pd.Series], pd.Series], rule: str, message: str) -> pa_pandas.Check:
-    """A pandera check whose error reads `rule: message`, so faults can name both."""
-    return pa_pandas.Check(test, name=rule, error=f"{rule}: {message}")
+@dataclass(frozen=True)
+class Rule:
+    """One rule on a column's values, as an Arrow kernel.
+
+    The same function checks a frame (through pandera) and a stream of Arrow chunks (the
+    validator), so a rule has one definition and one name (`rule` of a fault).
+    """
+
+    name: str
+    message: str
+    test: Callable[[pa.Array], pa.Array]  # true where a value keeps the rule; a null is not tested
+    on_items: bool = False  # tested on each item of a list: a row fails when any item does
+
+    def passes(self, values: pa.Array) -> np.ndarray:
+        """Whether each value keeps the rule (nulls do), as a numpy mask."""
+        if self.on_items:
+            items = pc.list_flatten(values)
+            ok = np.ones(len(values), dtype=bool)
+            if len(items):
+                bad = ~self._passes(items)
+                ok[np.asarray(pc.list_parent_indices(values))[bad]] = False
+            return ok
+        return self._passes(values)
+
+    def _passes(self, values: pa.Array) -> np.ndarray:
+        ok = pc.fill_null(self.test(values), True)
+        if values.null_count:  # some kernels (is_in) answer false for a null
+            ok = pc.or_(ok, values.is_null())
+        return np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _column_checks(column: Column) -> list[pa_pandas.Check]:
-    tests: list[tuple[Callable[[pd.Series], pd.Series], str, str]] = []
+def _matches(pattern: str) -> Callable[[pa.Array], pa.Array]:
+    # RE2, like Python's `re.fullmatch` for these anchored patterns.
+    return lambda values: pc.match_substring_regex(values, pattern)
+
+
+def _within(allowed: tuple[str, ...]) -> Callable[[pa.Array], pa.Array]:
+    value_set = pa.array(allowed, pa.string())
+    return lambda values: pc.is_in(values, value_set=value_set)
+
+
+def _at_least(minimum: int) -> Callable[[pa.Array], pa.Array]:
+    return lambda values: pc.greater_equal(values, minimum)
+
+
+def _no_delimiter(values: pa.Array) -> pa.Array:
+    return pc.invert(pc.match_substring(values, LIST_DELIMITER))
+
+
+def _items_at_least(count: int) -> Callable[[pa.Array], pa.Array]:
+    return lambda values: pc.greater_equal(pc.list_value_length(values), count)
+
+
+@cache
+def column_rules(column: Column) -> tuple[Rule, ...]:
+    """The rules on a column's values beyond its type and `nullable`, in the order checked."""
+    rules: list[Rule] = []
     if column.pattern:
-        pattern = column.pattern
-        tests.append((lambda s: s.str.fullmatch(pattern), f"pattern_{column.kind}", RULE_MESSAGES[column.kind]))
+        rules.append(Rule(f"pattern_{column.kind}", RULE_MESSAGES[column.kind], _matches(column.pattern)))
     if column.kind is Kind.text:
-        tests.append((_is_nfc, "nfc", "text is not in Unicode NFC form"))
+        rules.append(Rule("nfc", "text is not in Unicode NFC form", is_nfc))
     if column.enum:
         allowed = ", ".join(column.enum) if len(column.enum) <= 20 else "ISO 3166-1 alpha-3 codes"
-        tests.append((lambda s: s.isin(column.enum), "enum", f"not one of: {allowed}"))
+        rules.append(Rule("enum", f"not one of: {allowed}", _within(column.enum)))
     if column.minimum is not None:
-        tests.append((lambda s: s >= column.minimum, "minimum", f"must be ≥ {column.minimum}"))
+        rules.append(Rule("minimum", f"must be ≥ {column.minimum}", _at_least(column.minimum)))
     if column.is_list:
-        tests = [(_each_item(test), rule, message) for test, rule, message in tests]
-        tests.append((_each_item(lambda s: ~s.str.contains(LIST_DELIMITER, regex=False)), "list_delimiter", f"a list item cannot contain {LIST_DELIMITER!r}"))
+        rules = [Rule(r.name, r.message, r.test, on_items=True) for r in rules]
+        rules.append(Rule("list_delimiter", f"a list item cannot contain {LIST_DELIMITER!r}", _no_delimiter, on_items=True))
         if column.min_items:
-            tests.append((lambda s: s.list.len() >= column.min_items, "min_items", f"needs at least {column.min_items} items"))
-    return [_check(*test) for test in tests]
+            rules.append(Rule("min_items", f"needs at least {column.min_items} items", _items_at_least(column.min_items)))
+    return tuple(rules)
+
+
+def series_values(series: pd.Series) -> pa.Array:
+    """A frame's column as Arrow values in the column's Arrow type (categories as strings)."""
+    values = pa.array(series, from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    return values
+
+
+def _check(rule: Rule) -> pa_pandas.Check:
+    """A pandera check running the rule's Arrow function; its error reads `rule: message`,
+    so faults can name both."""
+    import pandera.pandas as pa_pandas
+
+    def test(series: pd.Series) -> pd.Series:
+        return pd.Series(rule.passes(series_values(series)), index=series.index)
+
+    return pa_pandas.Check(test, name=rule.name, error=f"{rule.name}: {rule.message}")
 
 
 @cache
 def pandera_schema(table: Table) -> pa_pandas.DataFrameSchema:
     """The table schema: types, required values, patterns, enums, ranges, unique key."""
+    import pandera.pandas as pa_pandas  # imported when first needed: it takes a while
+
     return pa_pandas.DataFrameSchema(
         {
             c.name: pa_pandas.Column(
                 None if c.kind is Kind.enum else pandas_dtype(c),
                 nullable=c.nullable,
                 unique=c.primary_key,
-                checks=_column_checks(c),
+                checks=[_check(rule) for rule in column_rules(c)],
                 description=c.description,
             )
             for c in table.columns

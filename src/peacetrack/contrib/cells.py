@@ -84,10 +84,11 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
             return text.cast(pa.date32())  # strict ISO 8601, and real days only
         except pa.ArrowInvalid:
             pass  # find which cells are bad
-        stamps = pc.strptime(text, ISO_DATE, "s", error_is_null=True)
-        # strptime rolls 2024-09-31 over to October and takes 2024-9-1: insist on a round trip.
-        ok = pc.equal(pc.strftime(stamps, ISO_DATE), text)
-        parsed = pc.if_else(ok, stamps, pa.scalar(None, stamps.type)).cast(pa.date32())
+        days = pc.strptime(text, ISO_DATE, "s", error_is_null=True).cast(pa.date32())
+        # strptime rolls 2024-09-31 over to October and takes 2024-9-1: insist on a round trip
+        # (a date's cast to text is ISO 8601, and much faster than strftime).
+        ok = pc.equal(days.cast(pa.string()), text)
+        parsed = pc.if_else(ok, days, pa.scalar(None, pa.date32()))
     elif column.kind is Kind.boolean:
         ok = pc.is_in(text, pa.array(["true", "false"]))
         parsed = pc.if_else(ok, pc.equal(text, "true"), pa.scalar(None, pa.bool_()))
@@ -99,8 +100,8 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
     return parsed
 
 
-def parse_cells(table: Table, data: pa.Table) -> tuple[pd.DataFrame, list[Fault], np.ndarray]:
-    """A frame in the contract's types (enums kept as plain strings, so a bad value stays
+def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np.ndarray]:
+    """Arrow data in the contract's types (enums kept as plain strings, so a bad value stays
     visible), the faults of single cells, and a mask of blank rows (every cell empty)."""
     faults: list[Fault] = []
     arrays, blank = [], np.ones(data.num_rows, dtype=bool)
@@ -118,5 +119,14 @@ def parse_cells(table: Table, data: pa.Table) -> tuple[pd.DataFrame, list[Fault]
                 nul = _mask(pc.match_substring(text, "\x00"))
                 faults += _cell_faults(table, column.name, text, nul, "nul_byte", "contains a NUL byte")
         arrays.append(_parse(table, column, text, faults))
-    typed = pa.Table.from_arrays(arrays, names=[c.name for c in table.columns])
-    return typed.to_pandas(types_mapper=_types_mapper, ignore_metadata=True), faults, blank
+    return pa.Table.from_arrays(arrays, names=[c.name for c in table.columns]), faults, blank
+
+
+def as_frame(typed: pa.Table) -> pd.DataFrame:
+    return typed.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)
+
+
+def parse_cells(table: Table, data: pa.Table) -> tuple[pd.DataFrame, list[Fault], np.ndarray]:
+    """`parse_arrow`, as a pandas frame."""
+    typed, faults, blank = parse_arrow(table, data)
+    return as_frame(typed), faults, blank

@@ -31,11 +31,13 @@ from peacetrack.checks import (
     check_row_rules,
     check_schema,
     check_sources,
+    check_values,
+    repeated,
     check_spans,
     sha256_text,
 )
 from peacetrack.coding import CODING_FILE, Coded, SeedReader
-from peacetrack.contrib.cells import parse_cells
+from peacetrack.contrib.cells import as_frame, parse_arrow
 from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable
 from peacetrack.release import csv_frame, read_tables
 from peacetrack.tables import CLAIM_TABLES, TABLES, Kind, Table
@@ -206,17 +208,21 @@ class Validator:
 
     def check_chunk(self, chunk: Chunk) -> None:
         table = chunk.table
-        frame, cell_faults, blank = parse_cells(table, chunk.data)
+        typed, cell_faults, blank = parse_arrow(table, chunk.data)
         cell_faults = chunk.faults + cell_faults
-        locator = Locator(chunk.locate)
+        locator = Locator(chunk.rows().locate)  # not the chunk: its cells are let go
         for position in np.flatnonzero(blank):
             self.faults.append(chunk.locate(Fault(table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
-        self.check_rows(table, frame, cell_faults, locator, skip=blank)
+        self.check_rows(table, as_frame(typed), cell_faults, locator, skip=blank, typed=typed)
 
-    def check_rows(self, table: Table, frame: pd.DataFrame, cell_faults: list[Fault], locator: Locator, skip: np.ndarray | None = None) -> None:
-        """Every rule within a row, then keep the row's keys for the second pass."""
+    def check_rows(
+        self, table: Table, frame: pd.DataFrame, cell_faults: list[Fault], locator: Locator, skip: np.ndarray | None = None, typed: pa.Table | None = None
+    ) -> None:
+        """Every rule within a row, then keep the row's keys for the second pass. `typed`, the
+        same rows as Arrow data in the contract's types, lets the column rules skip pandera."""
         skip = np.zeros(len(frame), dtype=bool) if skip is None else skip
-        faults = cell_faults + [f for f in check_schema(table, frame) if f.rule != "unique"]
+        column_faults = check_values(table, typed) if typed is not None else [f for f in check_schema(table, frame) if f.rule != "unique"]
+        faults = cell_faults + column_faults
         if table.name in CLAIM_TABLES:
             faults += check_dates(table, frame)
         if table.name == "statements":
@@ -227,11 +233,12 @@ class Validator:
         faults += self.check_released(table, frame)
         seen = {(f.position, f.column) for f in cell_faults}
         first = {id(f) for f in cell_faults}
+        pk = frame[table.primary_key]
         for fault in faults:
             if fault.position is None:
                 self.faults.append(fault)
             elif not skip[fault.position] and (id(fault) in first or (fault.position, fault.column) not in seen):
-                if fault.row_id is None and not pd.isna(row_id := frame[table.primary_key].iat[fault.position]):
+                if fault.row_id is None and not pd.isna(row_id := pk.iat[fault.position]):
                     fault = replace(fault, row_id=str(row_id))
                 self.faults.append(locator.locate(fault, fault.position))
         kept = np.flatnonzero(~skip)
@@ -299,8 +306,7 @@ class Validator:
         tables = [name for name in TABLES if self.keys[name].count]
         for name in tables:
             pk = self.input_keys(name)[TABLES[name].primary_key]
-            repeated = pk.notna() & pk.duplicated(keep=False)
-            for position in np.flatnonzero(repeated.to_numpy()):
+            for position in np.flatnonzero(repeated(pk)):
                 fault = Fault(name, str(pk.iat[position]), TABLES[name].primary_key, "unique", "this id is used by more than one row", value=str(pk.iat[position]), position=int(position))
                 self.faults.append(self.keys[name].locate(fault))
         union = {name: self.union(name) for name in TABLES if self.keys[name].count or name in self.release}
