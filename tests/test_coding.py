@@ -58,7 +58,11 @@ def test_without_the_text_a_quote_needs_its_offset() -> None:
 
 
 def test_a_quote_not_in_the_article_is_refused_at_its_line(seeds_copy: Path) -> None:
-    path = edit(seeds_copy, "- He reiterated that Azerbaijan has no need", "- He insisted that Azerbaijan has no need")
+    path = edit(
+        seeds_copy,
+        "- He reiterated that Azerbaijan has no need for mediators in the peace process\n",
+        "- He insisted that Azerbaijan has no need for mediators in the peace process\n",
+    )
     fault, consequence = errors(seeds_copy)
     assert (consequence.row_id, consequence.rule) == ("aliyev-2024-09-23-no-need-for-mediators", "evidence_required")
     assert (fault.file, fault.line) == (str(path), line_of(path, "He insisted that"))
