@@ -242,7 +242,8 @@ class Validator:
                     fault = fault.but(row_id=str(row_id))
                 self.faults.append(locator.locate(fault, fault.position))
         kept = np.flatnonzero(~skip)
-        self.keys[table.name].add(frame.iloc[kept][key_columns(table)], kept, locator)
+        keys = frame[key_columns(table)]  # the few key columns, then the rows: less to copy
+        self.keys[table.name].add(keys.iloc[kept] if skip.any() else keys, kept, locator)
         self.rows += len(kept)
         if table.name == "evidence":
             self.has_evidence = True
