@@ -499,9 +499,23 @@ def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(pd.DataFrame(data), schema=arrow_schema(table), preserve_index=False)
 
 
+def _utf8_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The value offsets (from 0) and the bytes of a string array, without a copy; None for
+    other types. Lets a rule look at every byte at once before it looks at each value."""
+    if values.type != pa.string() or values.buffers()[1] is None:
+        return None
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    data = values.buffers()[2]
+    data = np.zeros(0, dtype=np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
+    return offsets - offsets[0], data[offsets[0] : offsets[-1]]
+
+
 def is_nfc(values: pa.Array) -> pa.Array:
     """Whether each string is in Unicode NFC form. ASCII text always is, so only the rest
     is normalised: that is most of the cost on large inputs."""
+    buffers = _utf8_bytes(values)
+    if buffers is not None and not (len(buffers[1]) and buffers[1].max() >= 0x80):
+        return pc.is_valid(values)  # all ASCII (nulls stay untested)
     ascii_ = pc.string_is_ascii(values)
     if pc.all(ascii_).as_py() is not False:
         return ascii_
@@ -548,9 +562,65 @@ class Rule:
         return np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _holding(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """A mask of the values holding bytes at `positions`."""
+    found = np.zeros(len(offsets) - 1, dtype=bool)
+    found[np.searchsorted(offsets, positions, side="right") - 1] = True
+    return found
+
+
+def _slug_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """Values that may not be slugs: empty, a byte other than [a-z0-9-], or a hyphen first,
+    last or doubled. Every other value is a slug."""
+    suspect = offsets[1:] == offsets[:-1]
+    if len(data):
+        hyphen = data == 0x2D
+        # Comparisons of whole arrays: much faster than a lookup table per byte.
+        other = ((data - np.uint8(0x61)) >= 26) & ((data - np.uint8(0x30)) >= 10) & ~hyphen
+        suspect |= _holding(offsets, np.flatnonzero(other))
+        suspect |= _holding(offsets, np.flatnonzero(hyphen[:-1] & hyphen[1:]))
+        filled = np.flatnonzero(~suspect)
+        suspect[filled] |= hyphen[offsets[filled]] | hyphen[offsets[filled + 1] - 1]
+    return suspect
+
+
+def _text_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """Values that may hold a control character: a byte below 0x20, 0x7F, or 0xC2 (the lead
+    byte of U+0080 to U+00BF, C1 controls among them). Every other value is printable text."""
+    if not len(data):
+        return np.zeros(len(offsets) - 1, dtype=bool)
+    control = data < 0x20
+    if data.max() >= 0x7F:
+        control |= (data == 0x7F) | (data == 0xC2)
+    return _holding(offsets, np.flatnonzero(control))
+
+
+# Fast screens of some patterns: a value the screen does not suspect is sure to match, so the
+# pattern itself runs only on the suspects. The pattern stays the rule's one definition.
+PATTERN_SCREENS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    SLUG_PATTERN: _slug_suspects,
+    TEXT_PATTERN: _text_suspects,
+}
+
+
 def _matches(pattern: str) -> Callable[[pa.Array], pa.Array]:
     # RE2, like Python's `re.fullmatch` for these anchored patterns.
-    return lambda values: pc.match_substring_regex(values, pattern)
+    screen = PATTERN_SCREENS.get(pattern)
+
+    def test(values: pa.Array) -> pa.Array:
+        buffers = None if screen is None else _utf8_bytes(values)
+        if buffers is None:
+            return pc.match_substring_regex(values, pattern)
+        suspect = screen(*buffers)
+        if values.null_count:  # a null is not tested
+            suspect &= values.is_valid().to_numpy(zero_copy_only=False)
+        suspects = np.flatnonzero(suspect)
+        ok = np.ones(len(values), dtype=bool)
+        if len(suspects):
+            ok[suspects] = pc.match_substring_regex(values.take(suspects), pattern).to_numpy(zero_copy_only=False)
+        return pa.array(ok)
+
+    return test
 
 
 def _within(allowed: tuple[str, ...]) -> Callable[[pa.Array], pa.Array]:

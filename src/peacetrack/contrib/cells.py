@@ -20,7 +20,7 @@ from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, _types_mapper
 
 MAX_CELL_BYTES = 65_536
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_START = pa.array(["=", "+", "@", "\t", "\r"])
+FORMULA_BYTES = np.frombuffer(b"=+@\t\r", dtype=np.uint8)
 INTEGER = r"^-?[0-9]{1,18}$"
 ISO_DATE = "%Y-%m-%d"
 
@@ -44,10 +44,19 @@ def _cell_faults(table: Table, column: str, raw: pa.Array, bad: np.ndarray, rule
         yield Fault(table.name, None, column, rule, message, value=None if value is None else shorten(value), position=int(position))
 
 
+def _over(raw: pa.Array, size: int) -> np.ndarray:
+    """Cells of more than `size` bytes, from the offsets alone."""
+    if not len(raw):
+        return np.zeros(0, dtype=bool)
+    width = np.int64 if pa.types.is_large_binary(raw.type) else np.int32
+    offsets = np.frombuffer(raw.buffers()[1], dtype=width, count=len(raw) + 1, offset=raw.offset * np.dtype(width).itemsize)
+    return np.diff(offsets) > size
+
+
 def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) -> pa.Array:
     """Binary cells to UTF-8 strings; oversized or undecodable cells become faults and nulls."""
     if pa.types.is_binary(raw.type) or pa.types.is_large_binary(raw.type):
-        too_big = _mask(pc.greater(pc.binary_length(raw), MAX_CELL_BYTES))
+        too_big = _over(raw, MAX_CELL_BYTES)
         if too_big.any():
             faults += _cell_faults(table, column.name, raw, too_big, "cell_size", f"cell is over {MAX_CELL_BYTES:,} bytes")
             raw = pc.if_else(pa.array(too_big), pa.scalar(None, raw.type), raw)
@@ -71,6 +80,52 @@ def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) ->
     return raw.cast(pa.string())
 
 
+def _sure_dates(text: pa.Array) -> np.ndarray:
+    """Cells sure to be real days in ISO form: YYYY-MM-DD from year 1000, day 01 to 28."""
+    sure = np.zeros(len(text), dtype=bool)
+    buffers = text.buffers()
+    if not len(text) or buffers[2] is None:
+        return sure
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=len(text) + 1, offset=text.offset * 4)
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    ten = np.flatnonzero(np.diff(offsets) == 10)
+    if not len(ten):
+        return sure
+    if len(ten) == len(text):  # all cells of ten bytes, side by side: no gathering
+        cells = data[offsets[0] : offsets[-1]].reshape(-1, 10)
+    else:
+        cells = data[offsets[ten][:, None] + np.arange(10)]
+    digits = cells - np.uint8(ord("0"))  # a byte that is no digit wraps above 9
+    shape = digits <= 9
+    shape[:, 4], shape[:, 7] = cells[:, 4] == ord("-"), cells[:, 7] == ord("-")
+    month, day = digits[:, 5] * 10 + digits[:, 6], digits[:, 8] * 10 + digits[:, 9]
+    sure[ten] = shape.view(np.uint8).sum(axis=1, dtype=np.uint8) == 10
+    sure[ten] &= (digits[:, 0] >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 28)
+    return sure
+
+
+def _parse_dates(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Whether each cell is a date, and the dates: sure dates cast at once, the others parsed
+    and checked one by one (there are few)."""
+    sure = _sure_dates(text)
+    try:
+        sure_days = text.filter(sure).cast(pa.date32())
+    except pa.ArrowInvalid:  # not so sure after all: check them all
+        sure[:] = False
+        sure_days = pa.array([], pa.date32())
+    others = text.filter(~sure)
+    days = pc.strptime(others, ISO_DATE, "s", error_is_null=True).cast(pa.date32())
+    # strptime rolls 2024-09-31 over to October and takes 2024-9-1: insist on a round trip
+    # (a date's cast to text is ISO 8601, and much faster than strftime).
+    other_ok = pc.fill_null(pc.equal(days.cast(pa.string()), others), False)
+    ok = np.ones(len(text), dtype=bool)
+    ok[~sure] = other_ok.to_numpy(zero_copy_only=False)
+    parsed = np.full(len(text), np.datetime64("NaT"), dtype="M8[D]")
+    parsed[sure] = sure_days.to_numpy(zero_copy_only=False)
+    parsed[~sure] = pc.if_else(other_ok, days, pa.scalar(None, pa.date32())).to_numpy(zero_copy_only=False)
+    return pa.array(ok), pa.array(parsed, pa.date32(), from_pandas=True)
+
+
 def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) -> pa.Array:
     """Strings to the column's Arrow type; a cell that does not parse is a fault and a null."""
     if column.is_list:
@@ -84,11 +139,7 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
             return text.cast(pa.date32())  # strict ISO 8601, and real days only
         except pa.ArrowInvalid:
             pass  # find which cells are bad
-        days = pc.strptime(text, ISO_DATE, "s", error_is_null=True).cast(pa.date32())
-        # strptime rolls 2024-09-31 over to October and takes 2024-9-1: insist on a round trip
-        # (a date's cast to text is ISO 8601, and much faster than strftime).
-        ok = pc.equal(days.cast(pa.string()), text)
-        parsed = pc.if_else(ok, days, pa.scalar(None, pa.date32()))
+        ok, parsed = _parse_dates(text)
     elif column.kind is Kind.boolean:
         ok = pc.is_in(text, pa.array(["true", "false"]))
         parsed = pc.if_else(ok, pc.equal(text, "true"), pa.scalar(None, pa.bool_()))
@@ -100,6 +151,20 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
     return parsed
 
 
+def _formula(text: pa.Array) -> np.ndarray:
+    """Cells whose first byte starts a formula: one look at each cell's first byte."""
+    buffers = text.buffers()
+    if not len(text) or buffers[2] is None:
+        return np.zeros(len(text), dtype=bool)
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=len(text) + 1, offset=text.offset * 4)
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    if not len(data):
+        return np.zeros(len(text), dtype=bool)
+    filled = offsets[1:] > offsets[:-1]  # nulls and empty cells have no first byte
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]
+    return filled & np.isin(first, FORMULA_BYTES)
+
+
 def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np.ndarray]:
     """Arrow data in the contract's types (enums kept as plain strings, so a bad value stays
     visible), the faults of single cells, and a mask of blank rows (every cell empty)."""
@@ -108,9 +173,12 @@ def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np
     for column in table.columns:
         raw = data.column(column.name).combine_chunks()
         text = _decode(table, column, raw, faults)
-        blank &= ~_mask(text.is_valid())
+        if text.null_count and blank.any():
+            blank &= text.is_null().to_numpy(zero_copy_only=False)
+        elif not text.null_count:
+            blank[:] = False
         if column.kind is Kind.text:
-            formula = _mask(pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), FORMULA_START))
+            formula = _formula(text)
             faults += _cell_faults(
                 table, column.name, text, formula, "formula",
                 "starts with =, +, @, a tab or a carriage return: a spreadsheet would run it as a formula",

@@ -78,9 +78,9 @@ class Rows:
 
     def locate(self, fault: Fault, position: int) -> Fault:
         if self.lines is not None:
-            return replace(fault, file=self.file, line=int(self.lines[position]), position=None)
+            return fault.but(file=self.file, line=int(self.lines[position]), position=None)
         row = self.first_row + position + 1
-        return replace(fault, file=self.file, line=None, position=None, message=f"row {row}: {fault.message}")
+        return fault.but(file=self.file, line=None, position=None, message=f"row {row}: {fault.message}")
 
 
 def _fault(file: str, line: int | None, rule: str, message: str, column: str | None = None, value: Any = None, table: str | None = None, severity: str = "error") -> Fault:

@@ -224,7 +224,7 @@ class Validator:
         column_faults = check_values(table, typed) if typed is not None else [f for f in check_schema(table, frame) if f.rule != "unique"]
         faults = cell_faults + column_faults
         if table.name in CLAIM_TABLES:
-            faults += check_dates(table, frame)
+            faults += check_dates(table, frame if typed is None else typed)
         if table.name == "statements":
             faults += check_quotes(frame, self.evidence() if self.has_evidence else None)
         if table.name == "sources":
@@ -239,10 +239,11 @@ class Validator:
                 self.faults.append(fault)
             elif not skip[fault.position] and (id(fault) in first or (fault.position, fault.column) not in seen):
                 if fault.row_id is None and not pd.isna(row_id := pk.iat[fault.position]):
-                    fault = replace(fault, row_id=str(row_id))
+                    fault = fault.but(row_id=str(row_id))
                 self.faults.append(locator.locate(fault, fault.position))
         kept = np.flatnonzero(~skip)
-        self.keys[table.name].add(frame.iloc[kept][key_columns(table)], kept, locator)
+        keys = frame[key_columns(table)]  # the few key columns, then the rows: less to copy
+        self.keys[table.name].add(keys.iloc[kept] if skip.any() else keys, kept, locator)
         self.rows += len(kept)
         if table.name == "evidence":
             self.has_evidence = True
@@ -290,7 +291,9 @@ class Validator:
         released = self.release.get(name)
         if released is None:
             return mine
-        others = released.loc[~is_in(released[table.primary_key], mine[table.primary_key]), key_columns(table)]
+        # Which released ids the input uses: hashing the few released ids, not the many input ones.
+        used = mine[table.primary_key][is_in(mine[table.primary_key], released[table.primary_key])]
+        others = released.loc[~is_in(released[table.primary_key], used), key_columns(table)]
         others = others.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum and c.name in others})
         return pd.concat([mine, others], ignore_index=True) if len(mine) else others.reset_index(drop=True)
 
