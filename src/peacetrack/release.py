@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,11 +27,13 @@ import pyarrow.parquet as pq
 import semver
 from pydantic import ValidationError
 
-from peacetrack.coding import build_tables
 from peacetrack.files import write_atomic
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
+
+if TYPE_CHECKING:
+    from peacetrack.coding import Build
 
 # Every writer option is fixed so that the same rows give the same bytes.
 PARQUET_OPTIONS = dict(
@@ -310,6 +312,13 @@ def check_new_version(root: Path, index: ReleaseIndex, version: str) -> None:
             f"release {version} already exists ({release_folder(root, version)}); "
             "a release is never changed: cut a new version"
         )
+
+
+def build_tables(seeds: Path) -> Build:
+    """The tables built from `seeds`; the build stack (YAML, pydantic) loads only when asked."""
+    from peacetrack.coding import build_tables as build
+
+    return build(seeds)
 
 
 def cut_release(version: str, seeds: Path, root: Path) -> ReleaseEntry:

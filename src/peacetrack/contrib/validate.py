@@ -36,7 +36,6 @@ from peacetrack.checks import (
     check_spans,
     sha256_text,
 )
-from peacetrack.coding import CODING_FILE, Coded, SeedReader
 from peacetrack.contrib.cells import as_frame, parse_arrow
 from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable
 from peacetrack.release import csv_frame, read_tables
@@ -163,6 +162,8 @@ def find_texts(paths: Iterable[Path], sources: pd.DataFrame | None) -> tuple[dic
 
     A text whose hash differs from the released source row is not the same text: not used.
     """
+    from peacetrack.coding import CODING_FILE  # the build stack loads only when it is needed
+
     folders = {Path("seeds")} | {p.parent / "seeds" for p in paths} | {p.parent.parent for p in paths if p.name == CODING_FILE}
     known = {} if sources is None else dict(zip(sources["source_id"].astype(str), sources["text_sha256"].astype(str), strict=True))
     texts: dict[str, str] = {}
@@ -341,6 +342,8 @@ class Validator:
 
 def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, Table | None]], list[Fault]]:
     """Each readable path with its table (None for a coding file), parents first."""
+    from peacetrack.coding import CODING_FILE
+
     inputs, faults = [], []
     for path in paths:
         if not path.exists():
@@ -424,6 +427,8 @@ def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
 
 def _read_coding(path: Path, validator: Validator) -> None:
     """A coding file: its seed folder read as the build reads it, then checked like rows."""
+    from peacetrack.coding import Coded, SeedReader
+
     coded = Coded()
     SeedReader(path.parent, coded).read()
     validator.faults += coded.faults
