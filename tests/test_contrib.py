@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
-from peacetrack.contrib import validate
 from peacetrack.contrib.cells import MAX_CELL_BYTES
 from peacetrack.release import write_tables
 

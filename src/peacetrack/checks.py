@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -303,7 +303,7 @@ def check_sources(sources: pd.DataFrame | None, texts: Mapping[str, str]) -> Ite
     sha = text_of.map(sha256_text)
     yield from _faults(table, sources, known & (sha != sources["text_sha256"]), "text_sha256", "text_hash", "the text at hand has a different SHA-256")
     count = text_of.map(len).astype("Int64")
-    yield from _faults(table, sources, known & (count != sources["char_count"]), "char_count", "char_count", f"the text at hand has a different length")
+    yield from _faults(table, sources, known & (count != sources["char_count"]), "char_count", "char_count", "the text at hand has a different length")
 
 
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
@@ -465,7 +465,3 @@ def check_row_rules(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
             dtype=bool,
         )
         yield from _faults(TABLES["negotiation_rounds"], rounds, mediator_party, "mediator_id", "mediator_party", "the mediator is also a party")
-
-
-def flatten(groups: Iterable[Iterable[Fault]]) -> list[Fault]:
-    return [fault for group in groups for fault in group]
