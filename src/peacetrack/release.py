@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -203,8 +203,12 @@ def folder_files(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
+def file_entry(folder: Path, name: str) -> FileEntry:
+    return FileEntry(path=name, sha256=file_sha256(folder / name), bytes=(folder / name).stat().st_size)
+
+
 def file_entries(folder: Path) -> list[FileEntry]:
-    return [FileEntry(path=name, sha256=file_sha256(folder / name), bytes=(folder / name).stat().st_size) for name in folder_files(folder)]
+    return [file_entry(folder, name) for name in folder_files(folder)]
 
 
 def _resource_schema(table: Table, suffix: str) -> dict[str, Any]:
@@ -226,16 +230,19 @@ RESOURCE_FORMATS = (
 )
 
 
-def datapackage(version: str, release_date: date, folder: Path) -> dict[str, Any]:
-    """Frictionless Data Package (v2): a CSV and a Parquet resource per table, with hashes."""
+def datapackage(version: str, release_date: date, files: Mapping[str, FileEntry]) -> dict[str, Any]:
+    """Frictionless Data Package (v2): a CSV and a Parquet resource per table, with hashes.
+
+    `files` are the release's files by path, hashed once for the package, the sums and the index.
+    """
     resources = []
     for name, table in TABLES.items():
         for fmt, suffix, kind, mediatype in RESOURCE_FORMATS:
-            path = folder / f"{name}.{fmt}"
+            entry = files[f"{name}.{fmt}"]
             resource: dict[str, Any] = {
                 "name": f"{name}{suffix}",
                 "type": kind,
-                "path": path.name,
+                "path": entry.path,
                 "format": fmt,
                 "mediatype": mediatype,
             }
@@ -244,8 +251,8 @@ def datapackage(version: str, release_date: date, folder: Path) -> dict[str, Any
             resource |= {
                 "title": f"{name} ({fmt.upper()})",
                 "description": table.description,
-                "bytes": path.stat().st_size,
-                "hash": f"sha256:{file_sha256(path)}",
+                "bytes": entry.bytes,
+                "hash": f"sha256:{entry.sha256}",
                 "schema": _resource_schema(table, suffix),
             }
             resources.append(resource)
@@ -265,21 +272,27 @@ def datapackage(version: str, release_date: date, folder: Path) -> dict[str, Any
     }
 
 
-def sha256sums(folder: Path) -> str:
-    """`SHA256SUMS` of every other file in `folder`, sorted by path, as `sha256sum -c` reads it."""
-    return "".join(f"{file_sha256(folder / name)}  {name}\n" for name in folder_files(folder) if name != SUMS_FILE)
+def sha256sums(files: Iterable[FileEntry]) -> str:
+    """`SHA256SUMS` of the given files, sorted by path, as `sha256sum -c` reads it."""
+    return "".join(f"{entry.sha256}  {entry.path}\n" for entry in sorted(files, key=lambda e: e.path))
 
 
-def write_release(frames: Mapping[str, pd.DataFrame], version: str, release_date: date, folder: Path) -> list[Path]:
-    """Every file of a release into `folder`: tables, extra documents, datapackage.json, SHA256SUMS."""
+def write_release(
+    frames: Mapping[str, pd.DataFrame], version: str, release_date: date, folder: Path
+) -> list[FileEntry]:
+    """Every file of a release into `folder` (tables, data card, datapackage.json, SHA256SUMS);
+    returns each file with its hash and size, sorted by path."""
     from peacetrack.report import write_report  # matplotlib loads only when a card is drawn
 
     write_tables(frames, folder)
     # The data card and its figures go in before the data package and the checksums, which cover them.
     write_report(dict(frames), version, release_date.isoformat(), folder)
-    write_atomic(folder / DATAPACKAGE_FILE, dump_json(datapackage(version, release_date, folder)))
-    write_atomic(folder / SUMS_FILE, sha256sums(folder))
-    return [folder / name for name in folder_files(folder)]
+    files = {entry.path: entry for entry in file_entries(folder)}
+    write_atomic(folder / DATAPACKAGE_FILE, dump_json(datapackage(version, release_date, files)))
+    files[DATAPACKAGE_FILE] = file_entry(folder, DATAPACKAGE_FILE)
+    write_atomic(folder / SUMS_FILE, sha256sums(files.values()))
+    files[SUMS_FILE] = file_entry(folder, SUMS_FILE)
+    return sorted(files.values(), key=lambda entry: entry.path)
 
 
 def read_index(root: Path) -> ReleaseIndex:
@@ -345,14 +358,14 @@ def publish_release(
     check_new_version(root, index, version)
     target = release_folder(root, version)
     with atomic_folder(target) as staging:
-        write_release(frames, version, release_date, staging)
+        files = write_release(frames, version, release_date, staging)
     entry = ReleaseEntry(
         version=version,
         date=release_date,
         schema_version=SCHEMA_VERSION,
         inputs_sha256=inputs,
         rows={name: len(frames[name]) for name in TABLES},
-        files=tuple(file_entries(target)),
+        files=tuple(files),
     )
     try:
         write_index(root, ReleaseIndex(releases=(*index.releases, entry)))
