@@ -131,10 +131,10 @@ def check_values(table: Table, data: pa.Table) -> list[Fault]:
     same rule functions, without pandas or pandera: the validator's path for large inputs.
     """
     faults: list[Fault] = []
-    pk = _array(data.column(table.primary_key))
+    pk = one_array(data.column(table.primary_key))
 
     def failing(column: Column) -> list[tuple[str, str, np.ndarray]]:
-        values = _array(data.column(column.name))
+        values = one_array(data.column(column.name))
         found = []
         if not column.nullable and values.null_count:
             found.append(("required", "a value is required", np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))))
@@ -144,7 +144,7 @@ def check_values(table: Table, data: pa.Table) -> list[Fault]:
 
     # Arrow's kernels release the GIL: columns are checked side by side.
     for column, found in zip(table.columns, _threads().map(failing, table.columns), strict=True):
-        values = _array(data.column(column.name))
+        values = one_array(data.column(column.name))
         for rule_name, message, positions in found:
             if not len(positions):
                 continue
@@ -160,7 +160,8 @@ def check_values(table: Table, data: pa.Table) -> list[Fault]:
     return faults
 
 
-def _array(values: pa.ChunkedArray) -> pa.Array:
+def one_array(values: pa.ChunkedArray) -> pa.Array:
+    """A column as one array: without a copy when it is one chunk, as readers make it."""
     return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
 
 
@@ -309,7 +310,7 @@ def check_sources(sources: pd.DataFrame | None, texts: Mapping[str, str]) -> Ite
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
     """Dates or times as numpy datetimes, NaT for null or unreadable."""
     if isinstance(values, pa.ChunkedArray):
-        values = _array(values)
+        values = one_array(values)
     elif isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_date(values.dtype.pyarrow_dtype):
         values = series_values(values)  # pandas converts Arrow dates one Python object at a time
     else:
@@ -321,7 +322,7 @@ def _is(values: pd.Series | pa.ChunkedArray, value: str) -> np.ndarray:
     """`values == value` as a numpy mask, a null unequal."""
     if isinstance(values, pd.Series):
         return _equals(values, value).to_numpy()
-    return pc.fill_null(pc.equal(_array(values), value), False).to_numpy(zero_copy_only=False)
+    return pc.fill_null(pc.equal(one_array(values), value), False).to_numpy(zero_copy_only=False)
 
 
 def _row_faults(table: Table, data: pd.DataFrame | pa.Table, failing: np.ndarray, column: str | None, rule: str, message: str) -> Iterator[Fault]:

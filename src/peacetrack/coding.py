@@ -24,17 +24,17 @@ from ruamel.yaml.tokens import AliasToken, AnchorToken
 
 from peacetrack.checks import Fault, check_tables, sha256_text, shorten
 from peacetrack.tables import (
+    ARTICLE,
     BCP47_PATTERN,
     CLAIM_TABLES,
+    CODING_FILE,
+    SOURCE_FILE,
     TABLES,
     TEXT_PATTERN,
     Source,
     frame_from_rows,
 )
 
-ARTICLE = "article.txt"
-SOURCE_FILE = "source.yaml"
-CODING_FILE = "coding.yaml"
 CODED_TABLES: tuple[str, ...] = ("actors",) + CLAIM_TABLES
 MAX_YAML_BYTES = 5_000_000
 

@@ -37,6 +37,8 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 # A practical subset of BCP 47: language, optional script and region (`en`, `hy`, `az-Latn-AZ`).
 BCP47_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
 LIST_DELIMITER = ";"
+# A source's folder, seeds/<source_id>/: its text, what is known of it, and its coded rows.
+ARTICLE, SOURCE_FILE, CODING_FILE = "article.txt", "source.yaml", "coding.yaml"
 
 
 # --- enums -------------------------------------------------------------------------------

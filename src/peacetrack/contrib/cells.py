@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from peacetrack.checks import Fault, shorten
+from peacetrack.checks import Fault, one_array, shorten
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, _types_mapper, arrow_type
 
 MAX_CELL_BYTES = 65_536
@@ -171,7 +171,7 @@ def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np
     faults: list[Fault] = []
     arrays, blank = [], np.ones(data.num_rows, dtype=bool)
     for column in table.columns:
-        raw = data.column(column.name).combine_chunks()
+        raw = one_array(data.column(column.name))
         text = _decode(table, column, raw, faults)
         if text.null_count and blank.any():
             blank &= text.is_null().to_numpy(zero_copy_only=False)

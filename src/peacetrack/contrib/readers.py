@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from peacetrack.checks import Fault, check_schema, shorten
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype
 
-BLOCK_BYTES = 4 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
+BLOCK_BYTES = 256 << 10  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
 CHUNK_BYTES = 16 << 20  # CSV cells checked at once: smaller chunks cost more per row
 BATCH_ROWS = 100_000  # rows per chunk of Parquet and JSON Lines, and of the slow CSV path
 HEADER_BYTES = 1 << 20
@@ -60,9 +60,6 @@ class Chunk:
     header: tuple[str, ...] = ()
     faults: list[Fault] = field(default_factory=list)
 
-    def locate(self, fault: Fault, position: int) -> Fault:
-        return self.rows().locate(fault, position)
-
     def rows(self) -> Rows:
         return Rows(self.file, self.lines, self.first_row)
 
@@ -76,11 +73,11 @@ class Rows:
     lines: np.ndarray | None
     first_row: int
 
-    def locate(self, fault: Fault, position: int) -> Fault:
+    def locate(self, fault: Fault, position: int, /, **changes: object) -> Fault:
         if self.lines is not None:
-            return fault.but(file=self.file, line=int(self.lines[position]), position=None)
+            return fault.but(file=self.file, line=int(self.lines[position]), position=None, **changes)
         row = self.first_row + position + 1
-        return fault.but(file=self.file, line=None, position=None, message=f"row {row}: {fault.message}")
+        return fault.but(file=self.file, line=None, position=None, message=f"row {row}: {fault.message}", **changes)
 
 
 def _fault(file: str, line: int | None, rule: str, message: str, column: str | None = None, value: Any = None, table: str | None = None, severity: str = "error") -> Fault:
@@ -325,27 +322,26 @@ def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progres
         index = {name: f"f{names.index(name)}" for name in wanted}
         # Small blocks parse fastest, large chunks check fastest: gather blocks into chunks.
         batches: list[pa.RecordBatch] = []
-        batch_lines: list[np.ndarray] = []
-        first = lines.kept
         for batch in reader:
-            if not batch.num_rows:
-                continue
-            newlines = np.zeros(batch.num_rows, dtype=np.int64)
-            for column in batch.columns:
-                if has_byte(column, b"\n"):
-                    newlines += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
-            batch_lines.append(lines.rows(newlines))
-            batches.append(batch)
-            if sum(b.nbytes for b in batches) >= CHUNK_BYTES:
-                yield _csv_chunk(path, table, names, index, batches, batch_lines, first)
-                batches, batch_lines, first = [], [], lines.kept
+            if batch.num_rows:
+                batches.append(batch)
+            if len(batches) * BLOCK_BYTES >= CHUNK_BYTES:
+                yield _csv_chunk(path, table, names, index, batches, lines)
+                batches = []
         if batches:
-            yield _csv_chunk(path, table, names, index, batches, batch_lines, first)
+            yield _csv_chunk(path, table, names, index, batches, lines)
 
 
-def _csv_chunk(path: Path, table: Table, names: list[str], index: dict[str, str], batches: list[pa.RecordBatch], batch_lines: list[np.ndarray], first: int) -> Chunk:
-    data = pa.Table.from_batches(batches).select(list(index.values())).rename_columns(list(index))
-    return Chunk(str(path), table, data, np.concatenate(batch_lines), first, tuple(names))
+def _csv_chunk(path: Path, table: Table, names: list[str], index: dict[str, str], batches: list[pa.RecordBatch], lines: _Lines) -> Chunk:
+    data = pa.Table.from_batches(batches).combine_chunks()
+    newlines = np.zeros(data.num_rows, dtype=np.int64)
+    for column in data.columns:  # every column, those not in the contract too
+        if has_byte(column.chunk(0), b"\n"):
+            newlines += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
+    first = lines.kept
+    row_lines = lines.rows(newlines)
+    data = data.select(list(index.values())).rename_columns(list(index))
+    return Chunk(str(path), table, data, row_lines, first, tuple(names))
 
 
 def _slow_csv(path: Path, table: Table, names: list[str], after_record: int = 1, first_row: int = 0) -> Iterator[Chunk | Fault]:

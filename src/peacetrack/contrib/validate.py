@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -37,13 +38,12 @@ from peacetrack.checks import (
     sha256_text,
 )
 from peacetrack.contrib.cells import as_frame, parse_arrow
-from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable
+from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable, prefetched
 from peacetrack.release import csv_frame, read_tables
-from peacetrack.tables import CLAIM_TABLES, TABLES, Kind, Table
+from peacetrack.tables import ARTICLE, CLAIM_TABLES, CODING_FILE, TABLES, Kind, Table
 
 # Parents before children, and evidence before the claims whose quotes it must contain.
 TABLE_ORDER = ("sources", "actors", "evidence") + CLAIM_TABLES
-ARTICLE = "article.txt"
 PROGRESS_BYTES = 50_000_000
 
 
@@ -84,11 +84,11 @@ def is_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
 # --- where rows come from ---------------------------------------------------------------------
 
 
-class Locator:
-    """Gives a fault about a row at a position of a chunk the file and line it came from."""
+class Locate(Protocol):
+    """Gives a fault about the row at a position of a chunk the file and line the row came
+    from, and `changes` too: one copy of the fault, as there may be many."""
 
-    def __init__(self, locate: Callable[[Fault, int], Fault]) -> None:
-        self.locate = locate
+    def __call__(self, fault: Fault, position: int, /, **changes: object) -> Fault: ...
 
 
 def key_columns(table: Table) -> list[str]:
@@ -104,16 +104,16 @@ class Keys:
     """The key columns of every input row of one table, and where each row came from."""
 
     frames: list[pd.DataFrame] = field(default_factory=list)
-    locators: list[Locator] = field(default_factory=list)
+    locates: list[Locate] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # first position of each frame
     positions: list[np.ndarray] = field(default_factory=list)  # each row's position in its chunk
     count: int = 0
     _frame: pd.DataFrame | None = None
 
-    def add(self, frame: pd.DataFrame, positions: np.ndarray, locator: Locator) -> None:
+    def add(self, frame: pd.DataFrame, positions: np.ndarray, locate: Locate) -> None:
         self.frames.append(frame.reset_index(drop=True))
         self.positions.append(positions)
-        self.locators.append(locator)
+        self.locates.append(locate)
         self.offsets.append(self.count)
         self.count += len(frame)
         self._frame = None
@@ -127,7 +127,7 @@ class Keys:
         assert fault.position is not None
         part = bisect.bisect_right(self.offsets, fault.position) - 1
         local = int(self.positions[part][fault.position - self.offsets[part]])
-        return self.locators[part].locate(fault, local)
+        return self.locates[part](fault, local)
 
 
 # --- the release and the texts -------------------------------------------------------------------
@@ -162,8 +162,6 @@ def find_texts(paths: Iterable[Path], sources: pd.DataFrame | None) -> tuple[dic
 
     A text whose hash differs from the released source row is not the same text: not used.
     """
-    from peacetrack.coding import CODING_FILE  # the build stack loads only when it is needed
-
     folders = {Path("seeds")} | {p.parent / "seeds" for p in paths} | {p.parent.parent for p in paths if p.name == CODING_FILE}
     known = {} if sources is None else dict(zip(sources["source_id"].astype(str), sources["text_sha256"].astype(str), strict=True))
     texts: dict[str, str] = {}
@@ -189,6 +187,25 @@ def find_texts(paths: Iterable[Path], sources: pd.DataFrame | None) -> tuple[dic
 # --- the validator --------------------------------------------------------------------------------
 
 
+@dataclass
+class ParsedChunk:
+    """A chunk's cells in the contract's types, the faults of single cells and its blank rows."""
+
+    chunk: Chunk
+    typed: pa.Table
+    frame: pd.DataFrame
+    faults: list[Fault]
+    blank: np.ndarray
+
+
+def parse_chunk(item: Chunk | Fault) -> ParsedChunk | Fault:
+    """Needs nothing but the chunk: so it runs in the reading thread, beside the checks."""
+    if isinstance(item, Fault):
+        return item
+    typed, faults, blank = parse_arrow(item.table, item.data)
+    return ParsedChunk(item, typed, as_frame(typed), item.faults + faults, blank)
+
+
 def table_of(path: Path, table: str | None) -> Table:
     name = table or path.name.split(".")[0]
     if name not in TABLES:
@@ -207,17 +224,15 @@ class Validator:
 
     # first pass ---------------------------------------------------------------------------
 
-    def check_chunk(self, chunk: Chunk) -> None:
-        table = chunk.table
-        typed, cell_faults, blank = parse_arrow(table, chunk.data)
-        cell_faults = chunk.faults + cell_faults
-        locator = Locator(chunk.rows().locate)  # not the chunk: its cells are let go
-        for position in np.flatnonzero(blank):
-            self.faults.append(chunk.locate(Fault(table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
-        self.check_rows(table, as_frame(typed), cell_faults, locator, skip=blank, typed=typed)
+    def check_chunk(self, parsed: ParsedChunk) -> None:
+        chunk = parsed.chunk
+        locate = chunk.rows().locate  # not the chunk's: its cells are let go
+        for position in np.flatnonzero(parsed.blank):
+            self.faults.append(locate(Fault(chunk.table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
+        self.check_rows(chunk.table, parsed.frame, parsed.faults, locate, skip=parsed.blank, typed=parsed.typed)
 
     def check_rows(
-        self, table: Table, frame: pd.DataFrame, cell_faults: list[Fault], locator: Locator, skip: np.ndarray | None = None, typed: pa.Table | None = None
+        self, table: Table, frame: pd.DataFrame, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None, typed: pa.Table | None = None
     ) -> None:
         """Every rule within a row, then keep the row's keys for the second pass. `typed`, the
         same rows as Arrow data in the contract's types, lets the column rules skip pandera."""
@@ -234,17 +249,18 @@ class Validator:
         faults += self.check_released(table, frame)
         seen = {(f.position, f.column) for f in cell_faults}
         first = {id(f) for f in cell_faults}
-        pk = frame[table.primary_key]
+        unnamed = sorted({f.position for f in faults if f.position is not None and f.row_id is None})
+        row_ids = dict(zip(unnamed, frame[table.primary_key].iloc[unnamed].tolist(), strict=True))  # at once: faster
         for fault in faults:
             if fault.position is None:
                 self.faults.append(fault)
             elif not skip[fault.position] and (id(fault) in first or (fault.position, fault.column) not in seen):
-                if fault.row_id is None and not pd.isna(row_id := pk.iat[fault.position]):
-                    fault = fault.but(row_id=str(row_id))
-                self.faults.append(locator.locate(fault, fault.position))
+                row_id = row_ids.get(fault.position)
+                named = {} if fault.row_id is not None or pd.isna(row_id) else {"row_id": str(row_id)}
+                self.faults.append(locate(fault, fault.position, **named))
         kept = np.flatnonzero(~skip)
         keys = frame[key_columns(table)]  # the few key columns, then the rows: less to copy
-        self.keys[table.name].add(keys.iloc[kept] if skip.any() else keys, kept, locator)
+        self.keys[table.name].add(keys.iloc[kept] if skip.any() else keys, kept, locate)
         self.rows += len(kept)
         if table.name == "evidence":
             self.has_evidence = True
@@ -342,8 +358,6 @@ class Validator:
 
 def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, Table | None]], list[Fault]]:
     """Each readable path with its table (None for a coding file), parents first."""
-    from peacetrack.coding import CODING_FILE
-
     inputs, faults = [], []
     for path in paths:
         if not path.exists():
@@ -393,15 +407,25 @@ def validate(paths: Sequence[Path], table: str | None = None, against: str | Pat
             report.unreadable = True
     validator.check_across()
     report.faults += validator.faults
+    report.faults.sort(key=in_file_order(report.faults))
     report.rows = validator.rows
     return report
+
+
+def in_file_order(faults: Sequence[Fault]) -> Callable[[Fault], tuple[int, int]]:
+    """A sort key: files as they first come, each line by line (a fault of the whole file
+    first). Faults then come in the same order however the files were read in chunks."""
+    files: dict[str | None, int] = {}
+    for fault in faults:
+        files.setdefault(fault.file, len(files))
+    return lambda fault: (files[fault.file], fault.line or 0)
 
 
 def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -> None:
     with ExitStack() as stack:
         advance = _progress_bar(path, stack) if progress else None
         rows, read_faults = validator.rows, 0
-        for item in READERS[path.suffix.lower()](path, table, advance):
+        for item in prefetched(parse_chunk(item) for item in READERS[path.suffix.lower()](path, table, advance)):
             if isinstance(item, Fault):
                 validator.faults.append(item)
                 read_faults += 1
@@ -440,4 +464,4 @@ def _read_coding(path: Path, validator: Validator) -> None:
             continue
         table = TABLES[name]
         frame = frame.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum})
-        validator.check_rows(table, frame, [], Locator(lambda fault, _position: coded.locate(fault)))
+        validator.check_rows(table, frame, [], lambda fault, _position, **changes: coded.locate(fault.but(**changes)))
