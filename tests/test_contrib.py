@@ -163,6 +163,17 @@ def test_ragged_rows(release: Path, statements: Path) -> None:
     assert {f["line"] for f in report["faults"] if f["rule"] == "ragged"} == {5, 7}
 
 
+def test_ragged_row_that_is_not_utf8_is_reported_without_a_traceback(release: Path, statements: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    printed: list[object] = []  # what Python would print as "Exception ignored in ..."
+    monkeypatch.setattr(sys, "unraisablehook", printed.append)
+    lines = statements.read_bytes().split(b"\n")
+    lines.insert(3, b"bad,\xff\xfe,row")
+    statements.write_bytes(b"\n".join(lines))
+    report = check(release, statements, 1, "ragged", 4)
+    assert {f["line"] for f in report["faults"] if f["rule"] == "ragged"} == {4}
+    assert not printed
+
+
 @pytest.mark.parametrize(
     ("change", "rule", "code"),
     [

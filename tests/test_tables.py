@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import pycountry
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from peacetrack.checks import check_schema
 from peacetrack.tables import (
+    RUN_MIN_ROWS,
     TABLES,
     Actor,
+    Column,
     Kind,
     MilitaryTransfer,
+    Rule,
     arrow_schema,
+    column_rules,
     columns,
     frame_from_rows,
     pandera_schema,
@@ -205,3 +213,36 @@ def test_frame_dtypes_follow_the_contract() -> None:
     assert isinstance(frame["item_category"].dtype, pd.CategoricalDtype)
     assert list(frame["item_category"].cat.categories)[0] == "armoured_vehicle"
     assert frame["date_start"].iloc[0] == date(2023, 11, 1)
+
+
+# Bytes the pattern screens treat apart: slug characters, hyphens, controls (C0, DEL, C1),
+# and other ASCII and non-ASCII text.
+CELL_TEXT = st.text(alphabet="az09--_ Z\t\n\x00\x7f\x85\x9f\xa0éԱ", max_size=6) | st.none()
+PATTERN_RULES = [(TABLES["statements"].column(name), rule) for name, rule in (("speaker_id", "pattern_slug"), ("summary", "pattern_text"))]
+
+
+def _expected(pattern: str, values: list[str | None]) -> list[bool]:
+    return [value is None or re.fullmatch(pattern, value) is not None for value in values]
+
+
+def _pattern_rule(column: Column, name: str) -> Rule:
+    return next(rule for rule in column_rules(column) if rule.name == name)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(CELL_TEXT, max_size=40))
+@example(values=["a", "-"]).via("a hyphen alone, last")
+@example(values=["-a", "a-", "a--b", "", None, "a-b"]).via("hyphens first, last, doubled; empty; null")
+def test_pattern_screens_agree_with_the_pattern(values: list[str | None]) -> None:
+    for column, name in PATTERN_RULES:
+        passes = _pattern_rule(column, name).passes(pa.array(values, pa.string()))
+        assert passes.tolist() == _expected(column.pattern, values), (name, values)
+
+
+@settings(max_examples=30, deadline=None)
+@given(runs=st.lists(st.tuples(CELL_TEXT, st.integers(min_value=1, max_value=RUN_MIN_ROWS)), min_size=1, max_size=6))
+def test_values_in_runs_are_judged_as_one_by_one(runs: list[tuple[str | None, int]]) -> None:
+    values = [value for value, count in runs for _ in range(count)]
+    for column, name in PATTERN_RULES:
+        passes = _pattern_rule(column, name).passes(pa.array(values, pa.string()))
+        assert passes.tolist() == _expected(column.pattern, values), name

@@ -10,24 +10,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import threading
+from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from queue import Empty, Queue
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+from pyarrow.fs import LocalFileSystem
 
 from peacetrack.checks import Fault, check_schema, shorten
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype
 
-BLOCK_BYTES = 256 << 10  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
+BLOCK_BYTES = 1 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
+BATCH_READAHEAD = 16  # blocks parsed ahead of the checks
 CHUNK_BYTES = 16 << 20  # CSV cells checked at once: smaller chunks cost more per row
 BATCH_ROWS = 100_000  # rows per chunk of Parquet and JSON Lines, and of the slow CSV path
 HEADER_BYTES = 1 << 20
@@ -123,22 +128,6 @@ def check_header(table: Table, names: list[str], file: str, line: int | None) ->
 # --- CSV -------------------------------------------------------------------------------------
 
 
-class _ProgressFile(io.RawIOBase):
-    """A read-only view of a file that reports how far it has been read."""
-
-    def __init__(self, raw: BinaryIO, progress: Progress | None) -> None:
-        self.raw, self.progress = raw, progress
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        count = self.raw.readinto(buffer)
-        if self.progress:
-            self.progress(self.raw.tell())
-        return count
-
-
 def _header(path: Path, table: Table, file: str) -> tuple[list[str], int]:
     """The header's names and the number of physical lines it takes."""
     with path.open("rb") as raw:
@@ -176,7 +165,17 @@ class _Lines:
         self.kept_newlines = 0
         self.sparse_index: list[np.ndarray] = []  # kept rows with newlines in them, and how many
         self.sparse_count: list[np.ndarray] = []
-        self.skipped: list[tuple[int, int, str]] = []  # record number, newlines, text
+        self._skipped: dict[int, tuple[int, int, str]] = {}  # by record number: newlines, text
+
+    def skip(self, number: int, text: str) -> None:
+        """A record pyarrow skipped (it may report one twice: it reads the first block twice).
+        Called from pyarrow's threads: one item set at a time is safe under the GIL."""
+        self._skipped.setdefault(number, (number, text.count("\n"), text))
+
+    @property
+    def skipped(self) -> list[tuple[int, int, str]]:
+        """Record number, newlines and text of each skipped record so far, in order."""
+        return sorted(self._skipped.copy().values())
 
     def kept_newlines_before(self, index: int) -> int:
         if not self.sparse_index:
@@ -188,8 +187,9 @@ class _Lines:
         """Lines of the next rows, given how many newlines each holds."""
         n = len(newlines)
         kept = np.arange(self.kept, self.kept + n)
-        skipped = np.array(sorted(s[0] for s in self.skipped), dtype=np.int64)
-        skipped_nl = np.array([s[1] for s in sorted(self.skipped)], dtype=np.int64)
+        records_skipped = self.skipped
+        skipped = np.array([s[0] for s in records_skipped], dtype=np.int64)
+        skipped_nl = np.array([s[1] for s in records_skipped], dtype=np.int64)
         shifted = skipped - np.arange(len(skipped))
         records = kept + 2 + np.searchsorted(shifted, kept + 2, side="right")
         before = np.concatenate(([0], np.cumsum(newlines)[:-1])) if n else np.zeros(0, dtype=np.int64)
@@ -210,7 +210,8 @@ class _Lines:
 
     def record_of(self, index: int) -> int:
         """Record number (header = 1) of the kept row at `index`."""
-        shifted = np.array(sorted(s[0] for s in self.skipped), dtype=np.int64) - np.arange(len(self.skipped))
+        skipped = self.skipped
+        shifted = np.array([s[0] for s in skipped], dtype=np.int64) - np.arange(len(skipped))
         return int(index + 2 + np.searchsorted(shifted, index + 2, side="right"))
 
 
@@ -231,13 +232,13 @@ def read_csv(path: Path, table: Table, progress: Progress | None = None) -> Iter
         for chunk in prefetched(_fast_csv(path, table, names, lines, progress)):
             delivered = chunk.first_row + chunk.data.num_rows
             yield chunk
-        for number, _, text in sorted(lines.skipped):
+        for number, _, text in lines.skipped:
             yield _ragged(file, table, lines.skipped_line(number), text, len(names))
     except (pa.ArrowInvalid, OSError):
         # pyarrow gave up (a record over the block size, say): go on with the exact, slower
         # reader after the last record delivered.
         last = lines.record_of(delivered - 1) if delivered else 1
-        for number, _, text in sorted(lines.skipped):
+        for number, _, text in lines.skipped:
             if number < last:
                 yield _ragged(file, table, lines.skipped_line(number), text, len(names))
         yield from _slow_csv(path, table, names, after_record=last, first_row=delivered)
@@ -300,36 +301,65 @@ def has_byte(values: pa.Array, byte: bytes) -> bool:
 
 
 def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progress: Progress | None) -> Iterator[Chunk]:
+    """pyarrow's dataset scanner: it parses ahead in threads of its own, so a busy caller
+    (holding Python's GIL) does not stall the parsing, as it stalls a plain CSV reader."""
+
     def on_invalid(row: Any) -> str:
         if row.number is None:
             return "error"
-        lines.skipped.append((row.number, row.text.count("\n"), row.text))
+        lines.skip(row.number, row.text)
         return "skip"
 
-    wanted = [c.name for c in table.columns if c.name in names]
-    with path.open("rb") as raw:
-        reader = pa_csv.open_csv(
-            _ProgressFile(raw, progress),
-            read_options=pa_csv.ReadOptions(use_threads=False, block_size=BLOCK_BYTES, column_names=[f"f{i}" for i in range(len(names))], skip_rows_after_names=1),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={f"f{i}": pa.binary() for i in range(len(names))},
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
-        index = {name: f"f{names.index(name)}" for name in wanted}
-        # Small blocks parse fastest, large chunks check fastest: gather blocks into chunks.
-        batches: list[pa.RecordBatch] = []
-        for batch in reader:
-            if batch.num_rows:
-                batches.append(batch)
-            if len(batches) * BLOCK_BYTES >= CHUNK_BYTES:
-                yield _csv_chunk(path, table, names, index, batches, lines)
-                batches = []
-        if batches:
+    fields = [f"f{i}" for i in range(len(names))]
+    csv_format = ds.CsvFileFormat(
+        read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, column_names=fields, skip_rows_after_names=1),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={field: pa.binary() for field in fields}, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+        ),
+    )
+    fragment = csv_format.make_fragment(str(path.resolve()), filesystem=LocalFileSystem())
+    with _unprinted(UnicodeDecodeError, on_invalid):
+        yield from _csv_chunks(path, table, names, fields, fragment, lines, progress)
+
+
+@contextmanager
+def _unprinted(error: type[BaseException], handler: Callable[..., Any]) -> Iterator[None]:
+    """pyarrow decodes a skipped record's text before it calls `handler`: when the record is
+    not UTF-8, the error is printed (as ignored) and pyarrow gives up, so the exact reader
+    takes over and reports the record. The printed traceback would only confuse a user."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not (isinstance(unraisable.exc_value, error) and unraisable.object is handler):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
+def _csv_chunks(path: Path, table: Table, names: list[str], fields: list[str], fragment: ds.FileFragment, lines: _Lines, progress: Progress | None) -> Iterator[Chunk]:
+    index = {name: fields[names.index(name)] for name in (c.name for c in table.columns) if name in names}
+    # Small blocks parse fastest, large chunks check fastest: gather blocks into chunks.
+    batches: list[pa.RecordBatch] = []
+    done = 0  # bytes of the file read, about: cells, and a delimiter or newline after each
+    for batch in fragment.to_batches(batch_readahead=BATCH_READAHEAD):
+        if not batch.num_rows:
+            continue
+        batches.append(batch)
+        if progress:
+            done += sum(b.size for column in batch.columns if (b := column.buffers()[2]) is not None) + batch.num_rows * len(names)
+            progress(done)
+        if len(batches) * BLOCK_BYTES >= CHUNK_BYTES:
             yield _csv_chunk(path, table, names, index, batches, lines)
+            batches = []
+    if batches:
+        yield _csv_chunk(path, table, names, index, batches, lines)
+    if progress:
+        progress(path.stat().st_size)
 
 
 def _csv_chunk(path: Path, table: Table, names: list[str], index: dict[str, str], batches: list[pa.RecordBatch], lines: _Lines) -> Chunk:
@@ -440,8 +470,8 @@ def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> 
                 return
             yield Chunk(file, table, data, None, first)
             first += batch.num_rows
-            if progress:
-                progress(first)
+            if progress:  # bytes, about: the share of the rows read
+                progress(path.stat().st_size * first // max(parquet.metadata.num_rows, 1))
     except (pa.ArrowException, OSError) as error:
         raise Unreadable(_fault(file, None, "parquet", f"the Parquet file is corrupt after row {first}: {error}", table=table.name)) from None
 
