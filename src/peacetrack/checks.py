@@ -143,7 +143,7 @@ def check_values(table: Table, data: pa.Table) -> list[Fault]:
         return found
 
     # Arrow's kernels release the GIL: columns are checked side by side.
-    for column, found in zip(table.columns, _threads().map(failing, table.columns), strict=True):
+    for column, found in zip(table.columns, check_threads().map(failing, table.columns), strict=True):
         values = one_array(data.column(column.name))
         for rule_name, message, positions in found:
             if not len(positions):
@@ -166,7 +166,8 @@ def one_array(values: pa.ChunkedArray) -> pa.Array:
 
 
 @cache
-def _threads() -> ThreadPoolExecutor:
+def check_threads() -> ThreadPoolExecutor:
+    """Threads for Arrow work, which releases the GIL: checks side by side."""
     return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="check")
 
 
