@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.contrib.cells import MAX_CELL_BYTES
+from peacetrack.contrib.readers import BLOCK_BYTES
 from peacetrack.release import write_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,6 +215,14 @@ def test_nul_byte_in_an_evidence_quote(release: Path, tmp_path: Path) -> None:
 def test_cell_over_the_size_limit(release: Path, statements: Path) -> None:
     edit(statements, 3, "summary", "x" * (MAX_CELL_BYTES + 1))
     check(release, statements, 1, "cell_size", 3, "summary")
+
+
+def test_record_over_the_parse_block_is_read_exactly(release: Path, statements: Path) -> None:
+    # pyarrow gives up on a record longer than its block: the exact reader takes over.
+    edit(statements, 3, "summary", "x" * (BLOCK_BYTES + 1))
+    edit(statements, 6, "topic", "peace process")
+    report = check(release, statements, 1, "cell_size", 3, "summary")
+    assert [(f["line"], f["column"], f["rule"]) for f in errors(report)] == [(3, "summary", "cell_size"), (6, "topic", "enum"), (6, "topic", "release_conflict")]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "@", "\t", "\r"])
