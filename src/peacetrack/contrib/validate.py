@@ -272,9 +272,10 @@ class Validator:
         pk = table.primary_key
         if released is None or not len(frame):
             return
-        mine = frame[is_in(frame[pk], released[pk])]
-        if not len(mine):
+        found = is_in(frame[pk], released[pk])
+        if not found.any():  # as usual: spare taking no rows of every column
             return
+        mine = frame[found]
         old = released.set_index(released[pk].astype(str)).loc[mine[pk].astype(str)].reset_index(drop=True)
         new, old = csv_frame(table, mine).reset_index(drop=True), csv_frame(table, old)
         differs = new.fillna("\0").astype(str) != old.fillna("\0").astype(str)
