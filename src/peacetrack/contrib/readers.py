@@ -12,8 +12,8 @@ import io
 import json
 import sys
 import threading
-from contextlib import contextmanager
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from queue import Empty, Queue
@@ -170,24 +170,31 @@ class _Lines:
     def skip(self, number: int, text: str) -> None:
         """A record pyarrow skipped (it may report one twice: it reads the first block twice).
         Called from pyarrow's threads: one item set at a time is safe under the GIL."""
-        self._skipped.setdefault(number, (number, text.count("\n"), text))
+        self._skipped.setdefault(number, (number, line_breaks(text), text))
 
-    @property
     def skipped(self) -> list[tuple[int, int, str]]:
-        """Record number, newlines and text of each skipped record so far, in order."""
+        """Record number, line breaks and text of each skipped record so far, in order (a
+        sorted copy: pyarrow's threads may be adding to them)."""
         return sorted(self._skipped.copy().values())
 
-    def kept_newlines_before(self, index: int) -> int:
-        if not self.sparse_index:
-            return 0
-        rows, counts = np.concatenate(self.sparse_index), np.concatenate(self.sparse_count)
-        return int(counts[rows < index].sum())
+    def skipped_lines(self) -> list[tuple[int, int, str]]:
+        """Record number, physical line and text of each skipped record, all at once."""
+        skipped = self.skipped()
+        numbers = np.array([s[0] for s in skipped], dtype=np.int64)
+        breaks = np.array([s[1] for s in skipped], dtype=np.int64)
+        earlier = np.concatenate(([0], np.cumsum(breaks)[:-1])) if len(skipped) else breaks
+        kept_before = numbers - 2 - np.arange(len(skipped))  # kept rows before each
+        rows = np.concatenate(self.sparse_index) if self.sparse_index else np.zeros(0, dtype=np.int64)
+        counts = np.concatenate(([0], np.cumsum(np.concatenate(self.sparse_count)))) if self.sparse_count else np.zeros(1, dtype=np.int64)
+        kept_breaks = counts[np.searchsorted(rows, kept_before)]
+        lines = numbers + self.extra + earlier + kept_breaks
+        return [(number, int(line), text) for (number, _, text), line in zip(skipped, lines, strict=True)]
 
     def rows(self, newlines: np.ndarray) -> np.ndarray:
         """Lines of the next rows, given how many newlines each holds."""
         n = len(newlines)
         kept = np.arange(self.kept, self.kept + n)
-        records_skipped = self.skipped
+        records_skipped = self.skipped()
         skipped = np.array([s[0] for s in records_skipped], dtype=np.int64)
         skipped_nl = np.array([s[1] for s in records_skipped], dtype=np.int64)
         shifted = skipped - np.arange(len(skipped))
@@ -203,14 +210,9 @@ class _Lines:
         self.kept_newlines += int(newlines.sum())
         return lines
 
-    def skipped_line(self, number: int) -> int:
-        earlier = [s for s in self.skipped if s[0] < number]
-        kept_before = number - 2 - len(earlier)
-        return number + self.extra + sum(s[1] for s in earlier) + self.kept_newlines_before(kept_before)
-
     def record_of(self, index: int) -> int:
         """Record number (header = 1) of the kept row at `index`."""
-        skipped = self.skipped
+        skipped = self.skipped()
         shifted = np.array([s[0] for s in skipped], dtype=np.int64) - np.arange(len(skipped))
         return int(index + 2 + np.searchsorted(shifted, index + 2, side="right"))
 
@@ -232,22 +234,22 @@ def read_csv(path: Path, table: Table, progress: Progress | None = None) -> Iter
         for chunk in prefetched(_fast_csv(path, table, names, lines, progress)):
             delivered = chunk.first_row + chunk.data.num_rows
             yield chunk
-        for number, _, text in lines.skipped:
-            yield _ragged(file, table, lines.skipped_line(number), text, len(names))
-    except (pa.ArrowInvalid, OSError):
-        # pyarrow gave up (a record over the block size, say): go on with the exact, slower
-        # reader after the last record delivered.
+        for _, line, text in lines.skipped_lines():
+            yield _ragged(file, table, line, text, len(names))
+    except (pa.ArrowInvalid, OSError, UnicodeEncodeError):
+        # pyarrow gave up (a record of megabytes, say, or a path that is not UTF-8): go on
+        # with the exact, slower reader after the last record delivered.
         last = lines.record_of(delivered - 1) if delivered else 1
-        for number, _, text in lines.skipped:
+        for number, line, text in lines.skipped_lines():
             if number < last:
-                yield _ragged(file, table, lines.skipped_line(number), text, len(names))
+                yield _ragged(file, table, line, text, len(names))
         yield from _slow_csv(path, table, names, after_record=last, first_row=delivered)
 
 
 T = TypeVar("T")
 
 
-def prefetched(items: Iterator[T]) -> Iterator[T]:
+def prefetched(items: Generator[T, None, None]) -> Iterator[T]:
     """The items, made one ahead in a thread of their own: pyarrow parses the next block
     while the caller checks this one (both release the GIL). An exception comes in turn."""
     queue: Queue[tuple[bool, Any]] = Queue(maxsize=1)
@@ -263,7 +265,7 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
         except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
             queue.put((False, error))
         finally:
-            items.close()  # type: ignore[attr-defined]
+            items.close()
 
     thread = threading.Thread(target=produce, name="prefetch", daemon=True)
     thread.start()
@@ -290,6 +292,21 @@ def _ragged(file: str, table: Table, line: int, text: str, expected: int) -> Fau
     return _fault(file, line, "ragged", f"{fields} fields where the header has {expected}: the row was not checked", value=text, table=table.name)
 
 
+def line_breaks(text: str) -> int:
+    """Line breaks in a record's text as the csv module counts lines: `\n`, and a `\r` not
+    followed by `\n` (pyarrow also loses the `\n` of a `\r\n` split between two blocks of
+    a quoted cell: apache/arrow#51368)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def cell_line_breaks(cells: pa.Array) -> np.ndarray:
+    """`line_breaks` of each cell."""
+    def count(pattern: str) -> np.ndarray:
+        return pc.fill_null(pc.count_substring(cells, pattern), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    return count("\n") + count("\r") - count("\r\n")
+
+
 def has_byte(values: pa.Array, byte: bytes) -> bool:
     """Whether any value of a string or binary array holds `byte`: one scan of its data
     buffer, much faster than a kernel per value when (as usual) none does."""
@@ -300,7 +317,7 @@ def has_byte(values: pa.Array, byte: bytes) -> bool:
     return bool((data == byte[0]).any())
 
 
-def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progress: Progress | None) -> Iterator[Chunk]:
+def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progress: Progress | None) -> Generator[Chunk, None, None]:
     """pyarrow's dataset scanner: it parses ahead in threads of its own, so a busy caller
     (holding Python's GIL) does not stall the parsing, as it stalls a plain CSV reader."""
 
@@ -319,26 +336,30 @@ def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progres
         ),
     )
     fragment = csv_format.make_fragment(str(path.resolve()), filesystem=LocalFileSystem())
-    with _unprinted(UnicodeDecodeError, on_invalid):
-        yield from _csv_chunks(path, table, names, fields, fragment, lines, progress)
+    _quiet_undecodable(on_invalid)
+    yield from _csv_chunks(path, table, names, fields, fragment, lines, progress)
 
 
-@contextmanager
-def _unprinted(error: type[BaseException], handler: Callable[..., Any]) -> Iterator[None]:
+_QUIET_HANDLERS: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+_HOOK_LOCK = threading.Lock()
+
+
+def _quiet_undecodable(handler: Callable[..., Any]) -> None:
     """pyarrow decodes a skipped record's text before it calls `handler`: when the record is
     not UTF-8, the error is printed (as ignored) and pyarrow gives up, so the exact reader
-    takes over and reports the record. The printed traceback would only confuse a user."""
-    previous = sys.unraisablehook
+    takes over and reports the record. The printed traceback would only confuse a user: a
+    hook, set once, keeps it off the screen and hands every other error to the hook before."""
+    with _HOOK_LOCK:
+        if not getattr(sys.unraisablehook, "quiets_pyarrow_handlers", False):
+            previous = sys.unraisablehook
 
-    def hook(unraisable: Any) -> None:
-        if not (isinstance(unraisable.exc_value, error) and unraisable.object is handler):
-            previous(unraisable)
+            def hook(unraisable: Any) -> None:
+                if not (isinstance(unraisable.exc_value, UnicodeDecodeError) and unraisable.object in _QUIET_HANDLERS):
+                    previous(unraisable)
 
-    sys.unraisablehook = hook
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous
+            hook.quiets_pyarrow_handlers = True  # type: ignore[attr-defined]
+            sys.unraisablehook = hook
+        _QUIET_HANDLERS.add(handler)
 
 
 def _csv_chunks(path: Path, table: Table, names: list[str], fields: list[str], fragment: ds.FileFragment, lines: _Lines, progress: Progress | None) -> Iterator[Chunk]:
@@ -366,8 +387,9 @@ def _csv_chunk(path: Path, table: Table, names: list[str], index: dict[str, str]
     data = pa.Table.from_batches(batches).combine_chunks()
     newlines = np.zeros(data.num_rows, dtype=np.int64)
     for column in data.columns:  # every column, those not in the contract too
-        if has_byte(column.chunk(0), b"\n"):
-            newlines += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
+        cells = column.chunk(0)
+        if has_byte(cells, b"\n") or has_byte(cells, b"\r"):
+            newlines += cell_line_breaks(cells)
     first = lines.kept
     row_lines = lines.rows(newlines)
     data = data.select(list(index.values())).rename_columns(list(index))

@@ -362,7 +362,8 @@ class Validator:
 
 def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, Table | None]], list[Fault]]:
     """Each readable path with its table (None for a coding file), parents first."""
-    inputs, faults = [], []
+    inputs: list[tuple[Path, Table | None]] = []
+    faults: list[Fault] = []
     for path in paths:
         if not path.exists():
             faults.append(Fault(None, None, None, "missing_file", "no such file", file=str(path)))
@@ -458,6 +459,10 @@ def _read_coding(path: Path, validator: Validator) -> None:
     from peacetrack.coding import Coded, SeedReader
 
     coded = Coded()
+
+    def locate(fault: Fault, _position: int, /, **changes: object) -> Fault:  # by the YAML, not a position
+        return coded.locate(fault.but(**changes))
+
     SeedReader(path.parent, coded).read()
     validator.faults += coded.faults
     validator.texts = {**validator.texts, **coded.texts}
@@ -468,4 +473,4 @@ def _read_coding(path: Path, validator: Validator) -> None:
             continue
         table = TABLES[name]
         frame = frame.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum})
-        validator.check_rows(table, frame, [], lambda fault, _position, **changes: coded.locate(fault.but(**changes)))
+        validator.check_rows(table, frame, [], locate)
