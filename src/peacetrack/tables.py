@@ -501,10 +501,10 @@ def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(pd.DataFrame(data), schema=arrow_schema(table), preserve_index=False)
 
 
-def _utf8_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
-    """The value offsets (from 0) and the bytes of a string array, without a copy; None for
-    other types. Lets a rule look at every byte at once before it looks at each value."""
-    if values.type != pa.string() or values.buffers()[1] is None:
+def value_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The value offsets (from 0) and the bytes of a string or binary array, without a copy;
+    None for other types. Lets a rule look at every byte at once before it looks at each value."""
+    if values.type not in (pa.string(), pa.binary()) or values.buffers()[1] is None:
         return None
     offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
     data = values.buffers()[2]
@@ -515,7 +515,7 @@ def _utf8_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
 def is_nfc(values: pa.Array) -> pa.Array:
     """Whether each string is in Unicode NFC form. ASCII text always is, so only the rest
     is normalised: that is most of the cost on large inputs."""
-    buffers = _utf8_bytes(values)
+    buffers = value_bytes(values)
     if buffers is not None and not (len(buffers[1]) and buffers[1].max() >= 0x80):
         return pc.is_valid(values)  # all ASCII (nulls stay untested)
     ascii_ = pc.string_is_ascii(values)
@@ -638,7 +638,7 @@ def _pattern_test(pattern: str) -> Callable[[pa.Array], pa.Array]:
     screen = PATTERN_SCREENS.get(pattern)
 
     def test(values: pa.Array) -> pa.Array:
-        buffers = None if screen is None else _utf8_bytes(values)
+        buffers = None if screen is None else value_bytes(values)
         if buffers is None:
             return pc.match_substring_regex(values, pattern)
         suspect = screen(*buffers)

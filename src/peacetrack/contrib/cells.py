@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from peacetrack.checks import Fault, one_array, shorten
-from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, _types_mapper, arrow_type
+from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, _types_mapper, arrow_type, value_bytes
 
 MAX_CELL_BYTES = 65_536
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -83,16 +83,15 @@ def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) ->
 def _sure_dates(text: pa.Array) -> np.ndarray:
     """Cells sure to be real days in ISO form: YYYY-MM-DD from year 1000, day 01 to 28."""
     sure = np.zeros(len(text), dtype=bool)
-    buffers = text.buffers()
-    if not len(text) or buffers[2] is None:
+    buffers = value_bytes(text)
+    if buffers is None or not len(buffers[1]):
         return sure
-    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=len(text) + 1, offset=text.offset * 4)
-    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    offsets, data = buffers
     ten = np.flatnonzero(np.diff(offsets) == 10)
     if not len(ten):
         return sure
     if len(ten) == len(text):  # all cells of ten bytes, side by side: no gathering
-        cells = data[offsets[0] : offsets[-1]].reshape(-1, 10)
+        cells = data.reshape(-1, 10)
     else:
         cells = data[offsets[ten][:, None] + np.arange(10)]
     digits = cells - np.uint8(ord("0"))  # a byte that is no digit wraps above 9
@@ -153,13 +152,10 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
 
 def _formula(text: pa.Array) -> np.ndarray:
     """Cells whose first byte starts a formula: one look at each cell's first byte."""
-    buffers = text.buffers()
-    if not len(text) or buffers[2] is None:
+    buffers = value_bytes(text)
+    if buffers is None or not len(buffers[1]):
         return np.zeros(len(text), dtype=bool)
-    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=len(text) + 1, offset=text.offset * 4)
-    data = np.frombuffer(buffers[2], dtype=np.uint8)
-    if not len(data):
-        return np.zeros(len(text), dtype=bool)
+    offsets, data = buffers
     filled = offsets[1:] > offsets[:-1]  # nulls and empty cells have no first byte
     first = data[np.minimum(offsets[:-1], len(data) - 1)]
     return filled & np.isin(first, FORMULA_BYTES)

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from pyarrow.fs import LocalFileSystem
 
 from peacetrack.checks import Fault, check_schema, shorten
-from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype
+from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype, value_bytes
 
 BLOCK_BYTES = 1 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
 BATCH_READAHEAD = 16  # blocks parsed ahead of the checks
@@ -119,7 +119,7 @@ def check_header(table: Table, names: list[str], file: str, line: int | None) ->
     empty = pd.DataFrame({n: pd.Series([], dtype=pandas_dtype(contract[n]) if n in contract and contract[n].kind is not Kind.enum else "string") for n in dict.fromkeys(names)})
     for fault in check_schema(table, empty):
         if fault.rule in ("unknown_column", "missing_column"):
-            fault = replace(fault, column=fault.value)
+            fault = fault.but(column=fault.value)
         faults.append(fault.located(file, line))
     readable = not any(f.rule in ("duplicate_column", "missing_column") for f in faults)
     return faults, readable
@@ -310,11 +310,8 @@ def cell_line_breaks(cells: pa.Array) -> np.ndarray:
 def has_byte(values: pa.Array, byte: bytes) -> bool:
     """Whether any value of a string or binary array holds `byte`: one scan of its data
     buffer, much faster than a kernel per value when (as usual) none does."""
-    if not len(values) or values.buffers()[2] is None:
-        return False
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
-    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return bool((data == byte[0]).any())
+    buffers = value_bytes(values)
+    return buffers is not None and bool((buffers[1] == byte[0]).any())
 
 
 def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progress: Progress | None) -> Generator[Chunk, None, None]:

@@ -13,7 +13,7 @@ import bisect
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -347,7 +347,7 @@ class Validator:
             spans = evidence[whole]
             for fault in check_spans(spans, self.texts):
                 if fault.position is not None:
-                    fault = replace(fault, position=int(spans.index[fault.position]))
+                    fault = fault.but(position=int(spans.index[fault.position]))
                 self.faults += self.mine([fault])
         elif proven:
             for name in proven:
