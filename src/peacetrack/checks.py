@@ -295,17 +295,18 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def check_sources(sources: pd.DataFrame | None, texts: Mapping[str, str]) -> Iterator[Fault]:
+def check_sources(sources: RowData | None, texts: Mapping[str, str]) -> Iterator[Fault]:
     """A source text at hand must be the one the source row describes."""
     if sources is None:
         return
     table = TABLES["sources"]
-    known = sources["source_id"].isin(list(texts))
-    text_of = sources["source_id"].map(lambda s: texts.get(s, ""))
-    sha = text_of.map(sha256_text)
-    yield from _faults(table, sources, known & (sha != sources["text_sha256"]), "text_sha256", "text_hash", "the text at hand has a different SHA-256")
-    count = text_of.map(len).astype("Int64")
-    yield from _faults(table, sources, known & (count != sources["char_count"]), "char_count", "char_count", "the text at hand has a different length")
+    ids = arrow_values(sources["source_id"]).to_pylist()
+    hashes, counts = (arrow_values(sources[c]).to_pylist() for c in ("text_sha256", "char_count"))
+    at_hand = [texts.get(i) if i is not None else None for i in ids]
+    other_hash = np.array([t is not None and h is not None and sha256_text(t) != h for t, h in zip(at_hand, hashes, strict=True)], dtype=bool)
+    other_count = np.array([t is not None and c is not None and len(t) != c for t, c in zip(at_hand, counts, strict=True)], dtype=bool)
+    yield from _row_faults(table, sources, other_hash, "text_sha256", "text_hash", "the text at hand has a different SHA-256")
+    yield from _row_faults(table, sources, other_count, "char_count", "char_count", "the text at hand has a different length")
 
 
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
@@ -319,6 +320,18 @@ def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
     return values.cast(pa.date32()).to_numpy(zero_copy_only=False)
 
 
+# Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
+# the rules within a row take either, so each has one definition.
+RowData = pd.DataFrame | pa.Table
+
+
+def arrow_values(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A column of either kind of rows as one Arrow array."""
+    if isinstance(values, pd.Series):
+        return series_values(values)
+    return one_array(values) if isinstance(values, pa.ChunkedArray) else values
+
+
 def _is(values: pd.Series | pa.ChunkedArray, value: str) -> np.ndarray:
     """`values == value` as a numpy mask, a null unequal."""
     if isinstance(values, pd.Series):
@@ -326,7 +339,20 @@ def _is(values: pd.Series | pa.ChunkedArray, value: str) -> np.ndarray:
     return pc.fill_null(pc.equal(one_array(values), value), False).to_numpy(zero_copy_only=False)
 
 
-def _row_faults(table: Table, data: pd.DataFrame | pa.Table, failing: np.ndarray, column: str | None, rule: str, message: str) -> Iterator[Fault]:
+def _present(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
+    """Whether each value is there (not null), as a numpy mask."""
+    if isinstance(values, pd.Series):
+        return values.notna().to_numpy()
+    return one_array(values).is_valid().to_numpy(zero_copy_only=False)
+
+
+def _same(data: RowData, first: str, second: str) -> np.ndarray:
+    """Whether two columns of a row hold the same value (a null never does)."""
+    equal = pc.equal(arrow_values(data[first]), arrow_values(data[second]))
+    return pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
+
+
+def _row_faults(table: Table, data: RowData, failing: np.ndarray, column: str | None, rule: str, message: str) -> Iterator[Fault]:
     """`_faults` of a pandas frame or of Arrow data."""
     if isinstance(data, pd.DataFrame):
         yield from _faults(table, data, failing, column, rule, message)
@@ -343,7 +369,7 @@ def _row_faults(table: Table, data: pd.DataFrame | pa.Table, failing: np.ndarray
         )  # fmt: skip
 
 
-def check_dates(table: Table, data: pd.DataFrame | pa.Table) -> Iterator[Fault]:
+def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
     """Date intervals are ordered and no more precise than their stated precision.
 
     On a pandas frame or on Arrow data (the validator's chunks): numpy does the calendar."""
@@ -351,7 +377,7 @@ def check_dates(table: Table, data: pd.DataFrame | pa.Table) -> Iterator[Fault]:
     has_start, has_end = ~np.isnat(start), ~np.isnat(end)
     both = has_start & has_end
     unknown = _is(data["date_precision"], "unknown")
-    no_basis = data["date_basis"].isna().to_numpy() if isinstance(data, pd.DataFrame) else data["date_basis"].is_null().to_numpy()
+    no_basis = ~_present(data["date_basis"])
     yield from _row_faults(table, data, both & (start > end), "date_end", "date_order", "date_end is before date_start")
     yield from _row_faults(
         table, data, unknown & (has_start | has_end), "date_precision", "date_precision",
@@ -386,10 +412,10 @@ def check_dates(table: Table, data: pd.DataFrame | pa.Table) -> Iterator[Fault]:
     )  # fmt: skip
 
 
-def repeated(values: pd.Series | pa.Array) -> np.ndarray:
+def repeated(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
     """Whether each value occurs more than once (nulls never do). By sorting, then comparing
     neighbours: faster than hashing a million strings (Arrow's or pandas' `duplicated`)."""
-    values = series_values(values) if isinstance(values, pd.Series) else values
+    values = arrow_values(values)
     found = np.zeros(len(values), dtype=bool)
     if len(values) - values.null_count < 2:
         return found
@@ -425,45 +451,36 @@ def check_canonical_ids(table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
     )  # fmt: skip
 
 
-def check_quotes(statements: pd.DataFrame, evidence: pd.DataFrame | None) -> Iterator[Fault]:
+def check_quotes(statements: RowData, evidence: pd.DataFrame | None) -> Iterator[Fault]:
     """A direct quote has its words, and they lie inside its evidence; a paraphrase has none."""
     table = TABLES["statements"]
-    direct, quote = _equals(statements["kind"], "direct_quote"), statements["quote"]
-    yield from _faults(table, statements, direct & quote.isna(), "quote", "direct_quote", "a direct quote needs its words in `quote`")
-    yield from _faults(table, statements, ~direct & quote.notna(), "quote", "paraphrase", "a paraphrase has no `quote`")
+    direct, quoted = _is(statements["kind"], "direct_quote"), _present(statements["quote"])
+    yield from _row_faults(table, statements, direct & ~quoted, "quote", "direct_quote", "a direct quote needs its words in `quote`")
+    yield from _row_faults(table, statements, ~direct & quoted, "quote", "paraphrase", "a paraphrase has no `quote`")
     if evidence is None:
         return
     spans = evidence[evidence["table_name"].astype(object) == "statements"].groupby("row_id")["quote"].agg(list)
-    inside = pd.Series(
-        [
-            pd.isna(q) or any(str(q) in span for span in spans.get(sid, []))
-            for sid, q in zip(statements["statement_id"], quote, strict=True)
-        ],
-        index=statements.index,
-        dtype=bool,
-    )
-    yield from _faults(table, statements, direct & ~inside, "quote", "quote_in_evidence", "the quote is not inside any of the row's evidence")
+    ids, quotes = (arrow_values(statements[c]).to_pylist() for c in ("statement_id", "quote"))
+    inside = np.array([q is None or any(q in span for span in spans.get(i, [])) for i, q in zip(ids, quotes, strict=True)], dtype=bool)
+    yield from _row_faults(table, statements, direct & ~inside, "quote", "quote_in_evidence", "the quote is not inside any of the row's evidence")
 
 
-def check_row_rules(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
+def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:
     """Rules within one row that involve two columns."""
     if "actors" in frames:
         actors = frames["actors"]
-        yield from _faults(TABLES["actors"], actors, actors["parent_id"] == actors["actor_id"], "parent_id", "self_reference", "an actor cannot be its own parent")
+        yield from _row_faults(TABLES["actors"], actors, _same(actors, "parent_id", "actor_id"), "parent_id", "self_reference", "an actor cannot be its own parent")
     if "military_transfers" in frames:
         transfers = frames["military_transfers"]
-        yield from _faults(
-            TABLES["military_transfers"], transfers, transfers["supplier_id"] == transfers["recipient_id"],
+        yield from _row_faults(
+            TABLES["military_transfers"], transfers, _same(transfers, "supplier_id", "recipient_id"),
             "recipient_id", "self_transfer", "supplier and recipient are the same actor",
         )  # fmt: skip
     if "negotiation_rounds" in frames:
         rounds = frames["negotiation_rounds"]
-        parties = rounds["parties"].map(lambda p: list(p) if p is not None and not isinstance(p, float) else [])
-        repeated = parties.map(lambda p: len(set(p)) != len(p)).astype(bool)
-        yield from _faults(TABLES["negotiation_rounds"], rounds, repeated, "parties", "distinct", "a party is listed twice")
-        mediator_party = pd.Series(
-            [m is not None and not pd.isna(m) and m in p for m, p in zip(rounds["mediator_id"], parties, strict=True)],
-            index=rounds.index,
-            dtype=bool,
-        )
-        yield from _faults(TABLES["negotiation_rounds"], rounds, mediator_party, "mediator_id", "mediator_party", "the mediator is also a party")
+        parties = [p or [] for p in arrow_values(rounds["parties"]).to_pylist()]
+        twice = np.array([len(set(p)) != len(p) for p in parties], dtype=bool)
+        yield from _row_faults(TABLES["negotiation_rounds"], rounds, twice, "parties", "distinct", "a party is listed twice")
+        mediators = arrow_values(rounds["mediator_id"]).to_pylist()
+        mediator_party = np.array([m is not None and m in p for m, p in zip(mediators, parties, strict=True)], dtype=bool)
+        yield from _row_faults(TABLES["negotiation_rounds"], rounds, mediator_party, "mediator_id", "mediator_party", "the mediator is also a party")

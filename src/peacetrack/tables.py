@@ -613,10 +613,11 @@ def _slug_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
 def _text_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
     """Values that may hold a control character: a byte below 0x20, 0x7F, or 0xC2 (the lead
     byte of U+0080 to U+00BF, C1 controls among them). Every other value is printable text."""
-    if not len(data):
+    lowest, highest = (int(data.min()), int(data.max())) if len(data) else (0x20, 0)
+    if lowest >= 0x20 and highest < 0x7F:  # printable ASCII, as most text is: no array made
         return np.zeros(len(offsets) - 1, dtype=bool)
     control = data < 0x20
-    if data.max() >= 0x7F:
+    if highest >= 0x7F:
         control |= (data == 0x7F) | (data == 0xC2)
     return _holding(offsets, np.flatnonzero(control))
 

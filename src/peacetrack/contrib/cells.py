@@ -188,9 +188,3 @@ def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np
 
 def as_frame(typed: pa.Table) -> pd.DataFrame:
     return typed.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)
-
-
-def parse_cells(table: Table, data: pa.Table) -> tuple[pd.DataFrame, list[Fault], np.ndarray]:
-    """`parse_arrow`, as a pandas frame."""
-    typed, faults, blank = parse_arrow(table, data)
-    return as_frame(typed), faults, blank

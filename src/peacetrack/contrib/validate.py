@@ -24,6 +24,8 @@ import pyarrow.compute as pc
 
 from peacetrack.checks import (
     Fault,
+    RowData,
+    arrow_values,
     check_canonical_ids,
     check_dates,
     check_evidence_links,
@@ -41,7 +43,7 @@ from peacetrack.checks import (
 from peacetrack.contrib.cells import as_frame, parse_arrow
 from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable, prefetched
 from peacetrack.release import csv_frame, read_tables
-from peacetrack.tables import ARTICLE, CLAIM_TABLES, CODING_FILE, TABLES, Kind, Table
+from peacetrack.tables import ARTICLE, CLAIM_TABLES, CODING_FILE, TABLES, Kind, Table, arrow_type
 
 # Parents before children, and evidence before the claims whose quotes it must contain.
 TABLE_ORDER = ("sources", "actors", "evidence") + CLAIM_TABLES
@@ -76,9 +78,9 @@ class Report:
         return 2 if self.unreadable else 1 if self.errors else 0
 
 
-def is_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+def is_in(values: pd.Series | pa.Array, keys: pd.Series) -> np.ndarray:
     """`values.isin(keys)` by Arrow: pandas turns a large `keys` into Python objects one by one."""
-    found = pc.is_in(pa.array(values, from_pandas=True).cast(pa.string()), value_set=pa.array(keys, from_pandas=True).cast(pa.string()))
+    found = pc.is_in(arrow_values(values).cast(pa.string()), value_set=arrow_values(keys).cast(pa.string()))
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -100,29 +102,42 @@ def key_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.name in wanted]
 
 
+def key_data(table: Table, data: RowData) -> pa.Table:
+    """The key columns of rows, as Arrow data: a few buffers per chunk, not an object per value."""
+    schema = pa.schema([pa.field(c.name, arrow_type(c)) for c in table.columns if c.name in key_columns(table)])
+    if isinstance(data, pa.Table):
+        return data.select(schema.names).cast(schema)
+    return pa.Table.from_pandas(data[schema.names], schema=schema, preserve_index=False)
+
+
 @dataclass
 class Keys:
     """The key columns of every input row of one table, and where each row came from."""
 
-    frames: list[pd.DataFrame] = field(default_factory=list)
+    parts: list[pa.Table] = field(default_factory=list)
     locates: list[Locate] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)  # first position of each frame
+    offsets: list[int] = field(default_factory=list)  # first position of each part
     positions: list[np.ndarray] = field(default_factory=list)  # each row's position in its chunk
     count: int = 0
     _frame: pd.DataFrame | None = None
 
-    def add(self, frame: pd.DataFrame, positions: np.ndarray, locate: Locate) -> None:
-        self.frames.append(frame.reset_index(drop=True))
+    def add(self, keys: pa.Table, positions: np.ndarray, locate: Locate) -> None:
+        self.parts.append(keys)
         self.positions.append(positions)
         self.locates.append(locate)
         self.offsets.append(self.count)
-        self.count += len(frame)
+        self.count += keys.num_rows
         self._frame = None
 
     def frame(self) -> pd.DataFrame:
+        """All parts as one pandas frame, made once: the second pass's rules take pandas."""
         if self._frame is None:
-            self._frame = pd.concat(self.frames, ignore_index=True)
+            self._frame = as_frame(pa.concat_tables(self.parts))
         return self._frame
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        """One key column, without pandas."""
+        return pa.concat_tables(self.parts).column(name)
 
     def locate(self, fault: Fault) -> Fault:
         assert fault.position is not None
@@ -194,7 +209,6 @@ class ParsedChunk:
 
     chunk: Chunk
     typed: pa.Table
-    frame: pd.DataFrame
     faults: list[Fault]
     blank: np.ndarray
 
@@ -204,7 +218,7 @@ def parse_chunk(item: Chunk | Fault) -> ParsedChunk | Fault:
     if isinstance(item, Fault):
         return item
     typed, faults, blank = parse_arrow(item.table, item.data)
-    return ParsedChunk(item, typed, as_frame(typed), item.faults + faults, blank)
+    return ParsedChunk(item, typed, item.faults + faults, blank)
 
 
 def table_of(path: Path, table: str | None) -> Table:
@@ -230,66 +244,63 @@ class Validator:
         locate = chunk.rows().locate  # not the chunk's: its cells are let go
         for position in np.flatnonzero(parsed.blank):
             self.faults.append(locate(Fault(chunk.table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
-        self.check_rows(chunk.table, parsed.frame, parsed.faults, locate, skip=parsed.blank, typed=parsed.typed)
+        self.check_rows(chunk.table, parsed.typed, parsed.faults, locate, skip=parsed.blank)
 
-    def check_rows(
-        self, table: Table, frame: pd.DataFrame, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None, typed: pa.Table | None = None
-    ) -> None:
-        """Every rule within a row, then keep the row's keys for the second pass. `typed`, the
-        same rows as Arrow data in the contract's types, lets the column rules skip pandera."""
-        skip = np.zeros(len(frame), dtype=bool) if skip is None else skip
-        column_faults = check_values(table, typed) if typed is not None else [f for f in check_schema(table, frame) if f.rule != "unique"]
+    def check_rows(self, table: Table, data: RowData, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None) -> None:
+        """Every rule within a row, then keep the row's keys for the second pass. Arrow data
+        (a file's chunk, in the contract's types) is checked by the rules' own Arrow functions,
+        without pandas or pandera; a pandas frame (a coding file's rows) by pandera."""
+        skip = np.zeros(len(data), dtype=bool) if skip is None else skip
+        column_faults = check_values(table, data) if isinstance(data, pa.Table) else [f for f in check_schema(table, data) if f.rule != "unique"]
         faults = cell_faults + column_faults
         if table.name in CLAIM_TABLES:
-            faults += check_dates(table, frame if typed is None else typed)
+            faults += check_dates(table, data)
         if table.name == "statements":
-            faults += check_quotes(frame, self.evidence() if self.has_evidence else None)
+            faults += check_quotes(data, self.evidence() if self.has_evidence else None)
         if table.name == "sources":
-            faults += check_sources(frame, self.texts)
-        faults += check_row_rules({table.name: frame})
-        faults += self.check_released(table, frame)
+            faults += check_sources(data, self.texts)
+        faults += check_row_rules({table.name: data})
+        faults += self.check_released(table, data)
         seen = {(f.position, f.column) for f in cell_faults}
         first = {id(f) for f in cell_faults}
         unnamed = sorted({f.position for f in faults if f.position is not None and f.row_id is None})
-        row_ids = dict(zip(unnamed, frame[table.primary_key].iloc[unnamed].tolist(), strict=True))  # at once: faster
+        row_ids = dict(zip(unnamed, arrow_values(data[table.primary_key]).take(np.array(unnamed, dtype=np.int64)).to_pylist(), strict=True))  # at once: faster
         for fault in faults:
             if fault.position is None:
                 self.faults.append(fault)
             elif not skip[fault.position] and (id(fault) in first or (fault.position, fault.column) not in seen):
                 row_id = row_ids.get(fault.position)
-                named = {} if fault.row_id is not None or pd.isna(row_id) else {"row_id": str(row_id)}
+                named = {} if fault.row_id is not None or row_id is None else {"row_id": str(row_id)}
                 self.faults.append(locate(fault, fault.position, **named))
-        kept = np.flatnonzero(~skip)
-        keys = frame[key_columns(table)]  # the few key columns, then the rows: less to copy
-        self.keys[table.name].add(keys.iloc[kept] if skip.any() else keys, kept, locate)
-        self.rows += len(kept)
+        keys = key_data(table, data)  # the few key columns, then the rows: less to copy
+        self.keys[table.name].add(keys.filter(pa.array(~skip)) if skip.any() else keys, np.flatnonzero(~skip), locate)
+        self.rows += int((~skip).sum())
         if table.name == "evidence":
             self.has_evidence = True
 
-    def check_released(self, table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
+    def check_released(self, table: Table, data: RowData) -> Iterator[Fault]:
         """A row whose id is released: identical is a warning, different is an error."""
         released = self.release.get(table.name)
         pk = table.primary_key
-        if released is None or not len(frame):
+        if released is None or not len(data):
             return
-        found = is_in(frame[pk], released[pk])
-        if not found.any():  # as usual: spare taking no rows of every column
+        found = np.flatnonzero(is_in(arrow_values(data[pk]), released[pk]))
+        if not len(found):  # as usual: spare taking no rows of every column
             return
-        mine = frame[found]
+        mine = as_frame(data.take(found)) if isinstance(data, pa.Table) else data.iloc[found].reset_index(drop=True)
         old = released.set_index(released[pk].astype(str)).loc[mine[pk].astype(str)].reset_index(drop=True)
         new, old = csv_frame(table, mine).reset_index(drop=True), csv_frame(table, old)
         differs = new.fillna("\0").astype(str) != old.fillna("\0").astype(str)
-        for index, position in enumerate(mine.index):
+        for index, position in enumerate(found.tolist()):
             columns = [c for c in differs.columns if differs.at[index, c]]
-            row_id = str(mine.at[position, pk])
-            local = int(frame.index.get_loc(position))
+            row_id = str(mine.at[index, pk])
             if not columns:
-                yield Fault(table.name, row_id, None, "released_row", "this row is already released, unchanged", severity="warning", position=local)
+                yield Fault(table.name, row_id, None, "released_row", "this row is already released, unchanged", severity="warning", position=position)
             else:
                 yield Fault(
                     table.name, row_id, columns[0], "release_conflict",
                     f"this id is released with other values in {', '.join(columns)}: a released id keeps its meaning; use a new id",
-                    value=None if pd.isna(new.at[index, columns[0]]) else str(new.at[index, columns[0]]), position=local,
+                    value=None if pd.isna(new.at[index, columns[0]]) else str(new.at[index, columns[0]]), position=position,
                 )  # fmt: skip
 
     def evidence(self) -> pd.DataFrame:
@@ -327,7 +338,7 @@ class Validator:
     def check_across(self) -> None:
         tables = [name for name in TABLES if self.keys[name].count]
         # Sorting every id (Arrow, without the GIL) goes on beside the other checks.
-        twice = {name: check_threads().submit(repeated, self.input_keys(name)[TABLES[name].primary_key]) for name in tables}
+        twice = {name: check_threads().submit(repeated, self.keys[name].column(TABLES[name].primary_key)) for name in tables}
         union = {name: self.union(name) for name in TABLES if self.keys[name].count or name in self.release}
         self.faults += self.mine(check_foreign_keys(union))
         for name in CLAIM_TABLES:
