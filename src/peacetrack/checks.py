@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -322,7 +322,7 @@ def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
 
 # Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
 # the rules within a row take either, so each has one definition.
-RowData = pd.DataFrame | pa.Table
+RowData: TypeAlias = pd.DataFrame | pa.Table
 
 
 def arrow_values(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array:
