@@ -165,6 +165,26 @@ def one_array(values: pa.ChunkedArray) -> pa.Array:
     return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
 
 
+def taken(values: pa.Array | pa.ChunkedArray, positions: np.ndarray) -> list[object]:
+    """The values at some positions, as Python objects. Chunk by chunk: Arrow's `take` of a
+    chunked array first joins its chunks, copying every value."""
+    if isinstance(values, pa.Array):
+        return values.take(positions).to_pylist()
+    found: list[object] = [None] * len(positions)
+    ends = np.cumsum([len(chunk) for chunk in values.chunks])
+    chunk_of = np.searchsorted(ends, positions, side="right")
+    for index in np.unique(chunk_of).tolist():
+        mine = np.flatnonzero(chunk_of == index)
+        start = int(ends[index]) - len(values.chunk(index))
+        for at, value in zip(mine.tolist(), values.chunk(index).take(positions[mine] - start).to_pylist(), strict=True):
+            found[at] = value
+    return found
+
+
+def contiguous(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return one_array(values) if isinstance(values, pa.ChunkedArray) else values
+
+
 @cache
 def check_threads() -> ThreadPoolExecutor:
     """Threads for Arrow work, which releases the GIL: checks side by side."""
@@ -208,22 +228,32 @@ def _describe_pandera(check: str, column: str, case: object) -> tuple[str, str]:
     return rule, message or rule
 
 
-def check_foreign_keys(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
+def check_foreign_keys(frames: Mapping[str, RowData]) -> Iterator[Fault]:
     """Every foreign key resolves to a row of the table it names (list columns too)."""
-    for name, frame in frames.items():
+    for name, data in frames.items():
         table = TABLES[name]
         for column, parent in table.foreign_keys.items():
-            if parent not in frames or column not in frame:
+            if parent not in frames or column not in _column_names(data):
                 continue
-            keys = frames[parent][TABLES[parent].primary_key]
-            values = frame[column]
+            keys = contiguous(arrow_values(frames[parent][TABLES[parent].primary_key]).cast(pa.string()))
+            values = arrow_values(data[column])
             if table.column(column).is_list:
-                items = values.explode()
-                bad = items.notna() & ~items.isin(keys)
-                missing = bad.groupby(level=0).any().reindex(frame.index, fill_value=False)
+                missing = np.zeros(len(values), dtype=bool)
+                items_missing = _missing(pc.list_flatten(values), keys)
+                missing[pc.list_parent_indices(values).to_numpy()[items_missing]] = True
             else:
-                missing = values.notna() & ~values.isin(keys)
-            yield from _faults(table, frame, missing, column, "foreign_key", f"no row in {parent} has this id")
+                missing = _missing(values, keys)
+            yield from _row_faults(table, data, missing, column, "foreign_key", f"no row in {parent} has this id")
+
+
+def _column_names(data: RowData) -> list[str]:
+    return data.column_names if isinstance(data, pa.Table) else list(data.columns)
+
+
+def _missing(values: pa.Array | pa.ChunkedArray, keys: pa.Array) -> np.ndarray:
+    """Values (nulls aside) that are not among `keys`."""
+    found = pc.fill_null(pc.is_in(values.cast(pa.string()), value_set=keys), False)
+    return pc.and_(pc.is_valid(values), pc.invert(found)).to_numpy(zero_copy_only=False)
 
 
 def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> Iterator[Fault]:
@@ -325,11 +355,9 @@ def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
 RowData: TypeAlias = pd.DataFrame | pa.Table
 
 
-def arrow_values(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array:
-    """A column of either kind of rows as one Arrow array."""
-    if isinstance(values, pd.Series):
-        return series_values(values)
-    return one_array(values) if isinstance(values, pa.ChunkedArray) else values
+def arrow_values(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
+    """A column of either kind of rows as Arrow values; an Arrow column keeps its chunks, uncopied."""
+    return series_values(values) if isinstance(values, pd.Series) else values
 
 
 def _is(values: pd.Series | pa.ChunkedArray, value: str) -> np.ndarray:
@@ -360,8 +388,8 @@ def _row_faults(table: Table, data: RowData, failing: np.ndarray, column: str | 
     positions = np.flatnonzero(failing)
     if not len(positions):
         return
-    ids = data.column(table.primary_key).take(positions).to_pylist()
-    values = data.column(column).take(positions).to_pylist() if column else [None] * len(positions)
+    ids = taken(data.column(table.primary_key), positions)
+    values = taken(data.column(column), positions) if column else [None] * len(positions)
     for position, row_id, value in zip(positions.tolist(), ids, values, strict=True):
         yield Fault(
             table.name, None if row_id is None else str(row_id), column, rule, message,
@@ -415,7 +443,7 @@ def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
 def repeated(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
     """Whether each value occurs more than once (nulls never do). By sorting, then comparing
     neighbours: faster than hashing a million strings (Arrow's or pandas' `duplicated`)."""
-    values = arrow_values(values)
+    values = contiguous(arrow_values(values))  # one array sorts faster
     found = np.zeros(len(values), dtype=bool)
     if len(values) - values.null_count < 2:
         return found
@@ -436,17 +464,17 @@ def _equals(series: pd.Series, value: str) -> pd.Series:
     return (series == value).fillna(False).astype(bool)
 
 
-def check_canonical_ids(table: Table, frame: pd.DataFrame) -> Iterator[Fault]:
+def check_canonical_ids(table: Table, data: RowData) -> Iterator[Fault]:
     """A canonical_id no other row shares is the row's own id."""
-    canonical, own = (series_values(frame[c]).cast(pa.string()) for c in ("canonical_id", table.primary_key))
+    canonical, own = (arrow_values(data[c]).cast(pa.string()) for c in ("canonical_id", table.primary_key))
     other = pc.fill_null(pc.not_equal(canonical, own), False).to_numpy(zero_copy_only=False)
-    shared = np.zeros(len(frame), dtype=bool)
+    shared = np.zeros(len(canonical), dtype=bool)
     if other.any():  # count only the canonical ids in question, over the whole column
         wanted = pc.unique(canonical.filter(pa.array(other)))
         holders = np.flatnonzero(pc.fill_null(pc.is_in(canonical, value_set=wanted), False).to_numpy(zero_copy_only=False))
         shared[holders] = repeated(canonical.take(holders))
-    yield from _faults(
-        table, frame, other & ~shared, "canonical_id", "canonical_id",
+    yield from _row_faults(
+        table, data, other & ~shared, "canonical_id", "canonical_id",
         "no other row shares this canonical_id: it must equal the row's own id",
     )  # fmt: skip
 

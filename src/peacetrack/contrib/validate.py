@@ -37,8 +37,10 @@ from peacetrack.checks import (
     check_spans,
     check_threads,
     check_values,
+    contiguous,
     repeated,
     sha256_text,
+    taken,
 )
 from peacetrack.contrib.cells import as_frame, parse_arrow
 from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable, prefetched
@@ -78,9 +80,10 @@ class Report:
         return 2 if self.unreadable else 1 if self.errors else 0
 
 
-def is_in(values: pd.Series | pa.Array, keys: pd.Series) -> np.ndarray:
+def is_in(values: pd.Series | pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """`values.isin(keys)` by Arrow: pandas turns a large `keys` into Python objects one by one."""
-    found = pc.is_in(arrow_values(values).cast(pa.string()), value_set=arrow_values(keys).cast(pa.string()))
+    value_set = contiguous(arrow_values(keys).cast(pa.string()))
+    found = pc.is_in(arrow_values(values).cast(pa.string()), value_set=value_set)
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -102,24 +105,29 @@ def key_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.name in wanted]
 
 
+def key_schema(table: Table) -> pa.Schema:
+    """The key columns' Arrow types, every one nullable: a missing value is a fault, not an error."""
+    return pa.schema([pa.field(c.name, arrow_type(c)) for c in table.columns if c.name in key_columns(table)])
+
+
 def key_data(table: Table, data: RowData) -> pa.Table:
     """The key columns of rows, as Arrow data: a few buffers per chunk, not an object per value."""
-    schema = pa.schema([pa.field(c.name, arrow_type(c)) for c in table.columns if c.name in key_columns(table)])
+    schema = key_schema(table)
     if isinstance(data, pa.Table):
         return data.select(schema.names).cast(schema)
-    return pa.Table.from_pandas(data[schema.names], schema=schema, preserve_index=False)
+    return pa.Table.from_pandas(data[schema.names], preserve_index=False).cast(schema)  # categories to strings too
 
 
 @dataclass
 class Keys:
     """The key columns of every input row of one table, and where each row came from."""
 
+    table: Table
     parts: list[pa.Table] = field(default_factory=list)
     locates: list[Locate] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # first position of each part
     positions: list[np.ndarray] = field(default_factory=list)  # each row's position in its chunk
     count: int = 0
-    _frame: pd.DataFrame | None = None
 
     def add(self, keys: pa.Table, positions: np.ndarray, locate: Locate) -> None:
         self.parts.append(keys)
@@ -127,17 +135,9 @@ class Keys:
         self.locates.append(locate)
         self.offsets.append(self.count)
         self.count += keys.num_rows
-        self._frame = None
 
-    def frame(self) -> pd.DataFrame:
-        """All parts as one pandas frame, made once: the second pass's rules take pandas."""
-        if self._frame is None:
-            self._frame = as_frame(pa.concat_tables(self.parts))
-        return self._frame
-
-    def column(self, name: str) -> pa.ChunkedArray:
-        """One key column, without pandas."""
-        return pa.concat_tables(self.parts).column(name)
+    def data(self) -> pa.Table:
+        return pa.concat_tables(self.parts) if self.parts else key_schema(self.table).empty_table()
 
     def locate(self, fault: Fault) -> Fault:
         assert fault.position is not None
@@ -231,11 +231,12 @@ def table_of(path: Path, table: str | None) -> Table:
 class Validator:
     def __init__(self, release: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> None:
         self.release, self.texts = release, texts
-        self.keys: dict[str, Keys] = {name: Keys() for name in TABLES}
+        self.keys: dict[str, Keys] = {name: Keys(table) for name, table in TABLES.items()}
         self.faults: list[Fault] = []
         self.rows = 0
         self.has_evidence = False
         self._evidence: pd.DataFrame | None = None
+        self._released_keys: dict[str, pa.Table] = {}
 
     # first pass ---------------------------------------------------------------------------
 
@@ -264,7 +265,7 @@ class Validator:
         seen = {(f.position, f.column) for f in cell_faults}
         first = {id(f) for f in cell_faults}
         unnamed = sorted({f.position for f in faults if f.position is not None and f.row_id is None})
-        row_ids = dict(zip(unnamed, arrow_values(data[table.primary_key]).take(np.array(unnamed, dtype=np.int64)).to_pylist(), strict=True))  # at once: faster
+        row_ids = dict(zip(unnamed, taken(arrow_values(data[table.primary_key]), np.array(unnamed, dtype=np.int64)), strict=True))  # at once: faster
         for fault in faults:
             if fault.position is None:
                 self.faults.append(fault)
@@ -306,26 +307,26 @@ class Validator:
     def evidence(self) -> pd.DataFrame:
         """Input evidence plus released evidence the input does not replace."""
         if self._evidence is None:
-            self._evidence = self.union("evidence")
+            self._evidence = as_frame(self.union("evidence"))
         return self._evidence
 
     # second pass --------------------------------------------------------------------------
 
-    def input_keys(self, name: str) -> pd.DataFrame:
-        keys = self.keys[name]
-        return keys.frame() if keys.count else pd.DataFrame(columns=key_columns(TABLES[name]))
+    def released_keys(self, name: str) -> pa.Table:
+        if name not in self._released_keys:
+            self._released_keys[name] = key_data(TABLES[name], self.release[name])
+        return self._released_keys[name]
 
-    def union(self, name: str) -> pd.DataFrame:
+    def union(self, name: str) -> pa.Table:
         """Input rows first, then released rows whose ids the input does not use."""
-        table, mine = TABLES[name], self.input_keys(name)
+        table, mine = TABLES[name], self.keys[name].data()
         released = self.release.get(name)
         if released is None:
             return mine
+        released = self.released_keys(name)
         # Which released ids the input uses: hashing the few released ids, not the many input ones.
-        used = mine[table.primary_key][is_in(mine[table.primary_key], released[table.primary_key])]
-        others = released.loc[~is_in(released[table.primary_key], used), key_columns(table)]
-        others = others.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum and c.name in others})
-        return pd.concat([mine, others], ignore_index=True) if len(mine) else others.reset_index(drop=True)
+        used = mine[table.primary_key].filter(pa.array(is_in(mine[table.primary_key], released[table.primary_key])))
+        return pa.concat_tables([mine, released.filter(pa.array(~is_in(released[table.primary_key], used)))])
 
     def mine(self, faults: Iterable[Fault]) -> Iterator[Fault]:
         """Faults about input rows only, located in their files."""
@@ -338,22 +339,23 @@ class Validator:
     def check_across(self) -> None:
         tables = [name for name in TABLES if self.keys[name].count]
         # Sorting every id (Arrow, without the GIL) goes on beside the other checks.
-        twice = {name: check_threads().submit(repeated, self.keys[name].column(TABLES[name].primary_key)) for name in tables}
+        twice = {name: check_threads().submit(repeated, self.keys[name].data()[TABLES[name].primary_key]) for name in tables}
         union = {name: self.union(name) for name in TABLES if self.keys[name].count or name in self.release}
         self.faults += self.mine(check_foreign_keys(union))
         for name in CLAIM_TABLES:
             if self.keys[name].count:
                 self.faults += self.mine(check_canonical_ids(TABLES[name], union[name]))
         for name in tables:
-            pk = self.input_keys(name)[TABLES[name].primary_key]
-            for position in np.flatnonzero(twice[name].result()):
-                fault = Fault(name, str(pk.iat[position]), TABLES[name].primary_key, "unique", "this id is used by more than one row", value=str(pk.iat[position]), position=int(position))
+            positions = np.flatnonzero(twice[name].result())
+            ids = taken(self.keys[name].data()[TABLES[name].primary_key], positions)
+            for position, row_id in zip(positions.tolist(), map(str, ids), strict=True):
+                fault = Fault(name, row_id, TABLES[name].primary_key, "unique", "this id is used by more than one row", value=row_id, position=position)
                 self.faults.append(self.keys[name].locate(fault))
         proven = [n for n in ("actors",) + CLAIM_TABLES if self.keys[n].count]
         if self.has_evidence:
-            union["evidence"] = self.evidence()
-            self.faults += self.mine(check_evidence_links(union))
-            evidence = self.input_keys("evidence")
+            frames = {name: as_frame(data) for name, data in union.items()} | {"evidence": self.evidence()}
+            self.faults += self.mine(check_evidence_links(frames))
+            evidence = as_frame(self.keys["evidence"].data())
             whole = evidence[["char_start", "char_end", "quote", "source_id"]].notna().all(axis=1)
             spans = evidence[whole]
             for fault in check_spans(spans, self.texts):
