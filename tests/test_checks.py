@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from peacetrack.checks import Fault, check_tables
+from peacetrack.checks import (
+    Fault,
+    RowData,
+    check_canonical_ids,
+    check_dates,
+    check_foreign_keys,
+    check_quotes,
+    check_row_rules,
+    check_sources,
+    check_tables,
+    taken,
+)
 from peacetrack.coding import Build
+from peacetrack.tables import TABLES, arrow_from_frame
 
 Frames = dict[str, pd.DataFrame]
 
@@ -195,3 +211,42 @@ def test_two_row_rules(frames: Frames, seed_build: Build) -> None:
     result = found(frames, seed_build.texts)
     assert ("military_transfers", "fra-arm-mistral", "recipient_id", "self_transfer") in result
     assert ("actors", "milli-majlis", "parent_id", "self_reference") in result
+
+
+def test_the_rules_find_the_same_faults_in_pandas_and_in_arrow(frames: Frames, seed_build: Build) -> None:
+    """The validator checks Arrow chunks, the build pandas frames: one definition, same faults."""
+    statements, transfers, actors, rounds = (frames[n] for n in ("statements", "military_transfers", "actors", "negotiation_rounds"))
+    statements.at[row(statements, "statement_id", "aliyev-2024-09-23-no-need-for-mediators"), "target_id"] = "nobody"
+    statements.at[row(statements, "statement_id", "aliyev-2024-09-23-no-need-for-mediators"), "quote"] = "mediators"
+    statements.at[row(statements, "statement_id", "aliyev-2024-09-23-artificially-delaying"), "quote"] = "deliberately delaying"
+    transfers.at[row(transfers, "transfer_id", "fra-arm-mistral"), "recipient_id"] = "fra"
+    transfers.at[row(transfers, "transfer_id", "fra-arm-mistral"), "canonical_id"] = "mistral-deal"
+    transfers.at[row(transfers, "transfer_id", "usa-arm-sniper-rifles-2024-08"), "date_end"] = date(2024, 1, 1)
+    actors.at[row(actors, "actor_id", "milli-majlis"), "parent_id"] = "milli-majlis"
+    parties = [["arm", "aze"]] * (len(rounds) - 2) + [["arm", "narnia"], ["arm", "arm"]]
+    rounds["parties"] = pd.Series(parties, index=rounds.index, dtype=rounds["parties"].dtype)
+    source_id, text = next(iter(seed_build.texts.items()))
+    texts = {source_id: text + " "}
+
+    def run(data: dict[str, RowData]) -> list[tuple[object, ...]]:
+        found = list(check_foreign_keys(data)) + list(check_row_rules(data)) + list(check_sources(data["sources"], texts))
+        found += check_quotes(data["statements"], frames["evidence"])
+        for name in ("statements", "military_transfers", "negotiation_rounds"):
+            found += list(check_dates(TABLES[name], data[name])) + list(check_canonical_ids(TABLES[name], data[name]))
+        return [(f.table, f.row_id, f.column, f.rule, f.value, f.position) for f in found]
+
+    in_pandas = run(dict(frames))
+    assert {rule for *_, rule, _, _ in in_pandas} >= {
+        "foreign_key", "paraphrase", "quote_in_evidence", "self_transfer", "canonical_id", "date_order",
+        "self_reference", "distinct", "text_hash", "char_count",
+    }  # fmt: skip
+    assert run({name: arrow_from_frame(TABLES[name], frame) for name, frame in frames.items()}) == in_pandas
+
+
+@given(chunks=st.lists(st.lists(st.one_of(st.none(), st.text(max_size=4)), max_size=5), max_size=4), data=st.data())
+def test_taken_gives_what_arrows_take_gives(chunks: list[list[str | None]], data: st.DataObject) -> None:
+    values = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
+    positions = data.draw(st.lists(st.integers(0, len(values) - 1), max_size=8)) if len(values) else []
+    expected = values.take(pa.array(positions, pa.int64())).to_pylist()
+    assert taken(values, np.array(positions, dtype=np.int64)) == expected
+    assert taken(values.combine_chunks(), np.array(positions, dtype=np.int64)) == expected

@@ -451,3 +451,13 @@ def test_bench_script_smoke(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "× floor" in result.stdout and "same rows: True" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("cells", "may"),
+    [(["a", "b"], False), (["a\nb"], True), (["a\rb", "c"], True), (["\t"], True), ([None, ""], False), ([], False)],
+)
+def test_line_breaks_are_screened_by_the_smallest_byte(cells: list[str | None], may: bool) -> None:
+    """A screen: a tab (below 0x0E) makes the reader count line breaks, and it finds none."""
+    values = pa.array([None if c is None else c.encode() for c in cells], pa.binary())
+    assert readers.may_break_lines(values) is may
