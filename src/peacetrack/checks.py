@@ -108,6 +108,8 @@ def _faults(
 
 
 def _display(value: object) -> str | None:
+    if type(value) is str:  # most values: spare the tests below, made by the ten thousand
+        return value if len(value) <= VALUE_WIDTH else shorten(value)
     if isinstance(value, list | tuple | np.ndarray):
         return shorten(";".join(map(str, value)))
     return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else shorten(value)

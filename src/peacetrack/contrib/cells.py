@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from peacetrack.checks import Fault, one_array, shorten
+from peacetrack.checks import Fault, one_array, shorten, taken
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, _types_mapper, arrow_type, value_bytes
 
 MAX_CELL_BYTES = 65_536
@@ -37,11 +37,11 @@ def _mask(array: pa.Array) -> np.ndarray:
 
 
 def _cell_faults(table: Table, column: str, raw: pa.Array, bad: np.ndarray, rule: str, message: str) -> Iterator[Fault]:
-    for position in np.flatnonzero(bad):
-        value = raw[int(position)].as_py()
+    positions = np.flatnonzero(bad)
+    for position, value in zip(positions.tolist(), taken(raw, positions), strict=True):
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
-        yield Fault(table.name, None, column, rule, message, value=None if value is None else shorten(value), position=int(position))
+        yield Fault(table.name, None, column, rule, message, value=None if value is None else shorten(value), position=position)
 
 
 def _over(raw: pa.Array, size: int) -> np.ndarray:

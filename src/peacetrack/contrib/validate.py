@@ -262,17 +262,18 @@ class Validator:
             faults += check_sources(data, self.texts)
         faults += check_row_rules({table.name: data})
         faults += self.check_released(table, data)
+        # A cell's own fault (say, not a date) stands for the rules on its value after it.
         seen = {(f.position, f.column) for f in cell_faults}
-        first = {id(f) for f in cell_faults}
+        faults = cell_faults + [f for f in faults[len(cell_faults) :] if (f.position, f.column) not in seen]
+        skipped = set(np.flatnonzero(skip).tolist())
         unnamed = sorted({f.position for f in faults if f.position is not None and f.row_id is None})
         row_ids = dict(zip(unnamed, taken(arrow_values(data[table.primary_key]), np.array(unnamed, dtype=np.int64)), strict=True))  # at once: faster
         for fault in faults:
             if fault.position is None:
                 self.faults.append(fault)
-            elif not skip[fault.position] and (id(fault) in first or (fault.position, fault.column) not in seen):
-                row_id = row_ids.get(fault.position)
-                named = {} if fault.row_id is not None or row_id is None else {"row_id": str(row_id)}
-                self.faults.append(locate(fault, fault.position, **named))
+            elif fault.position not in skipped:
+                row_id = None if fault.row_id is not None else row_ids.get(fault.position)
+                self.faults.append(locate(fault, fault.position) if row_id is None else locate(fault, fault.position, row_id=str(row_id)))
         keys = key_data(table, data)  # the few key columns, then the rows: less to copy
         self.keys[table.name].add(keys.filter(pa.array(~skip)) if skip.any() else keys, np.flatnonzero(~skip), locate)
         self.rows += int((~skip).sum())
