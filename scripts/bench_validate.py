@@ -6,7 +6,8 @@ then measures, in this run and on this file, rows per second and peak memory of:
   2. `pyarrow.csv.read_csv` alone (the floor: parsing without checking),
   3. `frictionless validate` with the equivalent table schema (on a slice when asked).
 Each is a fresh child process; its peak RSS comes from `getrusage(RUSAGE_CHILDREN)` in a
-wrapper process of its own. The floor is noisy: each figure is the median of --repeat runs.
+wrapper process of its own. This machine's speed drifts: peacetrack and the floor run in turn,
+--repeat times each, and each figure is the median.
 Finally it checks that peacetrack and frictionless find faults on the same rows of a slice
 both can do.
 
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,22 +103,36 @@ def slice_file(path: Path, target: Path, rows: int) -> None:
             out.write(line)
 
 
-def measure(argv: list[str], cwd: Path, repeat: int, env: dict[str, str] | None = None, warm: bool = True) -> tuple[float, int, int]:
-    """Median wall seconds, median peak RSS (bytes) and exit code of a child process; `warm`:
-    after one run not measured (it fills the page cache and, for peacetrack, the bytecode cache)."""
+@dataclass
+class Run:
+    """A command to measure, its folder and environment."""
+
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str] | None = None
+    warm: bool = True  # one run first, not measured: page cache, and peacetrack's bytecode cache
+
+
+def measure(runs: dict[str, Run], repeat: int) -> dict[str, tuple[float, int, int]]:
+    """Median wall seconds, median peak RSS (bytes) and exit code of each command, run in
+    turn `repeat` times: this machine's speed drifts, and turns share the drift fairly."""
     import time
 
-    if warm:
-        subprocess.run([sys.executable, *argv], cwd=cwd, env=env, capture_output=True)
-    times, peaks, code = [], [], 0
+    for run in runs.values():
+        if run.warm:
+            subprocess.run(run.argv, cwd=run.cwd, env=run.env, capture_output=True)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    peaks: dict[str, list[int]] = {name: [] for name in runs}
+    codes: dict[str, int] = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", WRAPPER, *argv], cwd=cwd, stderr=subprocess.PIPE, text=True, env=env)
-        times.append(time.perf_counter() - start)
-        code_text, peak = done.stderr.strip().splitlines()[-1].split()
-        code = int(code_text)
-        peaks.append(int(peak) * 1024)
-    return statistics.median(times), int(statistics.median(peaks)), code
+        for name, run in runs.items():
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", WRAPPER, *run.argv], cwd=run.cwd, stderr=subprocess.PIPE, text=True, env=run.env)
+            times[name].append(time.perf_counter() - start)
+            code_text, peak = done.stderr.strip().splitlines()[-1].split()
+            codes[name] = int(code_text)
+            peaks[name].append(int(peak) * 1024)
+    return {name: (statistics.median(times[name]), int(statistics.median(peaks[name])), codes[name]) for name in runs}
 
 
 def frictionless_faulty_rows(work: Path, csv_name: str) -> tuple[set[int], int]:
@@ -169,20 +185,11 @@ def main() -> None:
         (sliced.parent / "statements.schema.json").write_text(json.dumps(schema))
 
         floor = "import sys, pyarrow.csv as c; c.read_csv(sys.argv[1])"
-        runs = {
-            "peacetrack validate": (
-                measure([sys.executable, "-m", "peacetrack.cli", "validate", str(data), "--against", str(release), "--format", "json"], work, args.repeat, env),
-                args.rows,
-            ),
-            "pyarrow read_csv (floor)": (measure([sys.executable, "-c", floor, str(data)], work, args.repeat), args.rows),
-            "frictionless validate": (
-                measure(
-                    [sys.executable, "-m", "frictionless", "validate", "--limit-errors", "10000000", "--schema", "statements.schema.json", "statements.csv"],
-                    sliced.parent, 1, warm=False,
-                ),
-                friction_rows,
-            ),
-        }  # fmt: skip
+        validate = [sys.executable, "-m", "peacetrack.cli", "validate", str(data), "--against", str(release), "--format", "json"]
+        paired = measure({"peacetrack validate": Run(validate, work, env), "pyarrow read_csv (floor)": Run([sys.executable, "-c", floor, str(data)], work)}, args.repeat)
+        friction_argv = [sys.executable, "-m", "frictionless", "validate", "--limit-errors", "10000000", "--schema", "statements.schema.json", "statements.csv"]
+        friction = measure({"frictionless validate": Run(friction_argv, sliced.parent, warm=False)}, 1)
+        runs = {name: (figures, args.rows) for name, figures in paired.items()} | {name: (figures, friction_rows) for name, figures in friction.items()}
         base = runs["pyarrow read_csv (floor)"][0][0] / args.rows
         mine = runs["peacetrack validate"][0][0] / args.rows
         print(f"\n{'':28}{'rows/s':>12}{'peak MB':>10}{'s / 1M rows':>13}{'× floor':>9}{'× peacetrack':>14}  exit")
