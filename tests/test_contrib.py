@@ -384,6 +384,32 @@ def test_bad_coding_files(release: Path, tmp_path: Path, old: str, new: str, rul
     assert all(f["line"] for f in report["faults"] if f["rule"] == rule)
 
 
+def _new_quote_with_evidence(release: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A new direct-quote statement (a copy of a released one) and its evidence, as CSV files."""
+    statements, evidence = (pd.read_csv(release / f"{name}.csv", dtype=str, keep_default_na=False) for name in ("statements", "evidence"))
+    quote = statements[statements["kind"] == "direct_quote"].iloc[[0]].copy()
+    proof = evidence[(evidence["table_name"] == "statements") & (evidence["row_id"] == quote["statement_id"].iloc[0])].iloc[[0]].copy()
+    quote["statement_id"] = quote["canonical_id"] = proof["row_id"] = "aliyev-2024-09-23-new-quote"
+    proof["evidence_id"] = "aliyev-2024-09-23-new-quote-evidence"
+    paths = tmp_path / "statements.csv", tmp_path / "evidence.csv"
+    for frame, path in zip((quote, proof), paths, strict=True):
+        frame.to_csv(path, index=False, lineterminator="\n")
+    return paths
+
+
+def test_evidence_in_a_csv_file_counts_beside_a_coding_file(release: Path, tmp_path: Path) -> None:
+    """The coding file's rows are read first: evidence read after them still proves later rows."""
+    statements, evidence = _new_quote_with_evidence(release, tmp_path)
+    code, report = run(release, str(coding_copy(tmp_path)), str(statements), str(evidence))
+    assert code == 0, errors(report)
+
+
+def test_an_evidence_row_without_its_quote_is_a_fault_not_a_crash(release: Path, tmp_path: Path) -> None:
+    statements, evidence = _new_quote_with_evidence(release, tmp_path)
+    edit(evidence, 2, "quote", "")
+    check(release, evidence, 1, "required", 2, "quote", str(statements))
+
+
 # --- formats ------------------------------------------------------------------------------------
 
 

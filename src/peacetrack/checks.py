@@ -22,6 +22,9 @@ import pyarrow.compute as pc
 from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table, column_rules, pandera_schema, series_values
 
 Severity = Literal["error", "warning"]
+# Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
+# the rules within a row take either, so each has one definition.
+RowData: TypeAlias = pd.DataFrame | pa.Table
 VALUE_WIDTH = 80
 
 
@@ -162,8 +165,10 @@ def check_values(table: Table, data: pa.Table) -> list[Fault]:
     return faults
 
 
-def one_array(values: pa.ChunkedArray) -> pa.Array:
+def one_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """A column as one array: without a copy when it is one chunk, as readers make it."""
+    if isinstance(values, pa.Array):
+        return values
     return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
 
 
@@ -181,10 +186,6 @@ def taken(values: pa.Array | pa.ChunkedArray, positions: np.ndarray) -> list[obj
         for at, value in zip(mine.tolist(), values.chunk(index).take(positions[mine] - start).to_pylist(), strict=True):
             found[at] = value
     return found
-
-
-def contiguous(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return one_array(values) if isinstance(values, pa.ChunkedArray) else values
 
 
 @cache
@@ -237,7 +238,7 @@ def check_foreign_keys(frames: Mapping[str, RowData]) -> Iterator[Fault]:
         for column, parent in table.foreign_keys.items():
             if parent not in frames or column not in _column_names(data):
                 continue
-            keys = contiguous(arrow_values(frames[parent][TABLES[parent].primary_key]).cast(pa.string()))
+            keys = one_array(arrow_values(frames[parent][TABLES[parent].primary_key]).cast(pa.string()))
             values = arrow_values(data[column])
             if table.column(column).is_list:
                 missing = np.zeros(len(values), dtype=bool)
@@ -352,11 +353,6 @@ def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
     return values.cast(pa.date32()).to_numpy(zero_copy_only=False)
 
 
-# Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
-# the rules within a row take either, so each has one definition.
-RowData: TypeAlias = pd.DataFrame | pa.Table
-
-
 def arrow_values(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     """A column of either kind of rows as Arrow values; an Arrow column keeps its chunks, uncopied."""
     return series_values(values) if isinstance(values, pd.Series) else values
@@ -378,8 +374,10 @@ def _present(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
 
 def _same(data: RowData, first: str, second: str) -> np.ndarray:
     """Whether two columns of a row hold the same value (a null never does)."""
-    equal = pc.equal(arrow_values(data[first]), arrow_values(data[second]))
-    return pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
+    one, other = arrow_values(data[first]), arrow_values(data[second])
+    if one.type != other.type:  # a column of nulls that pandas read as floats, say: as pandas compares
+        return np.zeros(len(one), dtype=bool)
+    return pc.fill_null(pc.equal(one, other), False).to_numpy(zero_copy_only=False)
 
 
 def _row_faults(table: Table, data: RowData, failing: np.ndarray, column: str | None, rule: str, message: str) -> Iterator[Fault]:
@@ -442,10 +440,10 @@ def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
     )  # fmt: skip
 
 
-def repeated(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
+def repeated(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Whether each value occurs more than once (nulls never do). By sorting, then comparing
     neighbours: faster than hashing a million strings (Arrow's or pandas' `duplicated`)."""
-    values = contiguous(arrow_values(values))  # one array sorts faster
+    values = one_array(arrow_values(values))  # one array sorts faster
     found = np.zeros(len(values), dtype=bool)
     if len(values) - values.null_count < 2:
         return found
@@ -473,8 +471,8 @@ def check_canonical_ids(table: Table, data: RowData) -> Iterator[Fault]:
     shared = np.zeros(len(canonical), dtype=bool)
     if other.any():  # count only the canonical ids in question, over the whole column
         wanted = pc.unique(canonical.filter(pa.array(other)))
-        holders = np.flatnonzero(pc.fill_null(pc.is_in(canonical, value_set=wanted), False).to_numpy(zero_copy_only=False))
-        shared[holders] = repeated(canonical.take(holders))
+        held = pc.fill_null(pc.is_in(canonical, value_set=wanted), False)
+        shared[np.flatnonzero(held.to_numpy(zero_copy_only=False))] = repeated(canonical.filter(held))  # a filter keeps chunks
     yield from _row_faults(
         table, data, other & ~shared, "canonical_id", "canonical_id",
         "no other row shares this canonical_id: it must equal the row's own id",
@@ -491,7 +489,9 @@ def check_quotes(statements: RowData, evidence: pd.DataFrame | None) -> Iterator
         return
     spans = evidence[evidence["table_name"].astype(object) == "statements"].groupby("row_id")["quote"].agg(list)
     ids, quotes = (arrow_values(statements[c]).to_pylist() for c in ("statement_id", "quote"))
-    inside = np.array([q is None or any(q in span for span in spans.get(i, [])) for i, q in zip(ids, quotes, strict=True)], dtype=bool)
+    inside = np.array(
+        [q is None or any(span is not None and q in span for span in spans.get(i, [])) for i, q in zip(ids, quotes, strict=True)], dtype=bool
+    )  # a missing evidence quote is evidence's own fault (`required`)
     yield from _row_faults(table, statements, direct & ~inside, "quote", "quote_in_evidence", "the quote is not inside any of the row's evidence")
 
 

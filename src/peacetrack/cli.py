@@ -12,16 +12,19 @@ from typing import Annotated, Literal, NoReturn
 
 # The libraries below make about a million objects as they load, and no garbage: the collector,
 # walking them again and again, would take a fifth of the start. It is off while they load;
-# then they are frozen, out of its way, and it is on again.
+# then they are frozen, out of its way, and it is as it was.
+_collecting = gc.isenabled()
 gc.disable()
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table as RichTable  # noqa: E402
+try:
+    import typer
+    from rich.console import Console
+    from rich.table import Table as RichTable
 
-from peacetrack import release as releases  # noqa: E402
-
-gc.freeze()
-gc.enable()
+    from peacetrack import release as releases
+finally:
+    gc.freeze()
+    if _collecting:
+        gc.enable()
 
 # Each command imports the rest of what it needs when it runs: `peacetrack validate` should
 # not wait for duckdb, pooch and requests to load.
@@ -244,9 +247,6 @@ def validate(
     from peacetrack.contrib import FORMATS, CallError
     from peacetrack.contrib import validate as run_validate
 
-    # The objects of the imports live as long as this one command: frozen, the collector does
-    # not walk them again each time many faults are made (a tenth of the time, on large files).
-    gc.freeze()
     try:
         report = run_validate(paths, table=table, against=against, progress=output is FaultFormat.text)
     except CallError as error:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -37,7 +38,7 @@ from peacetrack.checks import (
     check_spans,
     check_threads,
     check_values,
-    contiguous,
+    one_array,
     repeated,
     sha256_text,
     taken,
@@ -45,7 +46,15 @@ from peacetrack.checks import (
 from peacetrack.contrib.cells import as_frame, parse_arrow
 from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable, prefetched
 from peacetrack.release import csv_frame, read_tables
-from peacetrack.tables import ARTICLE, CLAIM_TABLES, CODING_FILE, TABLES, Kind, Table, arrow_type
+from peacetrack.tables import (
+    ARTICLE,
+    CLAIM_TABLES,
+    CODING_FILE,
+    TABLES,
+    Kind,
+    Table,
+    arrow_type,
+)
 
 # Parents before children, and evidence before the claims whose quotes it must contain.
 TABLE_ORDER = ("sources", "actors", "evidence") + CLAIM_TABLES
@@ -82,7 +91,7 @@ class Report:
 
 def is_in(values: pd.Series | pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """`values.isin(keys)` by Arrow: pandas turns a large `keys` into Python objects one by one."""
-    value_set = contiguous(arrow_values(keys).cast(pa.string()))
+    value_set = one_array(arrow_values(keys).cast(pa.string()))
     found = pc.is_in(arrow_values(values).cast(pa.string()), value_set=value_set)
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -105,9 +114,11 @@ def key_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.name in wanted]
 
 
+@cache
 def key_schema(table: Table) -> pa.Schema:
     """The key columns' Arrow types, every one nullable: a missing value is a fault, not an error."""
-    return pa.schema([pa.field(c.name, arrow_type(c)) for c in table.columns if c.name in key_columns(table)])
+    names = key_columns(table)
+    return pa.schema([pa.field(c.name, arrow_type(c)) for c in table.columns if c.name in names])
 
 
 def key_data(table: Table, data: RowData) -> pa.Table:
@@ -128,6 +139,7 @@ class Keys:
     offsets: list[int] = field(default_factory=list)  # first position of each part
     positions: list[np.ndarray] = field(default_factory=list)  # each row's position in its chunk
     count: int = 0
+    _data: pa.Table | None = None
 
     def add(self, keys: pa.Table, positions: np.ndarray, locate: Locate) -> None:
         self.parts.append(keys)
@@ -135,9 +147,13 @@ class Keys:
         self.locates.append(locate)
         self.offsets.append(self.count)
         self.count += keys.num_rows
+        self._data = None
 
     def data(self) -> pa.Table:
-        return pa.concat_tables(self.parts) if self.parts else key_schema(self.table).empty_table()
+        """Every part as one table (its chunks are the parts: nothing is copied)."""
+        if self._data is None:
+            self._data = pa.concat_tables(self.parts) if self.parts else key_schema(self.table).empty_table()
+        return self._data
 
     def locate(self, fault: Fault) -> Fault:
         assert fault.position is not None
@@ -279,6 +295,7 @@ class Validator:
         self.rows += int((~skip).sum())
         if table.name == "evidence":
             self.has_evidence = True
+            self._evidence = None  # more evidence: the union is made again when next asked
 
     def check_released(self, table: Table, data: RowData) -> Iterator[Fault]:
         """A row whose id is released: identical is a warning, different is an error."""
@@ -306,7 +323,7 @@ class Validator:
                 )  # fmt: skip
 
     def evidence(self) -> pd.DataFrame:
-        """Input evidence plus released evidence the input does not replace."""
+        """Input evidence so far plus released evidence the input does not replace."""
         if self._evidence is None:
             self._evidence = as_frame(self.union("evidence"))
         return self._evidence
@@ -321,8 +338,7 @@ class Validator:
     def union(self, name: str) -> pa.Table:
         """Input rows first, then released rows whose ids the input does not use."""
         table, mine = TABLES[name], self.keys[name].data()
-        released = self.release.get(name)
-        if released is None:
+        if name not in self.release:
             return mine
         released = self.released_keys(name)
         # Which released ids the input uses: hashing the few released ids, not the many input ones.
