@@ -87,29 +87,6 @@ def check_tables(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -
     return faults
 
 
-def _faults(
-    table: Table, frame: pd.DataFrame, failing: pd.Series, column: str | None, rule: str, message: str
-) -> Iterator[Fault]:
-    """A fault for each row of `frame` where `failing` is true."""
-    failing = pd.Series(failing, index=frame.index).fillna(False).astype(bool)
-    positions = np.flatnonzero(failing.to_numpy())
-    if not len(positions):
-        return
-    # Values of the failing rows only, taken at once: a lookup per row is slow on large frames.
-    ids = frame[table.primary_key].iloc[positions].tolist()
-    values = frame[column].iloc[positions].tolist() if column else [None] * len(positions)
-    for position, row_id, value in zip(positions.tolist(), ids, values, strict=True):
-        yield Fault(
-            table=table.name,
-            row_id=None if pd.isna(row_id) else str(row_id),
-            column=column,
-            rule=rule,
-            message=message,
-            value=None if column is None else _display(value),
-            position=position,
-        )
-
-
 def _display(value: object) -> str | None:
     if type(value) is str:  # most values: spare the tests below, made by the ten thousand
         return value if len(value) <= VALUE_WIDTH else shorten(value)
@@ -136,32 +113,20 @@ def check_values(table: Table, data: pa.Table) -> list[Fault]:
     same rule functions, without pandas or pandera: the validator's path for large inputs.
     """
     faults: list[Fault] = []
-    pk = one_array(data.column(table.primary_key))
 
     def failing(column: Column) -> list[tuple[str, str, np.ndarray]]:
         values = one_array(data.column(column.name))
         found = []
         if not column.nullable and values.null_count:
-            found.append(("required", "a value is required", np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))))
+            found.append(("required", "a value is required", values.is_null().to_numpy(zero_copy_only=False)))
         for rule in column_rules(column):
-            found.append((rule.name, rule.message, np.flatnonzero(~rule.passes(values))))
+            found.append((rule.name, rule.message, ~rule.passes(values)))
         return found
 
     # Arrow's kernels release the GIL: columns are checked side by side.
     for column, found in zip(table.columns, check_threads().map(failing, table.columns), strict=True):
-        values = one_array(data.column(column.name))
-        for rule_name, message, positions in found:
-            if not len(positions):
-                continue
-            # Ids and values of the failing rows taken at once: indexing one by one is slow.
-            ids, shown = pk.take(positions).to_pylist(), values.take(positions).to_pylist()
-            for position, row_id, value in zip(positions.tolist(), ids, shown, strict=True):
-                faults.append(
-                    Fault(
-                        table.name, None if row_id is None else str(row_id), column.name, rule_name, message,
-                        value=_display(value), position=position,
-                    )  # fmt: skip
-                )
+        for rule_name, message, failed in found:
+            faults += _row_faults(table, data, failed, column.name, rule_name, message)
     return faults
 
 
@@ -284,7 +249,7 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
         targets |= mine & evidence["row_id"].isin(proven_table[pk])
         proven = evidence.loc[mine, "row_id"]
         unproven = ~proven_table[pk].isin(proven)
-        yield from _faults(TABLES[name], proven_table, unproven, None, "evidence_required", "row has no evidence")
+        yield from _row_faults(TABLES[name], proven_table, unproven, None, "evidence_required", "row has no evidence")
         if name in CLAIM_TABLES:
             own_source = evidence.loc[mine, ["row_id", "source_id"]].merge(
                 proven_table[[pk, "source_id"]], left_on="row_id", right_on=pk, suffixes=("", "_row")
@@ -292,14 +257,14 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
             foreign = own_source["source_id"] != own_source["source_id_row"]
             for row_id in own_source.loc[foreign, "row_id"]:
                 failing = mine & (evidence["row_id"] == row_id)
-                yield from _faults(
+                yield from _row_faults(
                     table, evidence, failing, "source_id", "evidence_source", "evidence of a claim must quote the claim's own source"
                 )
-    yield from _faults(
+    yield from _row_faults(
         table, evidence, ~targets, "row_id", "evidence_target", "no row with this id in the table named by table_name"
     )
     order = evidence["char_start"] >= evidence["char_end"]
-    yield from _faults(table, evidence, order, "char_end", "span_order", "char_end must be greater than char_start")
+    yield from _row_faults(table, evidence, order, "char_end", "span_order", "char_end must be greater than char_start")
 
 
 def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fault]:
@@ -318,7 +283,7 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
             [text[s:e] for s, e in zip(group["char_start"], group["char_end"], strict=True)], index=group.index
         )
         wrong = actual != group["quote"]
-        yield from _faults(
+        yield from _row_faults(
             table, evidence, wrong.reindex(evidence.index, fill_value=False), "quote", "quote_mismatch",
             "quote differs from the source text at char_start:char_end",
         )  # fmt: skip
@@ -380,16 +345,17 @@ def _same(data: RowData, first: str, second: str) -> np.ndarray:
     return pc.fill_null(pc.equal(one, other), False).to_numpy(zero_copy_only=False)
 
 
-def _row_faults(table: Table, data: RowData, failing: np.ndarray, column: str | None, rule: str, message: str) -> Iterator[Fault]:
-    """`_faults` of a pandas frame or of Arrow data."""
-    if isinstance(data, pd.DataFrame):
-        yield from _faults(table, data, failing, column, rule, message)
-        return
+def _row_faults(table: Table, data: RowData, failing: np.ndarray | pd.Series, column: str | None, rule: str, message: str) -> Iterator[Fault]:
+    """A fault for each row where `failing` is true (a null is not), with the row's id and value.
+
+    Ids and values of the failing rows are taken at once: a lookup per row is slow on large inputs."""
+    if isinstance(failing, pd.Series):  # aligned on the frame's index, as pandas masks are
+        failing = failing.reindex(data.index).fillna(False).to_numpy(dtype=bool)
     positions = np.flatnonzero(failing)
     if not len(positions):
         return
-    ids = taken(data.column(table.primary_key), positions)
-    values = taken(data.column(column), positions) if column else [None] * len(positions)
+    ids = taken(arrow_values(data[table.primary_key]), positions)
+    values = taken(arrow_values(data[column]), positions) if column else [None] * len(positions)
     for position, row_id, value in zip(positions.tolist(), ids, values, strict=True):
         yield Fault(
             table.name, None if row_id is None else str(row_id), column, rule, message,
