@@ -140,8 +140,8 @@ def one_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 def taken(values: pa.Array | pa.ChunkedArray, positions: np.ndarray) -> list[object]:
     """The values at some positions, as Python objects. Chunk by chunk: Arrow's `take` of a
     chunked array first joins its chunks, copying every value."""
-    if isinstance(values, pa.Array):
-        return values.take(positions).to_pylist()
+    if isinstance(values, pa.Array) or values.num_chunks == 1:
+        return one_array(values).take(positions).to_pylist()
     found: list[object] = [None] * len(positions)
     ends = np.cumsum([len(chunk) for chunk in values.chunks])
     chunk_of = np.searchsorted(ends, positions, side="right")
