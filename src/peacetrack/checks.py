@@ -1,4 +1,5 @@
-"""Table-level and cross-table rules, vectorised over whole frames.
+"""Table-level and cross-table rules, vectorised over whole tables: pandas frames (the build,
+coding files) or Arrow data (the validator's chunks), each rule one definition for both.
 
 `check_tables` returns every fault it finds, not the first, each naming the table, the row
 and the column, so a caller (the build, the validator) can point a contributor at it.
