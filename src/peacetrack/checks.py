@@ -204,7 +204,7 @@ def check_foreign_keys(frames: Mapping[str, RowData]) -> Iterator[Fault]:
         for column, parent in table.foreign_keys.items():
             if parent not in frames or column not in _column_names(data):
                 continue
-            keys = one_array(arrow_values(frames[parent][TABLES[parent].primary_key]).cast(pa.string()))
+            keys = frames[parent][TABLES[parent].primary_key]
             values = arrow_values(data[column])
             if table.column(column).is_list:
                 missing = np.zeros(len(values), dtype=bool)
@@ -219,10 +219,17 @@ def _column_names(data: RowData) -> list[str]:
     return data.column_names if isinstance(data, pa.Table) else list(data.columns)
 
 
-def _missing(values: pa.Array | pa.ChunkedArray, keys: pa.Array) -> np.ndarray:
+def is_in(values: pd.Series | pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """`values.isin(keys)` by Arrow (a null is in nothing): pandas turns a large `keys` into
+    Python objects one by one."""
+    value_set = one_array(arrow_values(keys).cast(pa.string()))
+    found = pc.is_in(arrow_values(values).cast(pa.string()), value_set=value_set)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _missing(values: pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Values (nulls aside) that are not among `keys`."""
-    found = pc.fill_null(pc.is_in(values.cast(pa.string()), value_set=keys), False)
-    return pc.and_(pc.is_valid(values), pc.invert(found)).to_numpy(zero_copy_only=False)
+    return pc.is_valid(values).to_numpy(zero_copy_only=False) & ~is_in(values, keys)
 
 
 def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> Iterator[Fault]:

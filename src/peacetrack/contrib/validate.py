@@ -21,7 +21,6 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from peacetrack.checks import (
     Fault,
@@ -38,7 +37,7 @@ from peacetrack.checks import (
     check_spans,
     check_threads,
     check_values,
-    one_array,
+    is_in,
     repeated,
     sha256_text,
     taken,
@@ -87,13 +86,6 @@ class Report:
     @property
     def exit_code(self) -> int:
         return 2 if self.unreadable else 1 if self.errors else 0
-
-
-def is_in(values: pd.Series | pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """`values.isin(keys)` by Arrow: pandas turns a large `keys` into Python objects one by one."""
-    value_set = one_array(arrow_values(keys).cast(pa.string()))
-    found = pc.is_in(arrow_values(values).cast(pa.string()), value_set=value_set)
-    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 # --- where rows come from ---------------------------------------------------------------------
