@@ -501,12 +501,16 @@ def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(pd.DataFrame(data), schema=arrow_schema(table), preserve_index=False)
 
 
+_OFFSET_WIDTHS = {pa.string(): np.int32, pa.binary(): np.int32, pa.large_string(): np.int64, pa.large_binary(): np.int64}
+
+
 def value_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     """The value offsets (from 0) and the bytes of a string or binary array, without a copy;
     None for other types. Lets a rule look at every byte at once before it looks at each value."""
-    if values.type not in (pa.string(), pa.binary()) or values.buffers()[1] is None:
+    width = _OFFSET_WIDTHS.get(values.type)
+    if width is None or values.buffers()[1] is None:
         return None
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    offsets = np.frombuffer(values.buffers()[1], dtype=width, count=len(values) + 1, offset=values.offset * np.dtype(width).itemsize)
     data = values.buffers()[2]
     data = np.zeros(0, dtype=np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
     return offsets - offsets[0], data[offsets[0] : offsets[-1]]

@@ -46,11 +46,8 @@ def _cell_faults(table: Table, column: str, raw: pa.Array, bad: np.ndarray, rule
 
 def _over(raw: pa.Array, size: int) -> np.ndarray:
     """Cells of more than `size` bytes, from the offsets alone."""
-    if not len(raw):
-        return np.zeros(0, dtype=bool)
-    width = np.int64 if pa.types.is_large_binary(raw.type) else np.int32
-    offsets = np.frombuffer(raw.buffers()[1], dtype=width, count=len(raw) + 1, offset=raw.offset * np.dtype(width).itemsize)
-    return np.diff(offsets) > size
+    buffers = value_bytes(raw)
+    return np.zeros(len(raw), dtype=bool) if buffers is None else np.diff(buffers[0]) > size
 
 
 def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) -> pa.Array:
