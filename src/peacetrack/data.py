@@ -282,11 +282,23 @@ def load_all(version: str | None = None, tables: list[str] | None = None) -> dic
     return frames
 
 
-def connect(version: str | None = None) -> duckdb.DuckDBPyConnection:
+# Once the tables are in: no file, network or extension, and no way for a query to undo it.
+LOCK_STATEMENTS = """
+SET enable_external_access = false;
+SET autoinstall_known_extensions = false;
+SET autoload_known_extensions = false;
+SET lock_configuration = true;
+"""
+
+
+def connect(version: str | None = None, *, allow_files: bool = True) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database holding every table of a release.
 
     The tables are made by the published DDL (`schema/duckdb.sql`), so they carry its enum
     types, keys, checks and comments; rows are loaded so that every foreign key holds.
+    The connection is the caller's own: it may join the tables with the caller's files. With
+    `allow_files=False` it is locked once the tables are in (as `peacetrack sql` does): queries
+    cannot read or write files, reach the network, install or load extensions, or undo that.
     """
     release = find_release(version)
     _check_schema(release)
@@ -296,6 +308,8 @@ def connect(version: str | None = None) -> duckdb.DuckDBPyConnection:
         connection.execute(duckdb_ddl())
         for name, table in TABLES.items():
             _insert(connection, table, files[name])
+        if not allow_files:
+            connection.execute(LOCK_STATEMENTS)
     except BaseException:
         connection.close()
         raise
