@@ -6,7 +6,6 @@ import csv
 import gc
 import json
 import sys
-import unicodedata
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, NoReturn
@@ -23,6 +22,7 @@ try:
     from rich.text import Text
 
     from peacetrack import release as releases
+    from peacetrack.terminal import printable
 finally:
     gc.freeze()
     if _collecting:
@@ -144,7 +144,7 @@ class TableFormat(StrEnum):
 
 
 def _fail(error: Exception | str) -> NoReturn:
-    err_console.print(f"error: {error}", markup=False)
+    err_console.print(f"error: {printable(error)}", markup=False)
     raise typer.Exit(1)
 
 
@@ -166,10 +166,8 @@ def download(
 
 
 def _plain(value: object) -> Text:
-    """A cell or header as literal text: data is never read as rich markup, and control
-    characters (terminal escapes) are shown escaped, not sent to the terminal."""
-    text = "" if value is None else str(value)
-    return Text("".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in text))
+    """A cell or header as literal text: data is never read as rich markup."""
+    return Text(printable(value))
 
 
 @app.command()
