@@ -188,21 +188,28 @@ def test_a_link_out_of_the_release_folder_is_refused(local_release: ReleaseEntry
     outside = tmp_path / "outside.parquet"
     actors.rename(outside)
     actors.symlink_to(outside)  # the very bytes published, but not in the release folder
-    with pytest.raises(data.DataError, match=rf"{actors}: not a file inside .*links out are never followed"):
+    with pytest.raises(data.DataError, match=rf"{actors}: not a regular file inside .*links out are never followed"):
         peacetrack.load("actors")
 
 
 # --- item 12: clear errors when reading ------------------------------------------------------------------------
 
 
-def test_a_file_name_too_long_is_a_clear_error(local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("x" * 300 + ".csv", "x" * 300 + ".csv: cannot read the file of release: File name too long"),
+        ("a\0b.csv", r"'a\x00b.csv': not a file name this system can read: embedded null byte"),
+    ],
+)
+def test_a_file_name_the_system_cannot_read_is_a_clear_error(local_release: ReleaseEntry, dirs: dict[str, Path], name: str, said: str) -> None:
     index_path = dirs["data"] / "index.json"
     index = json.loads(index_path.read_text())
-    index["releases"][0]["files"].append({"path": "x" * 300 + ".csv", "sha256": "0" * 64, "bytes": 1})
+    index["releases"][0]["files"].append({"path": name, "sha256": "0" * 64, "bytes": 1})
     index_path.write_text(json.dumps(index))
     result = runner.invoke(app, ["download"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert squeezed("x" * 300 + ".csv: cannot read the file of release: File name too long") in squeezed(result.output)
+    assert squeezed(said) in squeezed(result.output)
 
 
 def test_a_corrupt_cache_is_called_corrupt(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -156,8 +156,10 @@ def _file_sha256(folder: Path, entry: FileEntry) -> str | None:
         return None
     except OSError as error:  # e.g. a name too long for the file system
         raise DataError(f"{path}: cannot read the file of release: {error.strerror}") from None
+    except ValueError as error:  # a NUL in the name
+        raise DataError(f"{entry.path!r}: not a file name this system can read: {error}") from None
     if not inside or not stat.S_ISREG(state.st_mode):
-        raise DataError(f"{path}: not a file inside {folder}: refused (links out are never followed)")
+        raise DataError(f"{path}: not a regular file inside {folder}: refused (links out are never followed)")
     return _hash(path, state.st_size, state.st_mtime_ns, state.st_ctime_ns, state.st_ino, state.st_dev)
 
 
