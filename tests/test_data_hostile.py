@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import filelock
@@ -293,13 +293,13 @@ class StallingHandler(QuietHandler):
 
 
 @pytest.fixture
-def stalling() -> type[StallingHandler]:
+def stalling() -> Iterator[type[StallingHandler]]:
     StallingHandler.release.clear()
     yield StallingHandler
     StallingHandler.release.set()
 
 
-def test_a_stalled_mirror_times_out(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, stalling: type) -> None:
+def test_a_stalled_mirror_times_out(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, stalling: type[StallingHandler]) -> None:
     monkeypatch.setenv(data.TIMEOUT_ENV, "0.5")
     with serve(published, stalling) as url, pytest.raises(data.DataError, match=r"could not download .*timed out"):
         peacetrack.download(base_url=url)
@@ -313,7 +313,7 @@ def test_a_bad_timeout_setting_is_a_clear_error(published: Path, monkeypatch: py
 
 
 def test_a_killed_download_is_cleaned_by_the_next_one_and_never_during_it(
-    published: Path, dirs: dict[str, Path], stalling: type
+    published: Path, dirs: dict[str, Path], stalling: type[StallingHandler]
 ) -> None:
     folder = dirs["cache"] / "1.0.0"
     with serve(published, stalling) as url:
