@@ -113,7 +113,8 @@ def serve(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler) 
 
 
 def cached_files(cache: Path) -> list[str]:
-    return sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
+    """The files in the cache, without the lock files that keep two downloads apart."""
+    return sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file() and p.suffix != ".lock")
 
 
 def sha256(path: Path) -> str:

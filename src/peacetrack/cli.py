@@ -19,8 +19,10 @@ try:
     import typer
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     from peacetrack import release as releases
+    from peacetrack.terminal import printable
 finally:
     gc.freeze()
     if _collecting:
@@ -141,8 +143,8 @@ class TableFormat(StrEnum):
     json = "json"
 
 
-def _fail(error: Exception) -> NoReturn:
-    err_console.print(f"error: {error}", markup=False)
+def _fail(error: Exception | str) -> NoReturn:
+    err_console.print(f"error: {printable(error)}", markup=False)
     raise typer.Exit(1)
 
 
@@ -163,22 +165,40 @@ def download(
     out_console.print(str(folder), markup=False)
 
 
+def _plain(value: object) -> Text:
+    """A cell or header as literal text: data is never read as rich markup."""
+    return Text(printable(value))
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL over the tables, e.g. \"SELECT * FROM actors\".")],
     version: VersionOption = None,
     output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    allow_files: Annotated[
+        bool,
+        typer.Option(
+            "--allow-files",
+            help="Let the query read and write files, reach the network and load extensions "
+            "(by default it sees only the release's tables).",
+        ),
+    ] = False,
 ) -> None:
-    """Run SQL (DuckDB) over a release's tables and print the result."""
+    """Run SQL (DuckDB) over a release's tables and print the result.
+
+    The query can read only the release's tables unless --allow-files is given."""
     import duckdb
 
     from peacetrack import data
 
     try:
-        cursor = data.connect(version).execute(query)
+        cursor = data.connect(version, allow_files=allow_files).execute(query)
         columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
-    except (data.DataError, duckdb.Error) as error:
+    except data.DataError as error:
         _fail(error)
+    except duckdb.Error as error:
+        locked = isinstance(error, duckdb.PermissionException) or "configuration has been locked" in str(error)
+        _fail(f"{error}\nthe query sees only the release's tables: --allow-files lets it use files" if locked else error)
     if output is TableFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
@@ -187,9 +207,11 @@ def sql(
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
-        result = RichTable(*columns)
+        result = RichTable()
+        for column in columns:
+            result.add_column(_plain(column))
         for row in rows:
-            result.add_row(*("" if value is None else str(value) for value in row))
+            result.add_row(*map(_plain, row))
         out_console.print(result)
 
 
@@ -208,9 +230,11 @@ def info(version: VersionOption = None) -> None:
         f"peacetrack release {release.version} ({release.date}), schema {release.schema_version}", markup=False
     )
     for name, table in TABLES.items():
-        columns = RichTable("column", "type", "description", title=f"{name}: {release.rows.get(name, 0)} rows", title_justify="left")
+        title = _plain(f"{name}: {release.rows.get(name, 0)} rows")
+        columns = RichTable("column", "type", "description", title=title, title_justify="left")
         for column in table.columns:
-            columns.add_row(column.name, duckdb_type(column) + ("" if column.nullable else " NOT NULL"), column.description)
+            kind = duckdb_type(column) + ("" if column.nullable else " NOT NULL")
+            columns.add_row(*map(_plain, (column.name, kind, column.description)))
         out_console.print(columns)
 
 

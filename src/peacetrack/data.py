@@ -3,14 +3,18 @@
 A release is found, in this order, in the data folder (the release bundled with the package,
 or the folder named by `PEACETRACK_DATA_DIR`, laid out like `datasets/`: `index.json` and
 `releases/<version>/`), then in the download cache, then on a mirror. Every downloaded file is
-checked against the SHA-256 the index publishes for it, so what is loaded is what was released.
+checked against the SHA-256 the index publishes for it, and so is every file of the data
+folder, so what is loaded is what was released.
 """
 
 from __future__ import annotations
 
 import importlib.resources
+import logging
 import os
-from collections.abc import Iterator
+import re
+import stat
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -22,6 +26,7 @@ import pooch
 import pyarrow as pa
 import pyarrow.parquet as pq
 import requests
+from filelock import FileLock
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
@@ -29,10 +34,14 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.schema import duckdb_ddl
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, frame_from_arrow
+from peacetrack.terminal import printable
 
 DATA_DIR_ENV = "PEACETRACK_DATA_DIR"
 BASE_URL_ENV = "PEACETRACK_BASE_URL"
 CACHE_DIR_ENV = "PEACETRACK_CACHE_DIR"
+TIMEOUT_ENV = "PEACETRACK_TIMEOUT"
+# Seconds a mirror may take to accept the connection, and then to send each next chunk.
+TIMEOUT_SECONDS = 30.0
 # Files at least this large get a progress bar while they download.
 PROGRESS_BAR_BYTES = 1_000_000
 DOWNLOAD_CHUNK_BYTES = 65_536
@@ -103,6 +112,15 @@ def find_release(version: str | None = None) -> ReleaseEntry:
 
 # --- local, cached or downloaded files ----------------------------------------------------------
 
+# What a URL may carry besides where it points: `user:password@` and a `?query` (often a token).
+_USERINFO = re.compile(r"(?<=://)[^/?#\s]*@")
+_QUERY = re.compile(r"\?[^\s#'\"]+")
+
+
+def redact(text: str) -> str:
+    """`text` with the credentials of any URL in it hidden: mirror addresses may hold secrets."""
+    return _QUERY.sub("?***", _USERINFO.sub("***@", text))
+
 
 def release_url(version: str, base_url: str | None = None) -> str:
     """Any web folder laid out like `datasets/releases/` is a mirror; there is no default one.
@@ -119,29 +137,73 @@ def release_url(version: str, base_url: str | None = None) -> str:
     return f"{base.rstrip('/')}/{version}/"
 
 
-def _local_folder(release: ReleaseEntry) -> Path | None:
-    """The release's folder in the data folder, when it holds every file at its published size."""
+def _entry(release: ReleaseEntry, path: str) -> FileEntry:
+    entry = release.file(path)
+    if entry is None:
+        raise DataError(f"release {release.version} has no file {path!r} in the index")
+    return entry
+
+
+def _file_sha256(folder: Path, entry: FileEntry) -> str | None:
+    """The SHA-256 of a release file in `folder`, None when it is not there.
+
+    A link out of `folder` is refused, never followed. Hashed once per file state."""
+    path = folder / entry.path
+    try:
+        state = path.stat()
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except FileNotFoundError:
+        return None
+    except OSError as error:  # e.g. a name too long for the file system
+        raise DataError(f"{path}: cannot read the file of release: {error.strerror}") from None
+    except ValueError as error:  # a NUL in the name
+        raise DataError(f"{entry.path!r}: not a file name this system can read: {error}") from None
+    if not inside or not stat.S_ISREG(state.st_mode):
+        raise DataError(f"{path}: not a regular file inside {folder}: refused (links out are never followed)")
+    return _hash(path, state.st_size, state.st_mtime_ns, state.st_ctime_ns, state.st_ino, state.st_dev)
+
+
+@cache
+def _hash(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int, device: int) -> str:
+    """Hashed once per file state: `load` and `connect` verify their files on every call."""
+    try:
+        return pooch.file_hash(str(path))
+    except OSError as error:
+        raise DataError(f"{path}: cannot read the file of release: {error.strerror}") from None
+
+
+def _local_folder(release: ReleaseEntry, paths: list[str]) -> Path | None:
+    """The release's folder in the data folder, when it holds `paths`, each the published file.
+
+    A missing file sends the caller to the cache; a file that is there with other bytes than
+    the published ones is refused, never served as the release."""
     folder = data_dir() / "releases" / release.version
-    for entry in release.files:
-        path = folder / entry.path
-        if not path.is_file() or path.stat().st_size != entry.bytes:
+    for entry in (_entry(release, path) for path in paths):
+        sha256 = _file_sha256(folder, entry)
+        if sha256 is None:
             return None
+        if sha256 != entry.sha256:
+            raise DataError(
+                f"{folder / entry.path}: not the file published as release {release.version} (its "
+                f"SHA-256 differs from the index's): it was changed; restore it, or for the bundled "
+                f"release reinstall peacetrack"
+            )
     return folder
 
 
 class RichDownloadBar:
-    """The small tqdm-like surface that pooch drives (`total`, `update`, `reset`, `close`), drawn by rich."""
+    """A download's progress bar, drawn by rich on stderr."""
 
     def __init__(self, label: str) -> None:
         self._progress = Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
             console=Console(stderr=True),
         )
-        self._task = self._progress.add_task(label, total=None)
+        self._task = self._progress.add_task(printable(label), total=None)
 
     @property
     def total(self) -> float | None:
@@ -149,30 +211,80 @@ class RichDownloadBar:
 
     @total.setter
     def total(self, value: int) -> None:
-        """pooch sets the size once the server answers: the bar appears then, not before."""
+        """Set once the server answers: the bar appears then, not before."""
         self._progress.update(self._task, total=value or None)
         self._progress.start()
 
     def update(self, advance: int) -> None:
         self._progress.update(self._task, advance=advance)
 
-    def reset(self) -> None:
-        self._progress.reset(self._task)
-
     def close(self) -> None:
         self._progress.stop()
 
 
 @contextmanager
-def _download_bar(release: ReleaseEntry, entry: FileEntry) -> Iterator[RichDownloadBar | bool]:
+def _download_bar(release: ReleaseEntry, entry: FileEntry) -> Iterator[RichDownloadBar | None]:
     if entry.bytes < PROGRESS_BAR_BYTES:
-        yield False
+        yield None
         return
     bar = RichDownloadBar(f"{release.version}/{entry.path}")
     try:
         yield bar
     finally:
         bar.close()
+
+
+def _timeout() -> float:
+    text = os.environ.get(TIMEOUT_ENV)
+    try:
+        seconds = float(text) if text else TIMEOUT_SECONDS
+    except ValueError:
+        seconds = 0
+    if not seconds > 0:
+        raise DataError(f"{TIMEOUT_ENV} must be a number of seconds above 0, not {text!r}")
+    return seconds
+
+
+def _capped_downloader(entry: FileEntry, bar: RichDownloadBar | None) -> Callable[[str, str, object], None]:
+    """A pooch downloader that writes at most the published size, and gives up on a stalled mirror.
+
+    More bytes than published can only be the wrong file: refused before they are written."""
+    timeout = _timeout()
+
+    def download(url: str, output_file: str, _pooch: object) -> None:
+        with requests.get(url, stream=True, timeout=(timeout, timeout)) as response:
+            response.raise_for_status()
+            announced = response.headers.get("Content-Length", "")
+            if announced.isdigit() and int(announced) > entry.bytes:
+                raise ValueError(f"the mirror announced {announced} bytes; {entry.bytes} are published")
+            if bar is not None:
+                bar.total = entry.bytes
+            written = 0
+            with open(output_file, "wb") as out:
+                for chunk in response.iter_content(DOWNLOAD_CHUNK_BYTES):
+                    written += len(chunk)
+                    if written > entry.bytes:
+                        raise ValueError(f"the mirror sent more than the {entry.bytes} bytes published")
+                    out.write(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
+
+    return download
+
+
+@contextmanager
+def _download_lock(folder: Path, release: ReleaseEntry) -> Iterator[None]:
+    """One download into a cache folder at a time, across processes.
+
+    pooch downloads into `tmp*` files beside their targets; a killed download leaves its one
+    behind. Whoever holds the lock downloads alone, so every such file is a leftover: removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder.with_name(f"{folder.name}.lock")):
+        published = {folder / entry.path for entry in release.files}
+        for leftover in folder.rglob("tmp*"):
+            if leftover not in published and not leftover.is_dir():
+                leftover.unlink(missing_ok=True)
+        yield
 
 
 def _fetch(release: ReleaseEntry, paths: list[str], base_url: str | None) -> Path:
@@ -182,11 +294,20 @@ def _fetch(release: ReleaseEntry, paths: list[str], base_url: str | None) -> Pat
     moves it into place: a failed, cut or tampered download leaves nothing behind.
     """
     folder = cache_dir() / release.version
+    entries = [_entry(release, path) for path in paths]
+    wanted = [entry for entry in entries if _file_sha256(folder, entry) != entry.sha256]
+    if not wanted:
+        return folder
     try:
         url = release_url(release.version, base_url)
-    except DataError:  # no mirror set: enough, when the cache already holds every file intact
-        if all(_cached_intact(folder, release.file(path)) for path in paths):
-            return folder
+    except DataError:
+        corrupt = [folder / entry.path for entry in wanted if _file_sha256(folder, entry) is not None]
+        if corrupt:
+            raise DataError(
+                f"{corrupt[0]}: the cached file is corrupt (its SHA-256 is not the published one): "
+                f"fetch it again with `peacetrack download {release.version} --base-url URL` (or set "
+                f"{BASE_URL_ENV}), or delete {folder} to clear the cache of this release"
+            ) from None
         raise
     store = pooch.create(
         path=folder,
@@ -194,38 +315,43 @@ def _fetch(release: ReleaseEntry, paths: list[str], base_url: str | None) -> Pat
         registry={entry.path: f"sha256:{entry.sha256}" for entry in release.files},
         retry_if_failed=0,
     )
-    for path in paths:
-        entry = release.file(path)
-        if entry is None:
-            raise DataError(f"release {release.version} has no file {path!r} in the index")
-        with _download_bar(release, entry) as bar:
-            try:
-                store.fetch(path, downloader=pooch.HTTPDownloader(progressbar=bar, chunk_size=DOWNLOAD_CHUNK_BYTES))
-            except requests.exceptions.RequestException as error:
-                raise DataError(f"could not download {url}{path}: {error}") from None
-            except ValueError as error:  # pooch: the downloaded bytes are not the published ones
-                raise DataError(f"refused {url}{path}, not kept: {error}") from None
-            except OSError as error:
-                raise DataError(f"could not store {store.abspath / path}: {error}") from None
-    return Path(store.abspath)
+    shown = redact(url)
+    pooch_log = pooch.get_logger()
+    level = pooch_log.level
+    pooch_log.setLevel(logging.WARNING)  # pooch would print the mirror's address, secrets and all
+    try:
+        with _download_lock(folder, release):
+            for entry in wanted:
+                with _download_bar(release, entry) as bar:
+                    try:
+                        store.fetch(entry.path, downloader=_capped_downloader(entry, bar))
+                    except requests.exceptions.RequestException as error:
+                        raise DataError(redact(f"could not download {shown}{entry.path}: {error}")) from None
+                    except ValueError as error:  # the bytes sent are not the published ones
+                        raise DataError(redact(f"refused {shown}{entry.path}, not kept: {error}")) from None
+    except OSError as error:
+        raise DataError(f"could not store release {release.version} in {folder}: {error}") from None
+    finally:
+        pooch_log.setLevel(level)
+    return folder
 
 
-def _cached_intact(folder: Path, entry: FileEntry | None) -> bool:
-    path = folder / entry.path if entry else None
-    return path is not None and path.is_file() and pooch.file_hash(str(path)) == entry.sha256
+def _release_folder(release: ReleaseEntry, paths: list[str], base_url: str | None = None) -> Path:
+    """A folder holding `paths` of `release`, each verified against its published hash.
+
+    The one way to a release's files: the data folder's, else the cache's (downloading
+    what it lacks)."""
+    return _local_folder(release, paths) or _fetch(release, paths, base_url)
 
 
 def release_path(version: str | None = None, base_url: str | None = None) -> Path:
     """A local folder holding every file of a release: bundled, else cached, else downloaded.
 
     `version=None` is the latest release in the index. `base_url` (else `PEACETRACK_BASE_URL`)
-    names the mirror. Cached files are checked against their published hashes.
+    names the mirror. Every file is checked against its published hash.
     """
     release = find_release(version)
-    local = _local_folder(release)
-    if local is not None:
-        return local
-    return _fetch(release, [entry.path for entry in release.files], base_url)
+    return _release_folder(release, [entry.path for entry in release.files], base_url)
 
 
 def download(version: str | None = None, base_url: str | None = None) -> Path:
@@ -234,9 +360,9 @@ def download(version: str | None = None, base_url: str | None = None) -> Path:
 
 
 def _table_files(release: ReleaseEntry, names: list[str]) -> dict[str, Path]:
-    """The Parquet file of each named table: from the local release, else cached or downloaded."""
+    """The Parquet file of each named table, verified: local, else cached or downloaded."""
     paths = [f"{name}.parquet" for name in names]
-    folder = _local_folder(release) or _fetch(release, paths, base_url=None)
+    folder = _release_folder(release, paths)
     return {name: folder / path for name, path in zip(names, paths, strict=True)}
 
 
@@ -282,11 +408,23 @@ def load_all(version: str | None = None, tables: list[str] | None = None) -> dic
     return frames
 
 
-def connect(version: str | None = None) -> duckdb.DuckDBPyConnection:
+# Once the tables are in: no file, network or extension, and no way for a query to undo it.
+LOCK_STATEMENTS = """
+SET enable_external_access = false;
+SET autoinstall_known_extensions = false;
+SET autoload_known_extensions = false;
+SET lock_configuration = true;
+"""
+
+
+def connect(version: str | None = None, *, allow_files: bool = True) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database holding every table of a release.
 
     The tables are made by the published DDL (`schema/duckdb.sql`), so they carry its enum
     types, keys, checks and comments; rows are loaded so that every foreign key holds.
+    The connection is the caller's own: it may join the tables with the caller's files. With
+    `allow_files=False` it is locked once the tables are in (as `peacetrack sql` does): queries
+    cannot read or write files, reach the network, install or load extensions, or undo that.
     """
     release = find_release(version)
     _check_schema(release)
@@ -296,6 +434,8 @@ def connect(version: str | None = None) -> duckdb.DuckDBPyConnection:
         connection.execute(duckdb_ddl())
         for name, table in TABLES.items():
             _insert(connection, table, files[name])
+        if not allow_files:
+            connection.execute(LOCK_STATEMENTS)
     except BaseException:
         connection.close()
         raise

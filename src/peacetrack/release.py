@@ -437,9 +437,14 @@ def _parquet_columns(path: Path) -> list[str]:
     return pq.read_schema(path).names
 
 
+def _identifier(name: str) -> str:
+    """A column name as a quoted SQL identifier: names come from Parquet files and are not trusted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def diff_table(table: Table, old: Path, new: Path) -> TableDiff:
     """Compare one table's Parquet files by primary key, in DuckDB (lists and nulls compare exactly)."""
-    key = table.primary_key
+    key = _identifier(table.primary_key)
     old_path, new_path = old / f"{table.name}.parquet", new / f"{table.name}.parquet"
     if not old_path.exists() and not new_path.exists():
         return TableDiff(table.name)
@@ -448,16 +453,16 @@ def diff_table(table: Table, old: Path, new: Path) -> TableDiff:
     with duckdb.connect() as db:
         if not new_path.exists() or not old_path.exists():
             present = old_path if old_path.exists() else new_path
-            keys = [r[0] for r in db.execute(f'SELECT "{key}" FROM read_parquet(?) ORDER BY 1', [str(present)]).fetchall()]
+            keys = [r[0] for r in db.execute(f"SELECT {key} FROM read_parquet(?) ORDER BY 1", [str(present)]).fetchall()]
             return TableDiff(table.name, removed=keys) if present == old_path else TableDiff(table.name, added=keys)
         new_columns = set(_parquet_columns(new_path))
-        compared = [c for c in _parquet_columns(old_path) if c in new_columns and c != key]
-        flags = [f'a."{c}" IS DISTINCT FROM b."{c}"' for c in compared] or ["false"]
+        compared = [c for c in _parquet_columns(old_path) if c in new_columns and c != table.primary_key]
+        flags = [f"a.{_identifier(c)} IS DISTINCT FROM b.{_identifier(c)}" for c in compared] or ["false"]
         rows = db.execute(
-            f'SELECT a."{key}", b."{key}", {", ".join(flags)} '
-            f'FROM read_parquet(?) a FULL OUTER JOIN read_parquet(?) b ON a."{key}" = b."{key}" '
-            f'WHERE a."{key}" IS NULL OR b."{key}" IS NULL OR {" OR ".join(flags)} '
-            f'ORDER BY coalesce(a."{key}", b."{key}")',
+            f"SELECT a.{key}, b.{key}, {', '.join(flags)} "
+            f"FROM read_parquet(?) a FULL OUTER JOIN read_parquet(?) b ON a.{key} = b.{key} "
+            f"WHERE a.{key} IS NULL OR b.{key} IS NULL OR {' OR '.join(flags)} "
+            f"ORDER BY coalesce(a.{key}, b.{key})",
             [str(old_path), str(new_path)],
         ).fetchall()
     diff = TableDiff(table.name)
