@@ -21,6 +21,7 @@ from peacetrack.release import (
     ReleaseError,
     ReleaseIndex,
     bump_version,
+    bundle_latest,
     changelog_date,
     cut_release,
     diff_releases,
@@ -244,6 +245,7 @@ def test_interrupted_release_leaves_no_partial_release_and_the_index_unchanged(
 
 def test_versions_are_semantic() -> None:
     assert str(parse_version("1.10.0")) == "1.10.0"
+    assert str(parse_version("2.0.0-rc.1")) == "2.0.0-rc.1"
     for bad in ("v1.0.0", "1.0", "latest"):
         with pytest.raises(ReleaseError, match="not a semantic version"):
             parse_version(bad)
@@ -271,6 +273,42 @@ def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:
     write_index(tmp_path, ReleaseIndex(releases=entries))
     assert [r.version for r in read_index(tmp_path).releases] == ["1.2.0", "1.9.1", "1.10.0-rc.1", "1.10.0"]
     assert read_index(tmp_path).latest().version == "1.10.0"  # type: ignore[union-attr]
+
+
+def fake_entry(version: str) -> ReleaseEntry:
+    return ReleaseEntry(version=version, date=RELEASE_DATE, schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=[])
+
+
+def test_latest_is_the_newest_release_that_is_not_a_pre_release() -> None:
+    index = ReleaseIndex(releases=[fake_entry(v) for v in ("1.0.0", "1.1.0", "2.0.0-rc.1", "2.0.0-alpha")])
+    assert index.latest().version == "1.1.0"  # type: ignore[union-attr]
+    assert bump_version(index.latest().version, "minor") == "1.2.0"  # type: ignore[union-attr]
+    assert ReleaseIndex(releases=[fake_entry("1.0.0-rc.1")]).latest() is None
+    assert bump_version(None, "major") == "1.0.0"  # the first release after a pre-release of it
+
+
+def test_a_pre_release_is_never_bundled(tmp_path: Path) -> None:
+    root = tmp_path / "datasets"
+    write_index(root, ReleaseIndex(releases=[fake_entry("1.0.0"), fake_entry("2.0.0-rc.1")]))
+    for version in ("1.0.0", "2.0.0-rc.1"):
+        (root / "releases" / version).mkdir(parents=True)
+        (root / "releases" / version / "actors.csv").write_text(f"{version}\n")
+    assert bundle_latest(root, tmp_path / "bundled") == tmp_path / "bundled" / "releases" / "1.0.0"
+    assert folder_files(tmp_path / "bundled") == ["index.json", "releases/1.0.0/actors.csv"]
+
+
+@pytest.mark.parametrize("version", ["1.1.0+b1", "1.1.0-rc.1+build.5"])
+def test_build_metadata_is_refused_when_cut_and_in_an_index(root: Path, version: str) -> None:
+    changelog(root, (version, "2026-12-01"))
+    before = snapshot(root)
+    with pytest.raises(ReleaseError, match=r"build metadata \(\+.*\) is not allowed in a release version"):
+        cut_release(version, SEEDS, root)
+    assert snapshot(root) == before
+    index = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+    index["releases"].append(dict(index["releases"][0], version=version))
+    (root / INDEX_FILE).write_text(json.dumps(index), encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"not a peacetrack release index(?s:.*)build metadata"):
+        read_index(root)
 
 
 def test_broken_index_is_a_clear_error(tmp_path: Path) -> None:

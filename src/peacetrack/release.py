@@ -28,7 +28,7 @@ import semver
 from pydantic import ValidationError
 
 from peacetrack.files import write_atomic
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, release_version
 from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
@@ -149,9 +149,9 @@ class ReleaseError(Exception):
 
 def parse_version(text: str) -> semver.Version:
     try:
-        return semver.Version.parse(text)
-    except ValueError:
-        raise ReleaseError(f"not a semantic version: {text!r} (write MAJOR.MINOR.PATCH, e.g. 1.0.0)") from None
+        return release_version(text)
+    except ValueError as error:
+        raise ReleaseError(str(error)) from None
 
 
 def bump_version(latest: str | None, bump: Bump) -> str:
