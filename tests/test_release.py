@@ -185,6 +185,27 @@ def test_inputs_hash_follows_every_seed_byte_and_path(tmp_path: Path) -> None:
     assert inputs_sha256(seeds) not in (original, changed)
 
 
+@pytest.mark.parametrize("linked", ["folder", "file", "nested folder"])
+def test_inputs_hash_refuses_a_symbolic_link_in_the_seeds(tmp_path: Path, linked: str) -> None:
+    """The hash would not see into a linked folder, and a linked file's bytes lie outside the seeds."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    source = next(p for p in seeds.iterdir() if p.is_dir())
+    outside = tmp_path / "outside"
+    shutil.copytree(source, outside)
+    link = {
+        "folder": seeds / "linked-source",
+        "file": source / "notes.txt",
+        "nested folder": source / "extra",
+    }[linked]
+    link.symlink_to(outside / "article.txt" if linked == "file" else outside)
+    with pytest.raises(ReleaseError, match=rf"{link}: a symbolic link in the seeds"):
+        inputs_sha256(seeds)
+    (seeds / ".cache").symlink_to(outside)  # hidden entries are outside the hash, as before
+    link.unlink()
+    assert inputs_sha256(seeds) == inputs_sha256(SEEDS)
+
+
 # --- immutable and atomic --------------------------------------------------------------------
 
 
@@ -263,6 +284,32 @@ def test_changelog_date_comes_from_the_entry(tmp_path: Path) -> None:
         changelog_date(tmp_path / "CHANGELOG.md", "2.0.0")
     with pytest.raises(ReleaseError, match="no changelog"):
         changelog_date(tmp_path / "missing.md", "1.0.0")
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["## [1.1.0] 2026-12-01", "## 1.1.0 - 2026-12-01", "## [1.1.0] - 2026-12-01 (yanked)", "##[1.1.0] - 2026-12-01", "## v1.1.0"],
+)
+def test_malformed_changelog_heading_is_reported_at_its_line(tmp_path: Path, heading: str) -> None:
+    text = f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- Rows.\n\n## [1.1.0-rc.1] - 2026-11-30\n\n## [1.0.0] - 2026-11-27\n"
+    (tmp_path / "CHANGELOG.md").write_text(text, encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:5: malformed heading for 1\.1\.0; write it as `## \[1\.1\.0\] - YYYY-MM-DD`"):
+        changelog_date(tmp_path / "CHANGELOG.md", "1.1.0")
+    with pytest.raises(ReleaseError, match="no entry for 1.2.0"):  # other versions are not mistaken for it
+        changelog_date(tmp_path / "CHANGELOG.md", "1.2.0")
+    assert changelog_date(tmp_path / "CHANGELOG.md", "1.0.0") == RELEASE_DATE
+
+
+def test_changelog_with_two_entries_for_a_version_is_refused(tmp_path: Path) -> None:
+    changelog(tmp_path, ("1.1.0", "2026-12-01"), ("1.0.0", "2026-11-27"), ("1.1.0", "2026-12-02"))
+    with pytest.raises(ReleaseError, match=r"2 entries for 1\.1\.0 \(lines 5, 17\); keep one"):
+        changelog_date(tmp_path / "CHANGELOG.md", "1.1.0")
+
+
+def test_changelog_that_is_not_utf8_says_where(tmp_path: Path) -> None:
+    (tmp_path / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## [1.0.0] - 2026-11-27\n\n- Caf\xe9.\n")
+    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:5: not UTF-8 \(byte offset 43\); save the changelog as UTF-8"):
+        changelog_date(tmp_path / "CHANGELOG.md", "1.0.0")
 
 
 def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:

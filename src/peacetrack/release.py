@@ -147,6 +147,17 @@ class ReleaseError(Exception):
     """A release or diff that cannot go ahead; the message says why and what to do."""
 
 
+@contextmanager
+def reported_as_release_error(doing: str) -> Iterator[None]:
+    """An OSError while `doing` (a read-only folder, a file where a folder should be, a name
+    too long) becomes a ReleaseError that says what failed and where."""
+    try:
+        yield
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        raise ReleaseError(f"cannot {doing}: {error.strerror or error}{where}") from None
+
+
 def parse_version(text: str) -> semver.Version:
     try:
         return release_version(text)
@@ -160,33 +171,71 @@ def bump_version(latest: str | None, bump: Bump) -> str:
     return str(current.next_version(part=bump))
 
 
+CHANGELOG_HEADING = re.compile(r"^##\s+\[(?P<version>[^\]]+)\](?:\s+-\s+(?P<date>\S+))?\s*$")
+
+
+def changelog_text(changelog: Path, version: str) -> str:
+    """The changelog's text; a missing, unreadable or non-UTF-8 one is a clear error."""
+    if not changelog.is_file():
+        raise ReleaseError(f"{changelog}: no changelog; add an entry `## [{version}] - YYYY-MM-DD` first")
+    with reported_as_release_error(f"read the changelog {changelog}"):
+        data = changelog.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ReleaseError(f"{changelog}:{line}: not UTF-8 (byte offset {error.start}); save the changelog as UTF-8") from None
+
+
 def changelog_date(changelog: Path, version: str) -> date:
     """The release date of `version`, from its `## [VERSION] - YYYY-MM-DD` changelog entry.
 
-    The date is the only one a release carries, so nothing depends on when it was cut.
+    The date is the only one a release carries, so nothing depends on when it was cut. A
+    level-2 heading that names the version in another form is reported where it is.
     """
-    if not changelog.is_file():
-        raise ReleaseError(f"{changelog}: no changelog; add an entry `## [{version}] - YYYY-MM-DD` first")
-    heading = re.compile(r"^##\s+\[(?P<version>[^\]]+)\](?:\s+-\s+(?P<date>\S+))?\s*$")
-    for number, line in enumerate(changelog.read_text(encoding="utf-8").splitlines(), start=1):
-        match = heading.match(line)
-        if not match or match["version"] != version:
-            continue
-        try:
-            return date.fromisoformat(match["date"] or "")
-        except ValueError:
-            raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date: `## [{version}] - YYYY-MM-DD`") from None
-    raise ReleaseError(f"{changelog}: no entry for {version}; add `## [{version}] - YYYY-MM-DD` describing the changes first")
+    named = re.compile(rf"^##(?!#).*(?<![\w.+-])[vV]?{re.escape(version)}(?![\w.+-])")
+    entries, malformed = [], []
+    for number, line in enumerate(changelog_text(changelog, version).split("\n"), start=1):
+        match = CHANGELOG_HEADING.match(line)
+        if match and match["version"] == version:
+            entries.append((number, match["date"]))
+        elif named.match(line):
+            malformed.append(number)
+    expected = f"`## [{version}] - YYYY-MM-DD`"
+    if len(entries) > 1:
+        lines = ", ".join(str(number) for number, _ in entries)
+        raise ReleaseError(f"{changelog}: {len(entries)} entries for {version} (lines {lines}); keep one")
+    if not entries and malformed:
+        raise ReleaseError(f"{changelog}:{malformed[0]}: malformed heading for {version}; write it as {expected}")
+    if not entries:
+        raise ReleaseError(f"{changelog}: no entry for {version}; add {expected} describing the changes first")
+    ((number, day),) = entries
+    try:
+        return date.fromisoformat(day or "")
+    except ValueError:
+        raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date: {expected}") from None
 
 
 def inputs_sha256(seeds: Path) -> str:
-    """One hash of everything a release is built from: every seed file (path and bytes) and the schema version."""
+    """One hash of everything a release is built from: every seed file (path and bytes) and the schema version.
+
+    A symbolic link under `seeds` is refused: the hash would not see through it (or would
+    see what it points at, outside the seeds), so it would not say what the release holds.
+    """
     digest = hashlib.sha256(f"peacetrack schema {SCHEMA_VERSION}\n".encode())
-    files = sorted(p for p in seeds.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(seeds).parts))
-    for path in files:
-        data = path.read_bytes()
-        digest.update(f"{path.relative_to(seeds).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
+    files = []
+    for path in seeds.rglob("*"):
+        if any(part.startswith(".") for part in path.relative_to(seeds).parts):
+            continue
+        if path.is_symlink():
+            raise ReleaseError(f"{path}: a symbolic link in the seeds; put the file or folder itself there")
+        if path.is_file():
+            files.append(path)
+    with reported_as_release_error(f"read the seeds in {seeds}"):
+        for path in sorted(files):
+            data = path.read_bytes()
+            digest.update(f"{path.relative_to(seeds).as_posix()}\0{len(data)}\0".encode())
+            digest.update(data)
     return digest.hexdigest()
 
 
