@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from peacetrack.release import (
     bump_version,
     bundle_latest,
     changelog_date,
+    clean_releases,
     cut_release,
     diff_releases,
     diff_text,
@@ -32,6 +36,8 @@ from peacetrack.release import (
     parse_version,
     read_index,
     read_tables,
+    resolve_release,
+    write_build,
     write_index,
     write_tables,
 )
@@ -220,9 +226,37 @@ def test_release_folder_without_index_entry_is_refused(root: Path) -> None:
     changelog(root, ("1.0.1", "2026-11-28"))
     (root / "releases" / "1.0.1").mkdir()
     before = snapshot(root)
-    with pytest.raises(ReleaseError, match="1.0.1 already exists"):
+    with pytest.raises(ReleaseError, match=rf"(?s)left files.*releases/1\.0\.1\n.*`peacetrack release --clean --root {root}`"):
         cut_release("1.0.1", SEEDS, root)
     assert snapshot(root) == before
+
+
+def test_clean_removes_what_interrupted_releases_left_and_nothing_else(root: Path, tmp_path: Path) -> None:
+    """Staging folders and files, and release folders the index does not list, are reported by
+    every release until `clean_releases` removes them; what else is there stays."""
+    releases = root / "releases"
+    left = [releases / ".1.1.0.abcd_123.partial", root / ".index.json.x1y2z3w4.partial", releases / "1.1.0", releases / "2.0.0-rc.1"]
+    for path in left:
+        (path.mkdir() if path.name != ".index.json.x1y2z3w4.partial" else path.write_text("{"))
+    (releases / "1.1.0" / "actors.csv").write_text("actor_id\n")
+    os.symlink(tmp_path, releases / "1.2.0")  # a link is removed, never what it points at
+    left.append(releases / "1.2.0")
+    kept = [releases / "notes.txt", releases / "draft", root / "README.md"]
+    kept[0].write_text("mine\n"), kept[1].mkdir(), kept[2].write_text("mine\n")
+    bundle = tmp_path / "bundled"
+    bundle_leftover = tmp_path / ".bundled.q1w2e3r4.old"
+    bundle_leftover.mkdir()
+    changelog(root, ("1.3.0", "2026-12-01"))
+    with pytest.raises(ReleaseError, match="an interrupted release left files") as refused:
+        cut_release("1.3.0", SEEDS, root)
+    assert sorted(line.strip() for line in str(refused.value).splitlines()[1:-1]) == sorted(map(str, left))
+    index = (root / INDEX_FILE).read_bytes()
+    assert clean_releases(root, bundle) == sorted(left) + [bundle_leftover]
+    assert not any(os.path.lexists(path) for path in [*left, bundle_leftover])
+    assert all(path.exists() for path in kept) and tmp_path.is_dir()
+    assert (root / INDEX_FILE).read_bytes() == index
+    assert (releases / "1.0.0").is_dir()
+    assert clean_releases(root, bundle) == []
 
 
 def test_release_needs_its_changelog_entry(root: Path) -> None:
@@ -259,6 +293,44 @@ def test_interrupted_release_leaves_no_partial_release_and_the_index_unchanged(
     with pytest.raises(KeyboardInterrupt):
         cut_release("1.1.0", SEEDS, root)
     assert snapshot(root) == before  # no release 1.1.0, no staging folder, same index
+
+
+def test_builds_written_at_once_swap_in_turn(tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writers of the same folder (two `peacetrack build` at once) all finish; one's tables stay."""
+    out = tmp_path / "build"
+    write_build(build.frames, out)
+    writers = 4
+    together = threading.Barrier(writers)
+
+    def write_tables(frames: object, folder: Path) -> list[Path]:
+        (folder / "mark").write_text("x")
+        together.wait()  # every writer then swaps its folder in at once
+        return [folder / "mark"]
+
+    monkeypatch.setattr(release, "write_tables", write_tables)
+    rename = os.replace
+
+    def slow_rename(source: object, target: object) -> None:
+        time.sleep(0.02)  # a slow disk: the writers' renames interleave
+        rename(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", slow_rename)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            write_build(build.frames, out)
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+    assert folder_files(out) == ["mark"]
 
 
 # --- versions, changelog, index ----------------------------------------------------------------
@@ -356,6 +428,14 @@ def test_build_metadata_is_refused_when_cut_and_in_an_index(root: Path, version:
     (root / INDEX_FILE).write_text(json.dumps(index), encoding="utf-8")
     with pytest.raises(ReleaseError, match=r"not a peacetrack release index(?s:.*)build metadata"):
         read_index(root)
+
+
+def test_diff_resolves_only_listed_versions(root: Path) -> None:
+    assert resolve_release("1.0.0", root) == root / "releases" / "1.0.0"
+    shutil.copytree(root / "releases" / "1.0.0", root / "releases" / "1.1.0")
+    with pytest.raises(ReleaseError, match=r"no release 1\.1\.0 in .*interrupted release.*--clean"):
+        resolve_release("1.1.0", root)
+    assert resolve_release(str(root / "releases" / "1.1.0"), root) == root / "releases" / "1.1.0"
 
 
 def test_broken_index_is_a_clear_error(tmp_path: Path) -> None:
