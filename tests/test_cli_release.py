@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from peacetrack import report
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
-from peacetrack.release import folder_files, read_index, write_tables
+from peacetrack.files import staging_leftovers
+from peacetrack.index import ReleaseEntry, ReleaseIndex
+from peacetrack.release import bundle_latest, file_sha256, folder_files, read_index, write_index, write_tables
 
 from .conftest import ROOT, SEEDS
+from .release_driver import KILL_STEPS, card_without_figures
 
 runner = CliRunner()
 
@@ -30,7 +40,9 @@ def root(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "datasets", copy)
     changelog = copy / "CHANGELOG.md"
     changelog.write_text(
-        changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.0] - 2026-12-01\n\n- Nothing new.\n"),
+        changelog.read_text(encoding="utf-8").replace(
+            "## [Unreleased]\n", "## [Unreleased]\n\n## [1.2.0] - 2026-12-02\n\n## [1.1.0] - 2026-12-01\n\n- Nothing new.\n"
+        ),
         encoding="utf-8",
     )
     return copy
@@ -71,11 +83,21 @@ def test_release_refuses_bad_requests(root: Path, args: list[str], message: str)
     assert snapshot(root) == before
 
 
+def index_listing(root: Path, *versions: str) -> None:
+    """An index that lists `versions` (with no files: enough for `diff` to find them)."""
+    entries = [
+        ReleaseEntry(version=v, date="2026-11-27", schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=())
+        for v in versions
+    ]
+    write_index(root, ReleaseIndex(releases=tuple(entries)))
+
+
 def test_diff_between_two_versions(tmp_path: Path) -> None:
     frames = build_tables(SEEDS).frames
     root = tmp_path / "datasets"
     old, new = root / "releases" / "1.0.0", root / "releases" / "1.1.0"
     old.mkdir(parents=True), new.mkdir(parents=True)
+    index_listing(root, "1.0.0", "1.1.0")
     write_tables(frames, old)
     transfers = frames["military_transfers"].copy()
     row = transfers.index[transfers["quantity"].notna() & (transfers["status"] != "unknown")][0]
@@ -99,4 +121,252 @@ def test_diff_between_two_versions(tmp_path: Path) -> None:
 def test_diff_of_an_unknown_release_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diff", "9.9.9", "1.0.0", "--root", str(tmp_path)])
     assert result.exit_code == 1
-    assert "9.9.9: neither a release in" in result.output
+    assert "9.9.9: no release 9.9.9 in" in result.output
+
+
+def test_diff_accepts_only_versions_the_index_lists(root: Path) -> None:
+    """A folder under releases/ that the index does not list was left by an interrupted
+    release: `diff` refuses it by version (and says how to clear it), takes it as a path."""
+    orphan = root / "releases" / "1.1.0"
+    shutil.copytree(root / "releases" / "1.0.0", orphan)
+    result = runner.invoke(app, ["diff", "1.0.0", "1.1.0", "--root", str(root)])
+    assert result.exit_code == 1
+    assert "no release 1.1.0 in" in result.output
+    assert f"peacetrack release --clean --root {root}" in result.output
+    assert "Traceback" not in result.output
+    by_path = runner.invoke(app, ["diff", str(root / "releases" / "1.0.0"), str(orphan)])
+    assert by_path.exit_code == 0, by_path.output
+
+
+def test_diff_of_a_name_too_long_for_a_path_is_a_clear_error(root: Path) -> None:
+    result = runner.invoke(app, ["diff", "x" * 300, "1.0.0", "--root", str(root)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "neither a release version nor a folder" in result.output
+
+
+# --- errors that are the machine's, not the data's (item 12) --------------------------------
+
+@pytest.fixture
+def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Releases without figures: drawing them takes seconds, and these tests are not about them."""
+    monkeypatch.setattr(report, "write_report", card_without_figures)
+
+
+def deny_writes_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make `folder` read-only for this process, as it would be for a user who is not root.
+
+    A real read-only folder does not stop root, who runs these tests: instead, the two calls
+    through which peacetrack creates every file and folder (`tempfile.mkstemp` and `mkdtemp`,
+    for atomic writes) fail as the system would, with EACCES, in `folder`.
+    """
+    for name in ("mkstemp", "mkdtemp"):
+        original = getattr(tempfile, name)
+
+        def refuse(*args: object, _original=original, **kwargs: object) -> object:  # type: ignore[no-untyped-def]
+            if Path(str(kwargs.get("dir"))).resolve() == folder.resolve():
+                raise PermissionError(13, "Permission denied", str(folder))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(tempfile, name, refuse)
+
+
+@pytest.mark.parametrize("read_only", ["releases", "root"])
+def test_release_into_a_read_only_folder_is_a_clear_error(
+    root: Path, monkeypatch: pytest.MonkeyPatch, no_figures: None, read_only: str
+) -> None:
+    deny_writes_in(monkeypatch, root / "releases" if read_only == "releases" else root)
+    before = snapshot(root)
+    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "cannot write release 1.1.0" in result.output and "Permission denied" in result.output
+    assert snapshot(root) == before
+
+
+def test_release_where_a_folder_is_a_file_is_a_clear_error(root: Path, no_figures: None) -> None:
+    """A file where the releases folder should be: a write that fails for root too."""
+    shutil.rmtree(root / "releases")
+    (root / "releases").write_text("not a folder\n", encoding="utf-8")
+    (root / "index.json").unlink()
+    before = snapshot(root)
+    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "cannot write release 1.1.0" in result.output
+    assert snapshot(root) == before
+
+
+def test_bundle_into_a_read_only_folder_is_a_clear_error(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_figures: None
+) -> None:
+    package = tmp_path / "package"
+    package.mkdir()
+    deny_writes_in(monkeypatch, package)
+    result = runner.invoke(
+        app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(package / "bundled")]
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "release 1.1.0 is cut and registered, but not bundled: cannot bundle the latest release" in result.output
+    assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0"]  # the release itself stands
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [("index", "cannot read the release index"), ("long-root", "File name too long")],
+)
+def test_release_with_an_unreadable_root_is_a_clear_error(root: Path, where: str, message: str) -> None:
+    if where == "index":
+        (root / "index.json").unlink()
+        (root / "index.json").mkdir()
+    else:
+        root = root / ("x" * 300)
+    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert message in result.output
+
+
+def test_report_of_a_listed_release_whose_folder_is_gone_is_a_clear_error(root: Path, tmp_path: Path) -> None:
+    shutil.rmtree(root / "releases" / "1.0.0")
+    result = runner.invoke(app, ["report", "1.0.0", "--root", str(root), "--out", str(tmp_path / "card")])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "cannot read release 1.0.0: " in result.output and "sources.parquet" in result.output
+
+
+def test_changelog_that_is_not_utf8_is_a_clear_error(root: Path) -> None:
+    changelog = root / "CHANGELOG.md"
+    changelog.write_bytes(changelog.read_bytes().replace(b"Nothing new.", b"Nothing n\xe9w."))
+    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "CHANGELOG.md:16: not UTF-8 (byte offset" in result.output
+
+
+# --- concurrent and killed releases (item 5), in real processes -------------------------------
+
+
+def start(args: list[str], go: Path, kill: str | None = None) -> subprocess.Popen[str]:
+    """`peacetrack ARGS` in a process of its own (see release_driver), started when `go` exists."""
+    env = os.environ | {"PEACETRACK_TEST_GO": str(go)} | ({"PEACETRACK_TEST_KILL": kill} if kill else {})
+    command = [sys.executable, "-m", "tests.release_driver", *args]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def release_args(version: str, root: Path, bundle: Path) -> list[str]:
+    return ["release", version, "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(bundle)]
+
+
+def go_when_ready(go: Path, runs: list[subprocess.Popen[str]]) -> None:
+    """Start every run at once, once each has loaded (or ended, if it failed to load)."""
+    while len(list(go.parent.glob(f"{go.name}.*.ready"))) < len(runs) and all(run.poll() is None for run in runs):
+        time.sleep(0.01)
+    go.touch()
+
+
+def assert_index_and_folders_agree(root: Path) -> None:
+    """The index lists exactly the release folders, each with the files and hashes it publishes;
+    no staging file or folder is left anywhere under `root`."""
+    index = read_index(root)
+    assert sorted(p.name for p in root.iterdir()) == ["CHANGELOG.md", "index.json", "releases"]
+    assert sorted(p.name for p in (root / "releases").iterdir()) == sorted(r.version for r in index.releases)
+    for entry in index.releases:
+        folder = root / "releases" / entry.version
+        assert [f.path for f in entry.files] == folder_files(folder)
+        assert all(file_sha256(folder / f.path) == f.sha256 for f in entry.files), entry.version
+
+
+def assert_bundle_is_latest(root: Path, bundle: Path) -> None:
+    latest = read_index(root).latest()
+    assert latest is not None
+    assert (bundle / "index.json").read_bytes() == (root / "index.json").read_bytes()
+    assert folder_files(bundle) == ["index.json"] + [f"releases/{latest.version}/{p}" for p in folder_files(root / "releases" / latest.version)]
+    assert staging_leftovers(bundle.parent, bundle.name) == []
+
+
+def test_two_releases_at_once_are_both_registered(root: Path, tmp_path: Path) -> None:
+    bundle, go = tmp_path / "bundled", tmp_path / "go"
+    runs = [start(release_args(version, root, bundle), go) for version in ("1.1.0", "1.2.0")]
+    go_when_ready(go, runs)
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, out + err
+    assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0", "1.2.0"]
+    assert_index_and_folders_agree(root)
+    assert_bundle_is_latest(root, bundle)
+
+
+def test_the_same_release_twice_at_once_is_cut_once_and_refused_once(root: Path, tmp_path: Path) -> None:
+    bundle, go = tmp_path / "bundled", tmp_path / "go"
+    runs = [start(release_args("1.1.0", root, bundle), go) for _ in range(2)]
+    go_when_ready(go, runs)
+    results = [(run.wait(timeout=300), run.stdout.read(), run.stderr.read()) for run in runs]  # type: ignore[union-attr]
+    assert sorted(code for code, _, _ in results) == [0, 1], results
+    ((_, _, refusal),) = [(code, out, err) for code, out, err in results if code == 1]
+    assert "release 1.1.0 already exists" in refusal and "Traceback" not in refusal
+    assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0"]
+    assert_index_and_folders_agree(root)
+    assert_bundle_is_latest(root, bundle)
+
+
+def recover_and_release_again(root: Path, bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a release was killed: the index and the folders agree, or `release` refuses and
+    names the command that clears what was left; after it, the next release goes through."""
+    monkeypatch.setattr(report, "write_report", card_without_figures)
+    listed = [r.version for r in read_index(root).releases]
+    version = "1.2.0" if "1.1.0" in listed else "1.1.0"
+    args = release_args(version, root, bundle)
+    first = runner.invoke(app, args)
+    if first.exit_code != 0:
+        assert first.exit_code == 1 and isinstance(first.exception, SystemExit), first.output
+        assert "an interrupted release left files" in first.output
+        assert f"`peacetrack release --clean --root {root}`" in first.output
+        cleaned = runner.invoke(app, ["release", "--clean", "--root", str(root), "--bundle", str(bundle)])
+        assert cleaned.exit_code == 0, cleaned.output
+        assert [r.version for r in read_index(root).releases] == listed  # a listed release is never cleaned away
+        assert_index_and_folders_agree(root)
+        first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert [r.version for r in read_index(root).releases] == sorted([*listed, version])
+    assert_index_and_folders_agree(root)
+    assert_bundle_is_latest(root, bundle)
+
+
+@pytest.mark.parametrize("step", list(KILL_STEPS))
+def test_release_killed_at_each_step_is_reported_and_cleared(
+    root: Path, tmp_path: Path, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle, go = tmp_path / "bundled", tmp_path / "go"
+    bundle_latest(root, bundle)
+    go.touch()
+    run = start(release_args("1.1.0", root, bundle), go, kill=step)
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == -signal.SIGKILL, out + err  # the step was reached
+    recover_and_release_again(root, bundle, monkeypatch)
+
+
+def test_release_killed_at_any_moment_is_reported_and_cleared(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL at moments spread over a release's run, measured on a first run that is not killed."""
+    pristine = tmp_path / "pristine"
+    shutil.copytree(root, pristine)
+    bundle, go = tmp_path / "bundled", tmp_path / "go"
+    run = start(release_args("1.1.0", root, bundle), go)
+    go_when_ready(go, [run])
+    began = time.monotonic()
+    assert run.wait(timeout=300) == 0
+    run_time = time.monotonic() - began
+    for n, share in enumerate((0.2, 0.45, 0.7, 0.9)):
+        shutil.rmtree(root), shutil.rmtree(bundle)
+        shutil.copytree(pristine, root)
+        bundle_latest(root, bundle)
+        go = tmp_path / f"go{n}"
+        run = start(release_args("1.1.0", root, bundle), go)
+        go_when_ready(go, [run])
+        time.sleep(share * run_time)
+        run.kill()
+        run.communicate(timeout=300)
+        recover_and_release_again(root, bundle, monkeypatch)

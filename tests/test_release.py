@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +24,9 @@ from peacetrack.release import (
     ReleaseError,
     ReleaseIndex,
     bump_version,
+    bundle_latest,
     changelog_date,
+    clean_releases,
     cut_release,
     diff_releases,
     diff_text,
@@ -31,6 +36,8 @@ from peacetrack.release import (
     parse_version,
     read_index,
     read_tables,
+    resolve_release,
+    write_build,
     write_index,
     write_tables,
 )
@@ -184,6 +191,27 @@ def test_inputs_hash_follows_every_seed_byte_and_path(tmp_path: Path) -> None:
     assert inputs_sha256(seeds) not in (original, changed)
 
 
+@pytest.mark.parametrize("linked", ["folder", "file", "nested folder"])
+def test_inputs_hash_refuses_a_symbolic_link_in_the_seeds(tmp_path: Path, linked: str) -> None:
+    """The hash would not see into a linked folder, and a linked file's bytes lie outside the seeds."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    source = next(p for p in seeds.iterdir() if p.is_dir())
+    outside = tmp_path / "outside"
+    shutil.copytree(source, outside)
+    link = {
+        "folder": seeds / "linked-source",
+        "file": source / "notes.txt",
+        "nested folder": source / "extra",
+    }[linked]
+    link.symlink_to(outside / "article.txt" if linked == "file" else outside)
+    with pytest.raises(ReleaseError, match=rf"{link}: a symbolic link in the seeds"):
+        inputs_sha256(seeds)
+    (seeds / ".cache").symlink_to(outside)  # hidden entries are outside the hash, as before
+    link.unlink()
+    assert inputs_sha256(seeds) == inputs_sha256(SEEDS)
+
+
 # --- immutable and atomic --------------------------------------------------------------------
 
 
@@ -198,9 +226,37 @@ def test_release_folder_without_index_entry_is_refused(root: Path) -> None:
     changelog(root, ("1.0.1", "2026-11-28"))
     (root / "releases" / "1.0.1").mkdir()
     before = snapshot(root)
-    with pytest.raises(ReleaseError, match="1.0.1 already exists"):
+    with pytest.raises(ReleaseError, match=rf"(?s)left files.*releases/1\.0\.1\n.*`peacetrack release --clean --root {root}`"):
         cut_release("1.0.1", SEEDS, root)
     assert snapshot(root) == before
+
+
+def test_clean_removes_what_interrupted_releases_left_and_nothing_else(root: Path, tmp_path: Path) -> None:
+    """Staging folders and files, and release folders the index does not list, are reported by
+    every release until `clean_releases` removes them; what else is there stays."""
+    releases = root / "releases"
+    left = [releases / ".1.1.0.abcd_123.partial", root / ".index.json.x1y2z3w4.partial", releases / "1.1.0", releases / "2.0.0-rc.1"]
+    for path in left:
+        (path.mkdir() if path.name != ".index.json.x1y2z3w4.partial" else path.write_text("{"))
+    (releases / "1.1.0" / "actors.csv").write_text("actor_id\n")
+    os.symlink(tmp_path, releases / "1.2.0")  # a link is removed, never what it points at
+    left.append(releases / "1.2.0")
+    kept = [releases / "notes.txt", releases / "draft", root / "README.md"]
+    kept[0].write_text("mine\n"), kept[1].mkdir(), kept[2].write_text("mine\n")
+    bundle = tmp_path / "bundled"
+    bundle_leftover = tmp_path / ".bundled.q1w2e3r4.old"
+    bundle_leftover.mkdir()
+    changelog(root, ("1.3.0", "2026-12-01"))
+    with pytest.raises(ReleaseError, match="an interrupted release left files") as refused:
+        cut_release("1.3.0", SEEDS, root)
+    assert sorted(line.strip() for line in str(refused.value).splitlines()[1:-1]) == sorted(map(str, left))
+    index = (root / INDEX_FILE).read_bytes()
+    assert clean_releases(root, bundle) == sorted(left) + [bundle_leftover]
+    assert not any(os.path.lexists(path) for path in [*left, bundle_leftover])
+    assert all(path.exists() for path in kept) and tmp_path.is_dir()
+    assert (root / INDEX_FILE).read_bytes() == index
+    assert (releases / "1.0.0").is_dir()
+    assert clean_releases(root, bundle) == []
 
 
 def test_release_needs_its_changelog_entry(root: Path) -> None:
@@ -239,11 +295,50 @@ def test_interrupted_release_leaves_no_partial_release_and_the_index_unchanged(
     assert snapshot(root) == before  # no release 1.1.0, no staging folder, same index
 
 
+def test_builds_written_at_once_swap_in_turn(tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writers of the same folder (two `peacetrack build` at once) all finish; one's tables stay."""
+    out = tmp_path / "build"
+    write_build(build.frames, out)
+    writers = 4
+    together = threading.Barrier(writers)
+
+    def write_tables(frames: object, folder: Path) -> list[Path]:
+        (folder / "mark").write_text("x")
+        together.wait()  # every writer then swaps its folder in at once
+        return [folder / "mark"]
+
+    monkeypatch.setattr(release, "write_tables", write_tables)
+    rename = os.replace
+
+    def slow_rename(source: object, target: object) -> None:
+        time.sleep(0.02)  # a slow disk: the writers' renames interleave
+        rename(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", slow_rename)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            write_build(build.frames, out)
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+    assert folder_files(out) == ["mark"]
+
+
 # --- versions, changelog, index ----------------------------------------------------------------
 
 
 def test_versions_are_semantic() -> None:
     assert str(parse_version("1.10.0")) == "1.10.0"
+    assert str(parse_version("2.0.0-rc.1")) == "2.0.0-rc.1"
     for bad in ("v1.0.0", "1.0", "latest"):
         with pytest.raises(ReleaseError, match="not a semantic version"):
             parse_version(bad)
@@ -263,6 +358,32 @@ def test_changelog_date_comes_from_the_entry(tmp_path: Path) -> None:
         changelog_date(tmp_path / "missing.md", "1.0.0")
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["## [1.1.0] 2026-12-01", "## 1.1.0 - 2026-12-01", "## [1.1.0] - 2026-12-01 (yanked)", "##[1.1.0] - 2026-12-01", "## v1.1.0"],
+)
+def test_malformed_changelog_heading_is_reported_at_its_line(tmp_path: Path, heading: str) -> None:
+    text = f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- Rows.\n\n## [1.1.0-rc.1] - 2026-11-30\n\n## [1.0.0] - 2026-11-27\n"
+    (tmp_path / "CHANGELOG.md").write_text(text, encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:5: malformed heading for 1\.1\.0; write it as `## \[1\.1\.0\] - YYYY-MM-DD`"):
+        changelog_date(tmp_path / "CHANGELOG.md", "1.1.0")
+    with pytest.raises(ReleaseError, match="no entry for 1.2.0"):  # other versions are not mistaken for it
+        changelog_date(tmp_path / "CHANGELOG.md", "1.2.0")
+    assert changelog_date(tmp_path / "CHANGELOG.md", "1.0.0") == RELEASE_DATE
+
+
+def test_changelog_with_two_entries_for_a_version_is_refused(tmp_path: Path) -> None:
+    changelog(tmp_path, ("1.1.0", "2026-12-01"), ("1.0.0", "2026-11-27"), ("1.1.0", "2026-12-02"))
+    with pytest.raises(ReleaseError, match=r"2 entries for 1\.1\.0 \(lines 5, 17\); keep one"):
+        changelog_date(tmp_path / "CHANGELOG.md", "1.1.0")
+
+
+def test_changelog_that_is_not_utf8_says_where(tmp_path: Path) -> None:
+    (tmp_path / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## [1.0.0] - 2026-11-27\n\n- Caf\xe9.\n")
+    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:5: not UTF-8 \(byte offset 43\); save the changelog as UTF-8"):
+        changelog_date(tmp_path / "CHANGELOG.md", "1.0.0")
+
+
 def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:
     entries = [
         ReleaseEntry(version=v, date=RELEASE_DATE, schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=[])
@@ -271,6 +392,50 @@ def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:
     write_index(tmp_path, ReleaseIndex(releases=entries))
     assert [r.version for r in read_index(tmp_path).releases] == ["1.2.0", "1.9.1", "1.10.0-rc.1", "1.10.0"]
     assert read_index(tmp_path).latest().version == "1.10.0"  # type: ignore[union-attr]
+
+
+def fake_entry(version: str) -> ReleaseEntry:
+    return ReleaseEntry(version=version, date=RELEASE_DATE, schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=[])
+
+
+def test_latest_is_the_newest_release_that_is_not_a_pre_release() -> None:
+    index = ReleaseIndex(releases=[fake_entry(v) for v in ("1.0.0", "1.1.0", "2.0.0-rc.1", "2.0.0-alpha")])
+    assert index.latest().version == "1.1.0"  # type: ignore[union-attr]
+    assert bump_version(index.latest().version, "minor") == "1.2.0"  # type: ignore[union-attr]
+    assert ReleaseIndex(releases=[fake_entry("1.0.0-rc.1")]).latest() is None
+    assert bump_version(None, "major") == "1.0.0"  # the first release after a pre-release of it
+
+
+def test_a_pre_release_is_never_bundled(tmp_path: Path) -> None:
+    root = tmp_path / "datasets"
+    write_index(root, ReleaseIndex(releases=[fake_entry("1.0.0"), fake_entry("2.0.0-rc.1")]))
+    for version in ("1.0.0", "2.0.0-rc.1"):
+        (root / "releases" / version).mkdir(parents=True)
+        (root / "releases" / version / "actors.csv").write_text(f"{version}\n")
+    assert bundle_latest(root, tmp_path / "bundled") == tmp_path / "bundled" / "releases" / "1.0.0"
+    assert folder_files(tmp_path / "bundled") == ["index.json", "releases/1.0.0/actors.csv"]
+
+
+@pytest.mark.parametrize("version", ["1.1.0+b1", "1.1.0-rc.1+build.5"])
+def test_build_metadata_is_refused_when_cut_and_in_an_index(root: Path, version: str) -> None:
+    changelog(root, (version, "2026-12-01"))
+    before = snapshot(root)
+    with pytest.raises(ReleaseError, match=r"build metadata \(\+.*\) is not allowed in a release version"):
+        cut_release(version, SEEDS, root)
+    assert snapshot(root) == before
+    index = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+    index["releases"].append(dict(index["releases"][0], version=version))
+    (root / INDEX_FILE).write_text(json.dumps(index), encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"not a peacetrack release index(?s:.*)build metadata"):
+        read_index(root)
+
+
+def test_diff_resolves_only_listed_versions(root: Path) -> None:
+    assert resolve_release("1.0.0", root) == root / "releases" / "1.0.0"
+    shutil.copytree(root / "releases" / "1.0.0", root / "releases" / "1.1.0")
+    with pytest.raises(ReleaseError, match=r"no release 1\.1\.0 in .*interrupted release.*--clean"):
+        resolve_release("1.1.0", root)
+    assert resolve_release(str(root / "releases" / "1.1.0"), root) == root / "releases" / "1.1.0"
 
 
 def test_broken_index_is_a_clear_error(tmp_path: Path) -> None:

@@ -91,19 +91,32 @@ def release(
     root: RootOption = Path("datasets"),
     bundle: Annotated[Path | None, typer.Option("--bundle", help="Package folder to copy the latest release into.")] = Path("src/peacetrack/bundled"),
     no_bundle: Annotated[bool, typer.Option("--no-bundle", help="Do not copy the release into the package.")] = False,
+    clean: Annotated[bool, typer.Option("--clean", help="Remove what interrupted releases left (staging files, release folders the index does not list), and nothing else.")] = False,
 ) -> None:
     """Cut an immutable, checksummed release from the seeds (needs its CHANGELOG.md entry)."""
     try:
+        if clean:
+            if version is not None or bump is not None:
+                raise releases.ReleaseError("give --clean alone, without VERSION or --bump")
+            removed = releases.clean_releases(root, None if no_bundle else bundle)
+            for path in removed:
+                out_console.print(f"removed {path}", markup=False)
+            out_console.print(f"{len(removed)} leftover(s) of interrupted releases removed", markup=False)
+            return
         if (version is None) == (bump is None):
-            raise releases.ReleaseError("give either VERSION or --bump major|minor|patch")
+            raise releases.ReleaseError("give either VERSION or --bump major|minor|patch (or --clean alone)")
         if bump is not None:
             latest = releases.read_index(root).latest()
             version = releases.bump_version(latest.version if latest else None, bump)
         assert version is not None
         entry = releases.cut_release(version, seeds, root)
-        bundled = None if no_bundle or bundle is None else releases.bundle_latest(root, bundle)
     except releases.ReleaseError as error:
         err_console.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from None
+    try:
+        bundled = None if no_bundle or bundle is None else releases.bundle_latest(root, bundle)
+    except releases.ReleaseError as error:
+        err_console.print(f"error: release {entry.version} is cut and registered, but not bundled: {error}", markup=False)
         raise typer.Exit(1) from None
     summary = RichTable(title=f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}")
     summary.add_column("table")
@@ -112,7 +125,7 @@ def release(
         summary.add_row(name, str(rows))
     out_console.print(summary)
     if bundled is not None:
-        out_console.print(f"bundled into {bundled.parent.parent}", markup=False)
+        out_console.print(f"bundled release {bundled.name} into {bundled.parent.parent}", markup=False)
 
 
 @app.command()

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+# `.<target>.<8 random characters>.partial` (or `.old`): what `tempfile.mkstemp` / `mkdtemp`
+# make beside a target for `write_atomic` and `release.atomic_folder`. One left behind means
+# a writer was killed before it could clean up.
+STAGING_SUFFIX = ".partial"
+OLD_SUFFIX = ".old"
+_STAGING_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.(?:partial|old)")
+
+
+def staging_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def staging_leftovers(folder: Path, target: str | None = None) -> list[Path]:
+    """Staging files and folders in `folder` (of `target` only, if given), sorted."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _STAGING_NAME.fullmatch(path.name)
+        if match and (target is None or match["target"] == target):
+            found.append(path)
+    return sorted(found)
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -13,7 +41,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     Text is written as UTF-8 with `\\n` line ends on every platform, so bytes are reproducible.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    handle, staging = tempfile.mkstemp(prefix=staging_prefix(path), suffix=STAGING_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -22,3 +50,33 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     finally:
         if os.path.exists(staging):
             os.remove(staging)
+
+
+_locked: set[tuple[int, int, int]] = set()
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the existing `folder` until the block ends; wait for it if
+    another process holds it.
+
+    The lock is `flock` on the folder itself, so it leaves no lock file behind, and the kernel
+    drops it when its holder dies, even by SIGKILL. Taking a lock this process already holds
+    in the same thread goes straight in (the release lock is held while the bundle is swapped
+    in, and the bundle may sit in the same folder).
+    """
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        stat = os.fstat(handle)
+        key = (threading.get_ident(), stat.st_dev, stat.st_ino)
+        if key in _locked:
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _locked.add(key)
+        try:
+            yield
+        finally:
+            _locked.discard(key)
+    finally:
+        os.close(handle)

@@ -11,6 +11,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
+def release_version(text: str) -> semver.Version:
+    """A release's version: semantic, without build metadata (`+b1`), which semver leaves
+    unordered, so `1.1.0+b1` and `1.1.0+b2` would tie for the same place."""
+    if not semver.Version.is_valid(text):
+        raise ValueError(f"not a semantic version: {text!r} (write MAJOR.MINOR.PATCH, e.g. 1.0.0)")
+    version = semver.Version.parse(text)
+    if version.build is not None:
+        raise ValueError(
+            f"{text!r}: build metadata (+{version.build}) is not allowed in a release version; "
+            f"cut {version.replace(build=None)} or a pre-release such as {version.replace(build=None, prerelease='rc.1')}"
+        )
+    return version
+
+
 class FileEntry(BaseModel):
     """One file of a release, as the index publishes it."""
 
@@ -42,7 +56,13 @@ class ReleaseEntry(BaseModel):
     rows: dict[str, int]
     files: tuple[FileEntry, ...]
 
-    @field_validator("version", "schema_version")
+    @field_validator("version")
+    @classmethod
+    def _release_version(cls, version: str) -> str:
+        release_version(version)
+        return version
+
+    @field_validator("schema_version")
     @classmethod
     def _semantic(cls, version: str) -> str:
         if not semver.Version.is_valid(version):
@@ -66,7 +86,9 @@ class ReleaseIndex(BaseModel):
     releases: tuple[ReleaseEntry, ...] = ()
 
     def latest(self) -> ReleaseEntry | None:
-        return max(self.releases, key=lambda r: r.key, default=None)
+        """The newest release that is not a pre-release (`2.0.0-rc.1` is never the latest)."""
+        stable = (r for r in self.releases if r.key.prerelease is None)
+        return max(stable, key=lambda r: r.key, default=None)
 
     def find(self, version: str) -> ReleaseEntry | None:
         return next((r for r in self.releases if r.version == version), None)

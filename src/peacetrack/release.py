@@ -27,8 +27,8 @@ import pyarrow.parquet as pq
 import semver
 from pydantic import ValidationError
 
-from peacetrack.files import write_atomic
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
+from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, release_version
 from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
@@ -95,22 +95,24 @@ def atomic_folder(target: Path, replace: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside `target` and move it into place only on success.
 
     An interrupted write leaves `target` as it was. With `replace`, an existing `target`
-    is swapped out; without, an existing `target` is an error.
+    is swapped out; without, an existing `target` is an error. Two writers of the same
+    `target` swap in turn (a lock on its folder), the last one's folder stays.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target), suffix=STAGING_SUFFIX, dir=target.parent))
     try:
         yield staging
         os.chmod(staging, 0o755)
-        if target.exists():
-            if not replace:
-                raise FileExistsError(target)
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.replace(target, old / target.name)
-            os.replace(staging, target)
-            shutil.rmtree(old)
-        else:
-            os.replace(staging, target)
+        with folder_lock(target.parent):
+            if target.exists() or target.is_symlink():
+                if not replace:
+                    raise FileExistsError(target)
+                old = Path(tempfile.mkdtemp(prefix=staging_prefix(target), suffix=OLD_SUFFIX, dir=target.parent))
+                os.replace(target, old / target.name)
+                os.replace(staging, target)
+                shutil.rmtree(old)
+            else:
+                os.replace(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
@@ -147,11 +149,22 @@ class ReleaseError(Exception):
     """A release or diff that cannot go ahead; the message says why and what to do."""
 
 
+@contextmanager
+def reported_as_release_error(doing: str) -> Iterator[None]:
+    """An OSError while `doing` (a read-only folder, a file where a folder should be, a name
+    too long) becomes a ReleaseError that says what failed and where."""
+    try:
+        yield
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        raise ReleaseError(f"cannot {doing}: {error.strerror or error}{where}") from None
+
+
 def parse_version(text: str) -> semver.Version:
     try:
-        return semver.Version.parse(text)
-    except ValueError:
-        raise ReleaseError(f"not a semantic version: {text!r} (write MAJOR.MINOR.PATCH, e.g. 1.0.0)") from None
+        return release_version(text)
+    except ValueError as error:
+        raise ReleaseError(str(error)) from None
 
 
 def bump_version(latest: str | None, bump: Bump) -> str:
@@ -160,33 +173,71 @@ def bump_version(latest: str | None, bump: Bump) -> str:
     return str(current.next_version(part=bump))
 
 
+CHANGELOG_HEADING = re.compile(r"^##\s+\[(?P<version>[^\]]+)\](?:\s+-\s+(?P<date>\S+))?\s*$")
+
+
+def changelog_text(changelog: Path, version: str) -> str:
+    """The changelog's text; a missing, unreadable or non-UTF-8 one is a clear error."""
+    if not changelog.is_file():
+        raise ReleaseError(f"{changelog}: no changelog; add an entry `## [{version}] - YYYY-MM-DD` first")
+    with reported_as_release_error(f"read the changelog {changelog}"):
+        data = changelog.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ReleaseError(f"{changelog}:{line}: not UTF-8 (byte offset {error.start}); save the changelog as UTF-8") from None
+
+
 def changelog_date(changelog: Path, version: str) -> date:
     """The release date of `version`, from its `## [VERSION] - YYYY-MM-DD` changelog entry.
 
-    The date is the only one a release carries, so nothing depends on when it was cut.
+    The date is the only one a release carries, so nothing depends on when it was cut. A
+    level-2 heading that names the version in another form is reported where it is.
     """
-    if not changelog.is_file():
-        raise ReleaseError(f"{changelog}: no changelog; add an entry `## [{version}] - YYYY-MM-DD` first")
-    heading = re.compile(r"^##\s+\[(?P<version>[^\]]+)\](?:\s+-\s+(?P<date>\S+))?\s*$")
-    for number, line in enumerate(changelog.read_text(encoding="utf-8").splitlines(), start=1):
-        match = heading.match(line)
-        if not match or match["version"] != version:
-            continue
-        try:
-            return date.fromisoformat(match["date"] or "")
-        except ValueError:
-            raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date: `## [{version}] - YYYY-MM-DD`") from None
-    raise ReleaseError(f"{changelog}: no entry for {version}; add `## [{version}] - YYYY-MM-DD` describing the changes first")
+    named = re.compile(rf"^##(?!#).*(?<![\w.+-])[vV]?{re.escape(version)}(?![\w.+-])")
+    entries, malformed = [], []
+    for number, line in enumerate(changelog_text(changelog, version).split("\n"), start=1):
+        match = CHANGELOG_HEADING.match(line)
+        if match and match["version"] == version:
+            entries.append((number, match["date"]))
+        elif named.match(line):
+            malformed.append(number)
+    expected = f"`## [{version}] - YYYY-MM-DD`"
+    if len(entries) > 1:
+        lines = ", ".join(str(number) for number, _ in entries)
+        raise ReleaseError(f"{changelog}: {len(entries)} entries for {version} (lines {lines}); keep one")
+    if not entries and malformed:
+        raise ReleaseError(f"{changelog}:{malformed[0]}: malformed heading for {version}; write it as {expected}")
+    if not entries:
+        raise ReleaseError(f"{changelog}: no entry for {version}; add {expected} describing the changes first")
+    ((number, day),) = entries
+    try:
+        return date.fromisoformat(day or "")
+    except ValueError:
+        raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date: {expected}") from None
 
 
 def inputs_sha256(seeds: Path) -> str:
-    """One hash of everything a release is built from: every seed file (path and bytes) and the schema version."""
+    """One hash of everything a release is built from: every seed file (path and bytes) and the schema version.
+
+    A symbolic link under `seeds` is refused: the hash would not see through it (or would
+    see what it points at, outside the seeds), so it would not say what the release holds.
+    """
     digest = hashlib.sha256(f"peacetrack schema {SCHEMA_VERSION}\n".encode())
-    files = sorted(p for p in seeds.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(seeds).parts))
-    for path in files:
-        data = path.read_bytes()
-        digest.update(f"{path.relative_to(seeds).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
+    files = []
+    for path in seeds.rglob("*"):
+        if any(part.startswith(".") for part in path.relative_to(seeds).parts):
+            continue
+        if path.is_symlink():
+            raise ReleaseError(f"{path}: a symbolic link in the seeds; put the file or folder itself there")
+        if path.is_file():
+            files.append(path)
+    with reported_as_release_error(f"read the seeds in {seeds}"):
+        for path in sorted(files):
+            data = path.read_bytes()
+            digest.update(f"{path.relative_to(seeds).as_posix()}\0{len(data)}\0".encode())
+            digest.update(data)
     return digest.hexdigest()
 
 
@@ -295,15 +346,22 @@ def write_release(
     return sorted(files.values(), key=lambda entry: entry.path)
 
 
-def read_index(root: Path) -> ReleaseIndex:
-    """The registry of releases under `root`; empty when there is none yet."""
+def read_index_bytes(root: Path) -> tuple[ReleaseIndex, bytes]:
+    """The registry of releases under `root` and the bytes it was read from; empty when there is none yet."""
     path = root / INDEX_FILE
-    if not path.exists():
-        return ReleaseIndex()
+    with reported_as_release_error(f"read the release index {path}"):
+        if not path.exists():
+            return ReleaseIndex(), b""
+        data = path.read_bytes()
     try:
-        return ReleaseIndex.model_validate_json(path.read_bytes())
+        return ReleaseIndex.model_validate_json(data), data
     except ValidationError as error:
         raise ReleaseError(f"{path}: not a peacetrack release index: {error}") from None
+
+
+def read_index(root: Path) -> ReleaseIndex:
+    """The registry of releases under `root`; empty when there is none yet."""
+    return read_index_bytes(root)[0]
 
 
 def sorted_index(index: ReleaseIndex) -> ReleaseIndex:
@@ -318,12 +376,45 @@ def release_folder(root: Path, version: str) -> Path:
     return root / RELEASES_DIR / version
 
 
+@contextmanager
+def release_lock(root: Path) -> Iterator[None]:
+    """Held by whoever changes `root`'s releases, from reading the index to writing it, so
+    that two releases at once take turns and the index and the folders always agree."""
+    root.mkdir(parents=True, exist_ok=True)
+    with folder_lock(root):
+        yield
+
+
+def clean_command(root: Path) -> str:
+    return f"peacetrack release --clean --root {root}"
+
+
+def leftovers(root: Path, index: ReleaseIndex) -> list[Path]:
+    """What an interrupted release left under `root`: staging folders and files, and release
+    folders the index does not list. Only true under the release lock: outside it, they may
+    be a running release's."""
+    releases = root / RELEASES_DIR
+    unlisted = []
+    if releases.is_dir():
+        listed = {r.version for r in index.releases}
+        unlisted = [p for p in releases.iterdir() if semver.Version.is_valid(p.name) and p.name not in listed]
+    return sorted([*staging_leftovers(root, INDEX_FILE), *staging_leftovers(releases), *unlisted])
+
+
 def check_new_version(root: Path, index: ReleaseIndex, version: str) -> None:
-    """Refuse a version that was released before: a release never changes."""
-    if any(r.version == version for r in index.releases) or release_folder(root, version).exists():
+    """Refuse a version that was released before (a release never changes), and any release
+    while an interrupted one left files behind. Call under the release lock."""
+    if index.find(version) is not None:
         raise ReleaseError(
             f"release {version} already exists ({release_folder(root, version)}); "
             "a release is never changed: cut a new version"
+        )
+    left = leftovers(root, index)
+    if left:
+        listing = "\n".join(f"  {path}" for path in left)
+        raise ReleaseError(
+            f"an interrupted release left files that {root / INDEX_FILE} does not list:\n{listing}\n"
+            f"remove them with `{clean_command(root)}` (a release can always be cut again from its seeds), then retry"
         )
 
 
@@ -335,44 +426,79 @@ def build_tables(seeds: Path) -> Build:
 
 
 def cut_release(version: str, seeds: Path, root: Path) -> ReleaseEntry:
-    """Build from `seeds` and publish it as `root/releases/VERSION/` (see `publish_release`)."""
+    """Build from `seeds` and publish it as `root/releases/VERSION/` (see `publish_release`).
+
+    The version is checked before the build, for a quick answer, and again under the lock.
+    """
     version = str(parse_version(version))
-    check_new_version(root, read_index(root), version)
-    release_date = changelog_date(root / CHANGELOG_FILE, version)
-    build = build_tables(seeds)
-    if not build.ok:
-        faults = "\n".join(str(f) for f in build.errors)
-        raise ReleaseError(f"{faults}\n{len(build.errors)} error(s) in {seeds}: no release written")
-    return publish_release(build.frames, version, release_date, root, inputs_sha256(seeds))
+    with reported_as_release_error(f"cut release {version} in {root}"):
+        if root.is_dir():
+            with release_lock(root):
+                check_new_version(root, read_index(root), version)
+        release_date = changelog_date(root / CHANGELOG_FILE, version)
+        build = build_tables(seeds)
+        if not build.ok:
+            faults = "\n".join(str(f) for f in build.errors)
+            raise ReleaseError(f"{faults}\n{len(build.errors)} error(s) in {seeds}: no release written")
+        inputs = inputs_sha256(seeds)
+    return publish_release(build.frames, version, release_date, root, inputs)
 
 
 def publish_release(
     frames: Mapping[str, pd.DataFrame], version: str, release_date: date, root: Path, inputs: str
 ) -> ReleaseEntry:
-    """Write `root/releases/VERSION/` and register it in the index.
+    """Write `root/releases/VERSION/` and register it in the index, under the release lock.
 
     The folder is written beside its place and moved in whole; the index changes only once
-    the folder is in place, and a failure to update it takes the folder away again.
+    the folder is in place, and a failure to update it takes the folder away again. A kill
+    in between leaves a folder the index does not list, which the next release reports.
     """
-    index = read_index(root)
-    check_new_version(root, index, version)
-    target = release_folder(root, version)
-    with atomic_folder(target) as staging:
-        files = write_release(frames, version, release_date, staging)
-    entry = ReleaseEntry(
-        version=version,
-        date=release_date,
-        schema_version=SCHEMA_VERSION,
-        inputs_sha256=inputs,
-        rows={name: len(frames[name]) for name in TABLES},
-        files=tuple(files),
-    )
-    try:
-        write_index(root, ReleaseIndex(releases=(*index.releases, entry)))
-    except BaseException:
-        shutil.rmtree(target)
-        raise
+    with reported_as_release_error(f"write release {version} in {root}"), release_lock(root):
+        index = read_index(root)
+        check_new_version(root, index, version)
+        target = release_folder(root, version)
+        with atomic_folder(target) as staging:
+            files = write_release(frames, version, release_date, staging)
+        entry = ReleaseEntry(
+            version=version,
+            date=release_date,
+            schema_version=SCHEMA_VERSION,
+            inputs_sha256=inputs,
+            rows={name: len(frames[name]) for name in TABLES},
+            files=tuple(files),
+        )
+        try:
+            write_index(root, ReleaseIndex(releases=(*index.releases, entry)))
+        except BaseException:
+            shutil.rmtree(target)
+            raise
     return entry
+
+
+def remove(path: Path) -> None:
+    """Remove a file, a link (never what it points at) or a folder tree."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def clean_releases(root: Path, bundle: Path | None = None) -> list[Path]:
+    """Remove, under the release lock, what interrupted releases left under `root` (and beside
+    `bundle`): staging folders and files, release folders the index does not list. Returns them.
+
+    Nothing the index lists is touched; an unlisted release is cut again from its seeds.
+    """
+    found = []
+    with reported_as_release_error(f"clean {root}"):
+        if root.is_dir():
+            with release_lock(root):
+                found = leftovers(root, read_index(root))
+                if bundle is not None:
+                    found += staging_leftovers(bundle.parent, bundle.name)
+                for path in found:
+                    remove(path)
+    return found
 
 
 def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = None) -> list[Path]:
@@ -392,7 +518,9 @@ def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = 
             raise ReleaseError(f"{faults}\nno release yet, and {len(build.errors)} error(s) in {seeds}")
         frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
     else:
-        frames, label, release_date = read_tables(release_folder(root, entry.version)), entry.version, entry.date.isoformat()
+        with reported_as_release_error(f"read release {entry.version}"):
+            frames = read_tables(release_folder(root, entry.version))
+        label, release_date = entry.version, entry.date.isoformat()
     out = out or Path("datasets/build") / f"report-{label}"
     if out.resolve().is_relative_to((root / RELEASES_DIR).resolve()):
         raise ReleaseError(f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card")
@@ -400,14 +528,21 @@ def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = 
 
 
 def bundle_latest(root: Path, bundle: Path) -> Path:
-    """Replace `bundle` with the index and the files of the latest release, to ship in the package."""
-    index = read_index(root)
-    latest = index.latest()
-    if latest is None:
-        raise ReleaseError(f"{root / INDEX_FILE}: no release to bundle")
-    with atomic_folder(bundle, replace=True) as staging:
-        shutil.copy2(root / INDEX_FILE, staging / INDEX_FILE)
-        shutil.copytree(release_folder(root, latest.version), release_folder(staging, latest.version))
+    """Replace `bundle` with the index and the files of the latest release, to ship in the package.
+
+    Under the release lock, so the bundled index is the one the bundled release was read with;
+    what a killed bundling left beside `bundle` is a copy of a release, and is removed first.
+    """
+    with reported_as_release_error(f"bundle the latest release into {bundle}"), release_lock(root):
+        index, data = read_index_bytes(root)
+        latest = index.latest()
+        if latest is None:
+            raise ReleaseError(f"{root / INDEX_FILE}: no release to bundle")
+        for path in staging_leftovers(bundle.parent, bundle.name):
+            remove(path)
+        with atomic_folder(bundle, replace=True) as staging:
+            (staging / INDEX_FILE).write_bytes(data)
+            shutil.copytree(release_folder(root, latest.version), release_folder(staging, latest.version))
     return release_folder(bundle, latest.version)
 
 
@@ -425,12 +560,23 @@ class TableDiff:
 
 
 def resolve_release(ref: str, root: Path) -> Path:
-    """A release folder from a version under `root/releases/`, or a folder path."""
-    if semver.Version.is_valid(ref) and release_folder(root, ref).is_dir():
+    """A release folder: a version that `root`'s index lists, or a folder given as a path.
+
+    A folder under `root/releases/` that the index does not list is no release: an
+    interrupted release left it, and it may be incomplete.
+    """
+    if not semver.Version.is_valid(ref):
+        if os.path.isdir(ref):
+            return Path(ref)
+        raise ReleaseError(f"{ref}: neither a release version nor a folder")
+    index = read_index(root)
+    if index.find(ref) is not None:
         return release_folder(root, ref)
-    if Path(ref).is_dir():
-        return Path(ref)
-    raise ReleaseError(f"{ref}: neither a release in {root / RELEASES_DIR} nor a folder")
+    known = ", ".join(r.version for r in index.releases) or "none"
+    message = f"{ref}: no release {ref} in {root / INDEX_FILE} (releases there: {known})"
+    if os.path.lexists(release_folder(root, ref)):
+        message += f"; {release_folder(root, ref)} was left by an interrupted release: remove it with `{clean_command(root)}`"
+    raise ReleaseError(f"{message}; to compare a folder, give its path (e.g. ./{ref})")
 
 
 def _parquet_columns(path: Path) -> list[str]:
@@ -478,10 +624,16 @@ def diff_table(table: Table, old: Path, new: Path) -> TableDiff:
 
 def diff_releases(old: Path, new: Path) -> list[TableDiff]:
     """Per table, what changed from release folder `old` to `new`."""
+    import duckdb
+    import pyarrow as pa
+
     for folder in (old, new):
         if not any((folder / f"{name}.parquet").exists() for name in TABLES):
             raise ReleaseError(f"{folder}: no table files (*.parquet): not a release or build folder")
-    return [diff_table(table, old, new) for table in TABLES.values()]
+    try:
+        return [diff_table(table, old, new) for table in TABLES.values()]
+    except (OSError, pa.ArrowException, duckdb.Error) as error:
+        raise ReleaseError(f"cannot compare {old} and {new}: {error}") from None
 
 
 def diff_json(diffs: list[TableDiff]) -> dict[str, Any]:
