@@ -39,7 +39,7 @@ def test_a_quote_resolves_to_its_offsets() -> None:
 
 
 def test_an_ambiguous_quote_must_say_which_occurrence() -> None:
-    assert occurrences(TEXT, "Armenia is delaying") == [0, 21]
+    assert list(occurrences(TEXT, "Armenia is delaying")) == [0, 21]
     message = resolve_quote(TEXT, "Armenia is delaying")
     assert isinstance(message, str) and "occurs 2 times" in message and "occurrence" in message
     assert resolve_quote(TEXT, QuoteRef(quote="Armenia is delaying", occurrence=2)) == (21, 40)

@@ -27,6 +27,7 @@ Severity = Literal["error", "warning"]
 # the rules within a row take either, so each has one definition.
 RowData: TypeAlias = pd.DataFrame | pa.Table
 VALUE_WIDTH = 80
+MESSAGE_WIDTH = 200  # of a library's error message: it may quote the file it failed on
 
 
 def shorten(value: object, width: int = VALUE_WIDTH) -> str:
