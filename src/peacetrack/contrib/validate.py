@@ -101,10 +101,11 @@ class Locate(Protocol):
 
 
 def key_columns(table: Table) -> list[str]:
-    """What the second pass needs of a row: its key, foreign keys and canonical id; all of evidence."""
+    """What the second pass needs of a row: its key, foreign keys, canonical id and a
+    source's length; all of evidence."""
     if table.name == "evidence":
         return [c.name for c in table.columns]
-    wanted = {table.primary_key, *table.foreign_keys, "canonical_id"}
+    wanted = {table.primary_key, *table.foreign_keys, "canonical_id", "char_count"}  # char_count: spans' bounds
     return [c.name for c in table.columns if c.name in wanted]
 
 
