@@ -650,14 +650,18 @@ def test_texts_beside_inputs_are_not_read_through_links(release: Path, repo: Pat
     assert_nothing_leaks(printed, outside / "secret.txt")
 
 
-def test_a_fifo_is_refused_without_waiting_for_a_writer(release: Path, repo: Path) -> None:
-    os.mkfifo(repo / "statements.csv")
-    result = subprocess.run(
-        [sys.executable, "-m", "peacetrack.cli", "validate", "statements.csv", "--against", str(release), "--format", "json"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 2, result.stderr
-    refused(json.loads(result.stdout)["faults"], "statements.csv", "not_a_file")
+def test_a_fifo_article_is_refused_without_waiting_for_a_writer(release: Path, repo: Path) -> None:
+    """Before, reading a FIFO beside the inputs waited for a writer that never comes."""
+    statements, _ = _new_quote_with_evidence(release, repo)
+    (repo / "seeds" / SEED_ID).mkdir(parents=True)
+    os.mkfifo(repo / "seeds" / SEED_ID / "article.txt")
+    command = [sys.executable, "-m", "peacetrack.cli", "validate", "statements.csv", "--against", str(release), "--format", "json"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the validator waited on a FIFO")
+    assert result.returncode == 1, result.stderr
+    refused(json.loads(result.stdout)["faults"], f"seeds/{SEED_ID}/article.txt", "not_a_file")
 
 
 # --- messages echo no more than the contributor's own values, capped ------------------------------
@@ -686,13 +690,6 @@ def test_a_jsonl_line_of_many_keys_is_one_fault(release: Path, tmp_path: Path) -
     assert code == 1
     (fault,) = [f for f in report["faults"] if f["rule"] != "no_rows"]
     assert (fault["rule"], fault["line"]) == ("too_many_columns", 1)
-
-
-def test_a_jsonl_line_with_a_key_twice_names_it(release: Path, tmp_path: Path) -> None:
-    path = tmp_path / "actors.jsonl"
-    path.write_text("{" + ", ".join(f'"k{i}": 1' for i in range(40)) + ', "k7": 2}\n')
-    code, report = run(release, str(path))
-    assert any(f["rule"] == "json" and "'k7' appears more than once" in f["message"] for f in report["faults"])
 
 
 @pytest.mark.parametrize("nested", ["[" * 100_000, '{"a": ' * 100_000], ids=["lists", "objects"])
@@ -727,8 +724,9 @@ def test_a_header_over_a_megabyte_is_refused_not_cut(release: Path, tmp_path: Pa
     assert (fault["rule"], fault["line"]) == ("header_size", 1)
 
 
-@pytest.mark.parametrize("name", ["dask", "modin", "pyspark", "loc", "index", "columns"])
-def test_a_column_named_like_a_library_or_attribute_is_unknown(release: Path, statements: Path, name: str) -> None:
+def test_a_column_named_dask_is_unknown_not_a_crash(release: Path, statements: Path) -> None:
+    """pandera took a frame with a column `dask` for a dask frame: unknown columns stay out of it."""
+    name = "dask"
     lines = statements.read_text().splitlines()
     statements.write_text("\n".join([lines[0] + f",{name}"] + [line + ",x" for line in lines[1:]]) + "\n")
     code, report = run(release, str(statements))
