@@ -311,3 +311,10 @@ def test_evidence_rows_beyond_their_source_are_refused(frames: dict, start: int 
         evidence.loc[0, "char_start"] = start
     faults = [f for f in check_tables(frames, {}) if f.rule == "span_bounds"]
     assert [(f.row_id, f.column) for f in faults] == [(evidence.loc[0, "evidence_id"], column)]
+
+
+def test_a_long_unknown_key_is_echoed_shortened(seeds_copy: Path) -> None:
+    key = "k" * 1000  # a plain YAML key is at most 1024 characters
+    edit(seeds_copy, "    item_category: uav\n", f"    item_category: uav\n    {key}: grey\n")
+    [fault] = errors(seeds_copy)
+    assert fault.rule == "extra_forbidden" and len(fault.message) < 120 and len(fault.column or "") <= 80

@@ -677,7 +677,7 @@ def test_a_long_column_name_is_echoed_shortened(release: Path, statements: Path,
     assert code in (1, 2)
     rule = "duplicate_column" if twice else "unknown_column"
     assert [f for f in report["faults"] if f["rule"] == rule]
-    assert all(len(f["message"]) < 300 and len(f["value"] or "") <= 80 for f in report["faults"])
+    assert all(len(f["message"]) < 300 and len(f["value"] or "") <= 80 and len(f["column"] or "") <= 80 for f in report["faults"])
 
 
 # --- small inputs that were slow or crashed (issue 11, item 10) ----------------------------------

@@ -301,8 +301,8 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
         if text is None:
             yield Fault(
                 "evidence", None, "quote", "unverified",
-                f"text of source {source_id!r} is not at hand: {len(group)} evidence quotes not verified",
-                value=str(source_id), severity="warning",
+                f"text of source {shorten(source_id)!r} is not at hand: {len(group)} evidence quotes not verified",
+                value=shorten(source_id), severity="warning",
             )  # fmt: skip
             continue
         actual = pd.Series(

@@ -213,11 +213,11 @@ def locate(node: Any, loc: tuple[Any, ...], default: int | None) -> int | None:
 def pydantic_faults(error: ValidationError, node: Any, file: str, table: str | None, row_id: str | None, line: int | None) -> Iterator[Fault]:
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
-        column = next((str(p) for p in loc if isinstance(p, str)), None)
+        column = next((shorten(p) for p in loc if isinstance(p, str)), None)  # a key may be long: capped
         if item["type"] == "extra_forbidden":
-            message = f"unknown field {column!r}"
+            message = f"unknown field {shorten(column)!r}"
         elif item["type"] == "missing":
-            message = f"required field {column!r} is missing"
+            message = f"required field {shorten(column)!r} is missing"
         else:
             message = item["msg"]
         yield Fault(
@@ -386,7 +386,7 @@ class SeedReader:
                 self.read_entry(path, table, document[table], index, entry, defaults, document.get("defaults", {}).get(table))
         for table in coding.defaults:
             if table not in CODED_TABLES:
-                self.fault(path, locate(document, ("defaults", table), 1), "unknown_table", f"defaults for unknown table {table!r}")
+                self.fault(path, locate(document, ("defaults", table), 1), "unknown_table", f"defaults for unknown table {shorten(table)!r}")
 
     def read_text(self) -> str | None:
         try:

@@ -89,6 +89,7 @@ class Rows:
 def _fault(file: str, line: int | None, rule: str, message: str, column: str | None = None, value: Any = None, table: str | None = None, severity: str = "error") -> Fault:
     if isinstance(value, str):  # undecodable bytes read with surrogateescape: show them replaced
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    column = None if column is None else shorten(column)  # a file's own name for a column may be long
     return Fault(table, None, column, rule, message, value=None if value is None else shorten(value), file=file, line=line, severity=severity)  # type: ignore[arg-type]
 
 
@@ -495,7 +496,7 @@ def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> 
         parquet = pq.ParquetFile(path)
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
-        raise Unreadable(_fault(file, None, "parquet", f"not a readable Parquet file: {error}", table=table.name)) from None
+        raise Unreadable(_fault(file, None, "parquet", f"not a readable Parquet file: {shorten(error, MESSAGE_WIDTH)}", table=table.name)) from None
     faults, readable = check_header(table, schema.names, file, None)
     yield from faults
     if not readable:
@@ -504,21 +505,21 @@ def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> 
     for column in wanted:
         actual = schema.field(column.name).type
         if not _same_type(column, actual):
-            yield _fault(file, None, "parquet_type", f"column type is {actual}, the contract says {arrow_type(column)}", column.name, table=table.name)
+            yield _fault(file, None, "parquet_type", f"column type is {shorten(actual, MESSAGE_WIDTH)}, the contract says {arrow_type(column)}", column.name, table=table.name)
     first = 0
     try:
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=[c.name for c in wanted]):
             try:
                 data = pa.table({c.name: _as_text(c, batch.column(c.name)) for c in wanted})
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-                yield _fault(file, None, "parquet_type", f"values cannot be read as the contract's types: {error}", table=table.name)
+                yield _fault(file, None, "parquet_type", f"values cannot be read as the contract's types: {shorten(error, MESSAGE_WIDTH)}", table=table.name)
                 return
             yield Chunk(file, table, data, None, first)
             first += batch.num_rows
             if progress:  # bytes, about: the share of the rows read
                 progress(path.stat().st_size * first // max(parquet.metadata.num_rows, 1))
     except (pa.ArrowException, OSError) as error:
-        raise Unreadable(_fault(file, None, "parquet", f"the Parquet file is corrupt after row {first}: {error}", table=table.name)) from None
+        raise Unreadable(_fault(file, None, "parquet", f"the Parquet file is corrupt after row {first}: {shorten(error, MESSAGE_WIDTH)}", table=table.name)) from None
 
 
 # --- JSON Lines ----------------------------------------------------------------------------------

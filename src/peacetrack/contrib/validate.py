@@ -333,7 +333,7 @@ class Validator:
                 yield Fault(
                     table.name, row_id, columns[0], "release_conflict",
                     f"this id is released with other values in {', '.join(columns)}: a released id keeps its meaning; use a new id",
-                    value=None if pd.isna(new.at[index, columns[0]]) else str(new.at[index, columns[0]]), position=position,
+                    value=None if pd.isna(new.at[index, columns[0]]) else shorten(new.at[index, columns[0]]), position=position,
                 )  # fmt: skip
 
     def evidence(self) -> pd.DataFrame:
