@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peacetrack.checks import Fault, sha256_text
-from peacetrack.coding import QuoteRef, build_tables, occurrences, resolve_quote
+from peacetrack.coding import QuoteRef, build_tables, nth_occurrence, occurrences, resolve_quote
 
 from .conftest import SEED_ID, SEEDS
 
@@ -318,3 +320,16 @@ def test_a_long_unknown_key_is_echoed_shortened(seeds_copy: Path) -> None:
     edit(seeds_copy, "    item_category: uav\n", f"    item_category: uav\n    {key}: grey\n")
     [fault] = errors(seeds_copy)
     assert fault.rule == "extra_forbidden" and len(fault.message) < 120 and len(fault.column or "") <= 80
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text("ab", max_size=30), quote=st.text("ab", min_size=1, max_size=4), n=st.integers(1, 20))
+def test_the_nth_occurrence_is_found_as_counting_one_by_one(text: str, quote: str, n: int) -> None:
+    every = list(occurrences(text, quote))
+    assert nth_occurrence(text, quote, n) == (every[n - 1] if n <= len(every) else -1)
+
+
+def test_a_late_occurrence_of_a_letter_found_millions_of_times() -> None:
+    text = "ab" * 3_000_000
+    assert resolve_quote(text, QuoteRef(quote="b", occurrence=2_999_999)) == (5_999_997, 5_999_998)
+    assert "occurs over 1000 times" in str(resolve_quote(text, QuoteRef(quote="b", occurrence=3_000_001)))

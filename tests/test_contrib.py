@@ -223,6 +223,7 @@ def test_cell_over_the_size_limit(release: Path, statements: Path) -> None:
 
 def _record_lines(data: bytes) -> list[int]:
     """The physical line each record starts on (header = 1), as the csv module counts."""
+    csv.field_size_limit(readers.CSV_FIELD_LIMIT)  # records of megabytes: not only after the reader set it
     reader, starts, last = csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [], 0
     for _ in reader:
         starts.append(last + 1)

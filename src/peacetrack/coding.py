@@ -287,6 +287,21 @@ def _how_often(text: str, quote: str) -> str:
     return f"over {MAX_COUNTED} times" if found > MAX_COUNTED else f"{found} time{'s' * (found != 1)}"
 
 
+def nth_occurrence(text: str, quote: str, n: int) -> int:
+    """The offset of the n-th occurrence (from 1) of `quote`, -1 if there are fewer. A quote
+    that cannot overlap itself (most) is counted by `str.count` and found by bisection:
+    quick even when it occurs millions of times."""
+    if any(quote[:k] == quote[-k:] for k in range(1, len(quote))):  # may overlap: one by one
+        return next((start for found, start in enumerate(occurrences(text, quote, n), start=1) if found == n), -1)
+    if text.count(quote) < n:
+        return -1
+    low, high = len(quote), len(text)  # the least end holding n occurrences
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if text.count(quote, 0, middle) >= n else (middle + 1, high)
+    return low - len(quote)
+
+
 def _nearest(text: str, quote: str, offset: int) -> int:
     """The offset of the occurrence nearest to `offset`, before or after (there is one)."""
     before = text.rfind(quote, 0, min(offset + len(quote) - 1, len(text)))
@@ -322,15 +337,14 @@ def resolve_quote(text: str | None, ref: str | QuoteRef) -> tuple[int, int] | st
             nearest = _nearest(text, quote, ref.char_start)
             return f"the quote is not at char_start {ref.char_start}: the nearest occurrence is at {nearest}"
         return ref.char_start, ref.char_start + len(quote)
-    found, start = 0, -1  # how many of the first `occurrence` (or two), and the last
-    for found, start in enumerate(occurrences(text, quote, ref.occurrence or 2), start=1):
-        pass
-    if not found:
+    first = text.find(quote)
+    if first < 0:
         return "quote not found in the article" + _not_found_hint(text, quote)
-    if ref.occurrence is not None and ref.occurrence > found:
-        return f"occurrence {ref.occurrence} asked for, but the quote occurs {_how_often(text, quote)}"
-    if ref.occurrence is None and found > 1:
+    if ref.occurrence is None and text.find(quote, first + 1) >= 0:
         return f"the quote occurs {_how_often(text, quote)}: add `occurrence: N` or quote more"
+    start = first if ref.occurrence is None else nth_occurrence(text, quote, ref.occurrence)
+    if start < 0:
+        return f"occurrence {ref.occurrence} asked for, but the quote occurs {_how_often(text, quote)}"
     return start, start + len(quote)
 
 

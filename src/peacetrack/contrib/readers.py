@@ -147,6 +147,7 @@ def _header(path: Path, table: Table, file: str) -> tuple[list[str], int]:
     if not start.removeprefix(b"\xef\xbb\xbf").strip():
         raise _Stop([_fault(file, 1, "empty", "the file is empty: it needs a header line naming the columns", table=table.name)])
     text = start[:HEADER_BYTES].decode("utf-8-sig", errors="surrogateescape")
+    csv.field_size_limit(CSV_FIELD_LIMIT)  # a name up to HEADER_BYTES: longer is a fault below
     buffer = io.StringIO(text, newline="")
     reader = csv.reader(buffer)
     try:
