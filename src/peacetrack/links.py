@@ -13,8 +13,6 @@ import os
 import stat
 from pathlib import Path
 
-from peacetrack.tables import CODING_FILE
-
 _FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)  # NONBLOCK: a FIFO does not hang
 
 
@@ -33,22 +31,22 @@ def open_inside(path: Path, root: Path, directory: bool = False) -> int:
     absolute, top = Path.cwd() / path, Path.cwd() / root  # lexically: `..` is kept, to be seen
     parts = absolute.parts[len(top.parts) :]
     if absolute.parts[: len(top.parts)] != top.parts or ".." in parts:
-        raise Refused("outside", "leads out of the folder being checked (`..`): not followed")
+        raise Refused("outside", "has `..` in it, which may lead out of the folder being checked: give the path without it")
     fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     try:
         for index, part in enumerate(parts):
+            spelled = Path(*path.parts[: len(path.parts) - len(parts) + index + 1])  # as the caller wrote it
             try:
                 child = os.open(part, _FLAGS, dir_fd=fd)
             except OSError as error:
                 if error.errno != errno.ELOOP:
                     raise
-                where = "" if index == len(parts) - 1 else f"its folder {Path(*parts[: index + 1])} "
+                where = "" if index == len(parts) - 1 else f"its folder {spelled} "
                 raise Refused("symlink", f"{where}is a symbolic link: not followed") from None
             os.close(fd)
             fd = child
-            mode = os.fstat(fd).st_mode
-            if index < len(parts) - 1 and not stat.S_ISDIR(mode):
-                raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(Path(*parts[: index + 1])))
+            if index < len(parts) - 1 and not stat.S_ISDIR(os.fstat(fd).st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(spelled))
         mode = os.fstat(fd).st_mode
         if not (stat.S_ISDIR(mode) if directory else stat.S_ISREG(mode)):
             raise Refused("not_a_file", "not a folder" if directory else "not a regular file")
@@ -80,9 +78,9 @@ def names_inside(folder: Path, root: Path) -> list[str]:
 
 def input_root(path: Path) -> Path:
     """The folder a command-line input is checked inside: the current folder, for a path in
-    it (as CI passes them); else the folder the path names (the seeds folder of a coding
-    file, whose seed folder is then checked too)."""
+    it (as CI passes them); else the root of the file system: every folder on the way is
+    checked, as none of them is known to be the user's own."""
     cwd = Path.cwd()
     if (cwd / path).parts[: len(cwd.parts)] == cwd.parts:
         return cwd
-    return path.parent.parent if path.name == CODING_FILE else path.parent
+    return Path((cwd / path).anchor)
