@@ -790,3 +790,15 @@ def test_evidence_beyond_its_source_is_refused_without_the_text(release: Path, t
     frame["char_start"] = str(count + beyond) if column == "char_start" else str(count - 3)
     frame.to_csv(evidence, index=False, lineterminator="\n")
     check(release, evidence, 1, "span_bounds", 2, column, str(statements))
+
+
+def test_a_coding_file_quoting_beyond_its_text_not_in_the_repository(release: Path, tmp_path: Path) -> None:
+    text = "Minister Ada Lovelace met the envoy."
+    folder = tmp_path / "seeds" / "no-text-source"
+    folder.mkdir(parents=True)
+    (folder / "source.yaml").write_text(f"language: en\ntext_in_repo: false\ntext_sha256: {hashlib.sha256(text.encode()).hexdigest()}\nchar_count: {len(text)}\n")
+    (folder / "coding.yaml").write_text(
+        "actors:\n  - actor_id: ada-lovelace\n    name: Ada Lovelace\n    actor_type: person\n"
+        "    evidence:\n      - quote: Ada Lovelace\n        char_start: 3000\n"
+    )
+    check(release, folder / "coding.yaml", 1, "span_bounds", 6, "char_start")
