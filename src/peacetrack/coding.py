@@ -215,9 +215,9 @@ def pydantic_faults(error: ValidationError, node: Any, file: str, table: str | N
         loc = tuple(item["loc"])
         column = next((shorten(p) for p in loc if isinstance(p, str)), None)  # a key may be long: capped
         if item["type"] == "extra_forbidden":
-            message = f"unknown field {shorten(column)!r}"
+            message = f"unknown field {column!r}"
         elif item["type"] == "missing":
-            message = f"required field {shorten(column)!r} is missing"
+            message = f"required field {column!r} is missing"
         else:
             message = item["msg"]
         yield Fault(
