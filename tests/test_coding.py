@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peacetrack.checks import Fault, sha256_text
-from peacetrack.coding import QuoteRef, build_tables, occurrences, resolve_quote
+from peacetrack.coding import QuoteRef, build_tables, nth_occurrence, occurrences, resolve_quote
 
 from .conftest import SEED_ID, SEEDS
 
@@ -39,7 +41,7 @@ def test_a_quote_resolves_to_its_offsets() -> None:
 
 
 def test_an_ambiguous_quote_must_say_which_occurrence() -> None:
-    assert occurrences(TEXT, "Armenia is delaying") == [0, 21]
+    assert list(occurrences(TEXT, "Armenia is delaying")) == [0, 21]
     message = resolve_quote(TEXT, "Armenia is delaying")
     assert isinstance(message, str) and "occurs 2 times" in message and "occurrence" in message
     assert resolve_quote(TEXT, QuoteRef(quote="Armenia is delaying", occurrence=2)) == (21, 40)
@@ -199,3 +201,135 @@ def test_malformed_coding_files_are_faults_not_crashes(seeds_copy: Path, documen
     (seeds_copy / SEED_ID / "coding.yaml").write_text(document, encoding="utf-8")
     build = build_tables(seeds_copy)
     assert all(f.file for f in build.faults)
+
+
+# --- no link followed, nothing of a text echoed beyond the quote (issue 11, item 2) ---------------
+
+OUTSIDE = "the machine's own file, outside the seeds: never read\n"
+
+
+@pytest.mark.parametrize("name", ["article.txt", "source.yaml", "coding.yaml"])
+def test_the_build_refuses_a_linked_seed_file(seeds_copy: Path, tmp_path: Path, name: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(OUTSIDE)
+    path = seeds_copy / SEED_ID / name
+    path.unlink()
+    path.symlink_to(secret)
+    build = build_tables(seeds_copy)
+    [fault] = build.errors
+    assert (fault.file, fault.rule, fault.message) == (str(path), "symlink", "is a symbolic link: not followed")
+    assert OUTSIDE not in build.texts.values()
+
+
+def test_the_build_refuses_a_linked_seed_folder(seeds_copy: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (seeds_copy / SEED_ID).rename(elsewhere)
+    (seeds_copy / SEED_ID).symlink_to(elsewhere)
+    build = build_tables(seeds_copy)
+    [fault] = build.errors
+    assert (fault.file, fault.rule) == (str(seeds_copy / SEED_ID), "symlink")
+    assert not build.texts
+
+
+def test_a_wrong_offset_says_where_the_nearest_occurrence_is_not_every_one() -> None:
+    text = "ab" * 500_000
+    message = str(resolve_quote(text, QuoteRef(quote="a", char_start=7)))
+    assert message == "the quote is not at char_start 7: the nearest occurrence is at 6"
+    assert "not at char_start 3000000, nor anywhere" in str(resolve_quote(text, QuoteRef(quote="c", char_start=3_000_000)))
+    assert str(resolve_quote(text, QuoteRef(quote="b", char_start=10**9))).endswith("is at 999999")
+
+
+def test_a_quote_found_a_million_times_gets_a_short_message() -> None:
+    text = "a" * 1_000_000
+    message = str(resolve_quote(text, "a"))
+    assert message == "the quote occurs over 1000 times: add `occurrence: N` or quote more"
+    assert resolve_quote(text, QuoteRef(quote="aa", occurrence=999_999)) == (999_998, 1_000_000)
+    assert "occurs over 1000 times" in str(resolve_quote(text, QuoteRef(quote="a", occurrence=2_000_000)))
+
+
+@pytest.mark.parametrize("column", ["text_sha256", "char_count"])
+def test_a_wrong_hash_or_length_is_named_without_the_texts(seeds_copy: Path, column: str) -> None:
+    text = (seeds_copy / SEED_ID / "article.txt").read_text(encoding="utf-8")
+    wrong = "ab" * 32 if column == "text_sha256" else "12"
+    edit(seeds_copy, "language: en\n", f"language: en\n{column}: {wrong}\n", file="source.yaml")
+    [fault] = errors(seeds_copy)
+    assert (fault.column, fault.value) == (column, wrong)
+    assert sha256_text(text) not in str(fault) and str(len(text)) not in str(fault)
+
+
+# --- deep YAML is refused before it is parsed (issue 11, item 10) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["actors: " + "[" * 5000 + "]" * 5000 + "\n", "actors:\n" + "".join(" " * i + "- \n" for i in range(1, 400)) + " " * 400 + "- x\n"],
+    ids=["flow", "block"],
+)
+def test_deeply_nested_yaml_is_refused(seeds_copy: Path, document: str) -> None:
+    path = seeds_copy / SEED_ID / "coding.yaml"
+    path.write_text(document, encoding="utf-8")
+    [fault] = errors(seeds_copy)
+    assert (fault.file, fault.rule) == (str(path), "yaml_depth")
+
+
+# --- an article that is not UTF-8 is said to be so, not missing (issue 11, item 12) ---------------
+
+
+def test_an_article_not_in_utf8_is_named_at_its_line_not_missing(seeds_copy: Path) -> None:
+    path = seeds_copy / SEED_ID / "article.txt"
+    raw = path.read_bytes()
+    at = raw.index(b"\n", raw.index(b"\n") + 1) + 4  # the fourth byte of the third line
+    path.write_bytes(raw[:at] + b"\xff" + raw[at:])
+    [fault] = errors(seeds_copy)
+    assert (fault.file, fault.rule, fault.line) == (str(path), "encoding", 3)
+    assert f"byte {at + 1} " in fault.message and "byte 4 of its line" in fault.message
+
+
+# --- spans within their source, with or without its text (issue 11, item 8) ------------------------
+
+
+def test_a_span_beyond_the_char_count_of_a_text_not_in_the_repository(tmp_path: Path) -> None:
+    text = "Minister Ada Lovelace met the envoy."
+    folder = tmp_path / "seeds" / "no-text-source"
+    folder.mkdir(parents=True)
+    (folder / "source.yaml").write_text(f"language: en\ntext_in_repo: false\ntext_sha256: {sha256_text(text)}\nchar_count: {len(text)}\n")
+    (folder / "coding.yaml").write_text(
+        "actors:\n  - actor_id: ada-lovelace\n    name: Ada Lovelace\n    actor_type: person\n"
+        "    evidence:\n      - quote: Ada Lovelace\n        char_start: 30\n"
+    )
+    [fault] = build_tables(tmp_path / "seeds").errors
+    assert (fault.table, fault.column, fault.rule, fault.value) == ("evidence", "char_end", "span_bounds", "42")
+    assert (fault.file, fault.line) == (str(folder / "coding.yaml"), 6)
+
+
+@pytest.mark.parametrize(("start", "column"), [(None, "char_end"), (5000, "char_start")])
+def test_evidence_rows_beyond_their_source_are_refused(frames: dict, start: int | None, column: str) -> None:
+    from peacetrack.checks import check_tables
+
+    count = int(frames["sources"]["char_count"].iloc[0])
+    evidence = frames["evidence"]
+    evidence.loc[0, "char_end"] = count + 1 if start is None else start + 10
+    if start is not None:
+        evidence.loc[0, "char_start"] = start
+    faults = [f for f in check_tables(frames, {}) if f.rule == "span_bounds"]
+    assert [(f.row_id, f.column) for f in faults] == [(evidence.loc[0, "evidence_id"], column)]
+
+
+def test_a_long_unknown_key_is_echoed_shortened(seeds_copy: Path) -> None:
+    key = "k" * 1000  # a plain YAML key is at most 1024 characters
+    edit(seeds_copy, "    item_category: uav\n", f"    item_category: uav\n    {key}: grey\n")
+    [fault] = errors(seeds_copy)
+    assert fault.rule == "extra_forbidden" and len(fault.message) < 120 and len(fault.column or "") <= 80
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text("ab", max_size=30), quote=st.text("ab", min_size=1, max_size=4), n=st.integers(1, 20))
+def test_the_nth_occurrence_is_found_as_counting_one_by_one(text: str, quote: str, n: int) -> None:
+    every = list(occurrences(text, quote))
+    assert nth_occurrence(text, quote, n) == (every[n - 1] if n <= len(every) else -1)
+
+
+def test_a_late_occurrence_of_a_letter_found_millions_of_times() -> None:
+    text = "ab" * 3_000_000
+    assert resolve_quote(text, QuoteRef(quote="b", occurrence=2_999_999)) == (5_999_997, 5_999_998)
+    assert "occurs over 1000 times" in str(resolve_quote(text, QuoteRef(quote="b", occurrence=3_000_001)))

@@ -223,6 +223,7 @@ def test_cell_over_the_size_limit(release: Path, statements: Path) -> None:
 
 def _record_lines(data: bytes) -> list[int]:
     """The physical line each record starts on (header = 1), as the csv module counts."""
+    csv.field_size_limit(readers.CSV_FIELD_LIMIT)  # records of megabytes: not only after the reader set it
     reader, starts, last = csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [], 0
     for _ in reader:
         starts.append(last + 1)
@@ -487,3 +488,317 @@ def test_line_breaks_are_screened_by_the_smallest_byte(cells: list[str | None], 
     """A screen: a tab (below 0x0E) makes the reader count line breaks, and it finds none."""
     values = pa.array([None if c is None else c.encode() for c in cells], pa.binary())
     assert readers.may_break_lines(values) is may
+
+
+# --- links and paths out of the folder being checked (issue 11, item 2) --------------------------
+
+SECRET = "TOPSECRET,of the runner\nnot the contributor's file: never read, never printed\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout to validate in (the current folder, as in CI), and beside it a file of the
+    machine's own that a link in the checkout points at."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.txt").write_text(SECRET)
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    return folder
+
+
+def every_output(release: Path, *paths: str) -> tuple[int, list[dict], str]:
+    """Exit code, faults, and all that is printed in every format, the step summary too."""
+    printed, faults, codes = [], [], set()
+    for output in ("text", "json", "github"):
+        result = runner.invoke(app, ["validate", *paths, "--against", str(release), "--format", output])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        codes.add(result.exit_code)
+        printed.append(result.output)
+        if output == "json":
+            faults = json.loads(result.stdout)["faults"]
+    summary = Path(os.environ["GITHUB_STEP_SUMMARY"])
+    printed.append(summary.read_text() if summary.exists() else "")
+    (code,) = codes
+    return code, faults, "\n".join(printed)
+
+
+def assert_nothing_leaks(printed: str, secret: Path, named: bool = False) -> None:
+    """Nothing of the secret, nor (unless the input `named` it) where it is."""
+    assert "TOPSECRET" not in printed and "runner" not in printed
+    assert hashlib.sha256(SECRET.encode()).hexdigest() not in printed
+    assert named or (str(secret) not in printed and "elsewhere" not in printed)  # not even where a link points
+
+
+def refused(faults: list[dict], file: str, rule: str = "symlink") -> dict:
+    found = [f for f in faults if f["rule"] == rule and f["file"] == file]
+    assert found, faults
+    assert found[0]["severity"] == "error" and found[0]["value"] is None
+    return found[0]
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+def test_a_linked_table_file_is_refused_unread(release: Path, repo: Path, absolute: bool) -> None:
+    secret = repo.parent / "elsewhere" / "secret.txt"
+    (repo / "statements.csv").symlink_to(secret)
+    path = str(repo / "statements.csv") if absolute else "statements.csv"
+    code, faults, printed = every_output(release, path)
+    assert code == 2
+    assert "is a symbolic link: not followed" in refused(faults, path)["message"]
+    assert_nothing_leaks(printed, secret)
+
+
+def test_a_table_file_in_a_linked_folder_is_refused_unread(release: Path, repo: Path) -> None:
+    outside = repo.parent / "elsewhere"
+    (outside / "statements.csv").write_text(SECRET)
+    (repo / "data").symlink_to(outside)
+    code, faults, printed = every_output(release, "data/statements.csv")
+    assert code == 2
+    assert "its folder data is a symbolic link" in refused(faults, "data/statements.csv")["message"]
+    assert_nothing_leaks(printed, outside / "statements.csv")
+
+
+def test_an_absolute_path_through_a_linked_folder_is_refused_unread(release: Path, repo: Path) -> None:
+    """Outside the current folder, every folder on the way is checked: none is known to be the user's."""
+    outside = repo.parent / "elsewhere"
+    (outside / "statements.csv").write_text(SECRET)
+    (repo.parent / "link").symlink_to(outside)
+    path = str(repo.parent / "link" / "statements.csv")
+    code, faults, printed = every_output(release, path)
+    assert code == 2
+    assert f"its folder {repo.parent / 'link'} is a symbolic link" in refused(faults, path)["message"]
+    assert_nothing_leaks(printed, outside / "statements.csv")
+
+
+@pytest.mark.parametrize("path", ["../elsewhere/statements.csv", "data/../../elsewhere/statements.csv", "./data/./../../elsewhere/statements.csv"])
+def test_a_path_climbing_out_of_the_folder_is_refused_unread(release: Path, repo: Path, path: str) -> None:
+    outside = repo.parent / "elsewhere"
+    (outside / "statements.csv").write_text(SECRET)
+    (repo / "data").mkdir()
+    code, faults, printed = every_output(release, path)
+    assert code == 2
+    assert "has `..` in it" in refused(faults, str(Path(path)), "outside")["message"]
+    assert_nothing_leaks(printed, outside / "statements.csv", named=True)
+
+
+def seed_in(folder: Path) -> Path:
+    """The seed's files in `folder`; its coding file proves a row with a one-letter quote
+    at a wrong offset too: before, the fault listed where the letter is in the article."""
+    folder.mkdir(parents=True)
+    for name in ("source.yaml", "coding.yaml"):
+        (folder / name).write_bytes((SEEDS / SEED_ID / name).read_bytes())
+    coding = folder / "coding.yaml"
+    old = "      - despite 10 rounds of exchange on the peace treaty\n"
+    coding.write_text(coding.read_text().replace(old, old + "      - {quote: 'e', char_start: 1}\n", 1))
+    source = folder / "source.yaml"
+    source.write_text(source.read_text() + "text_sha256: " + "0" * 64 + "\nchar_count: 5\n")
+    return coding
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+def test_a_linked_article_is_refused_and_nothing_of_it_printed(release: Path, repo: Path, absolute: bool) -> None:
+    secret = repo.parent / "elsewhere" / "secret.txt"
+    coding = seed_in(repo / "seeds" / SEED_ID)
+    (coding.parent / "article.txt").symlink_to(secret)
+    path = str(coding) if absolute else f"seeds/{SEED_ID}/coding.yaml"
+    code, faults, printed = every_output(release, path)
+    assert code in (1, 2)
+    refused(faults, str(Path(path).parent / "article.txt"))
+    assert not [f for f in faults if f["rule"] == "missing_text"]
+    assert "found at" not in printed
+    assert_nothing_leaks(printed, secret)
+
+
+@pytest.mark.parametrize("name", ["coding.yaml", "source.yaml"])
+def test_a_linked_seed_file_is_refused_unread(release: Path, repo: Path, name: str) -> None:
+    secret = repo.parent / "elsewhere" / "secret.txt"
+    coding = seed_in(repo / "seeds" / SEED_ID)
+    (coding.parent / "article.txt").write_bytes((SEEDS / SEED_ID / "article.txt").read_bytes())
+    (coding.parent / name).unlink()
+    (coding.parent / name).symlink_to(secret)
+    path = f"seeds/{SEED_ID}/coding.yaml"
+    code, faults, printed = every_output(release, path)
+    assert code in (1, 2)
+    refused(faults, f"seeds/{SEED_ID}/{name}")
+    assert_nothing_leaks(printed, secret)
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+def test_a_linked_seed_folder_is_refused_unread(release: Path, repo: Path, absolute: bool) -> None:
+    secret = repo.parent / "elsewhere" / "secret.txt"
+    coding = seed_in(repo.parent / "elsewhere" / SEED_ID)
+    (coding.parent / "article.txt").write_text(SECRET)
+    (repo / "seeds").mkdir()
+    (repo / "seeds" / SEED_ID).symlink_to(coding.parent)
+    path = str(repo / "seeds" / SEED_ID / "coding.yaml") if absolute else f"seeds/{SEED_ID}/coding.yaml"
+    code, faults, printed = every_output(release, path)
+    assert code == 2
+    assert f"its folder {Path(path).parent} is a symbolic link" in refused(faults, path)["message"]
+    assert_nothing_leaks(printed, secret)
+
+
+@pytest.mark.parametrize("linked", ["article", "seed folder", "seeds folder"])
+def test_texts_beside_inputs_are_not_read_through_links(release: Path, repo: Path, linked: str) -> None:
+    statements, evidence = _new_quote_with_evidence(release, repo)
+    statements, evidence = statements.relative_to(repo), evidence.relative_to(repo)
+    outside = repo.parent / "elsewhere"
+    (outside / "seeds" / SEED_ID).mkdir(parents=True)
+    (outside / "seeds" / SEED_ID / "article.txt").write_text(SECRET)
+    if linked == "article":
+        (repo / "seeds" / SEED_ID).mkdir(parents=True)
+        (repo / "seeds" / SEED_ID / "article.txt").symlink_to(outside / "secret.txt")
+        file = f"seeds/{SEED_ID}/article.txt"
+    elif linked == "seed folder":
+        (repo / "seeds").mkdir()
+        (repo / "seeds" / SEED_ID).symlink_to(outside / "seeds" / SEED_ID)
+        file = f"seeds/{SEED_ID}/article.txt"
+    else:
+        (repo / "seeds").symlink_to(outside / "seeds")
+        file = "seeds"
+    code, faults, printed = every_output(release, str(statements), str(evidence))
+    assert code == 1
+    refused(faults, file)
+    assert not [f for f in faults if f["rule"] in ("quote_mismatch", "text_mismatch")]  # the secret was not used
+    assert_nothing_leaks(printed, outside / "secret.txt")
+
+
+def test_a_fifo_article_is_refused_without_waiting_for_a_writer(release: Path, repo: Path) -> None:
+    """Before, reading a FIFO beside the inputs waited for a writer that never comes."""
+    statements, _ = _new_quote_with_evidence(release, repo)
+    (repo / "seeds" / SEED_ID).mkdir(parents=True)
+    os.mkfifo(repo / "seeds" / SEED_ID / "article.txt")
+    command = [sys.executable, "-m", "peacetrack.cli", "validate", "statements.csv", "--against", str(release), "--format", "json"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the validator waited on a FIFO")
+    assert result.returncode == 1, result.stderr
+    refused(json.loads(result.stdout)["faults"], f"seeds/{SEED_ID}/article.txt", "not_a_file")
+
+
+# --- messages echo no more than the contributor's own values, capped ------------------------------
+
+
+@pytest.mark.parametrize("twice", [False, True], ids=["unknown", "duplicated"])
+def test_a_long_column_name_is_echoed_shortened(release: Path, statements: Path, twice: bool) -> None:
+    lines = statements.read_text().splitlines(keepends=True)
+    name = "n" * 5000
+    header = lines[0].rstrip("\n") + f",{name}" * (2 if twice else 1)
+    statements.write_text(header + "\n" + "".join(line.rstrip("\n") + ",x" * (2 if twice else 1) + "\n" for line in lines[1:]))
+    code, report = run(release, str(statements))
+    assert code in (1, 2)
+    rule = "duplicate_column" if twice else "unknown_column"
+    assert [f for f in report["faults"] if f["rule"] == rule]
+    assert all(len(f["message"]) < 300 and len(f["value"] or "") <= 80 and len(f["column"] or "") <= 80 for f in report["faults"])
+
+
+# --- small inputs that were slow or crashed (issue 11, item 10) ----------------------------------
+
+
+def test_a_jsonl_line_of_many_keys_is_one_fault(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "actors.jsonl"
+    path.write_text(json.dumps({f"k{i}": i for i in range(5000)}) + "\n")
+    code, report = run(release, str(path))
+    assert code == 1
+    (fault,) = [f for f in report["faults"] if f["rule"] != "no_rows"]
+    assert (fault["rule"], fault["line"]) == ("too_many_columns", 1)
+
+
+@pytest.mark.parametrize("nested", ["[" * 100_000, '{"a": ' * 100_000], ids=["lists", "objects"])
+def test_deeply_nested_json_is_a_fault(release: Path, tmp_path: Path, nested: str) -> None:
+    path = tmp_path / "actors.jsonl"
+    path.write_text('{"actor_id": "x", "name": ' + nested + "\n")
+    check(release, path, 1, "json", 1)
+
+
+def contract_header() -> list[str]:
+    from peacetrack.tables import TABLES
+
+    return [c.name for c in TABLES["statements"].columns]
+
+
+def test_a_header_of_too_many_columns_is_one_fault(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "statements.csv"
+    names = contract_header() + [f"c{i}" for i in range(3000)]
+    path.write_text(",".join(names) + "\n" + ",".join("x" for _ in names) + "\n")
+    code, report = run(release, str(path))
+    assert code == 1
+    (fault,) = report["faults"]
+    assert (fault["rule"], fault["line"]) == ("too_many_columns", 1)
+
+
+def test_a_header_over_a_megabyte_is_refused_not_cut(release: Path, tmp_path: Path) -> None:
+    path = tmp_path / "statements.csv"
+    path.write_text(",".join(contract_header()) + "," + "x" * (readers.HEADER_BYTES + 10) + "\nrow\n")
+    code, report = run(release, str(path))
+    assert code == 1
+    (fault,) = report["faults"]
+    assert (fault["rule"], fault["line"]) == ("header_size", 1)
+
+
+def test_a_column_named_dask_is_unknown_not_a_crash(release: Path, statements: Path) -> None:
+    """pandera took a frame with a column `dask` for a dask frame: unknown columns stay out of it."""
+    name = "dask"
+    lines = statements.read_text().splitlines()
+    statements.write_text("\n".join([lines[0] + f",{name}"] + [line + ",x" for line in lines[1:]]) + "\n")
+    code, report = run(release, str(statements))
+    assert code == 1
+    assert [(f["rule"], f["column"], f["line"]) for f in errors(report)] == [("unknown_column", name, 1)]
+
+
+# --- where a fault is (issue 11, item 12) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("after_bytes", [1000, 3 * BLOCK_BYTES], ids=["fast_reader", "exact_reader"])
+def test_an_unterminated_quote_is_reported_where_it_opens(release: Path, statements: Path, after_bytes: int) -> None:
+    lines = statements.read_text().splitlines(keepends=True)
+    cells = next(csv.reader([lines[3]]))
+    cells[5] = '"never closed'
+    lines[3] = ",".join(cells) + "\n"
+    filler = lines[2] * (after_bytes // len(lines[2]) + 1)
+    statements.write_text("".join(lines) + filler)
+    report = check(release, statements, 1, "csv_syntax", 4)
+    assert "never closed" in next(f["message"] for f in report["faults"] if f["rule"] == "csv_syntax")
+
+
+def test_an_article_beside_the_inputs_that_is_not_utf8_is_named(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    statements, evidence = _new_quote_with_evidence(release, tmp_path)
+    article = tmp_path / "seeds" / SEED_ID / "article.txt"
+    article.parent.mkdir(parents=True)
+    article.write_bytes(b"first line\nsecond \xff line\n")
+    monkeypatch.chdir(tmp_path)
+    code, report = run(release, str(statements), str(evidence))
+    found = [f for f in report["faults"] if f["rule"] == "encoding"]
+    assert len(found) == 1, report["faults"]
+    fault = found[0]
+    assert tmp_path / fault["file"] == article
+    assert (fault["rule"], fault["line"]) == ("encoding", 2)
+    assert "byte 19" in fault["message"] and "byte 8 of its line" in fault["message"]
+
+
+# --- spans within their source (issue 11, item 8) -------------------------------------------------
+
+
+@pytest.mark.parametrize(("column", "beyond"), [("char_end", 1), ("char_start", 5000)])
+def test_evidence_beyond_its_source_is_refused_without_the_text(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, beyond: int) -> None:
+    monkeypatch.chdir(tmp_path)  # no seeds here: the text is not at hand
+    statements, evidence = _new_quote_with_evidence(release, tmp_path)
+    count = int(pd.read_parquet(release / "sources.parquet")["char_count"].iloc[0])
+    frame = pd.read_csv(evidence, dtype=str, keep_default_na=False)
+    frame["char_end"] = str(count + beyond + (10 if column == "char_start" else 0))
+    frame["char_start"] = str(count + beyond) if column == "char_start" else str(count - 3)
+    frame.to_csv(evidence, index=False, lineterminator="\n")
+    check(release, evidence, 1, "span_bounds", 2, column, str(statements))
+
+
+def test_a_coding_file_quoting_beyond_its_text_not_in_the_repository(release: Path, tmp_path: Path) -> None:
+    text = "Minister Ada Lovelace met the envoy."
+    folder = tmp_path / "seeds" / "no-text-source"
+    folder.mkdir(parents=True)
+    (folder / "source.yaml").write_text(f"language: en\ntext_in_repo: false\ntext_sha256: {hashlib.sha256(text.encode()).hexdigest()}\nchar_count: {len(text)}\n")
+    (folder / "coding.yaml").write_text(
+        "actors:\n  - actor_id: ada-lovelace\n    name: Ada Lovelace\n    actor_type: person\n"
+        "    evidence:\n      - quote: Ada Lovelace\n        char_start: 3000\n"
+    )
+    check(release, folder / "coding.yaml", 1, "span_bounds", 6, "char_start")

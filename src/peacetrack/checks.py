@@ -27,6 +27,7 @@ Severity = Literal["error", "warning"]
 # the rules within a row take either, so each has one definition.
 RowData: TypeAlias = pd.DataFrame | pa.Table
 VALUE_WIDTH = 80
+MESSAGE_WIDTH = 200  # of a library's error message: it may quote the file it failed on
 
 
 def shorten(value: object, width: int = VALUE_WIDTH) -> str:
@@ -188,9 +189,9 @@ def _describe_pandera(check: str, column: str, case: object) -> tuple[str, str]:
     if check.startswith("dtype("):
         return "type", f"wrong type: {check}"
     if check == "column_in_schema":
-        return "unknown_column", f"column {case!r} is not in the contract"
+        return "unknown_column", f"column {shorten(case)!r} is not in the contract"
     if check == "column_in_dataframe":
-        return "missing_column", f"column {case!r} is missing"
+        return "missing_column", f"column {shorten(case)!r} is missing"
     if check == "column_ordered":
         return "column_order", "columns are not in the contract's order"
     rule, _, message = check.partition(": ")
@@ -273,6 +274,23 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
     )
     order = evidence["char_start"] >= evidence["char_end"]
     yield from _row_faults(table, evidence, order, "char_end", "span_order", "char_end must be greater than char_start")
+    yield from check_span_bounds(evidence, frames.get("sources"))
+
+
+def check_span_bounds(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> Iterator[Fault]:
+    """A span lies within its source's text: it ends by the source's char_count. Checked on
+    the rows, so it holds for a text that is not at hand (not in the repository) too."""
+    if sources is None or "char_count" not in sources:
+        return
+    table = TABLES["evidence"]
+    counts = sources.dropna(subset=["char_count"]).drop_duplicates("source_id").set_index("source_id")["char_count"]
+    count = pd.to_numeric(evidence["source_id"].astype(object).map(counts), errors="coerce")
+    starts, ends = (pd.to_numeric(evidence[c], errors="coerce") for c in ("char_start", "char_end"))
+    start_out = (starts >= count).fillna(False).astype(bool)
+    end_out = (ends > count).fillna(False).astype(bool) & ~start_out
+    message = "is beyond the end of the source's text (its char_count)"
+    yield from _row_faults(table, evidence, start_out, "char_start", "span_bounds", f"char_start {message}")
+    yield from _row_faults(table, evidence, end_out, "char_end", "span_bounds", f"char_end {message}")
 
 
 def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fault]:
@@ -283,8 +301,8 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
         if text is None:
             yield Fault(
                 "evidence", None, "quote", "unverified",
-                f"text of source {source_id!r} is not at hand: {len(group)} evidence quotes not verified",
-                value=str(source_id), severity="warning",
+                f"text of source {shorten(source_id)!r} is not at hand: {len(group)} evidence quotes not verified",
+                value=shorten(source_id), severity="warning",
             )  # fmt: skip
             continue
         actual = pd.Series(

@@ -20,9 +20,20 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.tokens import AliasToken, AnchorToken
+from ruamel.yaml.tokens import (
+    AliasToken,
+    AnchorToken,
+    BlockEndToken,
+    BlockMappingStartToken,
+    BlockSequenceStartToken,
+    FlowMappingEndToken,
+    FlowMappingStartToken,
+    FlowSequenceEndToken,
+    FlowSequenceStartToken,
+)
 
-from peacetrack.checks import Fault, check_tables, sha256_text, shorten
+from peacetrack.checks import MESSAGE_WIDTH, Fault, check_tables, sha256_text, shorten
+from peacetrack.links import Refused, names_inside, read_inside
 from peacetrack.tables import (
     ARTICLE,
     BCP47_PATTERN,
@@ -37,6 +48,7 @@ from peacetrack.tables import (
 
 CODED_TABLES: tuple[str, ...] = ("actors",) + CLAIM_TABLES
 MAX_YAML_BYTES = 5_000_000
+MAX_YAML_DEPTH = 20  # a coding file nests six levels: file, table, entry, evidence, quote, list
 
 
 # --- the shape of a coding file ------------------------------------------------------------
@@ -108,44 +120,66 @@ class CodingFile(Strict):
 # --- reading YAML with line numbers --------------------------------------------------------
 
 
-class YamlFault(Exception):
+class FileFault(Exception):
+    """A file of a seed that cannot be used: its fault says why."""
+
     def __init__(self, fault: Fault) -> None:
         super().__init__(str(fault))
         self.fault = fault
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse YAML keeping line numbers; refuse duplicate keys, anchors and aliases."""
+_OPENING = (FlowMappingStartToken, FlowSequenceStartToken, BlockMappingStartToken, BlockSequenceStartToken)
+_CLOSING = (FlowMappingEndToken, FlowSequenceEndToken, BlockEndToken)
+
+
+def read_yaml(path: Path, root: Path) -> Any:
+    """Parse YAML keeping line numbers; refuse links out of `root`, duplicate keys, anchors,
+    aliases and nesting deeper than a coding file needs (the pure-Python parser recurses,
+    and slows down with depth: a deep file would take minutes or crash)."""
     try:
-        raw = path.read_bytes()
+        raw = read_inside(path, root, MAX_YAML_BYTES + 1)
+    except Refused as refused:
+        raise FileFault(Fault(None, None, None, refused.rule, refused.message, file=str(path))) from None
     except OSError as error:
-        raise YamlFault(Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))) from None
+        raise FileFault(Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))) from None
     if len(raw) > MAX_YAML_BYTES:
-        raise YamlFault(Fault(None, None, None, "too_large", f"over {MAX_YAML_BYTES} bytes", file=str(path)))
+        raise FileFault(Fault(None, None, None, "too_large", f"over {MAX_YAML_BYTES} bytes", file=str(path)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise YamlFault(Fault(None, None, None, "encoding", f"not UTF-8 (byte {error.start})", file=str(path), line=line)) from None
+        raise FileFault(Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))) from None
     yaml = YAML(typ="rt", pure=True)
+
+    def refuse(rule: str, message: str, token: Any) -> FileFault:
+        return FileFault(Fault(None, None, None, rule, message, file=str(path), line=token.start_mark.line + 1))
+
     try:
+        depth = 0
         for token in yaml.scan(text):
             if isinstance(token, AliasToken | AnchorToken):
-                raise YamlFault(
-                    Fault(
-                        None, None, None, "yaml_alias", "anchors and aliases are not allowed in coding files: write values out",
-                        file=str(path), line=token.start_mark.line + 1,
-                    )  # fmt: skip
-                )
+                raise refuse("yaml_alias", "anchors and aliases are not allowed in coding files: write values out", token)
+            depth += isinstance(token, _OPENING) - isinstance(token, _CLOSING)
+            if depth > MAX_YAML_DEPTH:
+                raise refuse("yaml_depth", f"nested more than {MAX_YAML_DEPTH} levels deep: a coding file needs far fewer", token)
         return yaml.load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(p) for p in (error.context, error.problem) if p)
-        raise YamlFault(
-            Fault(None, None, None, "yaml", message.replace("\n", " "), file=str(path), line=mark.line + 1 if mark else None)
+        raise FileFault(
+            Fault(None, None, None, "yaml", shorten(message.replace("\n", " "), MESSAGE_WIDTH), file=str(path), line=mark.line + 1 if mark else None)
         ) from None
     except YAMLError as error:
-        raise YamlFault(Fault(None, None, None, "yaml", str(error).replace("\n", " "), file=str(path))) from None
+        raise FileFault(Fault(None, None, None, "yaml", shorten(str(error).replace("\n", " "), MESSAGE_WIDTH), file=str(path))) from None
+
+
+def line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
+    """Where bytes stop being UTF-8: byte of the file and of its line, counting from 1."""
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    return f"not UTF-8 at byte {error.start + 1} (byte {error.start - line_start + 1} of its line): save it as UTF-8"
 
 
 def key_line(node: Any, key: Any, default: int | None) -> int | None:
@@ -179,7 +213,7 @@ def locate(node: Any, loc: tuple[Any, ...], default: int | None) -> int | None:
 def pydantic_faults(error: ValidationError, node: Any, file: str, table: str | None, row_id: str | None, line: int | None) -> Iterator[Fault]:
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
-        column = next((str(p) for p in loc if isinstance(p, str)), None)
+        column = next((shorten(p) for p in loc if isinstance(p, str)), None)  # a key may be long: capped
         if item["type"] == "extra_forbidden":
             message = f"unknown field {column!r}"
         elif item["type"] == "missing":
@@ -235,19 +269,50 @@ def evidence_id(table: str, row_id: str, source_id: str, start: int, end: int) -
     return f"ev-{digest[:12]}"
 
 
-def occurrences(text: str, quote: str) -> list[int]:
-    """Offsets of every occurrence of `quote` in `text`, overlapping ones included."""
-    found, start = [], text.find(quote)
-    while start >= 0:
-        found.append(start)
+MAX_COUNTED = 1000  # occurrences of a quote counted for a message: more is "over 1000"
+
+
+def occurrences(text: str, quote: str, limit: int | None = None) -> Iterator[int]:
+    """Offsets of the occurrences of `quote` in `text` (overlapping ones included), in
+    order, the first `limit` of them: a generator, as a letter may occur millions of times."""
+    start, found = text.find(quote), 0
+    while start >= 0 and (limit is None or found < limit):
+        yield start
+        found += 1
         start = text.find(quote, start + 1)
-    return found
+
+
+def _how_often(text: str, quote: str) -> str:
+    found = sum(1 for _ in occurrences(text, quote, MAX_COUNTED + 1))
+    return f"over {MAX_COUNTED} times" if found > MAX_COUNTED else f"{found} time{'s' * (found != 1)}"
+
+
+def nth_occurrence(text: str, quote: str, n: int) -> int:
+    """The offset of the n-th occurrence (from 1) of `quote`, -1 if there are fewer. A quote
+    that cannot overlap itself (most) is counted by `str.count` and found by bisection:
+    quick even when it occurs millions of times."""
+    if any(quote[:k] == quote[-k:] for k in range(1, len(quote))):  # may overlap: one by one
+        return next((start for found, start in enumerate(occurrences(text, quote, n), start=1) if found == n), -1)
+    if text.count(quote) < n:
+        return -1
+    low, high = len(quote), len(text)  # the least end holding n occurrences
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if text.count(quote, 0, middle) >= n else (middle + 1, high)
+    return low - len(quote)
+
+
+def _nearest(text: str, quote: str, offset: int) -> int:
+    """The offset of the occurrence nearest to `offset`, before or after (there is one)."""
+    before = text.rfind(quote, 0, min(offset + len(quote) - 1, len(text)))
+    after = text.find(quote, offset)
+    return before if after < 0 or (before >= 0 and offset - before <= after - offset) else after
 
 
 def _not_found_hint(text: str, quote: str) -> str:
     folded = {"“": '"', "”": '"', "’": "'", "‘": "'", "—": "-", "–": "-", "…": "..."}
     plain = quote.translate(str.maketrans(folded))
-    if occurrences(text.translate(str.maketrans(folded)), plain):
+    if plain in text.translate(str.maketrans(folded)):
         return ": the article has it with other quotation marks, apostrophes or dashes; copy them exactly"
     if unicodedata.normalize("NFC", quote) != quote:
         return ": the quote is not NFC-normalised"
@@ -255,36 +320,61 @@ def _not_found_hint(text: str, quote: str) -> str:
 
 
 def resolve_quote(text: str | None, ref: str | QuoteRef) -> tuple[int, int] | str:
-    """Offsets of a quote in the text, or a message saying why they cannot be found."""
+    """Offsets of a quote in the text, or a message saying why they cannot be found.
+
+    A message says no more of the text than the quote does: how often it occurs, and where
+    the occurrence nearest a wrong char_start is, not a list of every place."""
     ref = ref if isinstance(ref, QuoteRef) else QuoteRef(quote=ref)
+    quote = ref.quote
     if text is None:
         if ref.char_start is None:
             return "the source text is not at hand: give char_start for this quote"
-        return ref.char_start, ref.char_start + len(ref.quote)
-    found = occurrences(text, ref.quote)
+        return ref.char_start, ref.char_start + len(quote)
     if ref.char_start is not None:
-        if ref.char_start not in found:
-            return f"the quote is not at char_start {ref.char_start}" + (f" (found at {found})" if found else "")
-        return ref.char_start, ref.char_start + len(ref.quote)
-    if not found:
-        return "quote not found in the article" + _not_found_hint(text, ref.quote)
-    if ref.occurrence is not None:
-        if ref.occurrence > len(found):
-            return f"occurrence {ref.occurrence} asked for, but the quote occurs {len(found)} time(s)"
-        start = found[ref.occurrence - 1]
-    elif len(found) > 1:
-        return f"the quote occurs {len(found)} times (at {found}): add `occurrence: N` or quote more"
-    else:
-        start = found[0]
-    return start, start + len(ref.quote)
+        if not text.startswith(quote, ref.char_start):
+            if quote not in text:
+                return f"the quote is not at char_start {ref.char_start}, nor anywhere in the article" + _not_found_hint(text, quote)
+            nearest = _nearest(text, quote, ref.char_start)
+            return f"the quote is not at char_start {ref.char_start}: the nearest occurrence is at {nearest}"
+        return ref.char_start, ref.char_start + len(quote)
+    first = text.find(quote)
+    if first < 0:
+        return "quote not found in the article" + _not_found_hint(text, quote)
+    if ref.occurrence is None and text.find(quote, first + 1) >= 0:
+        return f"the quote occurs {_how_often(text, quote)}: add `occurrence: N` or quote more"
+    start = first if ref.occurrence is None else nth_occurrence(text, quote, ref.occurrence)
+    if start < 0:
+        return f"occurrence {ref.occurrence} asked for, but the quote occurs {_how_often(text, quote)}"
+    return start, start + len(quote)
+
+
+def read_article(path: Path, root: Path) -> str | None:
+    """The text of an article; None when there is none. Raises FileFault when it is there
+    but cannot be used: a link, or not UTF-8 (said where, not reported as missing)."""
+    try:
+        raw = read_inside(path, root)
+    except Refused as refused:
+        raise FileFault(Fault(None, None, None, refused.rule, refused.message, file=str(path))) from None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise FileFault(Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FileFault(Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))) from None
 
 
 class SeedReader:
     """Reads one seed folder into `Coded`."""
 
-    def __init__(self, folder: Path, coded: Coded) -> None:
+    def __init__(self, folder: Path, coded: Coded, root: Path | None = None) -> None:
+        """`root`: the folder being checked, which no file read may lead out of (default:
+        the seeds folder holding `folder`)."""
         self.folder, self.coded = folder, coded
+        self.root = folder.parent if root is None else root
         self.source_id = folder.name
+        self.text_unusable = False  # article.txt is there but cannot be used: not "missing"
 
     def fault(self, file: Path, line: int | None, rule: str, message: str, **kw: Any) -> None:
         self.coded.faults.append(Fault(kw.pop("table", None), kw.pop("row_id", None), kw.pop("column", None), rule, message, file=str(file), line=line, **kw))
@@ -295,8 +385,8 @@ class SeedReader:
             return
         path = self.folder / CODING_FILE
         try:
-            document = read_yaml(path)
-        except YamlFault as error:
+            document = read_yaml(path, self.root)
+        except FileFault as error:
             self.coded.faults.append(error.fault)
             return
         try:
@@ -310,28 +400,28 @@ class SeedReader:
                 self.read_entry(path, table, document[table], index, entry, defaults, document.get("defaults", {}).get(table))
         for table in coding.defaults:
             if table not in CODED_TABLES:
-                self.fault(path, locate(document, ("defaults", table), 1), "unknown_table", f"defaults for unknown table {table!r}")
+                self.fault(path, locate(document, ("defaults", table), 1), "unknown_table", f"defaults for unknown table {shorten(table)!r}")
 
     def read_text(self) -> str | None:
-        path = self.folder / ARTICLE
-        if not path.exists():
-            return None
         try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as error:
-            self.fault(path, None, "encoding", f"not UTF-8 at byte {error.start}")
+            text = read_article(self.folder / ARTICLE, self.root)
+        except FileFault as error:
+            self.coded.faults.append(error.fault)
+            self.text_unusable = True
+            return None
+        if text is None:
             return None
         if unicodedata.normalize("NFC", text) != text:
-            self.fault(path, None, "nfc", "the article is not in Unicode NFC form; offsets would be ambiguous")
+            self.fault(self.folder / ARTICLE, None, "nfc", "the article is not in Unicode NFC form; offsets would be ambiguous")
         self.coded.texts[self.source_id] = text
         return text
 
     def read_source(self, text: str | None) -> bool:
         path = self.folder / SOURCE_FILE
         try:
-            document = read_yaml(path)
+            document = read_yaml(path, self.root)
             meta = SourceFile.model_validate(document if document is not None else {})
-        except YamlFault as error:
+        except FileFault as error:
             self.coded.faults.append(error.fault)
             return False
         except ValidationError as error:
@@ -339,7 +429,12 @@ class SeedReader:
             return False
         values = meta.model_dump(exclude={"source_id"})
         if meta.source_id not in (None, self.source_id):
-            self.fault(path, key_line(document, "source_id", 1), "source_id", f"source_id {meta.source_id!r} differs from the folder name {self.source_id!r}")
+            self.fault(
+                path, key_line(document, "source_id", 1), "source_id",
+                f"source_id {shorten(meta.source_id)!r} differs from the folder name {shorten(self.source_id)!r}",
+            )  # fmt: skip
+        if self.text_unusable:  # its own fault says why: not missing, nor to be described here
+            return False
         if text is None and meta.text_in_repo:
             self.fault(path, key_line(document, "text_in_repo", 1), "missing_text", f"text_in_repo is true but {ARTICLE} is missing")
         if text is None and (meta.text_sha256 is None or meta.char_count is None):
@@ -348,7 +443,10 @@ class SeedReader:
         if text is not None:
             for column, actual in (("text_sha256", sha256_text(text)), ("char_count", len(text))):
                 if values[column] not in (None, actual):
-                    self.fault(path, key_line(document, column, 1), column, f"{column} does not match {ARTICLE} ({actual})", table="sources", row_id=self.source_id, column=column)
+                    self.fault(
+                        path, key_line(document, column, 1), column, f"{column} differs from that of {ARTICLE}: leave it out, it is computed",
+                        table="sources", row_id=self.source_id, column=column, value=shorten(values[column]),
+                    )  # fmt: skip
                 values[column] = actual
         try:
             row = Source.model_validate({"source_id": self.source_id, **values})
@@ -428,13 +526,21 @@ class SeedReader:
 
 
 def read_seeds(seeds: Path) -> Coded:
-    """Read every `seeds/*/` folder, in name order."""
+    """Read every `seeds/*/` folder, in name order; a seed folder that is a link is refused."""
     coded = Coded()
-    if not seeds.is_dir():
+    try:
+        names = names_inside(seeds, seeds)
+    except (OSError, Refused):
         coded.faults.append(Fault(None, None, None, "missing", "no such seeds folder", file=str(seeds)))
         return coded
-    for folder in sorted(p for p in seeds.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        SeedReader(folder, coded).read()
+    for name in names:
+        folder = seeds / name
+        if name.startswith("."):
+            continue
+        if folder.is_symlink():
+            coded.faults.append(Fault(None, None, None, "symlink", "is a symbolic link: not followed", file=str(folder)))
+        elif folder.is_dir():
+            SeedReader(folder, coded, seeds).read()
     return coded
 
 

@@ -28,14 +28,15 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from pyarrow.fs import LocalFileSystem
 
-from peacetrack.checks import Fault, check_schema, shorten
+from peacetrack.checks import MESSAGE_WIDTH, Fault, check_schema, shorten
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype, value_bytes
 
 BLOCK_BYTES = 1 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
 BATCH_READAHEAD = 16  # blocks parsed ahead of the checks
 CHUNK_BYTES = 16 << 20  # CSV cells checked at once: smaller chunks cost more per row
 BATCH_ROWS = 100_000  # rows per chunk of Parquet and JSON Lines, and of the slow CSV path
-HEADER_BYTES = 1 << 20
+HEADER_BYTES = 1 << 20  # a header longer than this is refused
+COLUMNS_FACTOR = 10  # a file with more than this many times the contract's columns is refused
 CSV_FIELD_LIMIT = 16 << 20  # the csv module's own limit; cells over MAX_CELL_BYTES are faults anyway
 Progress = Callable[[int], None]
 
@@ -88,37 +89,48 @@ class Rows:
 def _fault(file: str, line: int | None, rule: str, message: str, column: str | None = None, value: Any = None, table: str | None = None, severity: str = "error") -> Fault:
     if isinstance(value, str):  # undecodable bytes read with surrogateescape: show them replaced
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    column = None if column is None else shorten(column)  # a file's own name for a column may be long
     return Fault(table, None, column, rule, message, value=None if value is None else shorten(value), file=file, line=line, severity=severity)  # type: ignore[arg-type]
 
 
 # --- headers ---------------------------------------------------------------------------------
 
 
+def max_columns(table: Table) -> int:
+    """More columns than this is not a contributed table, and too many to check one by one."""
+    return COLUMNS_FACTOR * len(table.columns)
+
+
 def check_header(table: Table, names: list[str], file: str, line: int | None) -> tuple[list[Fault], bool]:
     """Faults of a file's column names, and whether its rows can be read at all.
 
-    Unknown, missing and misordered columns are the contract's own rules (pandera, on an
-    empty frame with the file's columns); a duplicated name is a reading fault.
+    Missing and misordered columns are the contract's own rules (pandera, on an empty frame
+    of the file's contract columns: a name such as `dask` would make pandera take the frame
+    for another library's); unknown and duplicated names are reading faults.
     """
     contract = {c.name: c for c in table.columns}
     if names == list(contract):  # the usual case, and nothing to find: spare loading pandera
         return [], True
+    if len(names) > max_columns(table):
+        message = f"{len(names)} columns: the contract has {len(contract)}; is this a {table.name} file?"
+        return [_fault(file, line, "too_many_columns", message, table=table.name)], False
     faults: list[Fault] = []
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            faults.append(_fault(file, line, "duplicate_column", f"column {name!r} appears more than once", name, table=table.name))
+            faults.append(_fault(file, line, "duplicate_column", f"column {shorten(name)!r} appears more than once", name, table=table.name))
+        elif name not in contract:
+            faults.append(_fault(file, line, "unknown_column", f"column {shorten(name)!r} is not in the contract", name, table=table.name))
         seen.add(name)
     if len(names) == 1 and len(contract) > 1:
         for delimiter in (";", "\t", "|"):
             if sum(part.strip() in contract for part in names[0].split(delimiter)) >= 2:
-                faults.append(
-                    _fault(file, line, "delimiter", f"fields are separated by {delimiter!r}: peacetrack CSV files use commas", table=table.name)
-                )
+                faults = [_fault(file, line, "delimiter", f"fields are separated by {delimiter!r}: peacetrack CSV files use commas", table=table.name)]
                 return faults, False
-    empty = pd.DataFrame({n: pd.Series([], dtype=pandas_dtype(contract[n]) if n in contract and contract[n].kind is not Kind.enum else "string") for n in dict.fromkeys(names)})
+    known = [n for n in dict.fromkeys(names) if n in contract]
+    empty = pd.DataFrame({n: pd.Series([], dtype=pandas_dtype(contract[n]) if contract[n].kind is not Kind.enum else "string") for n in known})
     for fault in check_schema(table, empty):
-        if fault.rule in ("unknown_column", "missing_column"):
+        if fault.rule == "missing_column":
             fault = fault.but(column=fault.value)
         faults.append(fault.located(file, line))
     readable = not any(f.rule in ("duplicate_column", "missing_column") for f in faults)
@@ -131,15 +143,20 @@ def check_header(table: Table, names: list[str], file: str, line: int | None) ->
 def _header(path: Path, table: Table, file: str) -> tuple[list[str], int]:
     """The header's names and the number of physical lines it takes."""
     with path.open("rb") as raw:
-        start = raw.read(HEADER_BYTES)
+        start = raw.read(HEADER_BYTES + 1)
     if not start.removeprefix(b"\xef\xbb\xbf").strip():
         raise _Stop([_fault(file, 1, "empty", "the file is empty: it needs a header line naming the columns", table=table.name)])
-    text = start.decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    text = start[:HEADER_BYTES].decode("utf-8-sig", errors="surrogateescape")
+    csv.field_size_limit(CSV_FIELD_LIMIT)  # a name up to HEADER_BYTES: longer is a fault below
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer)
     try:
         names = next(reader)
     except csv.Error as error:
         raise _Stop([_fault(file, 1, "csv_syntax", f"the header cannot be parsed: {error}", table=table.name)]) from None
+    if len(start) > HEADER_BYTES and buffer.tell() == len(text) and not text.endswith(("\n", "\r")):
+        message = f"the header is over {HEADER_BYTES >> 20} MB: is this a {table.name} file, or is a quote left open?"
+        raise _Stop([_fault(file, 1, "header_size", message, table=table.name)])
     for index, name in enumerate(names):
         if any("\udc80" <= ch <= "\udcff" for ch in name):
             raise Unreadable(_fault(file, 1, "encoding", f"the header is not UTF-8 (field {index + 1}): save the file as UTF-8", table=table.name))
@@ -288,8 +305,17 @@ def prefetched(items: Generator[T, None, None]) -> Iterator[T]:
 
 
 def _ragged(file: str, table: Table, line: int, text: str, expected: int) -> Fault:
+    if _open_quote(text):
+        return _fault(file, line, "csv_syntax", "a quoted cell opened in this row is never closed: the row was not checked", value=text, table=table.name)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     fields = len(next(csv.reader(io.StringIO(text, newline="")), []))
     return _fault(file, line, "ragged", f"{fields} fields where the header has {expected}: the row was not checked", value=text, table=table.name)
+
+
+def _open_quote(text: str) -> bool:
+    """Whether a record's text leaves a quoted cell open (an odd number of `"`): pyarrow then
+    takes the rest of the file for one record, which starts on the line that opened it."""
+    return text.count('"') % 2 == 1
 
 
 def line_breaks(text: str) -> int:
@@ -433,9 +459,10 @@ def _slow_csv(path: Path, table: Table, names: list[str], after_record: int = 1,
                     yield chunk()
                     first += len(rows)
                     rows, row_lines = [], []
-        except csv.Error as error:
+        except csv.Error as error:  # at the line the failing record starts: a quote opened there
             rule = "cell_size" if "field larger" in str(error) else "csv_syntax"
-            yield _fault(file, reader.line_num, rule, f"the CSV cannot be parsed from here on: {error}", table=table.name)
+            why = "a quoted cell opened in this row is never closed" if "unexpected end of data" in str(error) else str(error)
+            yield _fault(file, last_line + 1, rule, f"the CSV cannot be parsed from this row on: {why}", table=table.name)
     if rows:
         yield chunk()
 
@@ -470,7 +497,7 @@ def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> 
         parquet = pq.ParquetFile(path)
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
-        raise Unreadable(_fault(file, None, "parquet", f"not a readable Parquet file: {error}", table=table.name)) from None
+        raise Unreadable(_fault(file, None, "parquet", f"not a readable Parquet file: {shorten(error, MESSAGE_WIDTH)}", table=table.name)) from None
     faults, readable = check_header(table, schema.names, file, None)
     yield from faults
     if not readable:
@@ -479,31 +506,32 @@ def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> 
     for column in wanted:
         actual = schema.field(column.name).type
         if not _same_type(column, actual):
-            yield _fault(file, None, "parquet_type", f"column type is {actual}, the contract says {arrow_type(column)}", column.name, table=table.name)
+            yield _fault(file, None, "parquet_type", f"column type is {shorten(actual, MESSAGE_WIDTH)}, the contract says {arrow_type(column)}", column.name, table=table.name)
     first = 0
     try:
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=[c.name for c in wanted]):
             try:
                 data = pa.table({c.name: _as_text(c, batch.column(c.name)) for c in wanted})
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-                yield _fault(file, None, "parquet_type", f"values cannot be read as the contract's types: {error}", table=table.name)
+                yield _fault(file, None, "parquet_type", f"values cannot be read as the contract's types: {shorten(error, MESSAGE_WIDTH)}", table=table.name)
                 return
             yield Chunk(file, table, data, None, first)
             first += batch.num_rows
             if progress:  # bytes, about: the share of the rows read
                 progress(path.stat().st_size * first // max(parquet.metadata.num_rows, 1))
     except (pa.ArrowException, OSError) as error:
-        raise Unreadable(_fault(file, None, "parquet", f"the Parquet file is corrupt after row {first}: {error}", table=table.name)) from None
+        raise Unreadable(_fault(file, None, "parquet", f"the Parquet file is corrupt after row {first}: {shorten(error, MESSAGE_WIDTH)}", table=table.name)) from None
 
 
 # --- JSON Lines ----------------------------------------------------------------------------------
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    duplicated = sorted({k for k in keys if keys.count(k) > 1})
-    if duplicated:
-        raise ValueError(f"key {duplicated[0]!r} appears more than once")
+    seen: set[str] = set()  # a set, not a count per key: a line may hold 100,000 keys
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"key {shorten(key)!r} appears more than once")
+        seen.add(key)
     return dict(pairs)
 
 
@@ -547,14 +575,20 @@ def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> It
                 yield _fault(file, line, "encoding", f"not UTF-8 (byte {error.start + 1} of the line): save the file as UTF-8", table=table.name)
                 continue
             except ValueError as error:
-                yield _fault(file, line, "json", f"not a JSON object: {error}", table=table.name)
+                yield _fault(file, line, "json", f"not a JSON object: {shorten(error, MESSAGE_WIDTH)}", table=table.name)
+                continue
+            except RecursionError:
+                yield _fault(file, line, "json", "nested too deeply to read: a row's values are strings, numbers and lists of strings", table=table.name)
                 continue
             if not isinstance(row, dict):
                 yield _fault(file, line, "json", "each line must be one JSON object", table=table.name)
                 continue
+            if len(row) > max_columns(table):
+                yield _fault(file, line, "too_many_columns", f"{len(row)} keys: the contract has {len(contract)} columns", table=table.name)
+                continue
             for key in row:
                 if key not in contract:
-                    yield _fault(file, line, "unknown_column", f"column {key!r} is not in the contract", str(key), table=table.name)
+                    yield _fault(file, line, "unknown_column", f"column {shorten(key)!r} is not in the contract", str(key), table=table.name)
             position = len(row_lines)
             for name, column in contract.items():
                 cell, ok = _json_cell(column, row.get(name))

@@ -40,10 +40,12 @@ from peacetrack.checks import (
     is_in,
     repeated,
     sha256_text,
+    shorten,
     taken,
 )
 from peacetrack.contrib.cells import as_frame, parse_arrow
 from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable, prefetched
+from peacetrack.links import Refused, check_inside, input_root, names_inside
 from peacetrack.release import csv_frame, read_tables
 from peacetrack.tables import (
     ARTICLE,
@@ -99,10 +101,11 @@ class Locate(Protocol):
 
 
 def key_columns(table: Table) -> list[str]:
-    """What the second pass needs of a row: its key, foreign keys and canonical id; all of evidence."""
+    """What the second pass needs of a row: its key, foreign keys, canonical id and a
+    source's length; all of evidence."""
     if table.name == "evidence":
         return [c.name for c in table.columns]
-    wanted = {table.primary_key, *table.foreign_keys, "canonical_id"}
+    wanted = {table.primary_key, *table.foreign_keys, "canonical_id", "char_count"}  # char_count: spans' bounds
     return [c.name for c in table.columns if c.name in wanted]
 
 
@@ -181,30 +184,49 @@ def _release_path(version: str | None) -> Path:
     return release_path(version)
 
 
-def find_texts(paths: Iterable[Path], sources: pd.DataFrame | None) -> tuple[dict[str, str], list[Fault]]:
-    """Source texts at hand: seeds/<source_id>/article.txt next to an input, or in ./seeds.
+def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None) -> tuple[dict[str, str], list[Fault]]:
+    """Source texts at hand: seeds/<source_id>/article.txt next to an input (an input and
+    the folder it is checked inside), or in ./seeds. None is reached through a link.
 
     A text whose hash differs from the released source row is not the same text: not used.
+    The seed folder of a coding file given is left to that file's reading.
     """
-    folders = {Path("seeds")} | {p.parent / "seeds" for p in paths} | {p.parent.parent for p in paths if p.name == CODING_FILE}
+    from peacetrack.coding import FileFault, read_article
+
+    inputs, cwd = list(inputs), Path.cwd()
+    candidates = [(Path("seeds"), cwd)] + [(p.parent / "seeds", root) for p, root in inputs]
+    candidates += [(p.parent.parent, root) for p, root in inputs if p.name == CODING_FILE]
+    folders = {cwd / folder: (folder, root) for folder, root in reversed(candidates)}  # each once
+    coded = {cwd / p.parent for p, _ in inputs if p.name == CODING_FILE}
     known = {} if sources is None else dict(zip(sources["source_id"].astype(str), sources["text_sha256"].astype(str), strict=True))
     texts: dict[str, str] = {}
     faults: list[Fault] = []
-    for folder in sorted(folders):
-        for article in sorted(folder.glob(f"*/{ARTICLE}")) if folder.is_dir() else []:
-            source_id = article.parent.name
-            if source_id in texts:
+    for folder, root in (folders[key] for key in sorted(folders)):
+        try:
+            names = names_inside(folder, root)
+        except Refused as refused:
+            if refused.rule != "not_a_file":  # a file named seeds is no seeds folder: not ours
+                faults.append(Fault(None, None, None, refused.rule, refused.message, file=str(folder)))
+            continue
+        except OSError:
+            continue
+        for name in names:
+            article = folder / name / ARTICLE
+            if name.startswith(".") or name in texts or cwd / folder / name in coded:
                 continue
             try:
-                text = article.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = read_article(article, root)
+            except FileFault as error:
+                faults.append(error.fault)
                 continue
-            if source_id in known and sha256_text(text) != known[source_id]:
+            if text is None:
+                continue
+            if name in known and sha256_text(text) != known[name]:
                 faults.append(
-                    Fault("sources", source_id, "text_sha256", "text_mismatch", "this text differs from the released source's text_sha256: not used to verify evidence", file=str(article), severity="warning")
+                    Fault("sources", name, "text_sha256", "text_mismatch", "this text differs from the released source's text_sha256: not used to verify evidence", file=str(article), severity="warning")
                 )
                 continue
-            texts[source_id] = text
+            texts[name] = text
     return texts, faults
 
 
@@ -311,7 +333,7 @@ class Validator:
                 yield Fault(
                     table.name, row_id, columns[0], "release_conflict",
                     f"this id is released with other values in {', '.join(columns)}: a released id keeps its meaning; use a new id",
-                    value=None if pd.isna(new.at[index, columns[0]]) else str(new.at[index, columns[0]]), position=position,
+                    value=None if pd.isna(new.at[index, columns[0]]) else shorten(new.at[index, columns[0]]), position=position,
                 )  # fmt: skip
 
     def evidence(self) -> pd.DataFrame:
@@ -383,18 +405,26 @@ class Validator:
 
 
 def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, Table | None]], list[Fault]]:
-    """Each readable path with its table (None for a coding file), parents first."""
+    """Each readable path with its table (None for a coding file), parents first. A path that
+    is or goes through a link, or leads out of the folder it is checked inside, is refused."""
     inputs: list[tuple[Path, Table | None]] = []
     faults: list[Fault] = []
     for path in paths:
-        if not path.exists():
+        try:
+            check_inside(path, input_root(path))
+        except Refused as refused:
+            faults.append(Fault(None, None, None, refused.rule, refused.message, file=str(path)))
+            continue
+        except (FileNotFoundError, NotADirectoryError):
             faults.append(Fault(None, None, None, "missing_file", "no such file", file=str(path)))
-        elif not path.is_file():
-            faults.append(Fault(None, None, None, "not_a_file", "not a file", file=str(path)))
-        elif path.name == CODING_FILE:
+            continue
+        except OSError as error:
+            faults.append(Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path)))
+            continue
+        if path.name == CODING_FILE:
             inputs.append((path, None))
         elif path.suffix.lower() not in READERS:
-            faults.append(Fault(None, None, None, "file_type", f"cannot read {path.suffix or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml", file=str(path)))
+            faults.append(Fault(None, None, None, "file_type", f"cannot read {shorten(path.suffix) or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml", file=str(path)))
         else:
             inputs.append((path, table_of(path, table)))
     rank = {name: i for i, name in enumerate(TABLE_ORDER)}
@@ -420,7 +450,7 @@ def validate(paths: Sequence[Path], table: str | None = None, against: str | Pat
         report.unreadable = True
         return report
     report.faults += faults
-    texts, faults = find_texts([p for p, _ in inputs], release.get("sources"))
+    texts, faults = find_texts([(p, input_root(p)) for p, _ in inputs], release.get("sources"))
     report.faults += faults
     validator = Validator(release, texts)
     for path, table_ in inputs:
@@ -485,7 +515,7 @@ def _read_coding(path: Path, validator: Validator) -> None:
     def locate(fault: Fault, _position: int, /, **changes: object) -> Fault:  # by the YAML, not a position
         return coded.locate(fault.but(**changes))
 
-    SeedReader(path.parent, coded).read()
+    SeedReader(path.parent, coded, input_root(path)).read()
     validator.faults += coded.faults
     validator.texts = {**validator.texts, **coded.texts}
     frames = coded.frames()
