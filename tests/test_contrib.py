@@ -209,11 +209,12 @@ def test_nul_bytes(release: Path, statements: Path) -> None:
     check(release, statements, 1, "pattern_text", 4, "summary")
 
 
-def test_nul_byte_in_an_evidence_quote(release: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\x85"], ids=["nul", "escape", "c1"])
+def test_control_character_in_an_evidence_quote(release: Path, tmp_path: Path, control: str) -> None:
     path = tmp_path / "evidence.csv"
     path.write_bytes((release / "evidence.csv").read_bytes())
-    edit(path, 2, "quote", "a\x00b")
-    check(release, path, 1, "nul_byte", 2, "quote")
+    edit(path, 2, "quote", f"a{control}b")
+    check(release, path, 1, "control_character", 2, "quote")
 
 
 def test_cell_over_the_size_limit(release: Path, statements: Path) -> None:
