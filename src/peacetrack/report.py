@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from peacetrack.files import write_atomic
+from peacetrack.markdown import md_text
 from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Certainty, Column, ItemCategory, Kind
 
 CARD_NAME = "DATACARD.md"
@@ -288,19 +289,6 @@ FIGURES: dict[str, Callable[[Mapping[str, pd.DataFrame]], Figure]] = {
 class Markdown(str):
     """Markdown this module wrote (code spans of ids, the contract's descriptions): a table
     cell keeps its markup. Any other text is the data's, and is escaped."""
-
-
-# Data as Markdown text that stays text: no table cell ends, code span, emphasis, link, HTML,
-# entity or new block. (`_` is left: intraword, as in `date_end`, it is no emphasis.)
-_MARKDOWN_ESCAPES = str.maketrans(
-    {"\\": "\\\\", "|": "\\|", "`": "\\`", "*": "\\*", "[": "\\[", "]": "\\]", "<": "&lt;", "&": "&amp;"}
-    | dict.fromkeys("\n\r\u2028\u2029", " ")
-)
-
-
-def md_text(value: object) -> str:
-    """A value of the data as Markdown text."""
-    return str(value).translate(_MARKDOWN_ESCAPES)
 
 
 def md_cell(value: object) -> str:
