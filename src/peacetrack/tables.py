@@ -629,6 +629,8 @@ class Rule:
         return self._passes(values)
 
     def _passes(self, values: pa.Array) -> np.ndarray:
+        if values.null_count == len(values):  # nothing to test, maybe not even a type to test it by
+            return np.ones(len(values), dtype=bool)
         ok = pc.fill_null(self.test(values), True)
         if values.null_count:  # some kernels (is_in) answer false for a null
             ok = pc.or_(ok, values.is_null())
