@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from peacetrack.cli import app
@@ -32,6 +33,14 @@ def test_build_writes_six_parquet_and_six_csv_files(tmp_path: Path) -> None:
         rows = duckdb.connect().execute(f"SELECT count(*) FROM '{out / f'{name}.parquet'}'").fetchone()
         assert rows == (len(parquet),)
     assert "│ statements         │   23 │" in result.output
+
+
+@pytest.mark.parametrize("name", ["odd[/x]", "odd[red]x"])
+def test_build_prints_its_folder_as_given(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    result = runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert str(out) in "".join(result.output.split())  # the title wraps
 
 
 def test_build_refuses_a_bad_coding_file_and_writes_nothing(tmp_path: Path, seeds_copy: Path) -> None:

@@ -57,6 +57,13 @@ def test_release_bump_cuts_the_next_version_and_bundles_it(root: Path, tmp_path:
     assert folder_files(bundle) == ["index.json"] + [f"releases/1.1.0/{p}" for p in folder_files(root / "releases" / "1.1.0")]
 
 
+def test_release_prints_its_folder_as_given(root: Path, tmp_path: Path) -> None:
+    odd = root.rename(tmp_path / "odd[red]x")
+    result = runner.invoke(app, ["release", "1.1.0", "--root", str(odd), "--seeds", str(SEEDS), "--no-bundle"])
+    assert result.exit_code == 0, result.output
+    assert str(odd / "releases" / "1.1.0") in "".join(result.output.split())  # the title wraps
+
+
 def test_release_of_an_existing_version_fails_and_changes_nothing(root: Path, tmp_path: Path) -> None:
     before = snapshot(root)
     result = runner.invoke(app, ["release", "1.0.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -209,11 +210,12 @@ def test_nul_bytes(release: Path, statements: Path) -> None:
     check(release, statements, 1, "pattern_text", 4, "summary")
 
 
-def test_nul_byte_in_an_evidence_quote(release: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\x85"], ids=["nul", "escape", "c1"])
+def test_control_character_in_an_evidence_quote(release: Path, tmp_path: Path, control: str) -> None:
     path = tmp_path / "evidence.csv"
     path.write_bytes((release / "evidence.csv").read_bytes())
-    edit(path, 2, "quote", "a\x00b")
-    check(release, path, 1, "nul_byte", 2, "quote")
+    edit(path, 2, "quote", f"a{control}b")
+    check(release, path, 1, "control_character", 2, "quote")
 
 
 def test_cell_over_the_size_limit(release: Path, statements: Path) -> None:
@@ -425,6 +427,19 @@ def test_github_format(release: Path, statements: Path, tmp_path: Path, monkeypa
     assert len(annotations) == 10
     assert annotations[0].startswith(f"::error file={statements},line=2,col=")
     assert summary.read_text().count("| enum |") == 13
+
+
+def test_step_summary_keeps_values_as_text(release: Path, statements: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from markdown_it import MarkdownIt
+
+    edit(statements, 2, "summary", "=1` <img src=x onerror=alert(1)> [l](http://x.example) | **b**")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    runner.invoke(app, ["validate", str(statements), "--against", str(release), "--format", "github"])
+    html = MarkdownIt("commonmark").enable("table").render(summary.read_text(encoding="utf-8"))
+    assert not re.search(r"<(img|a|strong)\b", html)
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
+    assert rows and {row.count("<t") for row in rows} == {8}  # a cell of its own for each of 8 columns
 
 
 def test_text_format_names_file_line_and_column(release: Path, statements: Path) -> None:

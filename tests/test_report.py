@@ -190,6 +190,58 @@ def test_figures_of_an_empty_release_still_render(frames: dict[str, pd.DataFrame
     assert "| `military_transfers` | 0 |" in datacard_text(empty, "0.0.1", "2026-01-01")
 
 
+# --- text of the data, drawn and written as text ---------------------------------------------
+
+MATHS_ITEM = r"$\frac{1}{0}$"
+MATHS_NAME = r"Acme $\nosuchcommand$ Arms"  # mathtext fails on it
+
+
+def with_maths(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames with `$...$` in an item and in the name of a supplier."""
+    frames = with_transfers(frames, [{"transfer_id": "maths-item", "item": MATHS_ITEM}])
+    actors = frames["actors"].copy()
+    actors.loc[actors["actor_id"] == frames["military_transfers"]["supplier_id"].iloc[0], "name"] = MATHS_NAME
+    return {**frames, "actors": actors}
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_figures_draw_dollars_literally(frames: dict[str, pd.DataFrame], name: str) -> None:
+    figure = FIGURES[name](with_maths(frames))
+    assert png_bytes(figure).startswith(PNG_SIGNATURE)
+    shown = [label._preprocess_math(label.get_text()) for label in figure.axes[0].get_yticklabels()]
+    assert not [text for text, is_maths in shown if is_maths]
+    texts = " ".join(text for text, _ in shown)
+    assert MATHS_NAME in texts
+    assert name != TIMELINE_PNG or MATHS_ITEM in texts
+
+
+HOSTILE_TEXT = "<img src=x onerror=alert(1)> a | b `code` [link](http://x.example) **bold** &#x202E; \\| end"
+
+
+def card_with(frames: dict[str, pd.DataFrame], text: str, publisher: str) -> str:
+    """The card of the frames with `text` in every text of the data it shows."""
+    sources = frames["sources"].assign(title=text, publisher=publisher, notes=text)
+    actors = frames["actors"].assign(name=text, role=text)
+    statements = frames["statements"].assign(occasion=text)
+    return datacard_text({**frames, "sources": sources, "actors": actors, "statements": statements}, "1.0.0", "2026-11-27")
+
+
+def test_card_keeps_the_data_as_text(frames: dict[str, pd.DataFrame]) -> None:
+    from markdown_it import MarkdownIt
+
+    def rendered(card: str) -> tuple[list[str], str]:
+        """The card's HTML elements, and its text as a reader sees it."""
+        html = MarkdownIt("commonmark").enable("table").render(card)
+        text = re.sub(r"<[^>]+>", "", html)
+        return re.findall(r"</?[a-z0-9]+", html), text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+    hostile, plain = card_with(frames, HOSTILE_TEXT, "line\nbreak\n# heading"), card_with(frames, "plain", "plain")
+    (elements, text), (plain_elements, _) = rendered(hostile), rendered(plain)
+    assert elements == plain_elements  # the data made no element: no link, image, HTML, cell or heading
+    assert text.count(HOSTILE_TEXT) == 6  # title, speaker, occasion, person and role, notes: as written
+    assert "line break # heading" in text
+
+
 # --- writing, and regenerating committed cards ----------------------------------------------
 
 

@@ -61,7 +61,7 @@ def build(
         err_console.print(f"{len(result.errors)} error(s): nothing written.", markup=False)
         raise typer.Exit(1)
     write_build(result.frames, out)
-    summary = RichTable(title=f"peacetrack build → {out}")
+    summary = RichTable(title=Text(f"peacetrack build → {out}"))  # Text: a path is no markup
     summary.add_column("table")
     summary.add_column("rows", justify="right")
     for name, frame in result.frames.items():
@@ -118,7 +118,7 @@ def release(
     except releases.ReleaseError as error:
         err_console.print(f"error: release {entry.version} is cut and registered, but not bundled: {error}", markup=False)
         raise typer.Exit(1) from None
-    summary = RichTable(title=f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}")
+    summary = RichTable(title=Text(f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}"))
     summary.add_column("table")
     summary.add_column("rows", justify="right")
     for name, rows in entry.rows.items():

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 import semver
 from pydantic import ValidationError
 
+from peacetrack.checks import check_schema
 from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, release_version
 from peacetrack.schema import dump_json, frictionless_schema
@@ -447,7 +448,8 @@ def cut_release(version: str, seeds: Path, root: Path) -> ReleaseEntry:
 def publish_release(
     frames: Mapping[str, pd.DataFrame], version: str, release_date: date, root: Path, inputs: str
 ) -> ReleaseEntry:
-    """Write `root/releases/VERSION/` and register it in the index, under the release lock.
+    """Write `root/releases/VERSION/` and register it in the index, under the release lock;
+    refuse tables that break the contract (`check_schema`: its column rules among them).
 
     The folder is written beside its place and moved in whole; the index changes only once
     the folder is in place, and a failure to update it takes the folder away again. A kill
@@ -456,6 +458,9 @@ def publish_release(
     with reported_as_release_error(f"write release {version} in {root}"), release_lock(root):
         index = read_index(root)
         check_new_version(root, index, version)
+        faults = [fault for name, table in TABLES.items() for fault in check_schema(table, frames[name])]
+        if faults:  # frames may come from elsewhere than a build: they keep the contract all the same
+            raise ReleaseError("\n".join(map(str, faults)) + f"\n{len(faults)} error(s) in the tables: no release written")
         target = release_folder(root, version)
         with atomic_folder(target) as staging:
             files = write_release(frames, version, release_date, staging)

@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from peacetrack.files import write_atomic
+from peacetrack.markdown import md_text
 from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Certainty, Column, ItemCategory, Kind
 
 CARD_NAME = "DATACARD.md"
@@ -78,6 +79,13 @@ def actor_names(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
 
 def as_date(value: object) -> date | None:
     return None if pd.isna(value) else value  # type: ignore[return-value]
+
+
+def drawn_text(text: str) -> str:
+    """Text of the data as a figure draws it, literally: matplotlib takes text between two `$`
+    for mathematics, which mangles it or fails on an unknown command. (A text without `$`
+    is drawn as before.)"""
+    return text.replace("$", r"\$")
 
 
 def transfer_label(row: Mapping[str, object], names: Mapping[str, str]) -> str:
@@ -179,7 +187,7 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
                 ax.barh(y, width, left=date2num(start), height=0.6, linewidth=0.5, gid=gid, **style)
             labels.append(transfer_label(row._asdict(), names))
 
-        ax.set_yticks(range(len(labels)), labels, fontsize=label_size)
+        ax.set_yticks(range(len(labels)), [drawn_text(label) for label in labels], fontsize=label_size)
         ax.set_ylim(len(labels) - 0.4, -0.6)
         ax.set_xlim(left, right)
         locator = AutoDateLocator(minticks=4, maxticks=10)
@@ -247,7 +255,7 @@ def transfers_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
             ax.annotate(str(total), (total, i), xytext=(4, 0), textcoords="offset points", va="center")
         if counts.empty:
             ax.text(0.5, 0.5, "no transfers in this release", ha="center", va="center", transform=ax.transAxes)
-        ax.set_yticks(y, list(counts.index))
+        ax.set_yticks(y, [drawn_text(pair) for pair in counts.index])
         ax.set_ylim(len(counts) - 0.4, -0.6)
         ax.set_xlim(0, max(done, default=1) * 1.1 + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -278,8 +286,20 @@ FIGURES: dict[str, Callable[[Mapping[str, pd.DataFrame]], Figure]] = {
 # --- the card's text -------------------------------------------------------------------------
 
 
+class Markdown(str):
+    """Markdown this module wrote (code spans of ids, the contract's descriptions): a table
+    cell keeps its markup. Any other text is the data's, and is escaped."""
+
+
 def md_cell(value: object) -> str:
-    return "unknown" if value is None or (not isinstance(value, list | tuple) and pd.isna(value)) else str(value).replace("|", "\\|")
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return "unknown"
+    return value.replace("|", "\\|") if isinstance(value, Markdown) else md_text(value)
+
+
+def code(text: object) -> Markdown:
+    """An id or a name of the contract as a code span."""
+    return Markdown(f"`{text}`")
 
 
 def md_table(header: list[str], rows: list[list[object]]) -> str:
@@ -301,7 +321,7 @@ def listing(values: list[str]) -> str:
     return ", ".join(values) if values else "none"
 
 
-def column_type(column: Column) -> str:
+def column_type(column: Column) -> Markdown:
     kind = f"enum `{column.enum_name}`" if column.kind is Kind.enum else column.kind.value
     if column.is_list:
         kind = f"list of {kind}"
@@ -309,7 +329,7 @@ def column_type(column: Column) -> str:
         kind += f" → {column.references}"
     if column.primary_key:
         kind += ", primary key"
-    return kind
+    return Markdown(kind)
 
 
 def date_coverage(frame: pd.DataFrame) -> list[object]:
@@ -331,7 +351,7 @@ def enum_shares(frames: Mapping[str, pd.DataFrame], column: str, tables: tuple[s
     rows = []
     for name in tables:
         counts = frames[name][column].astype(str).value_counts()
-        rows.append([f"`{name}`", *(share(int(counts.get(v, 0)), len(frames[name])) for v in values)])
+        rows.append([code(name), *(share(int(counts.get(v, 0)), len(frames[name])) for v in values)])
     return md_table(["table", *values], rows)
 
 
@@ -347,7 +367,7 @@ def unknowns_section(frames: Mapping[str, pd.DataFrame]) -> list[str]:
     for name, table in TABLES.items():
         frame = frames[name]
         rows = [
-            [f"`{c.name}`", column_type(c), share(int(frame[c.name].isna().sum()), len(frame)), c.description]
+            [code(c.name), column_type(c), share(int(frame[c.name].isna().sum()), len(frame)), Markdown(c.description)]
             for c in table.columns
         ]
         parts += [f"### `{name}` ({plural(len(frame), 'row')})", "", table.description, "",
@@ -362,8 +382,8 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
     transfers, rounds, evidence = frames["military_transfers"], frames["negotiation_rounds"], frames["evidence"]
     names = actor_names(frames)
     n_sources = len(sources)
-    speakers = sorted({names.get(s, s) for s in statements["speaker_id"]})
-    occasions = sorted(set(statements["occasion"].dropna()))
+    speakers = [md_text(name) for name in sorted({names.get(s, s) for s in statements["speaker_id"]})]
+    occasions = [md_text(occasion) for occasion in sorted(set(statements["occasion"].dropna()))]
     people = actors[actors["actor_type"] == "person"]
     claims = {name: frames[name] for name in CLAIM_TABLES}
     shared_canonical = {
@@ -385,7 +405,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "",
         "## At a glance",
         "",
-        md_table(["table", "rows", "one row per"], [[f"`{n}`", len(frames[n]), TABLES[n].description] for n in TABLES]),
+        md_table(["table", "rows", "one row per"], [[code(n), len(frames[n]), Markdown(TABLES[n].description)] for n in TABLES]),
         "",
         f"![Statements and military transfers over time]({FIGURE_FOLDER}/{TIMELINE_PNG})",
         "",
@@ -420,7 +440,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         md_table(
             ["source", "title", "publisher", "published", "language", "characters", "text in repository"],
             [
-                [f"`{r.source_id}`", r.title, r.publisher, r.published_on, r.language, r.char_count,
+                [code(r.source_id), r.title, r.publisher, r.published_on, r.language, r.char_count,
                  "yes" if r.text_in_repo else "no"]
                 for r in sources.itertuples(index=False)
             ],
@@ -460,7 +480,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "",
         md_table(
             ["table", "rows", "earliest date", "latest date", "both ends known", "open start", "open end", "undated"],
-            [[f"`{name}`", *date_coverage(frame)] for name, frame in claims.items()],
+            [[code(name), *date_coverage(frame)] for name, frame in claims.items()],
         ),
         "",
         "Share of rows by date precision:",
@@ -474,7 +494,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "### People and sensitive content",
         "",
         f"{plural(len(people), 'person', 'people')} {'appears' if len(people) == 1 else 'appear'} as actors: "
-        + listing([f"{r.name} ({r.role})" if pd.notna(r.role) else str(r.name) for r in people.itertuples(index=False)])
+        + listing([md_text(f"{r.name} ({r.role})" if pd.notna(r.role) else r.name) for r in people.itertuples(index=False)])
         + ". They appear in the role and words the sources give them. Statements are attributed as the source",
         "attributes them; the dataset makes no claim that what was said is true.",
         "",

@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -31,8 +31,65 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = "1.0.0"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# Printable text: no C0/C1 control characters (tabs and newlines included).
-TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+
+# Characters text may not hold, as ranges of code points (first, last).
+# C0 and C1 control characters and DEL (tabs and newlines included): text is written on one line.
+CONTROLS = ((0x00, 0x1F), (0x7F, 0x9F))
+# Characters that make text display otherwise than its bytes read: line and paragraph
+# separators, bidirectional embeddings, overrides and isolates, the deprecated format
+# characters (symmetric swapping, digit shapes), interlinear annotations (they hide text) and
+# tags. Nothing holds them, not even a verbatim quote.
+DISPLAY_CONTROLS = (
+    (0x2028, 0x202E),
+    (0x2066, 0x206F),
+    (0xFFF9, 0xFFFB),
+    (0xE0000, 0xE007F),
+)
+# Besides, characters that display as nothing: Unicode's Default_Ignorable_Code_Point (soft
+# hyphen, zero-width space and joiners, direction marks, word joiner, byte-order mark,
+# variation selectors, Hangul fillers, ...). Text a coder writes holds none of them; a
+# verbatim quote may hold them, as its source does.
+INVISIBLE = DISPLAY_CONTROLS + (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x2060, 0x2065),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0080, 0xE0FFF),
+)
+
+
+def _without(ranges: tuple[tuple[int, int], ...]) -> str:
+    """A pattern of text holding no code point in `ranges`. A code point up to U+00FF is
+    written `\\xHH`, which Python, RE2 (Arrow, DuckDB) and JSON Schema read alike; a larger
+    one as itself (Python and RE2 have no common escape for it)."""
+
+    def char(code: int) -> str:
+        return f"\\x{code:02x}" if code <= 0xFF else chr(code)
+
+    return "^[^" + "".join(char(a) if a == b else f"{char(a)}-{char(b)}" for a, b in ranges) + "]*$"
+
+
+# Printable text: no control characters.
+TEXT_PATTERN = _without(CONTROLS)
+# A verbatim quote of several lines: the controls but tabs, line feeds and page breaks. No
+# carriage return: CSV writers leave it unquoted when lines end in a line feed, so it would
+# split the quote's row in two.
+QUOTED_TEXT_PATTERN = _without(((0x00, 0x08), (0x0D, 0x1F), (0x7F, 0x9F)))
+INVISIBLE_PATTERN = _without(INVISIBLE)
+DISPLAY_PATTERN = _without(DISPLAY_CONTROLS)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = "=+-@\t\r"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 # A practical subset of BCP 47: language, optional script and region (`en`, `hy`, `az-Latn-AZ`).
 BCP47_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
@@ -180,8 +237,15 @@ class PrimaryKey:
     """Marks the table's primary key column."""
 
 
+@dataclass(frozen=True)
+class Verbatim:
+    """Marks a text column holding a source's own words: it may hold the invisible characters
+    its source holds (joiners, soft hyphens, direction marks), never `DISPLAY_CONTROLS`."""
+
+
 Slug = Annotated[str, Kind.slug, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Kind.text, StringConstraints(min_length=1, pattern=TEXT_PATTERN)]
+VerbatimText = Annotated[Text, Verbatim()]
 Sha256 = Annotated[str, Kind.sha256, StringConstraints(pattern=SHA256_PATTERN)]
 Bcp47 = Annotated[str, Kind.bcp47, StringConstraints(pattern=BCP47_PATTERN)]
 Id = Annotated[Slug, PrimaryKey()]
@@ -261,7 +325,7 @@ class Statement(Claim):
     speaker_id: ActorRef = _field("The actor who spoke.")
     target_id: ActorRef | None = _field("The actor the statement is about or aimed at.")
     kind: StatementKind = _field("A direct quote or the source's paraphrase.")
-    quote: Text | None = _field(
+    quote: VerbatimText | None = _field(
         "The speaker's words verbatim, without quotation marks; null for a paraphrase."
     )
     summary: Text = _field("The coder's one-line English summary.")
@@ -311,7 +375,7 @@ class Evidence(Row):
     source_id: SourceRef = _field("The source the span is taken from.")
     char_start: int = _field("Offset of the first code point of the quote.", ge=0)
     char_end: int = _field("Offset just past the last code point of the quote.", ge=1)
-    quote: Annotated[str, Kind.text, StringConstraints(min_length=1)] = _field(
+    quote: Annotated[str, Kind.text, Verbatim(), StringConstraints(min_length=1)] = _field(
         "The quote, equal to `text[char_start:char_end]`."
     )
 
@@ -332,6 +396,7 @@ class Column:
     enum_name: str | None = None  # snake_case name of the enum type, e.g. `actor_type`
     references: str | None = None
     primary_key: bool = False
+    verbatim: bool = False
     minimum: int | None = None
     min_items: int | None = None
     pattern: str | None = None
@@ -412,6 +477,7 @@ def columns(model: type[Row]) -> tuple[Column, ...]:
                 enum_name=re.sub(r"(?<!^)(?=[A-Z])", "_", base.__name__).lower() if is_enum else None,
                 references=refs[0] if refs else None,
                 primary_key=any(isinstance(m, PrimaryKey) for m in metadata),
+                verbatim=any(isinstance(m, Verbatim) for m in metadata),
                 minimum=next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None),
                 min_items=next(
                     (m.min_length for m in field.metadata if is_list and getattr(m, "min_length", None)),
@@ -549,6 +615,7 @@ class Rule:
     message: str
     test: Callable[[pa.Array], pa.Array]  # true where a value keeps the rule; a null is not tested
     on_items: bool = False  # tested on each item of a list: a row fails when any item does
+    pattern: str | None = None  # the rule's definition, where a value keeps it by matching a pattern
 
     def passes(self, values: pa.Array) -> np.ndarray:
         """Whether each value keeps the rule (nulls do), as a numpy mask."""
@@ -562,6 +629,8 @@ class Rule:
         return self._passes(values)
 
     def _passes(self, values: pa.Array) -> np.ndarray:
+        if values.null_count == len(values):  # nothing to test, maybe not even a type to test it by
+            return np.ones(len(values), dtype=bool)
         ok = pc.fill_null(self.test(values), True)
         if values.null_count:  # some kernels (is_in) answer false for a null
             ok = pc.or_(ok, values.is_null())
@@ -616,7 +685,7 @@ def _slug_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
 
 def _text_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
     """Values that may hold a control character: a byte below 0x20, 0x7F, or 0xC2 (the lead
-    byte of U+0080 to U+00BF, C1 controls among them). Every other value is printable text."""
+    byte of U+0080 to U+00BF, C1 controls among them). Every other value holds none."""
     lowest, highest = (int(data.min()), int(data.max())) if len(data) else (0x20, 0)
     if lowest >= 0x20 and highest < 0x7F:  # printable ASCII, as most text is: no array made
         return np.zeros(len(offsets) - 1, dtype=bool)
@@ -626,11 +695,29 @@ def _text_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
     return _holding(offsets, np.flatnonzero(control))
 
 
+def _in_bytes(screen: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable[[pa.Array], np.ndarray | None]:
+    """A screen of a value's bytes as a screen of values (None where the values have no bytes)."""
+
+    def suspects(values: pa.Array) -> np.ndarray | None:
+        buffers = value_bytes(values)
+        return None if buffers is None else screen(*buffers)
+
+    return suspects
+
+
+def _non_ascii(values: pa.Array) -> np.ndarray:
+    """Values that are not all ASCII: the characters of `INVISIBLE` are all beyond it."""
+    return ~np.asarray(pc.fill_null(pc.string_is_ascii(values), True).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 # Fast screens of some patterns: a value the screen does not suspect is sure to match, so the
 # pattern itself runs only on the suspects. The pattern stays the rule's one definition.
-PATTERN_SCREENS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    SLUG_PATTERN: _slug_suspects,
-    TEXT_PATTERN: _text_suspects,
+PATTERN_SCREENS: dict[str, Callable[[pa.Array], np.ndarray | None]] = {
+    SLUG_PATTERN: _in_bytes(_slug_suspects),
+    TEXT_PATTERN: _in_bytes(_text_suspects),
+    QUOTED_TEXT_PATTERN: _in_bytes(_text_suspects),
+    INVISIBLE_PATTERN: _non_ascii,
+    DISPLAY_PATTERN: _non_ascii,
 }
 
 
@@ -643,19 +730,64 @@ def _pattern_test(pattern: str) -> Callable[[pa.Array], pa.Array]:
     screen = PATTERN_SCREENS.get(pattern)
 
     def test(values: pa.Array) -> pa.Array:
-        buffers = None if screen is None else value_bytes(values)
-        if buffers is None:
+        suspect = None if screen is None else screen(values)
+        if suspect is None:
             return pc.match_substring_regex(values, pattern)
-        suspect = screen(*buffers)
         if values.null_count:  # a null is not tested
             suspect &= values.is_valid().to_numpy(zero_copy_only=False)
         suspects = np.flatnonzero(suspect)
+        if len(suspects) > len(values) // 2:  # matching every value costs less than taking most
+            return pc.match_substring_regex(values, pattern)
         ok = np.ones(len(values), dtype=bool)
         if len(suspects):
             ok[suspects] = pc.match_substring_regex(values.take(suspects), pattern).to_numpy(zero_copy_only=False)
         return pa.array(ok)
 
     return test
+
+
+def _pattern_rule(name: str, message: str, pattern: str) -> Rule:
+    return Rule(name, message, _matches(pattern), pattern=pattern)
+
+
+_FORMULA_BYTES = np.frombuffer(FORMULA_STARTS.encode(), dtype=np.uint8)  # ASCII: a byte each
+
+
+def _no_formula(values: pa.Array) -> pa.Array:
+    """Whether each value starts with none of `FORMULA_STARTS`: a look at its first byte."""
+    buffers = value_bytes(values)
+    offsets, data = buffers if buffers is not None else value_bytes(values.cast(pa.string()))
+    if not len(data):
+        return pa.array(np.ones(len(values), dtype=bool))
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]  # an empty value (or null) has none
+    return pa.array(~((offsets[1:] > offsets[:-1]) & np.isin(first, _FORMULA_BYTES)))
+
+
+FORMULA = Rule(
+    "formula",
+    "starts with =, +, -, @, a tab or a carriage return: a spreadsheet would run it as a formula",
+    _no_formula,
+)
+CONTROL_CHARACTER = _pattern_rule(
+    "control_character",
+    "has a control character: a quote may hold tabs, line feeds and page breaks, no other (a line ends in a line feed)",
+    QUOTED_TEXT_PATTERN,
+)
+INVISIBLE_CHARACTER = _pattern_rule(
+    "invisible_character",
+    "has a character that displays as nothing or changes how text displays (soft hyphen, zero-width "
+    "space or joiner, byte-order mark, direction mark, override or isolate, tag, line or paragraph "
+    "separator): delete it",
+    INVISIBLE_PATTERN,
+)
+DISPLAY_CONTROL = _pattern_rule(
+    "display_control",
+    "has a character that makes text display otherwise than its characters read (direction "
+    "embedding, override or isolate, tag, line or paragraph separator, interlinear annotation): "
+    "a quote may not hold one",
+    DISPLAY_PATTERN,
+)
+NFC = Rule("nfc", "text is not in Unicode NFC form", is_nfc)
 
 
 def _within(allowed: tuple[str, ...]) -> Callable[[pa.Array], pa.Array]:
@@ -680,16 +812,18 @@ def column_rules(column: Column) -> tuple[Rule, ...]:
     """The rules on a column's values beyond its type and `nullable`, in the order checked."""
     rules: list[Rule] = []
     if column.pattern:
-        rules.append(Rule(f"pattern_{column.kind}", RULE_MESSAGES[column.kind], _matches(column.pattern)))
+        rules.append(_pattern_rule(f"pattern_{column.kind}", RULE_MESSAGES[column.kind], column.pattern))
     if column.kind is Kind.text:
-        rules.append(Rule("nfc", "text is not in Unicode NFC form", is_nfc))
+        if not column.pattern:
+            rules.append(CONTROL_CHARACTER)
+        rules += [DISPLAY_CONTROL if column.verbatim else INVISIBLE_CHARACTER, FORMULA, NFC]
     if column.enum:
         allowed = ", ".join(column.enum) if len(column.enum) <= 20 else "ISO 3166-1 alpha-3 codes"
         rules.append(Rule("enum", f"not one of: {allowed}", _within(column.enum)))
     if column.minimum is not None:
         rules.append(Rule("minimum", f"must be ≥ {column.minimum}", _at_least(column.minimum)))
     if column.is_list:
-        rules = [Rule(r.name, r.message, r.test, on_items=True) for r in rules]
+        rules = [replace(r, on_items=True) for r in rules]
         rules.append(Rule("list_delimiter", f"a list item cannot contain {LIST_DELIMITER!r}", _no_delimiter, on_items=True))
         if column.min_items:
             rules.append(Rule("min_items", f"needs at least {column.min_items} items", _items_at_least(column.min_items)))

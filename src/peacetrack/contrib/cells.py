@@ -19,8 +19,6 @@ from peacetrack.checks import Fault, one_array, shorten, taken
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, _types_mapper, arrow_type, value_bytes
 
 MAX_CELL_BYTES = 65_536
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_BYTES = np.frombuffer(b"=+@\t\r", dtype=np.uint8)
 INTEGER = r"^-?[0-9]{1,18}$"
 ISO_DATE = "%Y-%m-%d"
 
@@ -147,20 +145,10 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
     return parsed
 
 
-def _formula(text: pa.Array) -> np.ndarray:
-    """Cells whose first byte starts a formula: one look at each cell's first byte."""
-    buffers = value_bytes(text)
-    if buffers is None or not len(buffers[1]):
-        return np.zeros(len(text), dtype=bool)
-    offsets, data = buffers
-    filled = offsets[1:] > offsets[:-1]  # nulls and empty cells have no first byte
-    first = data[np.minimum(offsets[:-1], len(data) - 1)]
-    return filled & np.isin(first, FORMULA_BYTES)
-
-
 def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np.ndarray]:
     """Arrow data in the contract's types (enums kept as plain strings, so a bad value stays
-    visible), the faults of single cells, and a mask of blank rows (every cell empty)."""
+    visible), the faults of single cells, and a mask of blank rows (every cell empty). The
+    contract's rules on values (text among them) are checked afterwards, on the typed data."""
     faults: list[Fault] = []
     arrays, blank = [], np.ones(data.num_rows, dtype=bool)
     for column in table.columns:
@@ -170,15 +158,6 @@ def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np
             blank &= text.is_null().to_numpy(zero_copy_only=False)
         elif not text.null_count:
             blank[:] = False
-        if column.kind is Kind.text:
-            formula = _formula(text)
-            faults += _cell_faults(
-                table, column.name, text, formula, "formula",
-                "starts with =, +, @, a tab or a carriage return: a spreadsheet would run it as a formula",
-            )  # fmt: skip
-            if not column.pattern:  # a pattern of the contract rejects control characters already
-                nul = _mask(pc.match_substring(text, "\x00"))
-                faults += _cell_faults(table, column.name, text, nul, "nul_byte", "contains a NUL byte")
         arrays.append(_parse(table, column, text, faults))
     return pa.Table.from_arrays(arrays, names=[c.name for c in table.columns]), faults, blank
 

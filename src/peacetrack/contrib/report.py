@@ -11,6 +11,7 @@ from typing import Any
 
 from peacetrack.checks import Fault
 from peacetrack.contrib.validate import Report
+from peacetrack.markdown import md_text
 
 GITHUB_ANNOTATIONS = 10  # GitHub shows at most 10 annotations of each kind per step
 
@@ -102,7 +103,7 @@ def render_github(report: Report) -> str:
 
 
 def _cell(value: object) -> str:
-    return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    return "" if value is None else md_text(value)  # names, values and messages echo the input
 
 
 def markdown(report: Report) -> str:
@@ -110,7 +111,7 @@ def markdown(report: Report) -> str:
     if report.faults:
         rows.append("\n| severity | file | line | column | row | rule | value | message |\n|---|---|---|---|---|---|---|---|")
         rows += [
-            "| " + " | ".join(_cell(v) for v in (f.severity, f.file, f.line, f.column, f.row_id, f.rule, f.value and f"`{f.value}`", f.message)) + " |"
+            "| " + " | ".join(_cell(v) for v in (f.severity, f.file, f.line, f.column, f.row_id, f.rule, f.value, f.message)) + " |"
             for f in report.faults
         ]
     return "\n".join(rows) + "\n\n"
