@@ -21,7 +21,7 @@ from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.files import staging_leftovers
 from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import bundle_latest, file_sha256, folder_files, read_index, write_index, write_tables
+from peacetrack.release import bundle_latest, file_entries, file_sha256, folder_files, read_index, write_index, write_tables
 
 from .conftest import ROOT, SEEDS
 from .release_driver import KILL_STEPS, card_without_figures
@@ -91,9 +91,12 @@ def test_release_refuses_bad_requests(root: Path, args: list[str], message: str)
 
 
 def index_listing(root: Path, *versions: str) -> None:
-    """An index that lists `versions` (with no files: enough for `diff` to find them)."""
+    """An index that lists `versions` with the files their folders hold (as `diff` checks them)."""
     entries = [
-        ReleaseEntry(version=v, date="2026-11-27", schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=())
+        ReleaseEntry(
+            version=v, date="2026-11-27", schema_version="1.0.0", inputs_sha256="0" * 64, rows={},
+            files=tuple(file_entries(root / "releases" / v)),
+        )
         for v in versions
     ]
     write_index(root, ReleaseIndex(releases=tuple(entries)))
@@ -104,13 +107,13 @@ def test_diff_between_two_versions(tmp_path: Path) -> None:
     root = tmp_path / "datasets"
     old, new = root / "releases" / "1.0.0", root / "releases" / "1.1.0"
     old.mkdir(parents=True), new.mkdir(parents=True)
-    index_listing(root, "1.0.0", "1.1.0")
     write_tables(frames, old)
     transfers = frames["military_transfers"].copy()
     row = transfers.index[transfers["quantity"].notna() & (transfers["status"] != "unknown")][0]
     changed = transfers.at[row, "transfer_id"]
     transfers.loc[row, ["quantity", "status"]] = [pd.NA, "unknown"]
     write_tables(frames | {"military_transfers": transfers, "sources": frames["sources"].iloc[0:0]}, new)
+    index_listing(root, "1.0.0", "1.1.0")
     result = runner.invoke(app, ["diff", "1.0.0", "1.1.0", "--root", str(root), "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -143,6 +146,31 @@ def test_diff_accepts_only_versions_the_index_lists(root: Path) -> None:
     assert "Traceback" not in result.output
     by_path = runner.invoke(app, ["diff", str(root / "releases" / "1.0.0"), str(orphan)])
     assert by_path.exit_code == 0, by_path.output
+
+
+def changed_in_place(path: Path) -> None:
+    """The same size, other bytes: what a check by size alone would serve as the release."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("command", [["diff", "1.0.0", "1.0.0"], ["report", "1.0.0"]])
+@pytest.mark.parametrize("how", ["changed", "linked"])
+def test_a_listed_release_whose_files_changed_is_refused(root: Path, tmp_path: Path, command: list[str], how: str) -> None:
+    """`diff` and `report` read a listed release only as published: each table's SHA-256 is checked."""
+    actors = root / "releases" / "1.0.0" / "actors.parquet"
+    if how == "changed":
+        changed_in_place(actors)
+    else:  # the very bytes published, but a link out of the release folder
+        outside = tmp_path / "outside.parquet"
+        actors.rename(outside)
+        actors.symlink_to(outside)
+    result = runner.invoke(app, [*command, "--root", str(root), *(["--out", str(tmp_path / "card")] if command[0] == "report" else [])])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    said = "SHA-256 differs from the index's" if how == "changed" else "not a regular file of release 1.0.0"
+    assert f"{actors}: " in result.output and said in result.output
+    assert not (tmp_path / "card").exists()
 
 
 def test_diff_of_a_name_too_long_for_a_path_is_a_clear_error(root: Path) -> None:
@@ -240,7 +268,7 @@ def test_report_of_a_listed_release_whose_folder_is_gone_is_a_clear_error(root: 
     result = runner.invoke(app, ["report", "1.0.0", "--root", str(root), "--out", str(tmp_path / "card")])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "cannot read release 1.0.0: " in result.output and "sources.parquet" in result.output
+    assert "sources.parquet: missing from release 1.0.0" in result.output
 
 
 def test_changelog_that_is_not_utf8_is_a_clear_error(root: Path) -> None:

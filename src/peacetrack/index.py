@@ -9,6 +9,7 @@ import semver
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+MAX_NAME_BYTES = 255  # the longest file name most file systems hold
 
 
 def release_version(text: str) -> semver.Version:
@@ -37,10 +38,15 @@ class FileEntry(BaseModel):
     @field_validator("path")
     @classmethod
     def _inside_release(cls, path: str) -> str:
-        """A path from a downloaded index must never climb out of the release folder."""
+        """A path from a downloaded index must never climb out of the release folder, and must
+        name a file this system can hold: no part over 255 bytes, no control character."""
         parts = PurePosixPath(path).parts
         if not parts or path.startswith("/") or ".." in parts or "\\" in path:
-            raise ValueError(f"not a relative path inside the release folder: {path!r}")
+            raise ValueError(f"not a relative path inside the release folder: {path[:MAX_NAME_BYTES]!r}")
+        if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in parts):
+            raise ValueError(f"a file name over {MAX_NAME_BYTES} bytes: {path[:80]!r}…")
+        if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in path):
+            raise ValueError(f"a control character in a file name: {path[:MAX_NAME_BYTES]!r}")
         return path
 
 

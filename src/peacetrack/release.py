@@ -250,6 +250,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def verified_tables(root: Path, entry: ReleaseEntry) -> Path:
+    """The folder of a listed release, once each table's Parquet file is a regular file (not a
+    link) with the SHA-256 the index publishes: a changed file is refused, never read."""
+    folder = release_folder(root, entry.version)
+    for name in TABLES:
+        published, path = entry.file(f"{name}.parquet"), folder / f"{name}.parquet"
+        if published is None:
+            raise ReleaseError(f"release {entry.version} lists no file {path.name} in {root / INDEX_FILE}")
+        if not os.path.lexists(path):
+            raise ReleaseError(f"{path}: missing from release {entry.version}: restore the release folder")
+        if path.is_symlink() or not path.is_file():
+            raise ReleaseError(f"{path}: not a regular file of release {entry.version}: refused (links are never followed)")
+        if file_sha256(path) != published.sha256:
+            raise ReleaseError(f"{path}: not the file published as release {entry.version} (its SHA-256 differs from the index's): restore it")
+    return folder
+
+
 def folder_files(folder: Path) -> list[str]:
     """Every file under `folder`, as sorted POSIX paths relative to it."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
@@ -524,7 +541,7 @@ def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = 
         frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
     else:
         with reported_as_release_error(f"read release {entry.version}"):
-            frames = read_tables(release_folder(root, entry.version))
+            frames = read_tables(verified_tables(root, entry))
         label, release_date = entry.version, entry.date.isoformat()
     out = out or Path("datasets/build") / f"report-{label}"
     if out.resolve().is_relative_to((root / RELEASES_DIR).resolve()):
@@ -575,8 +592,10 @@ def resolve_release(ref: str, root: Path) -> Path:
             return Path(ref)
         raise ReleaseError(f"{ref}: neither a release version nor a folder")
     index = read_index(root)
-    if index.find(ref) is not None:
-        return release_folder(root, ref)
+    entry = index.find(ref)
+    if entry is not None:
+        with reported_as_release_error(f"read release {ref}"):
+            return verified_tables(root, entry)
     known = ", ".join(r.version for r in index.releases) or "none"
     message = f"{ref}: no release {ref} in {root / INDEX_FILE} (releases there: {known})"
     if os.path.lexists(release_folder(root, ref)):
