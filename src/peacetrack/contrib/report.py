@@ -17,6 +17,7 @@ from peacetrack.contrib.validate import Report
 GITHUB_ANNOTATIONS = 10  # GitHub shows at most 10 annotations of each kind per step
 STEP_SUMMARY_BYTES = 1 << 20  # GitHub refuses a step summary over 1 MiB
 SUMMARY_ROOM = 1024  # kept for the lines after the table
+encode_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for the millions of faults
 
 
 def fault_record(fault: Fault) -> dict[str, Any]:
@@ -70,12 +71,12 @@ def render_json(report: Report, out: TextIO) -> None:
     out.write(f'{{"valid": {json.dumps(report.valid)}, "rows": {report.rows}, "faults": [')
     listed = 0
     for fault in report.faults:
-        out.write(("," if listed else "") + "\n" + json.dumps(fault_record(fault), ensure_ascii=False))
+        out.write(("," if listed else "") + "\n" + encode_json(fault_record(fault)))
         listed += 1
     truncated: dict[str, object] | bool = False
     if report.stopped is not None:
         truncated = report.stopped.record() | {"faults_not_listed": report.totals.total() - listed}
-    out.write(f'\n], "totals": {json.dumps(totals_record(report))}, "truncated": {json.dumps(truncated, ensure_ascii=False)}}}\n')
+    out.write(f'\n], "totals": {json.dumps(totals_record(report))}, "truncated": {encode_json(truncated)}}}\n')
 
 
 def _escape(text: str, prop: bool = False) -> str:
