@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from peacetrack import checks
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.contrib import checking, readers, report, validate
@@ -64,8 +65,11 @@ def run(release: Path, *args: str) -> tuple[int, str]:
 
 
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of 4 rows, sorted runs of 3 faults, and runs merged beyond 2: every path taken."""
+    """Chunks of 4 rows, sorted runs of 3 faults, runs merged beyond 2, failing rows' ids and
+    values taken 2 at a time: every path taken."""
     monkeypatch.setattr(readers, "BATCH_ROWS", 4)
+    monkeypatch.setattr(checks, "TAKE_ROWS", 2)
+    monkeypatch.setattr(validate_module, "TAKE_ROWS", 2)
     monkeypatch.setattr(validate_module, "RUN_FAULTS", 3)
     monkeypatch.setattr(validate_module, "MERGE_RUNS", 2)
 
