@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -42,14 +41,14 @@ def totals_record(report: Report) -> dict[str, dict[str, int]]:
 
 
 def summary(report: Report, listed: int | None = None) -> str:
-    """The verdict, the counts of faults and their commonest rules, and what was not checked
-    or not listed (of `listed` faults shown)."""
+    """The verdict, the count of faults of each rule (errors first, most first), and what was
+    not checked or not listed (of `listed` faults shown)."""
     verdict = "cannot be read" if report.unreadable else "valid" if report.valid else "not valid"
-    rules = Counter({rule: n for (severity, rule), n in report.totals.items() if severity == "error"})
-    common = ", ".join(f"{rule} {count:,}" for rule, count in rules.most_common(5))
+    rules = sorted(report.totals.items(), key=lambda item: (item[0][0] != "error", -item[1], item[0][1]))
+    by_rule = ", ".join(f"{rule} {count:,}" + ("" if severity == "error" else " (warning)") for (severity, rule), count in rules)
     text = (
         f"{report.rows:,} rows in {report.files} file(s): {verdict}; "
-        f"{report.count('error'):,} error(s), {report.count('warning'):,} warning(s)" + (f" (most: {common})" if common else "")
+        f"{report.count('error'):,} error(s), {report.count('warning'):,} warning(s)" + (f" (by rule: {by_rule})" if by_rule else "")
     )
     if report.stopped is not None:
         text += f"; {report.stopped}"
