@@ -28,6 +28,7 @@ Severity = Literal["error", "warning"]
 RowData: TypeAlias = pd.DataFrame | pa.Table
 VALUE_WIDTH = 80
 MESSAGE_WIDTH = 200  # of a library's error message: it may quote the file it failed on
+TAKE_ROWS = 65_536  # ids and values of failing rows taken as Python objects at a time
 
 
 def shorten(value: object, width: int = VALUE_WIDTH) -> str:
@@ -108,13 +109,12 @@ def check_schema(table: Table, frame: pd.DataFrame) -> list[Fault]:
     return []
 
 
-def check_values(table: Table, data: pa.Table) -> list[Fault]:
+def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
     """Required values and the column rules of Arrow data in the contract's columns and types.
 
     What `check_schema` finds in such a frame (bar unique keys), in the same order and by the
     same rule functions, without pandas or pandera: the validator's path for large inputs.
     """
-    faults: list[Fault] = []
 
     def failing(column: Column) -> list[tuple[str, str, np.ndarray]]:
         values = one_array(data.column(column.name))
@@ -128,8 +128,7 @@ def check_values(table: Table, data: pa.Table) -> list[Fault]:
     # Arrow's kernels release the GIL: columns are checked side by side.
     for column, found in zip(table.columns, check_threads().map(failing, table.columns), strict=True):
         for rule_name, message, failed in found:
-            faults += _row_faults(table, data, failed, column.name, rule_name, message)
-    return faults
+            yield from _row_faults(table, data, failed, column.name, rule_name, message)
 
 
 def one_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -374,19 +373,20 @@ def _same(data: RowData, first: str, second: str) -> np.ndarray:
 def _row_faults(table: Table, data: RowData, failing: np.ndarray | pd.Series, column: str | None, rule: str, message: str) -> Iterator[Fault]:
     """A fault for each row where `failing` is true (a null is not), with the row's id and value.
 
-    Ids and values of the failing rows are taken at once: a lookup per row is slow on large inputs."""
+    Ids and values of the failing rows are taken many at once, as a lookup per row is slow on
+    large inputs, but not all at once: memory stays bounded however many rows fail."""
     if isinstance(failing, pd.Series):  # aligned on the frame's index, as pandas masks are
         failing = failing.reindex(data.index).fillna(False).to_numpy(dtype=bool)
-    positions = np.flatnonzero(failing)
-    if not len(positions):
-        return
-    ids = taken(arrow_values(data[table.primary_key]), positions)
-    values = taken(arrow_values(data[column]), positions) if column else [None] * len(positions)
-    for position, row_id, value in zip(positions.tolist(), ids, values, strict=True):
-        yield Fault(
-            table.name, None if row_id is None else str(row_id), column, rule, message,
-            value=None if column is None else _display(value), position=position,
-        )  # fmt: skip
+    all_positions = np.flatnonzero(failing)
+    for start in range(0, len(all_positions), TAKE_ROWS):
+        positions = all_positions[start : start + TAKE_ROWS]
+        ids = taken(arrow_values(data[table.primary_key]), positions)
+        values = taken(arrow_values(data[column]), positions) if column else [None] * len(positions)
+        for position, row_id, value in zip(positions.tolist(), ids, values, strict=True):
+            yield Fault(
+                table.name, None if row_id is None else str(row_id), column, rule, message,
+                value=None if column is None else _display(value), position=position,
+            )  # fmt: skip
 
 
 def check_dates(table: Table, data: RowData) -> Iterator[Fault]:

@@ -279,18 +279,23 @@ def validate(
     table: Annotated[str | None, typer.Option("--table", help="Table of the files; default: from each file name.")] = None,
     against: Annotated[str | None, typer.Option("--against", help="Release version or folder of <table>.parquet files; default: the latest release.")] = None,
     output: Annotated[FaultFormat, typer.Option("--format", help="text, json (one object) or github (annotations).")] = FaultFormat.text,
+    max_faults: Annotated[int | None, typer.Option("--max-faults", min=1, help="Stop once this many errors are found (warnings do not count).")] = None,
 ) -> None:
     """Check contributed rows; report every fault. Exit 0 valid, 1 faults, 2 unreadable input or wrong call."""
-    from peacetrack.contrib import FORMATS, CallError
-    from peacetrack.contrib import validate as run_validate
+    import io
 
+    from peacetrack.contrib import FORMATS, CallError, checking
+
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n", write_through=False)
     try:
-        report = run_validate(paths, table=table, against=against, progress=output is FaultFormat.text)
+        with checking(paths, table=table, against=against, progress=output is FaultFormat.text, max_faults=max_faults) as report:
+            FORMATS[output.value](report, out)
+            out.flush()
     except CallError as error:
         err_console.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from None
-    sys.stdout.buffer.write(FORMATS[output.value](report).encode("utf-8", "backslashreplace"))
-    sys.stdout.flush()
+    finally:
+        out.detach()  # sys.stdout's buffer stays open
     raise typer.Exit(report.exit_code)
 
 

@@ -4,16 +4,24 @@ Two passes. The first streams each file chunk by chunk and runs every rule that 
 the row (cells, schema, dates, quotes, row rules, collisions with released rows), keeping
 the key columns of each row. The second runs the rules across rows and tables on those keys
 plus the release: unique keys, foreign keys, canonical ids and evidence. So memory grows
-with the key columns (and the evidence rows), not with the files.
+with the key columns (and the evidence rows), not with the files. Faults go to sorted runs in
+temporary files as they are found, merged in file order when the report is written: memory
+does not grow with the faults either.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
+import itertools
+import operator
+import pickle
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -24,6 +32,7 @@ import pyarrow as pa
 
 from peacetrack.checks import (
     Fault,
+    TAKE_ROWS,
     RowData,
     arrow_values,
     check_canonical_ids,
@@ -60,6 +69,11 @@ from peacetrack.tables import (
 # Parents before children, and evidence before the claims whose quotes it must contain.
 TABLE_ORDER = ("sources", "actors", "evidence") + CLAIM_TABLES
 PROGRESS_BYTES = 50_000_000
+RUN_FAULTS = 100_000  # faults held before a sorted run goes to disk
+MERGE_RUNS = 200  # runs merged into one beyond this: open files stay few
+RUN_BATCH = 1_000  # faults pickled together in a run: one at a time costs a hundred times more
+FAULT_FIELDS = [f.name for f in fields(Fault)]
+fault_fields = operator.attrgetter(*FAULT_FIELDS)
 
 
 class CallError(Exception):
@@ -67,27 +81,140 @@ class CallError(Exception):
 
 
 @dataclass
+class Stopped:
+    """What a run stopped by `max_faults` did not check."""
+
+    max_faults: int
+    file: str | None = None  # the file being read: its rows after `rows_read` were not
+    rows_read: int = 0
+    files_not_read: list[str] = field(default_factory=list)
+    across_rows: bool = False  # whether the rules across rows and tables were run
+
+    def record(self) -> dict[str, object]:
+        return {
+            "max_faults": self.max_faults, "file": self.file, "rows_read": self.rows_read,
+            "files_not_read": self.files_not_read, "across_rows_checked": self.across_rows,
+        }  # fmt: skip
+
+    def __str__(self) -> str:
+        parts = [f"stopped early after {self.max_faults:,} error(s) (--max-faults)"]
+        if self.file is not None:
+            parts.append(f"{self.file}: rows after the first {self.rows_read:,} not read")
+        if self.files_not_read:
+            parts.append(f"{len(self.files_not_read)} file(s) not read")
+        if not self.across_rows:
+            parts.append("rules across rows and tables not checked")
+        return "; ".join(parts)
+
+
+@dataclass
 class Report:
-    faults: list[Fault] = field(default_factory=list)
+    """Faults in file order (at most `max_faults` errors) and per-rule totals of every fault found.
+
+    From `checking`, `faults` streams from temporary files, readable until it exits."""
+
+    faults: Iterable[Fault] = ()
     rows: int = 0
     files: int = 0
     unreadable: bool = False  # some input could not be read at all
+    totals: Counter[tuple[str, str]] = field(default_factory=Counter)  # (severity, rule): faults found
+    stopped: Stopped | None = None
 
-    @property
-    def errors(self) -> list[Fault]:
-        return [f for f in self.faults if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Fault]:
-        return [f for f in self.faults if f.severity == "warning"]
+    def count(self, severity: str) -> int:
+        return sum(n for (kind, _), n in self.totals.items() if kind == severity)
 
     @property
     def valid(self) -> bool:
-        return not self.unreadable and not self.errors
+        return not self.unreadable and not self.count("error")
 
     @property
     def exit_code(self) -> int:
-        return 2 if self.unreadable else 1 if self.errors else 0
+        return 2 if self.unreadable else 1 if self.count("error") else 0
+
+
+class Spool:
+    """Faults in file order without holding them: sorted runs of them in a folder, merged when read.
+
+    Files rank as their first fault comes, a file's faults by line, faults of one line as they
+    came (a fault of a whole file, line 0, first). The runs are pickled: written and read only
+    by this process, in a folder of its own that no other user may write to."""
+
+    def __init__(self, folder: Path, max_errors: int | None = None) -> None:
+        self.folder, self.max_errors = folder, max_errors
+        self.ranks: dict[str | None, int] = {}
+        self.held: list[tuple[object, ...]] = []
+        self.runs: list[Path] = []
+        self.totals: Counter[tuple[str, str]] = Counter()
+        self.count = self.errors = self.written = 0
+
+    def add(self, fault: Fault) -> None:
+        rank = self.ranks.setdefault(fault.file, len(self.ranks))
+        self.held.append((rank, fault.line or 0, self.count, *fault_fields(fault)))
+        self.count += 1
+        self.totals[fault.severity, fault.rule] += 1
+        self.errors += fault.severity == "error"
+        if len(self.held) >= RUN_FAULTS:
+            self.spill()
+
+    def add_all(self, faults: Iterable[Fault]) -> None:
+        """Until there are enough errors: the rest is not looked at."""
+        for fault in faults:
+            if self.enough:
+                return
+            self.add(fault)
+
+    @property
+    def enough(self) -> bool:
+        return self.max_errors is not None and self.errors >= self.max_errors
+
+    def spill(self) -> None:
+        if self.held:
+            self.held.sort()  # the third item is unique: no comparison goes past it
+            self.runs.append(self._write(self.held))
+            self.held = []
+        if len(self.runs) > MERGE_RUNS:
+            runs, self.runs = self.runs, [self._write(self._merged(self.runs))]
+            for run in runs:
+                run.unlink()
+
+    def _write(self, records: Iterable[tuple[object, ...]]) -> Path:
+        self.written += 1
+        path = self.folder / f"run-{self.written}.pickle"
+        records = iter(records)
+        with path.open("wb") as out:
+            while batch := list(itertools.islice(records, RUN_BATCH)):
+                pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+        return path
+
+    @staticmethod
+    def _read(path: Path) -> Iterator[tuple[object, ...]]:
+        with path.open("rb") as stream:
+            while True:
+                try:
+                    yield from pickle.load(stream)
+                except EOFError:
+                    return
+
+    @classmethod
+    def _merged(cls, runs: list[Path]) -> Iterator[tuple[object, ...]]:
+        readers = [cls._read(run) for run in runs]
+        try:
+            yield from heapq.merge(*readers)
+        finally:
+            for reader in readers:  # each closes its file
+                reader.close()
+
+    def __iter__(self) -> Iterator[Fault]:
+        """Every fault in file order, up to the `max_errors`th error."""
+        self.spill()
+        errors = 0
+        for record in self._merged(self.runs):
+            fault = object.__new__(Fault)  # as Fault.but makes one: far faster than __init__
+            fault.__dict__.update(zip(FAULT_FIELDS, record[3:], strict=True))
+            yield fault
+            errors += fault.severity == "error"
+            if self.max_errors is not None and errors >= self.max_errors:
+                return
 
 
 # --- where rows come from ---------------------------------------------------------------------
@@ -259,10 +386,9 @@ def table_of(path: Path, table: str | None) -> Table:
 
 
 class Validator:
-    def __init__(self, release: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> None:
-        self.release, self.texts = release, texts
+    def __init__(self, release: Mapping[str, pd.DataFrame], texts: Mapping[str, str], spool: Spool) -> None:
+        self.release, self.texts, self.spool = release, texts, spool
         self.keys: dict[str, Keys] = {name: Keys(table) for name, table in TABLES.items()}
-        self.faults: list[Fault] = []
         self.rows = 0
         self.has_evidence = False
         self._evidence: pd.DataFrame | None = None
@@ -274,36 +400,37 @@ class Validator:
         chunk = parsed.chunk
         locate = chunk.rows().locate  # not the chunk's: its cells are let go
         for position in np.flatnonzero(parsed.blank):
-            self.faults.append(locate(Fault(chunk.table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
+            self.spool.add(locate(Fault(chunk.table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
         self.check_rows(chunk.table, parsed.typed, parsed.faults, locate, skip=parsed.blank)
 
     def check_rows(self, table: Table, data: RowData, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None) -> None:
         """Every rule within a row, then keep the row's keys for the second pass. Arrow data
         (a file's chunk, in the contract's types) is checked by the rules' own Arrow functions,
-        without pandas or pandera; a pandas frame (a coding file's rows) by pandera."""
+        without pandas or pandera; a pandas frame (a coding file's rows) by pandera.
+        The rules' faults go to the spool as they come: only the cells' own are held."""
         skip = np.zeros(len(data), dtype=bool) if skip is None else skip
-        column_faults = check_values(table, data) if isinstance(data, pa.Table) else [f for f in check_schema(table, data) if f.rule != "unique"]
-        faults = cell_faults + column_faults
+        column_faults = check_values(table, data) if isinstance(data, pa.Table) else (f for f in check_schema(table, data) if f.rule != "unique")
+        rules: list[Iterable[Fault]] = [column_faults]
         if table.name in CLAIM_TABLES:
-            faults += check_dates(table, data)
+            rules.append(check_dates(table, data))
         if table.name == "statements":
-            faults += check_quotes(data, self.evidence() if self.has_evidence else None)
+            rules.append(check_quotes(data, self.evidence() if self.has_evidence else None))
         if table.name == "sources":
-            faults += check_sources(data, self.texts)
-        faults += check_row_rules({table.name: data})
-        faults += self.check_released(table, data)
+            rules.append(check_sources(data, self.texts))
+        rules.append(check_row_rules({table.name: data}))
+        rules.append(self.check_released(table, data))
         # A cell's own fault (say, not a date) stands for the rules on its value after it.
         seen = {(f.position, f.column) for f in cell_faults}
-        faults = cell_faults + [f for f in faults[len(cell_faults) :] if (f.position, f.column) not in seen]
-        skipped = set(np.flatnonzero(skip).tolist())
-        unnamed = sorted({f.position for f in faults if f.position is not None and f.row_id is None})
-        row_ids = dict(zip(unnamed, taken(arrow_values(data[table.primary_key]), np.array(unnamed, dtype=np.int64)), strict=True))  # at once: faster
-        for fault in faults:
+        later = (f for f in itertools.chain.from_iterable(rules) if (f.position, f.column) not in seen)
+        # The rules name their rows; the cells' faults are named here, at once: faster.
+        unnamed = sorted({f.position for f in cell_faults if f.position is not None and f.row_id is None})
+        row_ids = dict(zip(unnamed, taken(arrow_values(data[table.primary_key]), np.array(unnamed, dtype=np.int64)), strict=True))
+        for fault in itertools.chain(cell_faults, later):
             if fault.position is None:
-                self.faults.append(fault)
-            elif fault.position not in skipped:
+                self.spool.add(fault)
+            elif not skip[fault.position]:
                 row_id = None if fault.row_id is not None else row_ids.get(fault.position)
-                self.faults.append(locate(fault, fault.position) if row_id is None else locate(fault, fault.position, row_id=str(row_id)))
+                self.spool.add(locate(fault, fault.position) if row_id is None else locate(fault, fault.position, row_id=str(row_id)))
         keys = key_data(table, data)  # the few key columns, then the rows: less to copy
         self.keys[table.name].add(keys.filter(pa.array(~skip)) if skip.any() else keys, np.flatnonzero(~skip), locate)
         self.rows += int((~skip).sum())
@@ -372,36 +499,41 @@ class Validator:
         # Sorting every id (Arrow, without the GIL) goes on beside the other checks.
         twice = {name: check_threads().submit(repeated, self.keys[name].data()[TABLES[name].primary_key]) for name in tables}
         union = {name: self.union(name) for name in TABLES if self.keys[name].count or name in self.release}
-        self.faults += self.mine(check_foreign_keys(union))
+        self.spool.add_all(self.mine(check_foreign_keys(union)))
         for name in CLAIM_TABLES:
             if self.keys[name].count:
-                self.faults += self.mine(check_canonical_ids(TABLES[name], union[name]))
+                self.spool.add_all(self.mine(check_canonical_ids(TABLES[name], union[name])))
         for name in tables:
-            positions = np.flatnonzero(twice[name].result())
-            ids = taken(self.keys[name].data()[TABLES[name].primary_key], positions)
-            for position, row_id in zip(positions.tolist(), map(str, ids), strict=True):
-                fault = Fault(name, row_id, TABLES[name].primary_key, "unique", "this id is used by more than one row", value=row_id, position=position)
-                self.faults.append(self.keys[name].locate(fault))
+            self.spool.add_all(self.repeated_ids(name, twice[name].result()))
         proven = [n for n in ("actors",) + CLAIM_TABLES if self.keys[n].count]
+        if self.spool.enough:
+            return
         if self.has_evidence:
             frames = {name: as_frame(data) for name, data in union.items()} | {"evidence": self.evidence()}
-            self.faults += self.mine(check_evidence_links(frames))
+            self.spool.add_all(self.mine(check_evidence_links(frames)))
             evidence = as_frame(self.keys["evidence"].data())
             whole = evidence[["char_start", "char_end", "quote", "source_id"]].notna().all(axis=1)
             spans = evidence[whole]
-            for fault in check_spans(spans, self.texts):
-                if fault.position is not None:
-                    fault = fault.but(position=int(spans.index[fault.position]))
-                self.faults += self.mine([fault])
+            in_evidence = (f if f.position is None else f.but(position=int(spans.index[f.position])) for f in check_spans(spans, self.texts))
+            self.spool.add_all(self.mine(in_evidence))
         elif proven:
-            for name in proven:
-                self.faults.append(
-                    Fault(
-                        name, None, None, "evidence_unchecked",
-                        f"no evidence rows in the input: {self.keys[name].count} {name} rows not checked for evidence; pass evidence rows too",
-                        severity="warning",
-                    )  # fmt: skip
-                )
+            self.spool.add_all(
+                Fault(
+                    name, None, None, "evidence_unchecked",
+                    f"no evidence rows in the input: {self.keys[name].count} {name} rows not checked for evidence; pass evidence rows too",
+                    severity="warning",
+                )  # fmt: skip
+                for name in proven
+            )
+
+    def repeated_ids(self, name: str, twice: np.ndarray) -> Iterator[Fault]:
+        """A fault for each row whose id another row has too; ids taken a slice at a time."""
+        table, keys = TABLES[name], self.keys[name]
+        positions = np.flatnonzero(twice)
+        for start in range(0, len(positions), TAKE_ROWS):
+            some = positions[start : start + TAKE_ROWS]
+            for position, row_id in zip(some.tolist(), map(str, taken(keys.data()[table.primary_key], some)), strict=True):
+                yield keys.locate(Fault(name, row_id, table.primary_key, "unique", "this id is used by more than one row", value=row_id, position=position))
 
 
 def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, Table | None]], list[Fault]]:
@@ -432,65 +564,87 @@ def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, 
     return inputs, faults
 
 
-def validate(paths: Sequence[Path], table: str | None = None, against: str | Path | None = None, progress: bool = False) -> Report:
-    """Check contributed files against the contract and a release; report every fault.
+def validate(
+    paths: Sequence[Path], table: str | None = None, against: str | Path | None = None, progress: bool = False, max_faults: int | None = None
+) -> Report:
+    """Check contributed files against the contract and a release; report every fault, or
+    stop once `max_faults` errors are found. Holds the faults in a list: `checking` streams them.
 
     Raises CallError when the call itself is wrong. Never writes to the inputs.
     """
+    with checking(paths, table, against, progress, max_faults) as report:
+        report.faults = list(report.faults)
+    return report
+
+
+@contextmanager
+def checking(
+    paths: Sequence[Path], table: str | None = None, against: str | Path | None = None, progress: bool = False, max_faults: int | None = None
+) -> Iterator[Report]:
+    """`validate`, its report's faults read from a temporary folder deleted on leaving."""
     if table is not None and table not in TABLES:
         raise CallError(f"unknown table {table!r}: one of {', '.join(TABLES)}")
-    report = Report(files=len(paths))
+    if max_faults is not None and max_faults < 1:
+        raise CallError(f"max_faults must be at least 1, not {max_faults}")
+    with tempfile.TemporaryDirectory(prefix="peacetrack-faults-") as folder:
+        spool = Spool(Path(folder), max_faults)
+        report = Report(spool, files=len(paths), totals=spool.totals)
+        _check(paths, table, against, progress, report, spool)
+        yield report
+
+
+def _check(paths: Sequence[Path], table: str | None, against: str | Path | None, progress: bool, report: Report, spool: Spool) -> None:
     inputs, faults = _inputs(paths, table)
-    report.faults += faults
+    spool.add_all(faults)
     report.unreadable = bool(faults)
     try:
         release, faults = load_release(against)
     except Unreadable as error:
-        report.faults.append(error.fault)
+        spool.add(error.fault)
         report.unreadable = True
-        return report
-    report.faults += faults
+        return
+    spool.add_all(faults)
     texts, faults = find_texts([(p, input_root(p)) for p, _ in inputs], release.get("sources"))
-    report.faults += faults
-    validator = Validator(release, texts)
-    for path, table_ in inputs:
+    spool.add_all(faults)
+    validator = Validator(release, texts, spool)
+    for index, (path, table_) in enumerate(inputs):
+        rows = validator.rows
         try:
-            if table_ is None:
-                _read_coding(path, validator)
-            else:
-                _read_rows(path, table_, validator, progress)
+            finished = _read_coding(path, validator) if table_ is None else _read_rows(path, table_, validator, progress)
         except Unreadable as error:
-            report.faults.append(error.fault)
-            report.unreadable = True
-    validator.check_across()
-    report.faults += validator.faults
-    report.faults.sort(key=in_file_order(report.faults))
+            spool.add(error.fault)
+            report.unreadable, finished = True, True
+        if spool.enough:
+            assert spool.max_errors is not None
+            rest = [str(p) for p, _ in inputs[index + 1 :]]
+            report.stopped = Stopped(spool.max_errors, None if finished else str(path), validator.rows - rows, rest)
+            break
+    else:
+        validator.check_across()
+        if spool.enough:
+            assert spool.max_errors is not None
+            report.stopped = Stopped(spool.max_errors)
     report.rows = validator.rows
-    return report
 
 
-def in_file_order(faults: Sequence[Fault]) -> Callable[[Fault], tuple[int, int]]:
-    """A sort key: files as they first come, each line by line (a fault of the whole file
-    first). Faults then come in the same order however the files were read in chunks."""
-    files: dict[str | None, int] = {}
-    for fault in faults:
-        files.setdefault(fault.file, len(files))
-    return lambda fault: (files[fault.file], fault.line or 0)
-
-
-def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -> None:
+def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -> bool:
+    """Check a file chunk by chunk; False when enough errors stopped it before its end."""
     with ExitStack() as stack:
         advance = _progress_bar(path, stack) if progress else None
         rows, read_faults = validator.rows, 0
-        for item in prefetched(parse_chunk(item) for item in READERS[path.suffix.lower()](path, table, advance)):
+        items = stack.enter_context(closing(prefetched(parse_chunk(item) for item in READERS[path.suffix.lower()](path, table, advance))))
+        for item in items:
             if isinstance(item, Fault):
-                validator.faults.append(item)
+                validator.spool.add(item)
                 read_faults += 1
             else:
                 validator.check_chunk(item)
+            if validator.spool.enough:
+                return next(items, None) is None  # the next chunk is read already
         if validator.rows == rows and not read_faults:
             line = 1 if path.suffix.lower() == ".csv" else None
-            validator.faults.append(Fault(table.name, None, None, "no_rows", "the file has no rows", file=str(path), line=line))
+            validator.spool.add(Fault(table.name, None, None, "no_rows", "the file has no rows", file=str(path), line=line))
+    return True
 
 
 def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
@@ -506,7 +660,7 @@ def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
     return lambda done: bar.update(task, completed=done)
 
 
-def _read_coding(path: Path, validator: Validator) -> None:
+def _read_coding(path: Path, validator: Validator) -> bool:
     """A coding file: its seed folder read as the build reads it, then checked like rows."""
     from peacetrack.coding import Coded, SeedReader
 
@@ -516,7 +670,7 @@ def _read_coding(path: Path, validator: Validator) -> None:
         return coded.locate(fault.but(**changes))
 
     SeedReader(path.parent, coded, input_root(path)).read()
-    validator.faults += coded.faults
+    validator.spool.add_all(coded.faults)
     validator.texts = {**validator.texts, **coded.texts}
     frames = coded.frames()
     for name in TABLE_ORDER:
@@ -526,3 +680,4 @@ def _read_coding(path: Path, validator: Validator) -> None:
         table = TABLES[name]
         frame = frame.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum})
         validator.check_rows(table, frame, [], locate)
+    return True
