@@ -1,0 +1,55 @@
+"""Variants of issue 11 tried as an attacker would, on the validator's side: names and
+values that would forge lines of the report, and formula cells in every shape."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peacetrack.checks import Fault
+from peacetrack.cli import app
+from peacetrack.coding import build_tables
+from peacetrack.contrib import readers
+from peacetrack.release import write_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+FORGED = "a\n::error title=forged::INJECTED\x1b[2J\r::add-mask::x\n.csv"  # a file name a pull request may hold
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("release")
+    write_tables(build_tables(ROOT / "seeds").frames, folder)
+    return folder
+
+
+def forged_lines(text: str) -> list[str]:
+    """Lines the runner would take for the name's own commands, or that hold a raw escape or CR."""
+    return [line for line in text.split("\n") if line.lstrip().startswith(("::error title=forged", "::add-mask")) or "\x1b" in line or "\r" in line]
+
+
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_a_file_name_cannot_start_a_line_or_send_an_escape(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    """Every line of the report, the summary with what --max-faults left unread included."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(readers, "BATCH_ROWS", 2)  # chunks of 2 rows: --max-faults stops inside the file
+    name = FORGED.replace(".csv", ".jsonl")
+    lines = (release / "actors.csv").read_text(encoding="utf-8").splitlines()[1:]
+    Path(name).write_text("".join('{"actor_id": "x-%d", "actor_type": "bad"}\n' % i for i, _ in enumerate(lines)), encoding="utf-8")
+    result = runner.invoke(app, ["validate", name, "--table", "actors", "--against", str(release), "--format", output, "--max-faults", "1"])
+    assert result.exit_code == 1
+    assert "rows after the first" in result.stdout  # the stopped file is named
+    assert not forged_lines(result.stdout), result.stdout
+
+
+def test_a_fault_is_one_line_without_escapes() -> None:
+    """`build` prints faults as text: a seed folder's name is the contributor's."""
+    text = str(Fault(None, None, None, "yaml", "bad\nline", value="v\n", file=f"seeds/{FORGED}/coding.yaml", line=3))
+    assert "\n" not in text and "\x1b" not in text and "\r" not in text
+    assert "seeds/a\\n::error" in text
