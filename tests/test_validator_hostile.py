@@ -53,3 +53,21 @@ def test_a_fault_is_one_line_without_escapes() -> None:
     text = str(Fault(None, None, None, "yaml", "bad\nline", value="v\n", file=f"seeds/{FORGED}/coding.yaml", line=3))
     assert "\n" not in text and "\x1b" not in text and "\r" not in text
     assert "seeds/a\\n::error" in text
+
+
+@pytest.mark.parametrize("linked", ["table", "folder"])
+def test_a_release_folder_given_to_against_is_read_without_following_links(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
+) -> None:
+    """`--against FOLDER` may name a folder of the pull request (datasets/releases/x): a table
+    linked to a file of the runner, or the folder linked elsewhere, is refused, not read."""
+    monkeypatch.chdir(tmp_path)
+    if linked == "table":
+        shutil.copytree(release, "against")
+        Path("against/actors.parquet").unlink()
+        Path("against/actors.parquet").symlink_to(release / "actors.parquet")
+    else:
+        Path("against").symlink_to(release)
+    result = runner.invoke(app, ["validate", str(release / "actors.csv"), "--against", "against"])
+    assert result.exit_code == 2
+    assert "symbolic link" in result.stdout and "[symlink]" in result.stdout

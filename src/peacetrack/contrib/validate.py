@@ -300,6 +300,13 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
                 return {}, [warning]
             raise Unreadable(Fault(None, None, None, "release", f"cannot find release {against!r}: {error}", file=str(against))) from None
     try:
+        for name in TABLES:  # a table may be a link to a file of the machine: none is followed
+            check_inside(folder / f"{name}.parquet", input_root(folder))
+    except Refused as refused:
+        raise Unreadable(Fault(None, None, None, refused.rule, f"cannot read the release: {refused.message}", file=str(folder))) from None
+    except OSError:
+        pass  # read_tables says what is missing
+    try:
         return read_tables(folder), []
     except Exception as error:  # noqa: BLE001 - a broken release folder is reported, not raised
         raise Unreadable(Fault(None, None, None, "release", f"cannot read the release: {error}", file=str(folder))) from None
