@@ -71,3 +71,12 @@ def test_a_release_folder_given_to_against_is_read_without_following_links(
     result = runner.invoke(app, ["validate", str(release / "actors.csv"), "--against", "against"])
     assert result.exit_code == 2
     assert "symbolic link" in result.stdout and "[symlink]" in result.stdout
+
+
+def test_a_release_folder_given_to_against_may_be_named_with_dots(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's own `--against ../release` is read (its folders checked for links all the same)."""
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    shutil.copytree(release, tmp_path / "against")
+    result = runner.invoke(app, ["validate", str(release / "actors.csv"), "--against", "../against"])
+    assert result.exit_code == 0, result.stdout

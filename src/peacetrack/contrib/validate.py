@@ -15,6 +15,7 @@ import bisect
 import heapq
 import itertools
 import operator
+import os
 import pickle
 import sys
 import tempfile
@@ -290,7 +291,7 @@ class Keys:
 def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], list[Fault]]:
     """The release to check against: a folder of Parquet tables, or a version (None: latest)."""
     if against is not None and Path(against).is_dir():
-        folder = Path(against)
+        folder = Path(os.path.abspath(against))  # `..` taken out by its name: each folder on the way is then checked
     else:
         try:
             folder = _release_path(None if against is None else str(against))
