@@ -92,3 +92,29 @@ def test_a_coding_file_of_many_keys_is_refused_before_it_is_parsed(tmp_path: Pat
     with pytest.raises(FileFault) as refused:
         read_yaml(path, tmp_path)
     assert refused.value.fault.rule == "too_large" and refused.value.fault.line is not None
+
+
+@pytest.mark.parametrize("name", ["x [bold]a.csv", "x [link=evil.example]a.csv", "x \x1b[2Ja.csv"])
+def test_the_progress_bar_shows_a_file_name_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """A large file on a terminal gets a progress bar, described by the file's name: rich
+    markup in it was applied (a link, say) and an escape sequence was sent."""
+    import importlib
+    import io
+    from contextlib import ExitStack
+
+    validate_module = importlib.import_module("peacetrack.contrib.validate")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(validate_module, "PROGRESS_BYTES", 0)
+    monkeypatch.setattr("sys.stderr", Terminal())
+    path = tmp_path / name
+    path.write_text("x\n", encoding="utf-8")
+    with ExitStack() as stack:
+        advance = validate_module._progress_bar(path, stack)
+        assert advance is not None
+        advance(1)
+    shown = __import__("sys").stderr.getvalue()
+    assert name.replace("\x1b", "\\x1b") in shown and "\x1b[2J" not in shown

@@ -663,8 +663,12 @@ def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TimeRemainingColumn
 
+    from rich.markup import escape
+
+    from peacetrack.terminal import printable
+
     bar = stack.enter_context(Bar("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True))
-    task = bar.add_task(path.name, total=size)
+    task = bar.add_task(escape(printable(path.name, keep="")), total=size)  # the description is markup: a name is text
     return lambda done: bar.update(task, completed=done)
 
 
