@@ -118,3 +118,26 @@ def test_the_progress_bar_shows_a_file_name_as_text(tmp_path: Path, monkeypatch:
         advance(1)
     shown = __import__("sys").stderr.getvalue()
     assert name.replace("\x1b", "\\x1b") in shown and "\x1b[2J" not in shown
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_a_file_whose_name_is_not_utf8_is_read(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """git carries any bytes in a name: a Parquet file named so crashed with a traceback."""
+    import os
+
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"actors-\xff") + suffix
+    frame = pd.read_parquet(release / "actors.parquet")
+    frame["actor_id"] = "new-" + frame["actor_id"]
+    if suffix == ".parquet":
+        with open(name, "wb") as out:  # Arrow cannot open the name either
+            frame.to_parquet(out, index=False)
+    elif suffix == ".csv":
+        frame.assign(aliases=frame["aliases"].str.join(";")).to_csv(name, index=False)
+    else:
+        frame.assign(aliases=frame["aliases"].map(list)).to_json(name, orient="records", lines=True)
+    result = runner.invoke(app, ["validate", name, "--table", "actors", "--against", str(release), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert '"rows": 10' in result.stdout
