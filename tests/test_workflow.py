@@ -35,7 +35,7 @@ HOSTILE = [
     "data/actors.csv",
     "data/*/military_transfers.parquet",
 ]
-IGNORED = ["README.md", "data/notes.csv", "seeds/x/article.txt"]
+IGNORED = ["README.md", "data/notes.csv", "seeds/x/notes.txt", "article.txt"]
 
 
 def workflow() -> dict:
@@ -140,3 +140,21 @@ def test_a_pull_request_without_data_files_validates_nothing(tmp_path: Path) -> 
     argv, output = run_steps(repo, tmp_path)
     assert argv is None
     assert "no changed data files" in output
+
+
+@pytest.mark.skipif(BASH is None or shutil.which("git") is None or shutil.which("xargs") is None, reason="needs bash, git, xargs")
+def test_a_changed_article_or_source_is_validated_through_its_coding_file(tmp_path: Path) -> None:
+    """A pull request that changes only an article (its quotes' offsets move) or a source.yaml,
+    or turns an article into a link (a type change), still has its seed validated."""
+    repo = scratch_repository(tmp_path, ["seeds/a/article.txt", "seeds/b/coding.yaml"])
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # the above is the base now
+    (repo / "seeds/a/article.txt").unlink()
+    (repo / "seeds/a/article.txt").symlink_to("/etc/passwd")
+    for name in ("seeds/b/article.txt", "seeds/b/source.yaml", "seeds/c/source.yaml"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("changed\n", encoding="utf-8")
+    git(repo, "add", "--all")
+    git(repo, "commit", "-q", "-m", "change the texts")
+    argv, _ = run_steps(repo, tmp_path)
+    assert argv is not None
+    assert sorted(argv[4:]) == ["seeds/a/coding.yaml", "seeds/b/coding.yaml", "seeds/c/coding.yaml"]

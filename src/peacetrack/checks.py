@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table, column_rules, pandera_schema, series_values
+from peacetrack.terminal import printable
 
 Severity = Literal["error", "warning"]
 # Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
@@ -69,7 +70,8 @@ class Fault:
             p for p in (self.table, self.row_id and f"row {self.row_id!r}", self.column and f"column {self.column!r}") if p
         )
         value = f" (value: {self.value!r})" if self.value is not None else ""
-        return f"{where + ': ' if where else ''}{self.severity}: {what}: {self.message}{value} [{self.rule}]"
+        # One line, no escape sequence: a file or folder name is the contributor's to choose.
+        return printable(f"{where + ': ' if where else ''}{self.severity}: {what}: {self.message}{value} [{self.rule}]", keep="")
 
 
 def check_tables(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> list[Fault]:

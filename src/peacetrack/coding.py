@@ -49,6 +49,9 @@ from peacetrack.tables import (
 CODED_TABLES: tuple[str, ...] = ("actors",) + CLAIM_TABLES
 MAX_YAML_BYTES = 5_000_000
 MAX_YAML_DEPTH = 20  # a coding file nests six levels: file, table, entry, evidence, quote, list
+# Keys, values and punctuation: the seed's coding file of 200 rows holds some 2,000. The parser
+# takes about 0.1 ms a token, more as a mapping grows: 5 MB of `k: v` lines would take minutes.
+MAX_YAML_TOKENS = 50_000
 
 
 # --- the shape of a coding file ------------------------------------------------------------
@@ -155,7 +158,9 @@ def read_yaml(path: Path, root: Path) -> Any:
 
     try:
         depth = 0
-        for token in yaml.scan(text):
+        for count, token in enumerate(yaml.scan(text)):
+            if count == MAX_YAML_TOKENS:
+                raise refuse("too_large", f"over {MAX_YAML_TOKENS:,} keys, values and brackets: split the coding over seeds, or write less", token)
             if isinstance(token, AliasToken | AnchorToken):
                 raise refuse("yaml_alias", "anchors and aliases are not allowed in coding files: write values out", token)
             depth += isinstance(token, _OPENING) - isinstance(token, _CLOSING)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from queue import Empty, Queue
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -492,9 +492,14 @@ def _as_text(column: Column, array: pa.Array) -> pa.Array:
 
 
 def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> Iterator[Chunk | Fault]:
+    with path.open("rb") as source:  # opened by Python: Arrow cannot open a name that is not UTF-8
+        yield from _read_parquet(source, path, table, progress)
+
+
+def _read_parquet(source: BinaryIO, path: Path, table: Table, progress: Progress | None) -> Iterator[Chunk | Fault]:
     file = str(path)
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(source)
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
         raise Unreadable(_fault(file, None, "parquet", f"not a readable Parquet file: {shorten(error, MESSAGE_WIDTH)}", table=table.name)) from None

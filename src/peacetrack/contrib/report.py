@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from peacetrack.checks import Fault
 from peacetrack.contrib.validate import Report
 from peacetrack.markdown import md_text
+from peacetrack.terminal import printable
 
 GITHUB_ANNOTATIONS = 10  # GitHub shows at most 10 annotations of each kind per step
 STEP_SUMMARY_BYTES = 1 << 20  # GitHub refuses a step summary over 1 MiB
@@ -62,7 +63,7 @@ def render_text(report: Report, out: TextIO) -> None:
     for fault in report.faults:
         out.write(f"{fault}\n")
         listed += 1
-    out.write(summary(report, listed) + "\n")
+    out.write(printable(summary(report, listed), keep="") + "\n")
 
 
 def render_json(report: Report, out: TextIO) -> None:
@@ -145,7 +146,7 @@ def render_github(report: Report, out: TextIO) -> None:
             where = "--format json lists them all"
         lines.append(f"… and {found - len(shown):,} more fault(s): {where}")
     lines.append(summary(report, listed))
-    out.write("\n".join(lines) + "\n")
+    out.write("\n".join(printable(line, keep="") for line in lines) + "\n")  # a name cannot start a line
 
 
 def _keep_first(faults: Iterable[Fault], first: dict[str, list[Fault]]) -> Iterator[Fault]:

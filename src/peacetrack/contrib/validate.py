@@ -15,6 +15,7 @@ import bisect
 import heapq
 import itertools
 import operator
+import os
 import pickle
 import sys
 import tempfile
@@ -290,7 +291,7 @@ class Keys:
 def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], list[Fault]]:
     """The release to check against: a folder of Parquet tables, or a version (None: latest)."""
     if against is not None and Path(against).is_dir():
-        folder = Path(against)
+        folder = Path(os.path.abspath(against))  # `..` taken out by its name: each folder on the way is then checked
     else:
         try:
             folder = _release_path(None if against is None else str(against))
@@ -299,6 +300,13 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
                 warning = Fault(None, None, None, "no_release", f"no release to check against ({error}): keys are checked within the input only", severity="warning")
                 return {}, [warning]
             raise Unreadable(Fault(None, None, None, "release", f"cannot find release {against!r}: {error}", file=str(against))) from None
+    try:
+        for name in TABLES:  # a table may be a link to a file of the machine: none is followed
+            check_inside(folder / f"{name}.parquet", input_root(folder))
+    except Refused as refused:
+        raise Unreadable(Fault(None, None, None, refused.rule, f"cannot read the release: {refused.message}", file=str(folder))) from None
+    except OSError:
+        pass  # read_tables says what is missing
     try:
         return read_tables(folder), []
     except Exception as error:  # noqa: BLE001 - a broken release folder is reported, not raised
@@ -655,8 +663,12 @@ def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TimeRemainingColumn
 
+    from rich.markup import escape
+
+    from peacetrack.terminal import printable
+
     bar = stack.enter_context(Bar("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True))
-    task = bar.add_task(path.name, total=size)
+    task = bar.add_task(escape(printable(path.name, keep="")), total=size)  # the description is markup: a name is text
     return lambda done: bar.update(task, completed=done)
 
 
