@@ -295,6 +295,7 @@ def validate(
     import io
 
     from peacetrack.contrib import FORMATS, CallError, checking
+    from peacetrack.contrib.report import call_error_annotation
 
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n", write_through=False)
     try:
@@ -303,6 +304,9 @@ def validate(
             out.flush()
     except CallError as error:
         err_console.print(f"error: {error}", markup=False)
+        if output is FaultFormat.github:
+            out.write(call_error_annotation(str(error)) + "\n")
+            out.flush()
         raise typer.Exit(2) from None
     finally:
         out.detach()  # sys.stdout's buffer stays open
