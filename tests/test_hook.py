@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from peacetrack.hook import validate_argv
 
 from .conftest import ROOT
+from .tagged_copy import TAG, tagged_copy
 from .test_workflow import HOSTILE, git, scratch_repository
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
@@ -37,7 +38,7 @@ def test_the_documented_rev_is_a_toolkit_release_tag() -> None:
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     (repo,) = documented_config()["repos"]
     assert repo["repo"] == "https://github.com/peacetrack/peacetrack"
-    assert repo["rev"] == f"v{version}"
+    assert repo["rev"] == f"v{version}" == TAG
 
 
 def test_options_come_first_and_every_other_argument_is_a_path() -> None:
@@ -47,25 +48,8 @@ def test_options_come_first_and_every_other_argument_is_a_path() -> None:
 
 @pytest.fixture(scope="session")
 def hook_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This worktree as committed plus its changes, in a repository tagged as documented."""
     pytest.importorskip("pre_commit")
-    source = tmp_path_factory.mktemp("hook-source")
-    listed = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True, check=True,
-    ).stdout
-    for name in filter(None, listed.split(b"\0")):
-        path = ROOT / os.fsdecode(name)
-        if path.is_file():
-            target = source / os.fsdecode(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-    git(source, "init", "-q", "-b", "main")
-    git(source, "add", "--all")
-    git(source, "-c", "user.email=ci@example.org", "-c", "user.name=CI", "commit", "-q", "-m", "snapshot")
-    (repo,) = documented_config()["repos"]
-    git(source, "tag", repo["rev"])
-    return source
+    return tagged_copy(tmp_path_factory.mktemp("hook-source"))
 
 
 @pytest.fixture(scope="session")
