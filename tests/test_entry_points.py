@@ -48,3 +48,11 @@ def test_shell_completion_is_offered_and_completes_commands(tmp_path: Path) -> N
         capture_output=True, text=True, env=env, cwd=tmp_path,
     )
     assert done.stdout.split() == ["validate"]
+
+
+def test_install_completion_writes_the_shell_script(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    done = run("peacetrack", "--install-completion", "bash", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "_peacetrack_completion" in (tmp_path / ".bash_completions" / "peacetrack.sh").read_text(encoding="utf-8")
+    assert ".bash_completions/peacetrack.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")

@@ -131,7 +131,7 @@ def test_a_pull_request_without_data_files_validates_nothing(tmp_path: Path) -> 
 @needs_git
 def test_the_paths_input_is_validated_instead_of_the_changes(tmp_path: Path) -> None:
     repo = scratch_repository(tmp_path, ["data/actors.csv", "data/evidence.csv", "café/sources.csv"])
-    done = run_action(repo, tmp_path, FORMAT="json", PATHS="café/sources.csv\n\ndata/actors.csv\n")
+    done = run_action(repo, tmp_path, FORMAT="json", AGAINST="1.0.0", PATHS="café/sources.csv\n\ndata/actors.csv\n")
     assert validated_files(done.stdout) == {"café/sources.csv", "data/actors.csv"}
 
 
