@@ -258,7 +258,7 @@ def test_write_report_writes_the_card_and_figures_and_nothing_else(
 
 
 def card_header(card: str) -> tuple[str, str]:
-    match = re.match(r"# peacetrack (\S+): data card\n\nVersion \*\*\S+\*\* · release date: (.+?) · ", card)
+    match = re.match(r"(?s:---\n.*?\n---\n\n)?# peacetrack (\S+): data card\n\nVersion \*\*\S+\*\* · release date: (.+?) · ", card)
     assert match, card[:200]
     return match.group(1), match.group(2)
 
@@ -294,7 +294,7 @@ def test_report_command_without_release_describes_the_build(tmp_path: Path, monk
     result = CliRunner().invoke(app, ["report", "--seeds", str(SEEDS)])
     assert result.exit_code == 0, result.output
     card = (tmp_path / "datasets" / "build" / "report-unreleased" / CARD_NAME).read_text()
-    assert card.startswith("# peacetrack unreleased: data card")
+    assert card_header(card)[0] == "unreleased"
 
 
 def test_report_command_reads_a_release_and_never_writes_into_it(frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,12 +1,13 @@
-"""The example CI workflow's shell steps, run for real on a scratch git repository whose pull
-request adds files with hostile and non-ASCII names: nothing in a name runs, every name
-reaches `peacetrack validate` intact."""
+"""The GitHub Action (action.yml, scripts/action.sh, peacetrack.action) and the example workflow
+that uses it, run for real on a scratch git repository whose pull request adds files with
+hostile and non-ASCII names: nothing in a name runs, every name reaches `peacetrack validate`
+intact, and what cannot be done is annotated."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +15,14 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from peacetrack.action import DATA_FILE
+
 from .conftest import ROOT
 
 WORKFLOW = ROOT / "docs" / "examples" / "validate-data.yml"
-BASH = shutil.which("bash")
+ACTION = ROOT / "action.yml"
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 # Each would run a command if a name were pasted into a shell; each must be validated.
 HOSTILE = [
@@ -35,29 +40,34 @@ HOSTILE = [
     "data/actors.csv",
     "data/*/military_transfers.parquet",
 ]
-IGNORED = ["README.md", "data/notes.csv", "seeds/x/notes.txt", "article.txt"]
+IGNORED = ["README.md", "data/notes.csv", "seeds/x/notes.txt", "article.txt"]  # an article outside a seed is no seed file
 
 
-def workflow() -> dict:
-    return YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))
+def load_yaml(path: Path) -> object:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
 
 
-def steps() -> list[dict]:
-    return workflow()["jobs"]["validate"]["steps"]
+def test_the_workflow_reads_the_repository_only_and_uses_the_action() -> None:
+    workflow = load_yaml(WORKFLOW)
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = workflow["jobs"]["validate"]["steps"]
+    assert {"uses": "peacetrack/peacetrack@v1"} in [{"uses": s["uses"]} for s in steps if "uses" in s]
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the action compares with the pull request's base
 
 
-def named_step(name: str) -> dict:
-    return next(step for step in steps() if step.get("name") == name)
+def test_the_action_pastes_no_expression_into_a_shell() -> None:
+    action = load_yaml(ACTION)
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) == {"paths", "against", "format"}
+    steps = action["runs"]["steps"]
+    assert [step["run"] for step in steps] == ['bash "$ACTION_PATH/scripts/action.sh"']
+    assert steps[0]["env"]["ACTION_PATH"] == "${{ github.action_path }}"
 
 
-def test_the_workflow_reads_the_repository_only() -> None:
-    assert workflow()["permissions"] == {"contents": "read"}
-
-
-def test_no_expression_is_pasted_into_a_shell_script() -> None:
-    scripts = [step["run"] for step in steps() if "run" in step]
-    assert scripts
-    assert not [script for script in scripts if "${{" in script]
+def test_the_hook_and_the_action_pick_the_same_files() -> None:
+    (hook,) = load_yaml(HOOKS)
+    assert hook["files"] == DATA_FILE.pattern
 
 
 def git(repo: Path, *args: str) -> None:
@@ -85,64 +95,84 @@ def scratch_repository(tmp_path: Path, added: list[str]) -> Path:
     return repo
 
 
-def fake_peacetrack(folder: Path, record: Path) -> Path:
-    """A `peacetrack` that records its arguments, NUL-separated, and succeeds."""
-    folder.mkdir()
-    script = folder / "peacetrack"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import sys\n"
-        f"open({str(record)!r}, 'ab').write(b''.join(a.encode('utf-8', 'surrogateescape') + b'\\0' for a in sys.argv[1:]))\n",
-        encoding="utf-8",
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return folder
+def run_action(repo: Path, tmp_path: Path, python: str = sys.executable, **inputs: str) -> subprocess.CompletedProcess[str]:
+    """`python -m peacetrack.action` as the action's step runs it on a pull request."""
+    env = {
+        **os.environ,
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "step-summary.md"),
+        **{f"INPUT_{name.upper()}": value for name, value in inputs.items()},
+    }
+    return subprocess.run([python, "-m", "peacetrack.action"], cwd=repo, env=env, capture_output=True, text=True)
 
 
-def run_steps(repo: Path, tmp_path: Path) -> tuple[list[str] | None, str]:
-    """Run the workflow's two shell steps as the runner would; return what peacetrack got."""
-    record = tmp_path / "argv"
-    bin_folder = fake_peacetrack(tmp_path / "bin", record)
-    runner_temp = tmp_path / "runner-temp"
-    runner_temp.mkdir()
-    output = ""
-    for name in ("Changed data files", "peacetrack validate"):
-        step = named_step(name)
-        env = {
-            **os.environ,
-            "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}",
-            "RUNNER_TEMP": str(runner_temp),
-            "BASE_REF": "main",
-            **{key: str(value) for key, value in step.get("env", {}).items() if "${{" not in str(value)},
-        }
-        done = subprocess.run([BASH, "-e", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        output += done.stdout
-    if not record.exists():
-        return None, output
-    return [arg.decode("utf-8") for arg in record.read_bytes().split(b"\0")[:-1]], output
+def validated_files(stdout: str) -> set[str]:
+    return {fault["file"] for fault in json.loads(stdout)["faults"]}
 
 
-@pytest.mark.skipif(BASH is None or shutil.which("git") is None or shutil.which("xargs") is None, reason="needs bash, git, xargs")
+@needs_git
 def test_hostile_and_non_ascii_names_run_nothing_and_are_all_validated(tmp_path: Path) -> None:
     repo = scratch_repository(tmp_path, HOSTILE + IGNORED)
-    argv, _ = run_steps(repo, tmp_path)
-    assert not list(repo.rglob("PWNED*")) and not list(Path.cwd().glob("PWNED*"))
-    assert argv is not None
-    assert argv[:3] == ["validate", "--format", "github"]
-    assert argv[3] == "--"  # a name starting with `-` is a path, not an option
-    assert sorted(argv[4:]) == sorted(HOSTILE)
+    done = run_action(repo, tmp_path, FORMAT="json")
+    assert done.returncode == 2, done.stderr  # each file holds `x`: some cannot be read
+    assert not list(tmp_path.rglob("PWNED*")) and not list(Path.cwd().glob("PWNED*"))
+    files = validated_files(done.stdout)
+    # Each name, intact, is a path (a `-` too): a fault names it or its folder's source.yaml.
+    assert {str(Path(name).parent) for name in files} == {str(Path(name).parent) for name in HOSTILE}
 
 
-@pytest.mark.skipif(BASH is None or shutil.which("git") is None, reason="needs bash and git")
+@needs_git
 def test_a_pull_request_without_data_files_validates_nothing(tmp_path: Path) -> None:
     repo = scratch_repository(tmp_path, IGNORED)
-    argv, output = run_steps(repo, tmp_path)
-    assert argv is None
-    assert "no changed data files" in output
+    done = run_action(repo, tmp_path)
+    assert (done.returncode, done.stdout) == (0, "no changed data files\n")
 
 
-@pytest.mark.skipif(BASH is None or shutil.which("git") is None or shutil.which("xargs") is None, reason="needs bash, git, xargs")
+@needs_git
+def test_the_paths_input_is_validated_instead_of_the_changes(tmp_path: Path) -> None:
+    repo = scratch_repository(tmp_path, ["data/actors.csv", "data/evidence.csv", "café/sources.csv"])
+    done = run_action(repo, tmp_path, FORMAT="json", AGAINST="1.0.0", PATHS="café/sources.csv\n\ndata/actors.csv\n")
+    assert validated_files(done.stdout) == {"café/sources.csv", "data/actors.csv"}
+
+
+@needs_git
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"AGAINST": "9.9.9"}, "cannot find release '9.9.9'"),
+        ({"FORMAT": "yaml"}, "unknown format 'yaml'"),
+    ],
+)
+def test_a_wrong_call_is_annotated(tmp_path: Path, inputs: dict[str, str], message: str) -> None:
+    repo = scratch_repository(tmp_path, ["data/actors.csv"])
+    done = run_action(repo, tmp_path, **inputs)
+    assert done.returncode == 2
+    assert any(line.startswith("::error ") and message in line for line in done.stdout.splitlines()), done.stdout
+
+
+@needs_git
+def test_outside_a_pull_request_without_paths_the_action_says_so(tmp_path: Path) -> None:
+    repo = scratch_repository(tmp_path, ["data/actors.csv"])
+    done = subprocess.run(
+        [sys.executable, "-m", "peacetrack.action"], cwd=repo, capture_output=True, text=True,
+        env={k: v for k, v in os.environ.items() if k != "GITHUB_BASE_REF"},
+    )
+    assert done.returncode == 2
+    assert done.stdout.startswith("::error title=peacetrack validate::not a pull request")
+
+
+def test_validate_annotates_an_unknown_table(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "peacetrack", "validate", "--table", "nope", "--format", "github", str(rows)],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 2
+    assert done.stdout.startswith("::error title=peacetrack validate::unknown table 'nope'")
+
+
+@needs_git
 def test_a_changed_article_or_source_is_validated_through_its_coding_file(tmp_path: Path) -> None:
     """A pull request that changes only an article (its quotes' offsets move) or a source.yaml,
     or turns an article into a link (a type change), still has its seed validated."""
@@ -155,6 +185,11 @@ def test_a_changed_article_or_source_is_validated_through_its_coding_file(tmp_pa
         (repo / name).write_text("changed\n", encoding="utf-8")
     git(repo, "add", "--all")
     git(repo, "commit", "-q", "-m", "change the texts")
-    argv, _ = run_steps(repo, tmp_path)
-    assert argv is not None
-    assert sorted(argv[4:]) == ["seeds/a/coding.yaml", "seeds/b/coding.yaml", "seeds/c/coding.yaml"]
+    listed = subprocess.run(
+        [sys.executable, "-c", "from peacetrack.action import changed_data_files; print(changed_data_files('main'))"],
+        cwd=repo, capture_output=True, text=True, check=True,
+    )
+    assert listed.stdout.strip() == str(["seeds/a/coding.yaml", "seeds/b/coding.yaml", "seeds/c/coding.yaml"])
+    done = run_action(repo, tmp_path, FORMAT="json")
+    assert {"seeds/a/coding.yaml", "seeds/c/coding.yaml"} <= validated_files(done.stdout)
+    assert "root:" not in done.stdout

@@ -31,14 +31,24 @@ finally:
 # Each command imports the rest of what it needs when it runs: `peacetrack validate` should
 # not wait for duckdb, pooch and requests to load.
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False, help="Build, check, release and load the peacetrack dataset.")
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="Build, check, release and load the peacetrack dataset.")
 out_console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 
+def print_version(value: bool) -> None:
+    if value:
+        from peacetrack import __version__
+
+        out_console.print(f"peacetrack {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=print_version, is_eager=True, help="Print the toolkit's version and exit.")] = False,
+) -> None:
     """peacetrack: the Armenia–Azerbaijan peace-process dataset and its toolkit."""
 
 
@@ -285,6 +295,7 @@ def validate(
     import io
 
     from peacetrack.contrib import FORMATS, CallError, checking
+    from peacetrack.contrib.report import call_error_annotation
 
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n", write_through=False)
     try:
@@ -293,6 +304,9 @@ def validate(
             out.flush()
     except CallError as error:
         err_console.print(f"error: {error}", markup=False)
+        if output is FaultFormat.github:
+            out.write(call_error_annotation(str(error)) + "\n")
+            out.flush()
         raise typer.Exit(2) from None
     finally:
         out.detach()  # sys.stdout's buffer stays open

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
+import semver
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
@@ -50,6 +51,17 @@ UNDATED_COLOUR = "#888888"
 FADE_STEPS = 12
 TRANSFER_GID = "transfer:"
 UNRELEASED = "unreleased"  # the version shown on the card of a build that is not a release
+
+# How to cite the dataset; CITATION.cff says the same (a test holds them together).
+TITLE = "peacetrack: a versioned, validated dataset of the Armenia–Azerbaijan peace process"
+AUTHORS = "The peacetrack contributors"
+REPOSITORY = "https://github.com/peacetrack/peacetrack"
+# Releases up to this one were published with the first card (no metadata header, a shorter
+# "cite as"); a release is immutable, so their cards are rebuilt as they were published.
+LAST_FIRST_EDITION = semver.Version.parse("1.0.0")
+# Hugging Face's size categories, by the count of rows: (upper bound, name).
+SIZE_CATEGORIES = [(10**3, "n<1K"), (10**4, "1K<n<10K"), (10**5, "10K<n<100K"), (10**6, "100K<n<1M"),
+                   (10**7, "1M<n<10M"), (10**8, "10M<n<100M"), (10**9, "100M<n<1B")]
 
 
 # --- shared helpers ------------------------------------------------------------------------
@@ -375,6 +387,48 @@ def unknowns_section(frames: Mapping[str, pd.DataFrame]) -> list[str]:
     return parts
 
 
+def first_edition(version: str) -> bool:
+    return semver.Version.is_valid(version) and semver.Version.parse(version) <= LAST_FIRST_EDITION
+
+
+def size_category(rows: int) -> str:
+    return next((name for bound, name in SIZE_CATEGORIES if rows < bound), "n>1B")
+
+
+def hub_header(frames: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The YAML header that dataset hubs (Hugging Face) read: licence, language, size, and a
+    config per table naming its Parquet file beside the card. Written by hand, so that its
+    bytes do not depend on a YAML library's version; nothing in it comes from the data."""
+    rows = sum(len(frame) for frame in frames.values())
+    configs = [line for name in TABLES for line in (f"  - config_name: {name}", f"    data_files: {name}.parquet")]
+    return [
+        "---",
+        f'pretty_name: "{TITLE}"',
+        "license: cc-by-4.0",
+        "language:",
+        "  - en",
+        "size_categories:",
+        f"  - {size_category(rows)}",
+        "tags:",
+        "  - armenia",
+        "  - azerbaijan",
+        "  - peace-process",
+        "  - arms-transfers",
+        "  - event-data",
+        "configs:",
+        *configs,
+        "---",
+        "",
+    ]
+
+
+def cite_as(version: str, release_date: str) -> list[str]:
+    if first_edition(version):
+        return ["- **Cite as:** peacetrack contributors, *peacetrack: Armenia–Azerbaijan peace process dataset*, version",
+                f"  {version}, {release_date}."]
+    return [f"- **Cite as:** {AUTHORS}, *{TITLE}*, version {version}, {release_date},", f"  {REPOSITORY} (see `CITATION.cff`)."]
+
+
 def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> str:
     """DATACARD.md for these tables, after the questions of "Datasheets for Datasets" (Gebru et al.)."""
     frames = sorted_frames(frames)
@@ -393,6 +447,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
     undated_transfers = int((transfers["date_start"].isna() & transfers["date_end"].isna()).sum())
 
     lines = [
+        *([] if first_edition(version) else hub_header(frames)),
         f"# peacetrack {version}: data card",
         "",
         f"Version **{version}** · release date: {release_date} · schema version {SCHEMA_VERSION}. This card and its figures",
@@ -548,8 +603,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "  International); the code under the MIT licence.",
         "- **Copyright of source texts.** News text belongs to its publisher. Releases carry no full article,",
         "  only the short evidence quotes needed to prove each row.",
-        "- **Cite as:** peacetrack contributors, *peacetrack: Armenia–Azerbaijan peace process dataset*, version",
-        f"  {version}, {release_date}.",
+        *cite_as(version, release_date),
         "",
         "## Maintenance",
         "",

@@ -123,6 +123,11 @@ def annotation(fault: Fault) -> str:
     return f"::{fault.severity} {','.join(props)}::{_escape(f'{where}: {fault.message}{value}')}"
 
 
+def call_error_annotation(message: str) -> str:
+    """A wrong call (unknown table, say), as an annotation: CI shows it, not only its log."""
+    return f"::error title={_escape('peacetrack validate', True)}::{_escape(message)}"
+
+
 def render_github(report: Report, out: TextIO) -> None:
     """At most 10 annotations, errors first, then the summary; a table of the faults, cut
     under GitHub's limit, goes to the step summary ($GITHUB_STEP_SUMMARY) when there is one."""
