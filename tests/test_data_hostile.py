@@ -118,6 +118,22 @@ def test_sql_sees_only_the_release(local_release: ReleaseEntry, tmp_path: Path, 
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "query", ["COPY (SELECT 1) TO '.tmp/written'", "SELECT * FROM glob('.tmp/*')", "SELECT * FROM read_text('.tmp/mine')"]
+)
+def test_sql_cannot_use_duckdbs_temporary_folder(
+    local_release: ReleaseEntry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """DuckDB lets a locked connection use its temporary folder (`.tmp` in the current folder)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".tmp").mkdir()
+    (tmp_path / ".tmp" / "mine").write_text("not the release's")
+    result = runner.invoke(app, ["sql", query])
+    assert result.exit_code == 1, result.output
+    assert "--allow-files" in result.output and "not the release's" not in result.output
+    assert not (tmp_path / ".tmp" / "written").exists()
+
+
 def test_sql_with_allow_files_reads_a_file(local_release: ReleaseEntry, tmp_path: Path) -> None:
     mine = tmp_path / "mine.csv"
     mine.write_text("actor_id,score\narm,1\naze,2\n")

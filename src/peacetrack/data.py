@@ -409,7 +409,9 @@ def load_all(version: str | None = None, tables: list[str] | None = None) -> dic
 
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
+# No temporary folder either: a locked DuckDB still lets queries read and write in it (`.tmp`).
 LOCK_STATEMENTS = """
+SET temp_directory = '';
 SET enable_external_access = false;
 SET autoinstall_known_extensions = false;
 SET autoload_known_extensions = false;
