@@ -21,7 +21,7 @@ from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.files import staging_leftovers
 from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import bundle_latest, file_entries, file_sha256, folder_files, read_index, write_index, write_tables
+from peacetrack.release import ReleaseError, bundle_latest, file_entries, file_sha256, folder_files, read_index, write_index, write_tables
 
 from .conftest import ROOT, SEEDS
 from .release_driver import KILL_STEPS, card_without_figures
@@ -62,6 +62,19 @@ def test_release_prints_its_folder_as_given(root: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["release", "1.1.0", "--root", str(odd), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 0, result.output
     assert str(odd / "releases" / "1.1.0") in "".join(result.output.split())  # the title wraps
+
+
+@pytest.mark.parametrize("bundle", ["releases/1.0.0", "releases", ".", "index.json", ".."])
+def test_release_refuses_a_bundle_that_overlaps_the_root(root: Path, bundle: str) -> None:
+    """Bundling replaces its folder whole: inside or around the root, it would replace releases."""
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    args = ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(root / bundle)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "overlaps the data folder" in result.output and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    with pytest.raises(ReleaseError, match="overlaps the data folder"):
+        bundle_latest(root, root / bundle)
 
 
 def test_release_of_an_existing_version_fails_and_changes_nothing(root: Path, tmp_path: Path) -> None:

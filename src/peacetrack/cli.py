@@ -109,6 +109,8 @@ def release(
             latest = releases.read_index(root).latest()
             version = releases.bump_version(latest.version if latest else None, bump)
         assert version is not None
+        if not no_bundle and bundle is not None:
+            releases.check_bundle(root, bundle)
         entry = releases.cut_release(version, seeds, root)
     except releases.ReleaseError as error:
         err_console.print(f"error: {error}", markup=False)

@@ -549,12 +549,24 @@ def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = 
     return write_report(frames, label, release_date, out)
 
 
+def check_bundle(root: Path, bundle: Path) -> None:
+    """Refuse a bundle folder that is `root`, lies in it or holds it: bundling replaces the
+    bundle folder whole, so it would replace the releases (or the whole data folder)."""
+    inner, outer = bundle.resolve(), root.resolve()
+    if inner.is_relative_to(outer) or outer.is_relative_to(inner):
+        raise ReleaseError(
+            f"refusing to bundle into {bundle}: it overlaps the data folder {root}, which bundling would "
+            "replace; give a package folder outside it (e.g. src/peacetrack/bundled)"
+        )
+
+
 def bundle_latest(root: Path, bundle: Path) -> Path:
     """Replace `bundle` with the index and the files of the latest release, to ship in the package.
 
     Under the release lock, so the bundled index is the one the bundled release was read with;
     what a killed bundling left beside `bundle` is a copy of a release, and is removed first.
     """
+    check_bundle(root, bundle)
     with reported_as_release_error(f"bundle the latest release into {bundle}"), release_lock(root):
         index, data = read_index_bytes(root)
         latest = index.latest()
