@@ -208,6 +208,8 @@ def sql(
 
     try:
         cursor = data.connect(version, allow_files=allow_files).execute(query)
+        if cursor is None:  # DuckDB's answer to a query of only blanks or comments
+            _fail("no SQL statement in the query")
         columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
     except data.DataError as error:
         _fail(error)
@@ -219,6 +221,9 @@ def sql(
         writer.writerow(columns)
         writer.writerows([releases.csv_cell(value) for value in row] for row in rows)
     elif output is TableFormat.json:
+        twice = sorted({column for column in columns if columns.count(column) > 1})
+        if twice:  # a JSON object keeps one value per name: the others would be lost unsaid
+            _fail(f"more than one column named {', '.join(map(repr, twice))}: name them apart (AS) for --format json")
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
