@@ -61,6 +61,20 @@ def test_diff_reads_a_hostile_column_name_as_a_name(tmp_path: Path, local_releas
     assert (actors.added, actors.removed, actors.changed) == ([], [], {last: [hostile]})
 
 
+def test_diff_shows_terminal_escapes_from_a_folder_escaped(tmp_path: Path, local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(dirs["data"] / "releases" / "1.0.0", old)
+    shutil.copytree(old, new)
+    rows = local_release.rows["actors"]
+    hostile = "x\x1b]0;owned\x07y"
+    with_column(old / "actors.parquet", hostile, ["same"] * rows)
+    with_column(new / "actors.parquet", hostile, ["same"] * (rows - 1) + ["changed"])
+    result = runner.invoke(app, ["diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert r"x\x1b]0;owned\x07y" in result.output
+
+
 def test_sql_prints_cells_and_headers_as_plain_text(local_release: ReleaseEntry) -> None:
     result = runner.invoke(app, ["sql", """SELECT '[sic] [bold]x[/bold] [/italic]' AS "[red]head[/red]" """])
     assert result.exit_code == 0, result.output

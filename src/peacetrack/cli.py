@@ -141,12 +141,11 @@ def diff(
     try:
         diffs = releases.diff_releases(releases.resolve_release(old, root), releases.resolve_release(new, root))
     except releases.ReleaseError as error:
-        err_console.print(f"error: {error}", markup=False)
-        raise typer.Exit(1) from None
+        _fail(error)
     if format == "json":
         typer.echo(json.dumps({"old": old, "new": new, "tables": releases.diff_json(diffs)}, indent=2, ensure_ascii=False))
     else:
-        typer.echo(releases.diff_text(diffs), nl=False)
+        typer.echo(printable(releases.diff_text(diffs)), nl=False)  # keys and column names are data
 
 
 VersionOption = Annotated[str | None, typer.Option("--version", help="Release version; the latest when omitted.")]
