@@ -25,7 +25,7 @@ from peacetrack import data
 from peacetrack.cli import app
 from peacetrack.contrib.validate import _release_path as validator_release_path
 from peacetrack.index import ReleaseEntry
-from peacetrack.release import diff_releases
+from peacetrack.release import ReleaseError, diff_releases, read_index
 
 from .test_data import QuietHandler, cached_files, dirs, local_release, published, runner, serve  # noqa: F401
 
@@ -261,6 +261,44 @@ def test_only_releases_in_the_index_are_read(local_release: ReleaseEntry, dirs: 
     for reader in (lambda: peacetrack.load("actors", version="1.1.0"), lambda: peacetrack.connect("1.1.0")):
         with pytest.raises(data.DataError, match=r"no release '1\.1\.0' in the index"):
             reader()
+
+
+def index_with(dirs: dict[str, Path], change: Callable[[dict], None]) -> None:
+    path = dirs["data"] / "index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    change(index)
+    path.write_text(json.dumps(index), encoding="utf-8")
+
+
+def repeat_release(index: dict) -> None:
+    index["releases"].append(dict(index["releases"][0], date="2030-01-01"))
+
+
+def repeat_file(index: dict) -> None:
+    files = index["releases"][0]["files"]
+    files.append(dict(files[0], sha256="0" * 64))
+
+
+@pytest.mark.parametrize(("change", "said"), [(repeat_release, "release '1.0.0'"), (repeat_file, "file 'DATACARD.md'")])
+def test_an_index_with_two_entries_for_one_name_is_refused(
+    local_release: ReleaseEntry, dirs: dict[str, Path], change: Callable[[dict], None], said: str
+) -> None:
+    """Two entries would publish two hashes for one file, or two releases for one folder."""
+    index_with(dirs, change)
+    with pytest.raises(data.DataError, match=f"more than one entry for {said}"):
+        peacetrack.load("actors")
+    with pytest.raises(ReleaseError, match=f"more than one entry for {said}"):
+        read_index(dirs["data"])
+
+
+@pytest.mark.parametrize("content", [b"TOPSECRET token=abc", b'{"releases": [{"token": "TOPSECRET"}]}'])
+def test_an_invalid_index_is_not_quoted(local_release: ReleaseEntry, dirs: dict[str, Path], content: bytes) -> None:
+    """An index may be any file a setting or a link points at: its errors say where, not what it holds."""
+    (dirs["data"] / "index.json").write_bytes(content)
+    for read, error in ((peacetrack.versions, data.DataError), (lambda: read_index(dirs["data"]), ReleaseError)):
+        with pytest.raises(error, match="not a .*release index") as caught:
+            read()
+        assert "TOPSECRET" not in str(caught.value)
 
 
 # --- item 11: downloads take the published bytes and nothing more ------------------------------------------

@@ -27,11 +27,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import requests
 from filelock import FileLock
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index
 from peacetrack.schema import duckdb_ddl
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, frame_from_arrow
 from peacetrack.terminal import printable
@@ -88,8 +87,8 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _parse_index(path: Path, mtime_ns: int, size: int) -> ReleaseIndex:
     """Parsed once per file state: `load` and `connect` ask for the index on every call."""
     try:
-        return ReleaseIndex.model_validate_json(path.read_bytes())
-    except ValidationError as error:
+        return parse_index(path.read_bytes())
+    except ValueError as error:
         raise DataError(f"{path}: not a valid release index:\n{error}") from None
 
 

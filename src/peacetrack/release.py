@@ -25,11 +25,10 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import semver
-from pydantic import ValidationError
 
 from peacetrack.checks import check_schema
 from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, release_version
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index, release_version
 from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
@@ -372,9 +371,9 @@ def read_index_bytes(root: Path) -> tuple[ReleaseIndex, bytes]:
             return ReleaseIndex(), b""
         data = path.read_bytes()
     try:
-        return ReleaseIndex.model_validate_json(data), data
-    except ValidationError as error:
-        raise ReleaseError(f"{path}: not a peacetrack release index: {error}") from None
+        return parse_index(data), data
+    except ValueError as error:
+        raise ReleaseError(f"{path}: not a peacetrack release index:\n{error}") from None
 
 
 def read_index(root: Path) -> ReleaseIndex:
