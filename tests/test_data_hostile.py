@@ -407,6 +407,15 @@ def test_a_killed_download_is_cleaned_by_the_next_one_and_never_during_it(
     assert cached_files(dirs["cache"]) == sorted(f"1.0.0/{f.path}" for f in release.files)
 
 
+@pytest.mark.parametrize("password", ["pa/ss", "p?w", "p#w", "p@w", "p%2Fw"])
+def test_a_password_with_url_characters_is_hidden(password: str) -> None:
+    """A password pasted unescaped, as requests then reports the address in its errors."""
+    url = f"https://reader:{password}@mirror.example:9/1.0.0/a.csv"
+    for message in (f"could not download {url}: refused", f"No connection adapters were found for '{url}'"):
+        shown = data.redact(message)
+        assert "https://***@mirror.example:9/1.0.0/a.csv" in shown, shown
+
+
 SECRET_URLS = [
     "http://reader:s3cret-pw@127.0.0.1:{port}/",
     "http://127.0.0.1:{port}/{{version}}/?token=s3cret-token&x=1",

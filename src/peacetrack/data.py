@@ -112,7 +112,8 @@ def find_release(version: str | None = None) -> ReleaseEntry:
 # --- local, cached or downloaded files ----------------------------------------------------------
 
 # What a URL may carry besides where it points: `user:password@` and a `?query` (often a token).
-_USERINFO = re.compile(r"(?<=://)[^/?#\s]*@")
+# A password may hold `/`, `?`, `#` or `@` unescaped: all up to the URL's last `@` is hidden.
+_USERINFO = re.compile(r"(?<=://)[^\s'\"]*@")
 _QUERY = re.compile(r"\?[^\s#'\"]+")
 
 
