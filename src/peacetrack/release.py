@@ -183,7 +183,7 @@ def changelog_text(changelog: Path, version: str) -> str:
     with reported_as_release_error(f"read the changelog {changelog}"):
         data = changelog.read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # the byte order mark some editors put first is no text
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ReleaseError(f"{changelog}:{line}: not UTF-8 (byte offset {error.start}); save the changelog as UTF-8") from None
@@ -215,7 +215,8 @@ def changelog_date(changelog: Path, version: str) -> date:
     try:
         return date.fromisoformat(day or "")
     except ValueError:
-        raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date: {expected}") from None
+        found = f", not {day[:40]!r}" if day else ""
+        raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date{found}: {expected}") from None
 
 
 def inputs_sha256(seeds: Path) -> str:
