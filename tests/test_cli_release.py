@@ -77,6 +77,17 @@ def test_release_refuses_a_bundle_that_overlaps_the_root(root: Path, bundle: str
         bundle_latest(root, root / bundle)
 
 
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(root: Path, tmp_path: Path, command: str) -> None:
+    seeds = tmp_path / "seeds"
+    (seeds / "x\x1b]0;owned\x07y").mkdir(parents=True)
+    args = ["build", "--out", str(tmp_path / "build")] if command == "build" else ["release", "1.1.0", "--root", str(root), "--no-bundle"]
+    result = runner.invoke(app, [*args, "--seeds", str(seeds)])
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert r"x\x1b]0;owned\x07y" in result.output
+
+
 def test_release_of_an_existing_version_fails_and_changes_nothing(root: Path, tmp_path: Path) -> None:
     before = snapshot(root)
     result = runner.invoke(app, ["release", "1.0.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])

@@ -56,7 +56,7 @@ def build(
 
     result = build_tables(seeds)
     for fault in result.faults:
-        err_console.print(str(fault), markup=False)
+        err_console.print(printable(fault), markup=False)  # file names come from the seeds
     if not result.ok:
         err_console.print(f"{len(result.errors)} error(s): nothing written.", markup=False)
         raise typer.Exit(1)
@@ -113,12 +113,12 @@ def release(
             releases.check_bundle(root, bundle)
         entry = releases.cut_release(version, seeds, root)
     except releases.ReleaseError as error:
-        err_console.print(f"error: {error}", markup=False)
+        err_console.print(f"error: {printable(error)}", markup=False)
         raise typer.Exit(1) from None
     try:
         bundled = None if no_bundle or bundle is None else releases.bundle_latest(root, bundle)
     except releases.ReleaseError as error:
-        err_console.print(f"error: release {entry.version} is cut and registered, but not bundled: {error}", markup=False)
+        err_console.print(f"error: release {entry.version} is cut and registered, but not bundled: {printable(error)}", markup=False)
         raise typer.Exit(1) from None
     summary = RichTable(title=Text(f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}"))
     summary.add_column("table")
