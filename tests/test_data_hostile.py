@@ -301,6 +301,12 @@ def test_an_invalid_index_is_not_quoted(local_release: ReleaseEntry, dirs: dict[
         assert "TOPSECRET" not in str(caught.value)
 
 
+def test_an_index_of_only_pre_releases_says_so(local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+    index_with(dirs, lambda index: index["releases"][0].update(version="2.0.0-rc.1"))
+    with pytest.raises(data.DataError, match=r"lists only pre-releases \(2\.0\.0-rc\.1\): name one as the version"):
+        peacetrack.load("actors")
+
+
 # --- item 11: downloads take the published bytes and nothing more ------------------------------------------
 
 

@@ -106,6 +106,8 @@ def find_release(version: str | None = None) -> ReleaseEntry:
     if not index.releases:
         raise DataError(f"the release index in {data_dir()} lists no release")
     known = ", ".join(versions())
+    if version is None:  # only pre-releases, which are never the latest
+        raise DataError(f"the release index in {data_dir()} lists only pre-releases ({known}): name one as the version")
     raise DataError(f"no release {version!r} in the index; known releases: {known}")
 
 
