@@ -88,6 +88,19 @@ def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(root: Pat
     assert r"x\x1b]0;owned\x07y" in result.output
 
 
+@pytest.mark.parametrize("out", [".", "releases", "releases/1.0.0", "index.json"])
+def test_build_never_replaces_what_is_not_a_build(root: Path, out: str) -> None:
+    """A build replaces its folder whole: `--out datasets` took the changelog, index and releases."""
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(root / out)])
+    assert result.exit_code == 1, result.output
+    assert "isnotabuildfolder" in "".join(result.output.split())  # rich wraps long lines
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    again = runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(root / "build")])
+    assert again.exit_code == 0, again.output
+    assert runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(root / "build")]).exit_code == 0
+
+
 def test_release_of_an_existing_version_fails_and_changes_nothing(root: Path, tmp_path: Path) -> None:
     before = snapshot(root)
     result = runner.invoke(app, ["release", "1.0.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])

@@ -60,7 +60,10 @@ def build(
     if not result.ok:
         err_console.print(f"{len(result.errors)} error(s): nothing written.", markup=False)
         raise typer.Exit(1)
-    write_build(result.frames, out)
+    try:
+        write_build(result.frames, out)
+    except releases.ReleaseError as error:
+        _fail(error)
     summary = RichTable(title=Text(f"peacetrack build → {out}"))  # Text: a path is no markup
     summary.add_column("table")
     summary.add_column("rows", justify="right")

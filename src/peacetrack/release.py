@@ -79,11 +79,15 @@ def write_csv(table: Table, frame: pd.DataFrame, path: Path) -> None:
     csv_frame(table, sorted_frame(table, frame)).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
+TABLE_SUFFIXES = (".parquet", ".csv")
+BUILD_FILES = frozenset(f"{name}{suffix}" for name in TABLES for suffix in TABLE_SUFFIXES)  # what a build holds
+
+
 def write_tables(frames: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
     """Each table as `<name>.parquet` and `<name>.csv` in `folder`, in contract order."""
     written = []
     for name, table in TABLES.items():
-        for suffix, writer in ((".parquet", write_parquet), (".csv", write_csv)):
+        for suffix, writer in zip(TABLE_SUFFIXES, (write_parquet, write_csv), strict=True):
             path = folder / f"{name}{suffix}"
             writer(table, frames[name], path)
             written.append(path)
@@ -119,9 +123,18 @@ def atomic_folder(target: Path, replace: bool = False) -> Iterator[Path]:
 
 
 def write_build(frames: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write a build's tables into `out`, replacing an earlier build there."""
-    with atomic_folder(out, replace=True) as staging:
-        written = write_tables(frames, staging)
+    """Write a build's tables into `out`, replacing an earlier build there, and nothing else:
+    `out` replaced whole may not be a file or a folder holding more (the releases, the seeds)."""
+    with reported_as_release_error(f"write the build into {out}"):
+        if out.is_symlink() or out.exists():
+            kept = [p.name for p in out.iterdir() if p.name not in BUILD_FILES] if out.is_dir() and not out.is_symlink() else [out.name]
+            if kept:
+                raise ReleaseError(
+                    f"refusing to replace {out}: it is not a build folder (it holds {', '.join(sorted(kept)[:3])}); "
+                    "give --out a new folder or an earlier build's"
+                )
+        with atomic_folder(out, replace=True) as staging:
+            written = write_tables(frames, staging)
     return [out / p.name for p in written]
 
 
