@@ -77,6 +77,19 @@ def test_release_refuses_a_bundle_that_overlaps_the_root(root: Path, bundle: str
         bundle_latest(root, root / bundle)
 
 
+def test_release_refuses_a_bundle_folder_that_holds_more_than_a_bundle(root: Path, tmp_path: Path) -> None:
+    """`--bundle seeds` (or any folder of other things) would be replaced whole."""
+    other = tmp_path / "mine"
+    (other / "releases").mkdir(parents=True)
+    (other / "notes.txt").write_text("mine")
+    args = ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(other)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "holdsmorethanabundle" in "".join(result.output.split())  # rich wraps long lines
+    assert (other / "notes.txt").read_text() == "mine"
+    assert "1.1.0" not in {r.version for r in read_index(root).releases}
+
+
 @pytest.mark.parametrize("command", ["build", "release"])
 def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(root: Path, tmp_path: Path, command: str) -> None:
     seeds = tmp_path / "seeds"

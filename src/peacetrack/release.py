@@ -563,13 +563,22 @@ def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = 
 
 
 def check_bundle(root: Path, bundle: Path) -> None:
-    """Refuse a bundle folder that is `root`, lies in it or holds it: bundling replaces the
-    bundle folder whole, so it would replace the releases (or the whole data folder)."""
+    """Refuse a bundle folder that is `root`, lies in it or holds it, or that holds more than a
+    bundle: bundling replaces the bundle folder whole, and would take the rest with it."""
     inner, outer = bundle.resolve(), root.resolve()
     if inner.is_relative_to(outer) or outer.is_relative_to(inner):
         raise ReleaseError(
             f"refusing to bundle into {bundle}: it overlaps the data folder {root}, which bundling would "
             "replace; give a package folder outside it (e.g. src/peacetrack/bundled)"
+        )
+    with reported_as_release_error(f"read the bundle folder {bundle}"):
+        if bundle.is_symlink() or not bundle.exists():
+            return  # a link is replaced, never what it points at
+        kept = sorted(set(os.listdir(bundle)) - {INDEX_FILE, RELEASES_DIR}) if bundle.is_dir() else [bundle.name]
+    if kept:
+        raise ReleaseError(
+            f"refusing to bundle into {bundle}: bundling replaces it whole, and it holds more than a bundle "
+            f"({', '.join(kept[:3])}); give the package's bundled/ folder or a new one"
         )
 
 
