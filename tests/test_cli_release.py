@@ -21,7 +21,7 @@ from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.files import staging_leftovers
 from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import bundle_latest, file_entries, file_sha256, folder_files, read_index, write_index, write_tables
+from peacetrack.release import ReleaseError, bundle_latest, file_entries, file_sha256, folder_files, read_index, write_index, write_tables
 
 from .conftest import ROOT, SEEDS
 from .release_driver import KILL_STEPS, card_without_figures
@@ -62,6 +62,56 @@ def test_release_prints_its_folder_as_given(root: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["release", "1.1.0", "--root", str(odd), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 0, result.output
     assert str(odd / "releases" / "1.1.0") in "".join(result.output.split())  # the title wraps
+
+
+@pytest.mark.parametrize("bundle", ["releases/1.0.0", "releases", ".", "index.json", ".."])
+def test_release_refuses_a_bundle_that_overlaps_the_root(root: Path, bundle: str) -> None:
+    """Bundling replaces its folder whole: inside or around the root, it would replace releases."""
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    args = ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(root / bundle)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "overlaps the data folder" in result.output and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    with pytest.raises(ReleaseError, match="overlaps the data folder"):
+        bundle_latest(root, root / bundle)
+
+
+def test_release_refuses_a_bundle_folder_that_holds_more_than_a_bundle(root: Path, tmp_path: Path) -> None:
+    """`--bundle seeds` (or any folder of other things) would be replaced whole."""
+    other = tmp_path / "mine"
+    (other / "releases").mkdir(parents=True)
+    (other / "notes.txt").write_text("mine")
+    args = ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(other)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "holdsmorethanabundle" in "".join(result.output.split())  # rich wraps long lines
+    assert (other / "notes.txt").read_text() == "mine"
+    assert "1.1.0" not in {r.version for r in read_index(root).releases}
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(root: Path, tmp_path: Path, command: str) -> None:
+    seeds = tmp_path / "seeds"
+    (seeds / "x\x1b]0;owned\x07y").mkdir(parents=True)
+    args = ["build", "--out", str(tmp_path / "build")] if command == "build" else ["release", "1.1.0", "--root", str(root), "--no-bundle"]
+    result = runner.invoke(app, [*args, "--seeds", str(seeds)])
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert r"x\x1b]0;owned\x07y" in result.output
+
+
+@pytest.mark.parametrize("out", [".", "releases", "releases/1.0.0", "index.json"])
+def test_build_never_replaces_what_is_not_a_build(root: Path, out: str) -> None:
+    """A build replaces its folder whole: `--out datasets` took the changelog, index and releases."""
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(root / out)])
+    assert result.exit_code == 1, result.output
+    assert "isnotabuildfolder" in "".join(result.output.split())  # rich wraps long lines
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    again = runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(root / "build")])
+    assert again.exit_code == 0, again.output
+    assert runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(root / "build")]).exit_code == 0
 
 
 def test_release_of_an_existing_version_fails_and_changes_nothing(root: Path, tmp_path: Path) -> None:

@@ -375,6 +375,21 @@ def test_cli_sql_error_is_a_message_not_a_traceback(local_release: ReleaseEntry)
     assert "Traceback" not in result.output
 
 
+def test_cli_sql_json_refuses_two_columns_of_one_name(local_release: ReleaseEntry) -> None:
+    """A JSON object keeps one value per name: a join's two `actor_id`s would lose one unsaid."""
+    query = "SELECT a.actor_id, b.actor_id FROM actors a JOIN actors b ON a.parent_id = b.actor_id"
+    result = runner.invoke(app, ["sql", query, "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "more than one column named 'actor_id'" in result.output and "AS" in result.output
+
+
+@pytest.mark.parametrize("query", ["", "  ", "/* nothing */"])
+def test_cli_sql_of_no_statement_is_a_message_not_a_traceback(local_release: ReleaseEntry, query: str) -> None:
+    result = runner.invoke(app, ["sql", query])
+    assert result.exit_code == 1
+    assert "no SQL statement" in result.output and "Traceback" not in result.output
+
+
 def test_cli_download_failure_names_the_url(published: Path) -> None:
     (published / "1.0.0" / "actors.csv").unlink()
     with serve(published) as url:

@@ -25,7 +25,7 @@ from peacetrack import data
 from peacetrack.cli import app
 from peacetrack.contrib.validate import _release_path as validator_release_path
 from peacetrack.index import ReleaseEntry
-from peacetrack.release import diff_releases
+from peacetrack.release import ReleaseError, diff_releases, read_index
 
 from .test_data import QuietHandler, cached_files, dirs, local_release, published, runner, serve  # noqa: F401
 
@@ -59,6 +59,20 @@ def test_diff_reads_a_hostile_column_name_as_a_name(tmp_path: Path, local_releas
     (actors,) = [d for d in diff_releases(old, new) if d.table == "actors"]
     last = pq.read_table(new / "actors.parquet").column("actor_id")[rows - 1].as_py()
     assert (actors.added, actors.removed, actors.changed) == ([], [], {last: [hostile]})
+
+
+def test_diff_shows_terminal_escapes_from_a_folder_escaped(tmp_path: Path, local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(dirs["data"] / "releases" / "1.0.0", old)
+    shutil.copytree(old, new)
+    rows = local_release.rows["actors"]
+    hostile = "x\x1b]0;owned\x07y"
+    with_column(old / "actors.parquet", hostile, ["same"] * rows)
+    with_column(new / "actors.parquet", hostile, ["same"] * (rows - 1) + ["changed"])
+    result = runner.invoke(app, ["diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert r"x\x1b]0;owned\x07y" in result.output
 
 
 def test_sql_prints_cells_and_headers_as_plain_text(local_release: ReleaseEntry) -> None:
@@ -116,6 +130,22 @@ def test_sql_sees_only_the_release(local_release: ReleaseEntry, tmp_path: Path, 
     assert "error:" in result.output and "--allow-files" in result.output
     assert "Traceback" not in result.output and "root:" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["COPY (SELECT 1) TO '.tmp/written'", "SELECT * FROM glob('.tmp/*')", "SELECT * FROM read_text('.tmp/mine')"]
+)
+def test_sql_cannot_use_duckdbs_temporary_folder(
+    local_release: ReleaseEntry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """DuckDB lets a locked connection use its temporary folder (`.tmp` in the current folder)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".tmp").mkdir()
+    (tmp_path / ".tmp" / "mine").write_text("not the release's")
+    result = runner.invoke(app, ["sql", query])
+    assert result.exit_code == 1, result.output
+    assert "--allow-files" in result.output and "not the release's" not in result.output
+    assert not (tmp_path / ".tmp" / "written").exists()
 
 
 def test_sql_with_allow_files_reads_a_file(local_release: ReleaseEntry, tmp_path: Path) -> None:
@@ -233,6 +263,50 @@ def test_only_releases_in_the_index_are_read(local_release: ReleaseEntry, dirs: 
             reader()
 
 
+def index_with(dirs: dict[str, Path], change: Callable[[dict], None]) -> None:
+    path = dirs["data"] / "index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    change(index)
+    path.write_text(json.dumps(index), encoding="utf-8")
+
+
+def repeat_release(index: dict) -> None:
+    index["releases"].append(dict(index["releases"][0], date="2030-01-01"))
+
+
+def repeat_file(index: dict) -> None:
+    files = index["releases"][0]["files"]
+    files.append(dict(files[0], sha256="0" * 64))
+
+
+@pytest.mark.parametrize(("change", "said"), [(repeat_release, "release '1.0.0'"), (repeat_file, "file 'DATACARD.md'")])
+def test_an_index_with_two_entries_for_one_name_is_refused(
+    local_release: ReleaseEntry, dirs: dict[str, Path], change: Callable[[dict], None], said: str
+) -> None:
+    """Two entries would publish two hashes for one file, or two releases for one folder."""
+    index_with(dirs, change)
+    with pytest.raises(data.DataError, match=f"more than one entry for {said}"):
+        peacetrack.load("actors")
+    with pytest.raises(ReleaseError, match=f"more than one entry for {said}"):
+        read_index(dirs["data"])
+
+
+@pytest.mark.parametrize("content", [b"TOPSECRET token=abc", b'{"releases": [{"token": "TOPSECRET"}]}'])
+def test_an_invalid_index_is_not_quoted(local_release: ReleaseEntry, dirs: dict[str, Path], content: bytes) -> None:
+    """An index may be any file a setting or a link points at: its errors say where, not what it holds."""
+    (dirs["data"] / "index.json").write_bytes(content)
+    for read, error in ((peacetrack.versions, data.DataError), (lambda: read_index(dirs["data"]), ReleaseError)):
+        with pytest.raises(error, match="not a .*release index") as caught:
+            read()
+        assert "TOPSECRET" not in str(caught.value)
+
+
+def test_an_index_of_only_pre_releases_says_so(local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+    index_with(dirs, lambda index: index["releases"][0].update(version="2.0.0-rc.1"))
+    with pytest.raises(data.DataError, match=r"lists only pre-releases \(2\.0\.0-rc\.1\): name one as the version"):
+        peacetrack.load("actors")
+
+
 # --- item 11: downloads take the published bytes and nothing more ------------------------------------------
 
 
@@ -337,6 +411,15 @@ def test_a_killed_download_is_cleaned_by_the_next_one_and_never_during_it(
         peacetrack.download(base_url=url)
     release = data.find_release()
     assert cached_files(dirs["cache"]) == sorted(f"1.0.0/{f.path}" for f in release.files)
+
+
+@pytest.mark.parametrize("password", ["pa/ss", "p?w", "p#w", "p@w", "p%2Fw"])
+def test_a_password_with_url_characters_is_hidden(password: str) -> None:
+    """A password pasted unescaped, as requests then reports the address in its errors."""
+    url = f"https://reader:{password}@mirror.example:9/1.0.0/a.csv"
+    for message in (f"could not download {url}: refused", f"No connection adapters were found for '{url}'"):
+        shown = data.redact(message)
+        assert "https://***@mirror.example:9/1.0.0/a.csv" in shown, shown
 
 
 SECRET_URLS = [

@@ -384,6 +384,18 @@ def test_changelog_that_is_not_utf8_says_where(tmp_path: Path) -> None:
         changelog_date(tmp_path / "CHANGELOG.md", "1.0.0")
 
 
+@pytest.mark.parametrize("text", ["\ufeff## [1.0.0] - 2026-11-27\n", "# C\r\n\r\n## [1.0.0] - 2026-11-27  \r\n"])
+def test_changelog_with_a_byte_order_mark_or_crlf_line_ends_is_read(tmp_path: Path, text: str) -> None:
+    (tmp_path / "CHANGELOG.md").write_bytes(text.encode("utf-8"))
+    assert changelog_date(tmp_path / "CHANGELOG.md", "1.0.0") == RELEASE_DATE
+
+
+def test_changelog_entry_with_a_wrong_date_says_what_it_found(tmp_path: Path) -> None:
+    (tmp_path / "CHANGELOG.md").write_text("## [1.0.0] - 2026-13-01\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:1: entry for 1.0.0 needs a date, not '2026-13-01'"):
+        changelog_date(tmp_path / "CHANGELOG.md", "1.0.0")
+
+
 def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:
     entries = [
         ReleaseEntry(version=v, date=RELEASE_DATE, schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=[])

@@ -66,11 +66,14 @@ def build(
 
     result = build_tables(seeds)
     for fault in result.faults:
-        err_console.print(str(fault), markup=False)
+        err_console.print(printable(fault), markup=False)  # file names come from the seeds
     if not result.ok:
         err_console.print(f"{len(result.errors)} error(s): nothing written.", markup=False)
         raise typer.Exit(1)
-    write_build(result.frames, out)
+    try:
+        write_build(result.frames, out)
+    except releases.ReleaseError as error:
+        _fail(error)
     summary = RichTable(title=Text(f"peacetrack build → {out}"))  # Text: a path is no markup
     summary.add_column("table")
     summary.add_column("rows", justify="right")
@@ -119,14 +122,16 @@ def release(
             latest = releases.read_index(root).latest()
             version = releases.bump_version(latest.version if latest else None, bump)
         assert version is not None
+        if not no_bundle and bundle is not None:
+            releases.check_bundle(root, bundle)
         entry = releases.cut_release(version, seeds, root)
     except releases.ReleaseError as error:
-        err_console.print(f"error: {error}", markup=False)
+        err_console.print(f"error: {printable(error)}", markup=False)
         raise typer.Exit(1) from None
     try:
         bundled = None if no_bundle or bundle is None else releases.bundle_latest(root, bundle)
     except releases.ReleaseError as error:
-        err_console.print(f"error: release {entry.version} is cut and registered, but not bundled: {error}", markup=False)
+        err_console.print(f"error: release {entry.version} is cut and registered, but not bundled: {printable(error)}", markup=False)
         raise typer.Exit(1) from None
     summary = RichTable(title=Text(f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}"))
     summary.add_column("table")
@@ -149,12 +154,11 @@ def diff(
     try:
         diffs = releases.diff_releases(releases.resolve_release(old, root), releases.resolve_release(new, root))
     except releases.ReleaseError as error:
-        err_console.print(f"error: {error}", markup=False)
-        raise typer.Exit(1) from None
+        _fail(error)
     if format == "json":
         typer.echo(json.dumps({"old": old, "new": new, "tables": releases.diff_json(diffs)}, indent=2, ensure_ascii=False))
     else:
-        typer.echo(releases.diff_text(diffs), nl=False)
+        typer.echo(printable(releases.diff_text(diffs)), nl=False)  # keys and column names are data
 
 
 VersionOption = Annotated[str | None, typer.Option("--version", help="Release version; the latest when omitted.")]
@@ -216,6 +220,8 @@ def sql(
 
     try:
         cursor = data.connect(version, allow_files=allow_files).execute(query)
+        if cursor is None:  # DuckDB's answer to a query of only blanks or comments
+            _fail("no SQL statement in the query")
         columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
     except data.DataError as error:
         _fail(error)
@@ -227,6 +233,9 @@ def sql(
         writer.writerow(columns)
         writer.writerows([releases.csv_cell(value) for value in row] for row in rows)
     elif output is TableFormat.json:
+        twice = sorted({column for column in columns if columns.count(column) > 1})
+        if twice:  # a JSON object keeps one value per name: the others would be lost unsaid
+            _fail(f"more than one column named {', '.join(map(repr, twice))}: name them apart (AS) for --format json")
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
     else:

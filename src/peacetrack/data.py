@@ -27,11 +27,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import requests
 from filelock import FileLock
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index
 from peacetrack.schema import duckdb_ddl
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, frame_from_arrow
 from peacetrack.terminal import printable
@@ -88,8 +87,8 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _parse_index(path: Path, mtime_ns: int, size: int) -> ReleaseIndex:
     """Parsed once per file state: `load` and `connect` ask for the index on every call."""
     try:
-        return ReleaseIndex.model_validate_json(path.read_bytes())
-    except ValidationError as error:
+        return parse_index(path.read_bytes())
+    except ValueError as error:
         raise DataError(f"{path}: not a valid release index:\n{error}") from None
 
 
@@ -107,13 +106,16 @@ def find_release(version: str | None = None) -> ReleaseEntry:
     if not index.releases:
         raise DataError(f"the release index in {data_dir()} lists no release")
     known = ", ".join(versions())
+    if version is None:  # only pre-releases, which are never the latest
+        raise DataError(f"the release index in {data_dir()} lists only pre-releases ({known}): name one as the version")
     raise DataError(f"no release {version!r} in the index; known releases: {known}")
 
 
 # --- local, cached or downloaded files ----------------------------------------------------------
 
 # What a URL may carry besides where it points: `user:password@` and a `?query` (often a token).
-_USERINFO = re.compile(r"(?<=://)[^/?#\s]*@")
+# A password may hold `/`, `?`, `#` or `@` unescaped: all up to the URL's last `@` is hidden.
+_USERINFO = re.compile(r"(?<=://)[^\s'\"]*@")
 _QUERY = re.compile(r"\?[^\s#'\"]+")
 
 
@@ -409,7 +411,9 @@ def load_all(version: str | None = None, tables: list[str] | None = None) -> dic
 
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
+# No temporary folder either: a locked DuckDB still lets queries read and write in it (`.tmp`).
 LOCK_STATEMENTS = """
+SET temp_directory = '';
 SET enable_external_access = false;
 SET autoinstall_known_extensions = false;
 SET autoload_known_extensions = false;

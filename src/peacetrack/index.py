@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 import semver
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_NAME_BYTES = 255  # the longest file name most file systems hold
@@ -24,6 +24,12 @@ def release_version(text: str) -> semver.Version:
             f"cut {version.replace(build=None)} or a pre-release such as {version.replace(build=None, prerelease='rc.1')}"
         )
     return version
+
+
+def _refuse_repeats(kind: str, names: list[str]) -> None:
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"more than one entry for {kind} {', '.join(map(repr, repeated))[:MAX_NAME_BYTES]}")
 
 
 class FileEntry(BaseModel):
@@ -75,6 +81,13 @@ class ReleaseEntry(BaseModel):
             raise ValueError(f"not a semantic version: {version!r}")
         return version
 
+    @field_validator("files")
+    @classmethod
+    def _one_entry_per_file(cls, files: tuple[FileEntry, ...]) -> tuple[FileEntry, ...]:
+        """Two entries of one path would publish two hashes for one file."""
+        _refuse_repeats("file", [entry.path for entry in files])
+        return files
+
     @property
     def key(self) -> semver.Version:
         """Sort key: versions compare as semantic versions (1.10.0 after 1.9.0)."""
@@ -91,6 +104,13 @@ class ReleaseIndex(BaseModel):
 
     releases: tuple[ReleaseEntry, ...] = ()
 
+    @field_validator("releases")
+    @classmethod
+    def _one_entry_per_version(cls, releases: tuple[ReleaseEntry, ...]) -> tuple[ReleaseEntry, ...]:
+        """Two entries of one version would be two releases in one folder."""
+        _refuse_repeats("release", [release.version for release in releases])
+        return releases
+
     def latest(self) -> ReleaseEntry | None:
         """The newest release that is not a pre-release (`2.0.0-rc.1` is never the latest)."""
         stable = (r for r in self.releases if r.key.prerelease is None)
@@ -98,3 +118,13 @@ class ReleaseIndex(BaseModel):
 
     def find(self, version: str) -> ReleaseEntry | None:
         return next((r for r in self.releases if r.version == version), None)
+
+
+def parse_index(data: bytes) -> ReleaseIndex:
+    """An index from its bytes; ValueError says what is wrong and where, never quoting the
+    file (an index may be any file a link or a setting points at)."""
+    try:
+        return ReleaseIndex.model_validate_json(data)
+    except ValidationError as error:
+        problems = error.errors(include_url=False, include_input=False, include_context=False)
+        raise ValueError("\n".join(f"  {'.'.join(map(str, p['loc'])) or 'file'}: {p['msg']}" for p in problems)) from None

@@ -25,11 +25,10 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import semver
-from pydantic import ValidationError
 
 from peacetrack.checks import check_schema
 from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, release_version
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index, release_version
 from peacetrack.schema import dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
@@ -80,11 +79,15 @@ def write_csv(table: Table, frame: pd.DataFrame, path: Path) -> None:
     csv_frame(table, sorted_frame(table, frame)).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
+TABLE_SUFFIXES = (".parquet", ".csv")
+BUILD_FILES = frozenset(f"{name}{suffix}" for name in TABLES for suffix in TABLE_SUFFIXES)  # what a build holds
+
+
 def write_tables(frames: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
     """Each table as `<name>.parquet` and `<name>.csv` in `folder`, in contract order."""
     written = []
     for name, table in TABLES.items():
-        for suffix, writer in ((".parquet", write_parquet), (".csv", write_csv)):
+        for suffix, writer in zip(TABLE_SUFFIXES, (write_parquet, write_csv), strict=True):
             path = folder / f"{name}{suffix}"
             writer(table, frames[name], path)
             written.append(path)
@@ -120,9 +123,18 @@ def atomic_folder(target: Path, replace: bool = False) -> Iterator[Path]:
 
 
 def write_build(frames: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write a build's tables into `out`, replacing an earlier build there."""
-    with atomic_folder(out, replace=True) as staging:
-        written = write_tables(frames, staging)
+    """Write a build's tables into `out`, replacing an earlier build there, and nothing else:
+    `out` replaced whole may not be a file or a folder holding more (the releases, the seeds)."""
+    with reported_as_release_error(f"write the build into {out}"):
+        if out.is_symlink() or out.exists():
+            kept = [p.name for p in out.iterdir() if p.name not in BUILD_FILES] if out.is_dir() and not out.is_symlink() else [out.name]
+            if kept:
+                raise ReleaseError(
+                    f"refusing to replace {out}: it is not a build folder (it holds {', '.join(sorted(kept)[:3])}); "
+                    "give --out a new folder or an earlier build's"
+                )
+        with atomic_folder(out, replace=True) as staging:
+            written = write_tables(frames, staging)
     return [out / p.name for p in written]
 
 
@@ -184,7 +196,7 @@ def changelog_text(changelog: Path, version: str) -> str:
     with reported_as_release_error(f"read the changelog {changelog}"):
         data = changelog.read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # the byte order mark some editors put first is no text
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ReleaseError(f"{changelog}:{line}: not UTF-8 (byte offset {error.start}); save the changelog as UTF-8") from None
@@ -216,7 +228,8 @@ def changelog_date(changelog: Path, version: str) -> date:
     try:
         return date.fromisoformat(day or "")
     except ValueError:
-        raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date: {expected}") from None
+        found = f", not {day[:40]!r}" if day else ""
+        raise ReleaseError(f"{changelog}:{number}: entry for {version} needs a date{found}: {expected}") from None
 
 
 def inputs_sha256(seeds: Path) -> str:
@@ -372,9 +385,9 @@ def read_index_bytes(root: Path) -> tuple[ReleaseIndex, bytes]:
             return ReleaseIndex(), b""
         data = path.read_bytes()
     try:
-        return ReleaseIndex.model_validate_json(data), data
-    except ValidationError as error:
-        raise ReleaseError(f"{path}: not a peacetrack release index: {error}") from None
+        return parse_index(data), data
+    except ValueError as error:
+        raise ReleaseError(f"{path}: not a peacetrack release index:\n{error}") from None
 
 
 def read_index(root: Path) -> ReleaseIndex:
@@ -549,12 +562,33 @@ def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = 
     return write_report(frames, label, release_date, out)
 
 
+def check_bundle(root: Path, bundle: Path) -> None:
+    """Refuse a bundle folder that is `root`, lies in it or holds it, or that holds more than a
+    bundle: bundling replaces the bundle folder whole, and would take the rest with it."""
+    inner, outer = bundle.resolve(), root.resolve()
+    if inner.is_relative_to(outer) or outer.is_relative_to(inner):
+        raise ReleaseError(
+            f"refusing to bundle into {bundle}: it overlaps the data folder {root}, which bundling would "
+            "replace; give a package folder outside it (e.g. src/peacetrack/bundled)"
+        )
+    with reported_as_release_error(f"read the bundle folder {bundle}"):
+        if bundle.is_symlink() or not bundle.exists():
+            return  # a link is replaced, never what it points at
+        kept = sorted(set(os.listdir(bundle)) - {INDEX_FILE, RELEASES_DIR}) if bundle.is_dir() else [bundle.name]
+    if kept:
+        raise ReleaseError(
+            f"refusing to bundle into {bundle}: bundling replaces it whole, and it holds more than a bundle "
+            f"({', '.join(kept[:3])}); give the package's bundled/ folder or a new one"
+        )
+
+
 def bundle_latest(root: Path, bundle: Path) -> Path:
     """Replace `bundle` with the index and the files of the latest release, to ship in the package.
 
     Under the release lock, so the bundled index is the one the bundled release was read with;
     what a killed bundling left beside `bundle` is a copy of a release, and is removed first.
     """
+    check_bundle(root, bundle)
     with reported_as_release_error(f"bundle the latest release into {bundle}"), release_lock(root):
         index, data = read_index_bytes(root)
         latest = index.latest()
