@@ -16,8 +16,9 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -33,7 +34,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.schema import duckdb_ddl
-from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, frame_from_arrow
+from peacetrack.tables import SCHEMA_VERSION, TABLES, Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
 from peacetrack.terminal import printable
 
 DATA_DIR_ENV = "PEACETRACK_DATA_DIR"
@@ -384,28 +385,46 @@ def _table(name: str) -> Table:
 # --- pandas and DuckDB ------------------------------------------------------------------------------
 
 
-def load(table: str, version: str | None = None) -> pd.DataFrame:
-    """One table of a release as a pandas frame with the contract's dtypes.
+Backend = Literal["pandas", "polars"]
 
-    Dates are `date32[pyarrow]`, enums categoricals with every allowed value, integers
-    `Int64`, booleans `boolean`, lists `list<string>[pyarrow]`, text `string`.
+
+def load(table: str, version: str | None = None, *, backend: Backend = "pandas") -> Any:
+    """One table of a release as a pandas frame (or, with `backend="polars"`, a polars one).
+
+    pandas dtypes: dates `datetime64[s]`, enums categoricals of every allowed value, integers
+    `Int64`, booleans `boolean`, lists `list<string>[pyarrow]`, text `string`. polars: dates
+    `Date`, enums `Enum` of every allowed value, integers `Int64`, lists `List(String)`.
     """
-    return load_all(version, tables=[table])[table]
+    return load_all(version, tables=[table], backend=backend)[table]
 
 
-def load_all(version: str | None = None, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def load_all(version: str | None = None, tables: list[str] | None = None, *, backend: Backend = "pandas") -> dict[str, Any]:
     """Every table (or the named ones) of a release, by name, in contract order."""
+    if backend not in ("pandas", "polars"):
+        raise DataError(f"no backend {backend!r}; the backends are: pandas, polars")
     names = [_table(name).name for name in (tables or list(TABLES))]
     release = find_release(version)
     _check_schema(release)
     files = _table_files(release, names)
+    convert = _polars_frame if backend == "polars" else partial(frame_from_arrow, dtype=analysis_dtype)
     frames = {}
     for name in names:
         try:
-            frames[name] = frame_from_arrow(TABLES[name], pq.read_table(files[name]))
+            frames[name] = convert(TABLES[name], pq.read_table(files[name]))
         except (pa.ArrowException, KeyError) as error:
             raise DataError(f"{files[name]}: not a {name} table of schema {SCHEMA_VERSION}: {error}") from None
     return frames
+
+
+def _polars_frame(table: Table, data: pa.Table) -> Any:
+    """A polars frame in the contract's Arrow types, each enum an `Enum` of its allowed values."""
+    try:
+        import polars as pl
+    except ImportError:
+        raise DataError("backend='polars' needs polars: pip install 'peacetrack[polars]'") from None
+    frame = pl.from_arrow(data.select([c.name for c in table.columns]).cast(arrow_schema(table)))
+    enums = {c.name: pl.Enum(list(c.enum or ())) for c in table.columns if c.kind is Kind.enum and not c.is_list}
+    return frame.cast(enums)  # type: ignore[union-attr]
 
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.

@@ -527,7 +527,9 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 def pandas_dtype(column: Column) -> Any:
-    """The documented pandas dtype of a column in a loaded table."""
+    """The pandas dtype of a column while peacetrack builds and checks a table.
+
+    Dates stay Arrow dates, so a frame goes back to Parquet byte for byte."""
     if column.is_list:
         return pd.ArrowDtype(arrow_type(column))
     if column.kind is Kind.enum:
@@ -539,12 +541,22 @@ def pandas_dtype(column: Column) -> Any:
     }.get(column.kind, pd.StringDtype())
 
 
-def frame_from_arrow(table: Table, data: pa.Table) -> pd.DataFrame:
-    """A pandas frame with the contract's dtypes, from Arrow data in the contract's shape."""
+def analysis_dtype(column: Column) -> Any:
+    """The documented pandas dtype of a column in a table `peacetrack.load` gives.
+
+    Dates are numpy datetimes in seconds, so they compare with strings and Timestamps and
+    hold any date of the contract (nanoseconds end in 2262); the rest as `pandas_dtype`."""
+    if column.kind is Kind.date and not column.is_list:
+        return np.dtype("datetime64[s]")
+    return pandas_dtype(column)
+
+
+def frame_from_arrow(table: Table, data: pa.Table, dtype: Callable[[Column], Any] = pandas_dtype) -> pd.DataFrame:
+    """A pandas frame with each column's `dtype`, from Arrow data in the contract's shape."""
     data = data.select([c.name for c in table.columns]).cast(arrow_schema(table))
     frame = data.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)
     for column in table.columns:
-        frame[column.name] = frame[column.name].astype(pandas_dtype(column))
+        frame[column.name] = frame[column.name].astype(dtype(column))
     return frame
 
 
