@@ -33,7 +33,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
-from peacetrack.schema import duckdb_ddl
+from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
 from peacetrack.terminal import printable
 
@@ -436,11 +436,14 @@ SET lock_configuration = true;
 """
 
 
-def connect(version: str | None = None, *, allow_files: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(version: str | None = None, *, allow_files: bool = True, strict: bool = False) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database holding every table of a release.
 
-    The tables are made by the published DDL (`schema/duckdb.sql`), so they carry its enum
-    types, keys, checks and comments; rows are loaded so that every foreign key holds.
+    The tables have the published enum types, column types and comments (`schema/duckdb.sql`).
+    Their files are verified against the published hashes before they are read, and a release
+    was validated when it was cut, so by default the rows go in as they are, without checking
+    keys again (that is most of the time on a large release). `strict=True` makes the tables by
+    the full DDL, declaring and enforcing every key and check, as `load.sql` does.
     The connection is the caller's own: it may join the tables with the caller's files. With
     `allow_files=False` it is locked once the tables are in (as `peacetrack sql` does): queries
     cannot read or write files, reach the network, install or load extensions, or undo that.
@@ -450,15 +453,29 @@ def connect(version: str | None = None, *, allow_files: bool = True) -> duckdb.D
     files = _table_files(release, list(TABLES))
     connection = duckdb.connect()
     try:
-        connection.execute(duckdb_ddl())
-        for name, table in TABLES.items():
-            _insert(connection, table, files[name])
+        if strict:
+            connection.execute(duckdb_ddl())
+            for name, table in TABLES.items():
+                _insert(connection, table, files[name])
+        else:
+            _create_tables(connection, files)
         if not allow_files:
             connection.execute(LOCK_STATEMENTS)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _create_tables(connection: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> None:
+    """Each table made from its verified Parquet file in one statement, typed and commented."""
+    connection.execute("\n".join(duckdb_enum_types()))
+    for name, table in TABLES.items():
+        try:
+            connection.execute(f"CREATE TABLE {name} AS {duckdb_select(table, '?')}", [str(files[name])])
+        except duckdb.Error as error:
+            raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
+        connection.execute("\n".join(duckdb_comments(table)))
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, table: Table, path: Path) -> None:
