@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -302,7 +303,26 @@ def test_connect_refuses_actors_whose_parent_never_loads(dirs: dict[str, Path]) 
     frames["actors"] = actors
     write_release(dirs["data"], frames=frames)
     with pytest.raises(data.DataError, match=r"actors\.parquet: 2 row\(s\) of actors point at rows that never load"):
-        peacetrack.connect()
+        peacetrack.connect(strict=True)
+
+
+def test_connect_gives_what_the_full_ddl_gives_without_checking_keys_again(local_release: ReleaseEntry) -> None:
+    """Tables, column types (enums included), rows and comments as `strict=True` makes them;
+    only the constraints, already checked when the release was cut, are left undeclared."""
+    fast, strict = peacetrack.connect(), peacetrack.connect(strict=True)
+
+    def seen(db: Any) -> dict[str, Any]:
+        tables = "SELECT table_name, comment FROM duckdb_tables() ORDER BY table_name"
+        columns = "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() ORDER BY ALL"
+        rows = {name: db.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for name in TABLES}
+        types = db.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal ORDER BY ALL").fetchall()
+        return {"tables": db.execute(tables).fetchall(), "columns": db.execute(columns).fetchall(), "rows": rows, "types": types}
+
+    assert seen(fast) == seen(strict)
+    assert fast.execute("SELECT typeof(kind) FROM statements LIMIT 1").fetchone() == (
+        strict.execute("SELECT typeof(kind) FROM statements LIMIT 1").fetchone()
+    )
+    assert fast.execute("SELECT count(*) FROM duckdb_constraints()").fetchone() == (0,)
 
 
 # --- downloads ---------------------------------------------------------------------------------------
