@@ -424,7 +424,7 @@ def _polars_frame(table: Table, data: pa.Table) -> Any:
         raise DataError("backend='polars' needs polars: pip install 'peacetrack[polars]'") from None
     frame = pl.from_arrow(data.select([c.name for c in table.columns]).cast(arrow_schema(table)))
     enums = {c.name: pl.Enum(list(c.enum or ())) for c in table.columns if c.kind is Kind.enum and not c.is_list}
-    return frame.cast(enums)  # type: ignore[union-attr]
+    return frame.cast(enums)
 
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
