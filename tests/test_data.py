@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -227,6 +228,15 @@ def test_load_with_polars_gives_the_contract_types(local_release: ReleaseEntry) 
     assert {name: frame.height for name, frame in frames.items()} == local_release.rows
     pandas_rows = peacetrack.load("statements").sort_values("statement_id")["statement_id"].tolist()
     assert statements.sort("statement_id")["statement_id"].to_list() == pandas_rows
+
+
+def test_polars_refuses_a_value_outside_its_enum_without_quoting_it(local_release: ReleaseEntry) -> None:
+    pytest.importorskip("polars")
+    statements = pa.Table.from_pandas(peacetrack.load("statements").astype({"kind": "string"}), preserve_index=False)
+    statements = statements.set_column(statements.column_names.index("kind"), "kind", pa.array(["\x1b[2Jnope"] * len(statements)))
+    with pytest.raises(data.DataError, match=r"^statements: an enum column holds a value it does not allow") as error:
+        data._polars_frame(TABLES["statements"], statements)
+    assert "nope" not in str(error.value)
 
 
 def test_unknown_backend_names_the_backends(local_release: ReleaseEntry) -> None:

@@ -424,7 +424,10 @@ def _polars_frame(table: Table, data: pa.Table) -> Any:
         raise DataError("backend='polars' needs polars: pip install 'peacetrack[polars]'") from None
     frame = pl.from_arrow(data.select([c.name for c in table.columns]).cast(arrow_schema(table)))
     enums = {c.name: pl.Enum(list(c.enum or ())) for c in table.columns if c.kind is Kind.enum and not c.is_list}
-    return frame.cast(enums)
+    try:
+        return frame.cast(enums)
+    except pl.exceptions.PolarsError:  # its message would quote the file's values
+        raise DataError(f"{table.name}: an enum column holds a value it does not allow: not schema {SCHEMA_VERSION}") from None
 
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
