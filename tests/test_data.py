@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -25,7 +27,7 @@ from peacetrack import data
 from peacetrack.cli import app
 from peacetrack.index import FileEntry, ReleaseEntry
 from peacetrack.release import sorted_frame
-from peacetrack.tables import TABLES, pandas_dtype
+from peacetrack.tables import TABLES, Kind, analysis_dtype
 
 from .conftest import ROOT
 from .release_fixture import seed_frames, write_release
@@ -176,10 +178,82 @@ def test_load_gives_the_documented_dtypes_and_the_released_rows(local_release: R
     table = TABLES["statements"]
     assert list(statements.columns) == [c.name for c in table.columns]
     for column in table.columns:
-        assert statements[column.name].dtype == pandas_dtype(column), column.name
+        assert statements[column.name].dtype == analysis_dtype(column), column.name
     assert list(statements["topic"].cat.categories) == list(table.column("topic").enum or ())
-    assert isinstance(statements["date_start"].dropna().iloc[0], datetime.date)
-    pd.testing.assert_frame_equal(statements, sorted_frame(table, seed_frames()["statements"]))
+    assert statements["date_start"].dtype == "datetime64[s]"
+    expected = sorted_frame(table, seed_frames()["statements"])
+    expected = expected.astype({c.name: analysis_dtype(c) for c in table.columns})
+    pd.testing.assert_frame_equal(statements, expected)
+
+
+def test_load_answers_what_analysts_write(local_release: ReleaseEntry, recwarn: pytest.WarningsRecorder) -> None:
+    """Filters on dates by string and Timestamp, `.dt`, groupby on enums, merges on ids."""
+    statements, actors = peacetrack.load("statements"), peacetrack.load("actors")
+    rows = len(statements)
+    assert len(statements[statements.date_start >= "2020-01-01"]) == rows
+    assert statements[statements.date_start >= pd.Timestamp("2999-01-01")].empty
+    assert (statements.date_start.dt.year >= 2020).all()
+    assert statements.groupby("kind").size().sum() == rows  # observed values only
+    every_kind = statements.groupby("kind", observed=False).size()
+    assert list(every_kind.index) == list(TABLES["statements"].column("kind").enum or ())
+    said = statements.merge(actors, left_on="speaker_id", right_on="actor_id")
+    assert len(said) == rows and set(said["name"]) == {"Ilham Aliyev"}
+    mine = pd.DataFrame({"kind": ["direct_quote"], "label": ["quoted"]})  # an analyst's own strings
+    assert set(statements.merge(mine, on="kind")["label"]) == {"quoted"}
+    rounds = peacetrack.load("negotiation_rounds")
+    same_enum = statements.merge(rounds, on="date_precision")
+    assert isinstance(same_enum["date_precision"].dtype, pd.CategoricalDtype)
+    assert isinstance(pd.concat([statements, statements])["kind"].dtype, pd.CategoricalDtype)
+    assert not [w for w in recwarn if issubclass(w.category, (FutureWarning, DeprecationWarning))]
+
+
+def test_load_keeps_dates_outside_the_nanosecond_range(dirs: dict[str, Path]) -> None:
+    frames = dict(seed_frames())
+    statements = frames["statements"].copy()
+    statements.loc[statements.index[0], ["date_start", "date_end"]] = datetime.date(1648, 10, 24)
+    frames["statements"] = statements
+    write_release(dirs["data"], frames=frames)
+    loaded = peacetrack.load("statements")
+    assert (loaded.date_start == pd.Timestamp("1648-10-24")).sum() == 1
+
+
+def test_load_with_polars_gives_the_contract_types(local_release: ReleaseEntry) -> None:
+    pl = pytest.importorskip("polars")
+    frames = peacetrack.load_all(backend="polars")
+    statements, rounds = frames["statements"], frames["negotiation_rounds"]
+    assert statements.schema["date_start"] == pl.Date
+    assert statements.schema["kind"] == pl.Enum(list(TABLES["statements"].column("kind").enum or ()))
+    assert rounds.schema["parties"] == pl.List(pl.String)
+    assert rounds.schema["round_number"] == pl.Int64
+    assert {name: frame.height for name, frame in frames.items()} == local_release.rows
+    pandas_rows = peacetrack.load("statements").sort_values("statement_id")["statement_id"].tolist()
+    assert statements.sort("statement_id")["statement_id"].to_list() == pandas_rows
+
+
+def test_polars_refuses_a_value_outside_its_enum_without_quoting_it(local_release: ReleaseEntry) -> None:
+    pytest.importorskip("polars")
+    statements = pa.Table.from_pandas(peacetrack.load("statements").astype({"kind": "string"}), preserve_index=False)
+    statements = statements.set_column(statements.column_names.index("kind"), "kind", pa.array(["\x1b[2Jnope"] * len(statements)))
+    with pytest.raises(data.DataError, match=r"^statements: an enum column holds a value it does not allow") as error:
+        data._polars_frame(TABLES["statements"], statements)
+    assert "nope" not in str(error.value)
+
+
+def test_unknown_backend_names_the_backends(local_release: ReleaseEntry) -> None:
+    with pytest.raises(data.DataError, match=r"no backend 'spark'; the backends are: pandas, polars"):
+        peacetrack.load("actors", backend="spark")  # type: ignore[arg-type]
+
+
+def test_polars_reads_the_released_parquet_in_the_contract_types(local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+    """A user reading the files with polars alone, without peacetrack."""
+    pl = pytest.importorskip("polars")
+    folder = dirs["data"] / "releases" / local_release.version
+    expected = {Kind.date: pl.Date, Kind.integer: pl.Int64, Kind.boolean: pl.Boolean}
+    for name, table in TABLES.items():
+        schema = pl.read_parquet(folder / f"{name}.parquet").schema
+        for column in table.columns:
+            base = expected.get(column.kind, pl.String)
+            assert schema[column.name] == (pl.List(base) if column.is_list else base), (name, column.name)
 
 
 def test_list_columns_load_as_lists(local_release: ReleaseEntry) -> None:
@@ -239,7 +313,26 @@ def test_connect_refuses_actors_whose_parent_never_loads(dirs: dict[str, Path]) 
     frames["actors"] = actors
     write_release(dirs["data"], frames=frames)
     with pytest.raises(data.DataError, match=r"actors\.parquet: 2 row\(s\) of actors point at rows that never load"):
-        peacetrack.connect()
+        peacetrack.connect(strict=True)
+
+
+def test_connect_gives_what_the_full_ddl_gives_without_checking_keys_again(local_release: ReleaseEntry) -> None:
+    """Tables, column types (enums included), rows and comments as `strict=True` makes them;
+    only the constraints, already checked when the release was cut, are left undeclared."""
+    fast, strict = peacetrack.connect(), peacetrack.connect(strict=True)
+
+    def seen(db: Any) -> dict[str, Any]:
+        tables = "SELECT table_name, comment FROM duckdb_tables() ORDER BY table_name"
+        columns = "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() ORDER BY ALL"
+        rows = {name: db.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for name in TABLES}
+        types = db.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal ORDER BY ALL").fetchall()
+        return {"tables": db.execute(tables).fetchall(), "columns": db.execute(columns).fetchall(), "rows": rows, "types": types}
+
+    assert seen(fast) == seen(strict)
+    assert fast.execute("SELECT typeof(kind) FROM statements LIMIT 1").fetchone() == (
+        strict.execute("SELECT typeof(kind) FROM statements LIMIT 1").fetchone()
+    )
+    assert fast.execute("SELECT count(*) FROM duckdb_constraints()").fetchone() == (0,)
 
 
 # --- downloads ---------------------------------------------------------------------------------------

@@ -207,3 +207,57 @@ def test_an_empty_list_is_valid_where_the_contract_allows_it(tmp_path: Path, mon
     assert {tuple(row["aliases"]) for row in rows} == {()}
     assert [e.message for row in rows for e in validator(TABLES["actors"]).iter_errors(row)] == []
     assert frictionless_errors(tmp_path, monkeypatch) == []
+
+
+# --- load.sql: a database from a release folder, as a DuckDB user makes it ----------------------
+
+
+def run_load_script(folder: Path, script: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:
+    """`load.sql` run as its header says: from the release folder, the script read whole."""
+    monkeypatch.chdir(folder)
+    db = duckdb.connect()
+    db.execute(script.read_text(encoding="utf-8"))
+    return db
+
+
+def test_load_script_makes_the_database_of_the_committed_release(release_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Release 1.0.0 was published without load.sql: the schema folder's copy loads it."""
+    db = run_load_script(release_folder, SCHEMA / "load.sql", monkeypatch)
+    latest = release.read_index(DATASETS).latest()
+    counts = {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES}  # type: ignore[index]
+    assert latest is not None and counts == latest.rows
+    assert db.execute("SELECT parent_id FROM actors WHERE actor_id = 'us-air-force'").fetchone() == ("usa",)
+    constraints = db.execute("SELECT DISTINCT constraint_type FROM duckdb_constraints()").fetchall()
+    assert {"PRIMARY KEY", "FOREIGN KEY", "CHECK", "NOT NULL"} <= {c for (c,) in constraints}
+    with pytest.raises(duckdb.ConstraintException):
+        db.execute("INSERT INTO actors (actor_id, name, actor_type, parent_id, aliases) VALUES ('x', 'X', 'state', 'nobody', [])")
+
+
+def test_load_script_loads_a_deep_tree_and_stops_on_a_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frames = dict(build_tables(ROOT / "seeds").frames)
+    actors = frames["actors"]
+    chain = pd.DataFrame(
+        {"actor_id": [f"unit-{i}" for i in range(10)], "name": [f"Unit {i}" for i in range(10)],
+         "actor_type": "armed_force", "parent_id": ["usa"] + [f"unit-{i}" for i in range(9)], "aliases": [[]] * 10}
+    ).iloc[::-1]  # children before their parents, ten levels under usa
+    frames["actors"] = pd.concat([actors, chain.astype({c: actors[c].dtype for c in chain})], ignore_index=True)
+    folder = tmp_path / "release"
+    folder.mkdir()
+    release.write_tables(frames, folder)
+    db = run_load_script(folder, SCHEMA / "load.sql", monkeypatch)
+    assert db.execute("SELECT count(*) FROM actors").fetchone() == (len(frames["actors"]),)
+    looped = frames["actors"].copy()
+    looped.loc[looped["actor_id"] == "usa", "parent_id"] = "unit-9"
+    release.write_tables({**frames, "actors": looped}, folder)
+    with pytest.raises(duckdb.Error, match="actors: rows left out"):
+        run_load_script(folder, SCHEMA / "load.sql", monkeypatch)
+
+
+def test_new_releases_carry_the_load_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frames = build_tables(ROOT / "seeds").frames
+    entry = release.publish_release(frames, "1.1.0", date(2026, 12, 1), tmp_path, "0" * 64)
+    folder = tmp_path / "releases" / "1.1.0"
+    assert (folder / "load.sql").read_text(encoding="utf-8") == (SCHEMA / "load.sql").read_text(encoding="utf-8")
+    assert "load.sql" in {f.path for f in entry.files} and "load.sql" in (folder / "SHA256SUMS").read_text()
+    db = run_load_script(folder, folder / "load.sql", monkeypatch)
+    assert db.execute("SELECT count(*) FROM statements").fetchone() == (entry.rows["statements"],)

@@ -16,8 +16,9 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -31,8 +32,8 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index
-from peacetrack.schema import duckdb_ddl
-from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, frame_from_arrow
+from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select
+from peacetrack.tables import SCHEMA_VERSION, TABLES, Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
 from peacetrack.terminal import printable
 
 DATA_DIR_ENV = "PEACETRACK_DATA_DIR"
@@ -386,28 +387,49 @@ def _table(name: str) -> Table:
 # --- pandas and DuckDB ------------------------------------------------------------------------------
 
 
-def load(table: str, version: str | None = None) -> pd.DataFrame:
-    """One table of a release as a pandas frame with the contract's dtypes.
+Backend = Literal["pandas", "polars"]
 
-    Dates are `date32[pyarrow]`, enums categoricals with every allowed value, integers
-    `Int64`, booleans `boolean`, lists `list<string>[pyarrow]`, text `string`.
+
+def load(table: str, version: str | None = None, *, backend: Backend = "pandas") -> Any:
+    """One table of a release as a pandas frame (or, with `backend="polars"`, a polars one).
+
+    pandas dtypes: dates `datetime64[s]`, enums categoricals of every allowed value, integers
+    `Int64`, booleans `boolean`, lists `list<string>[pyarrow]`, text `string`. polars: dates
+    `Date`, enums `Enum` of every allowed value, integers `Int64`, lists `List(String)`.
     """
-    return load_all(version, tables=[table])[table]
+    return load_all(version, tables=[table], backend=backend)[table]
 
 
-def load_all(version: str | None = None, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def load_all(version: str | None = None, tables: list[str] | None = None, *, backend: Backend = "pandas") -> dict[str, Any]:
     """Every table (or the named ones) of a release, by name, in contract order."""
+    if backend not in ("pandas", "polars"):
+        raise DataError(f"no backend {backend!r}; the backends are: pandas, polars")
     names = [_table(name).name for name in (tables or list(TABLES))]
     release = find_release(version)
     _check_schema(release)
     files = _table_files(release, names)
+    convert = _polars_frame if backend == "polars" else partial(frame_from_arrow, dtype=analysis_dtype)
     frames = {}
     for name in names:
         try:
-            frames[name] = frame_from_arrow(TABLES[name], pq.read_table(files[name]))
+            frames[name] = convert(TABLES[name], pq.read_table(files[name]))
         except (pa.ArrowException, KeyError) as error:
             raise DataError(f"{files[name]}: not a {name} table of schema {SCHEMA_VERSION}: {error}") from None
     return frames
+
+
+def _polars_frame(table: Table, data: pa.Table) -> Any:
+    """A polars frame in the contract's Arrow types, each enum an `Enum` of its allowed values."""
+    try:
+        import polars as pl
+    except ImportError:
+        raise DataError("backend='polars' needs polars: pip install 'peacetrack[polars]'") from None
+    frame = pl.from_arrow(data.select([c.name for c in table.columns]).cast(arrow_schema(table)))
+    enums = {c.name: pl.Enum(list(c.enum or ())) for c in table.columns if c.kind is Kind.enum and not c.is_list}
+    try:
+        return frame.cast(enums)
+    except pl.exceptions.PolarsError:  # its message would quote the file's values
+        raise DataError(f"{table.name}: an enum column holds a value it does not allow: not schema {SCHEMA_VERSION}") from None
 
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
@@ -421,11 +443,14 @@ SET lock_configuration = true;
 """
 
 
-def connect(version: str | None = None, *, allow_files: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(version: str | None = None, *, allow_files: bool = True, strict: bool = False) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database holding every table of a release.
 
-    The tables are made by the published DDL (`schema/duckdb.sql`), so they carry its enum
-    types, keys, checks and comments; rows are loaded so that every foreign key holds.
+    The tables have the published enum types, column types and comments (`schema/duckdb.sql`).
+    Their files are verified against the published hashes before they are read, and a release
+    was validated when it was cut, so by default the rows go in as they are, without checking
+    keys again (that is most of the time on a large release). `strict=True` makes the tables by
+    the full DDL, declaring and enforcing every key and check, as `load.sql` does.
     The connection is the caller's own: it may join the tables with the caller's files. With
     `allow_files=False` it is locked once the tables are in (as `peacetrack sql` does): queries
     cannot read or write files, reach the network, install or load extensions, or undo that.
@@ -435,15 +460,29 @@ def connect(version: str | None = None, *, allow_files: bool = True) -> duckdb.D
     files = _table_files(release, list(TABLES))
     connection = duckdb.connect()
     try:
-        connection.execute(duckdb_ddl())
-        for name, table in TABLES.items():
-            _insert(connection, table, files[name])
+        if strict:
+            connection.execute(duckdb_ddl())
+            for name, table in TABLES.items():
+                _insert(connection, table, files[name])
+        else:
+            _create_tables(connection, files)
         if not allow_files:
             connection.execute(LOCK_STATEMENTS)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _create_tables(connection: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> None:
+    """Each table made from its verified Parquet file in one statement, typed and commented."""
+    connection.execute("\n".join(duckdb_enum_types()))
+    for name, table in TABLES.items():
+        try:
+            connection.execute(f"CREATE TABLE {name} AS {duckdb_select(table, '?')}", [str(files[name])])
+        except duckdb.Error as error:
+            raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
+        connection.execute("\n".join(duckdb_comments(table)))
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, table: Table, path: Path) -> None:

@@ -29,7 +29,7 @@ import semver
 from peacetrack.checks import check_schema
 from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index, release_version
-from peacetrack.schema import dump_json, frictionless_schema
+from peacetrack.schema import dump_json, duckdb_load_script, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
 if TYPE_CHECKING:
@@ -150,6 +150,10 @@ CHANGELOG_FILE = "CHANGELOG.md"
 RELEASES_DIR = "releases"
 SUMS_FILE = "SHA256SUMS"
 DATAPACKAGE_FILE = "datapackage.json"
+# The DuckDB script that makes a database of the release, run in its folder (`schema/load.sql`).
+LOAD_SCRIPT_FILE = "load.sql"
+# Published before releases carried the load script: releases are immutable, so they rebuild without it.
+RELEASES_WITHOUT_LOAD_SCRIPT = frozenset({"1.0.0"})
 DATA_LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -367,6 +371,8 @@ def write_release(
     from peacetrack.report import write_report  # matplotlib loads only when a card is drawn
 
     write_tables(frames, folder)
+    if version not in RELEASES_WITHOUT_LOAD_SCRIPT:
+        write_atomic(folder / LOAD_SCRIPT_FILE, duckdb_load_script())
     # The data card and its figures go in before the data package and the checksums, which cover them.
     write_report(dict(frames), version, release_date.isoformat(), folder)
     files = {entry.path: entry for entry in file_entries(folder)}

@@ -527,7 +527,9 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 def pandas_dtype(column: Column) -> Any:
-    """The documented pandas dtype of a column in a loaded table."""
+    """The pandas dtype of a column while peacetrack builds and checks a table.
+
+    Dates stay Arrow dates, so a frame goes back to Parquet byte for byte."""
     if column.is_list:
         return pd.ArrowDtype(arrow_type(column))
     if column.kind is Kind.enum:
@@ -539,16 +541,45 @@ def pandas_dtype(column: Column) -> Any:
     }.get(column.kind, pd.StringDtype())
 
 
-def frame_from_arrow(table: Table, data: pa.Table) -> pd.DataFrame:
-    """A pandas frame with the contract's dtypes, from Arrow data in the contract's shape."""
+def analysis_dtype(column: Column) -> Any:
+    """The documented pandas dtype of a column in a table `peacetrack.load` gives.
+
+    Dates are numpy datetimes in seconds, so they compare with strings and Timestamps and
+    hold any date of the contract (nanoseconds end in 2262); the rest as `pandas_dtype`."""
+    if column.kind is Kind.date and not column.is_list:
+        return np.dtype("datetime64[s]")
+    return pandas_dtype(column)
+
+
+def frame_from_arrow(table: Table, data: pa.Table, dtype: Callable[[Column], Any] = pandas_dtype) -> pd.DataFrame:
+    """A pandas frame with each column's `dtype`, from Arrow data in the contract's shape."""
     data = data.select([c.name for c in table.columns]).cast(arrow_schema(table))
+    data = pa.table([_for_pandas(data[c.name], dtype(c)) for c in table.columns], names=data.column_names)
     frame = data.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)
     for column in table.columns:
-        frame[column.name] = frame[column.name].astype(pandas_dtype(column))
+        frame[column.name] = frame[column.name].astype(dtype(column))
     return frame
 
 
+def _for_pandas(values: pa.ChunkedArray, dtype: Any) -> pa.ChunkedArray:
+    """Categoricals and numpy datetimes made in Arrow, where it takes milliseconds, not
+    seconds as pandas takes for a million rows: enums as dictionaries over every allowed
+    value in order, dates as timestamps of the dtype's unit."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = pa.array(list(dtype.categories), pa.string())
+        indices = pc.index_in(values, value_set=categories).cast(pa.int32())
+        return pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(chunk, categories) for chunk in indices.chunks],
+            pa.dictionary(pa.int32(), pa.string()),
+        )
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return values.cast(pa.timestamp(np.datetime_data(dtype)[0]))
+    return values
+
+
 def _types_mapper(dtype: pa.DataType) -> Any:
+    if pa.types.is_dictionary(dtype) or pa.types.is_timestamp(dtype):
+        return None  # pandas' own categoricals and datetimes
     if pa.types.is_string(dtype):
         return pd.StringDtype()
     if pa.types.is_int64(dtype):
