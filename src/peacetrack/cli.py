@@ -239,7 +239,7 @@ def versions(
     where = {r.version: "mirror" for r in mirrored} | {r.version: "local" for r in local}
     entries = {r.version: r for r in (*mirrored, *local)}  # the data folder's entry wins
     for entry in sorted(entries.values(), key=lambda r: r.key, reverse=True):
-        out_console.print(f"{entry.version}\t{entry.date}\t{where[entry.version]}", markup=False, highlight=False)
+        typer.echo(f"{entry.version}\t{entry.date}\t{where[entry.version]}")  # a semantic version and a date
 
 
 def _plain(value: object) -> Text:
