@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -18,11 +19,12 @@ import pytest
 
 import peacetrack
 from peacetrack import data
+from peacetrack.cli import app
 from peacetrack.index import ReleaseEntry
 
+from .conftest import ROOT
 from .release_fixture import seed_frames, write_release
 from .test_data import cached_files, dirs, local_release, runner, serve, sha256  # noqa: F401
-from peacetrack.cli import app
 
 TWO_HOURS = 7200
 
@@ -273,3 +275,34 @@ def test_diff_outside_a_checkout_reads_the_bundled_release(tmp_path: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert "actors: 0 added, 0 removed, 0 changed" in result.stdout
+
+
+# --- the README's commands run as written --------------------------------------------------------------
+
+
+def anywhere_blocks(language: str) -> list[str]:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Use it from anywhere\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_readme_use_it_from_anywhere_commands_run(site: Path, dirs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (config_text,) = [block for block in anywhere_blocks("toml") if "base_url" in block]
+    (block,) = [block for block in anywhere_blocks("sh") if "peacetrack versions --remote" in block]
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(data.BASE_URL_ENV)
+    with serve(site) as url:
+        config = tmp_path / "config.toml"
+        config.write_text(re.sub(r'"https://[^"]+"', f'"{url}"', config_text))
+        monkeypatch.setenv(data.CONFIG_ENV, str(config))
+        outputs = {}
+        for command in commands:
+            assert command[0] == "peacetrack"
+            result = runner.invoke(app, command[1:])
+            assert result.exit_code == 0, (command, result.output)
+            outputs[command[1]] = result.output
+    assert outputs["versions"] == "1.1.0\t2026-12-01\tmirror\n1.0.0\t2026-11-27\tlocal\n"
+    assert outputs["download"].strip() == str(dirs["cache"] / "1.1.0")
+    assert outputs["sql"] == f"statements\n{data.find_release('1.1.0').rows['statements']}\n"
+    assert "actors: 0 added, 0 removed, 1 changed" in outputs["diff"]
+    assert (tmp_path / "card" / "DATACARD.md").read_text(encoding="utf-8").startswith("# peacetrack 1.1.0")
