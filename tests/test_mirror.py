@@ -70,6 +70,8 @@ def test_a_newer_release_on_the_mirror_is_found_downloaded_verified_and_loaded(
         assert armenia(peacetrack.load("actors", version="latest", remote=True)) == "Republic of Armenia"
         monkeypatch.setenv(data.REMOTE_ENV, "1")
         assert data.find_release("latest").version == "1.1.0"
+        assert runner.invoke(app, ["versions"]).output.startswith("1.1.0\t2026-12-01\tmirror\n")
+        assert runner.invoke(app, ["versions", "--no-remote"]).output == "1.0.0\t2026-11-27\tlocal\n"
         assert peacetrack.connect().execute("SELECT name FROM actors WHERE actor_id = 'arm'").fetchone() == ("Republic of Armenia",)
     release = data.find_release("1.1.0")
     assert {f.split("/")[0] for f in cached_files(dirs["cache"])} == {"1.1.0", "mirrors"}

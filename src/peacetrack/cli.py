@@ -224,7 +224,10 @@ def download(
 
 @app.command()
 def versions(
-    remote: Annotated[bool, typer.Option("--remote", help="Also list the releases on the mirror (its index, cached for an hour).")] = False,
+    remote: Annotated[
+        bool | None,
+        typer.Option("--remote/--no-remote", help="Also list the releases on the mirror (its index, cached an hour; default: $PEACETRACK_REMOTE)."),
+    ] = None,
     base_url: BaseUrlOption = None,
 ) -> None:
     """List the releases, newest first: version, date, and where it is (local or mirror)."""
@@ -233,7 +236,7 @@ def versions(
     try:
         with _stale_warnings_said():
             local = data.read_index().releases
-            mirrored = data.mirror_index(base_url).index.releases if remote else ()
+            mirrored = data.mirror_index(base_url).index.releases if data.wants_remote(remote) else ()
     except data.DataError as error:
         _fail(error)
     where = {r.version: "mirror" for r in mirrored} | {r.version: "local" for r in local}

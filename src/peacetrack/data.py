@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex, is_release_name
+from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.schema import duckdb_ddl
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, frame_from_arrow
 from peacetrack.terminal import printable
@@ -125,7 +125,7 @@ def versions(remote: bool | None = None, base_url: str | None = None) -> list[st
 
     With `remote=True` (or `PEACETRACK_REMOTE=1`), those on the mirror too."""
     local = read_index().releases
-    mirrored = mirror_index(base_url).index.releases if _remote(remote) else ()
+    mirrored = mirror_index(base_url).index.releases if wants_remote(remote) else ()
     return list(dict.fromkeys(r.version for r in _newest([*local, *mirrored])))
 
 
@@ -138,7 +138,7 @@ def find_release(version: str | None = None, *, remote: bool | None = None, base
     wanted = _wanted(version)
     index = read_index()
     release = index.latest() if wanted is None else index.find(wanted)
-    if wanted is None and _remote(remote):
+    if wanted is None and wants_remote(remote):
         newer = mirror_index(base_url).index.latest()
         if newer is not None and (release is None or newer.key > release.key):
             release = newer
@@ -193,7 +193,7 @@ def mirror_url(base_url: str | None = None) -> str | None:
     return base_url or os.environ.get(BASE_URL_ENV) or read_config().base_url
 
 
-def _remote(remote: bool | None) -> bool:
+def wants_remote(remote: bool | None) -> bool:
     """Whether to look for a newer release on the mirror: `remote`, else `PEACETRACK_REMOTE`."""
     if remote is not None:
         return remote
