@@ -225,14 +225,18 @@ def test_a_bad_config_file_is_a_clear_error(tmp_path: Path, dirs: dict[str, Path
         ["diff", "1.0.0", "latest"],
         ["report", "--release", "latest", "--out", "card"],
         ["report", "1.0.0", "--out", "card"],
+        ["report", "--release", "RELEASE_FOLDER", "--out", "card"],
     ],
 )
 def test_every_command_names_a_release_the_same_way_outside_a_checkout(
     local_release: ReleaseEntry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no datasets/ here: releases are found as `load` finds them
-    result = runner.invoke(app, command)
+    folder = str(data.data_dir() / "releases" / "1.0.0")
+    result = runner.invoke(app, [folder if word == "RELEASE_FOLDER" else word for word in command])
     assert result.exit_code == 0, result.output
+    if command[0] == "report":
+        assert (tmp_path / "card" / "DATACARD.md").is_file()
 
 
 def test_two_different_releases_in_one_call_are_refused(local_release: ReleaseEntry) -> None:

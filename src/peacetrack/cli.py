@@ -201,7 +201,10 @@ def _stale_warnings_said() -> Iterator[None]:
         warnings.simplefilter("always", data.StaleIndexWarning)
         yield
     for warning in caught:
-        err_console.print(f"warning: {printable(warning.message)}", markup=False)
+        if issubclass(warning.category, data.StaleIndexWarning):
+            err_console.print(f"warning: {printable(warning.message)}", markup=False)
+        else:  # not ours to word
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 @app.command()

@@ -529,10 +529,19 @@ def write_card(
     """Draw the data card of release `version` (default: the latest) into `out`, never into a
     release: a release is immutable. The release is found as `load` finds it, or with `root` in
     that folder's index; with no release there at all, the card is of the current build from
-    `seeds`. `out` defaults to `report-<VERSION>` (under `root/build/` with `root`)."""
+    `seeds`. A folder's path instead of a version is read as it is, as an unreleased card.
+    `out` defaults to `report-<VERSION>` (under `root/build/` with `root`)."""
     from peacetrack.report import UNRELEASED, write_report
 
     entry: ReleaseEntry | None
+    if version is not None and not is_release_name(version):
+        folder = resolve_release(version, root)
+        with reported_as_release_error(f"read the tables in {folder}"):
+            frames = read_tables(folder)
+        out = out or Path(f"report-{UNRELEASED}")
+        if out.resolve().is_relative_to(folder.resolve()):
+            raise ReleaseError(f"refusing to write into {out}: the card goes beside the tables, not among them")
+        return write_report(frames, UNRELEASED, "none (read from a folder, not a listed release)", out)
     if root is None:
         entry, folder = _found_tables(version, remote)
         immutable = folder.parent
