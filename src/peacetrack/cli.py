@@ -239,7 +239,7 @@ def versions(
     try:
         with _stale_warnings_said():
             local = data.read_index().releases
-            mirrored = data.mirror_index(base_url).index.releases if data.wants_remote(remote) else ()
+            mirrored = data.mirror_index(base_url).releases if data.wants_remote(remote) else ()
     except data.DataError as error:
         _fail(error)
     where = {r.version: "mirror" for r in mirrored} | {r.version: "local" for r in local}

@@ -23,7 +23,6 @@ import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -125,7 +124,7 @@ def versions(remote: bool | None = None, base_url: str | None = None) -> list[st
 
     With `remote=True` (or `PEACETRACK_REMOTE=1`), those on the mirror too."""
     local = read_index().releases
-    mirrored = mirror_index(base_url).index.releases if wants_remote(remote) else ()
+    mirrored = mirror_index(base_url).releases if wants_remote(remote) else ()
     return list(dict.fromkeys(r.version for r in _newest([*local, *mirrored])))
 
 
@@ -139,7 +138,7 @@ def find_release(version: str | None = None, *, remote: bool | None = None, base
     index = read_index()
     release = index.latest() if wanted is None else index.find(wanted)
     if wanted is None and wants_remote(remote):
-        newer = mirror_index(base_url).index.latest()
+        newer = mirror_index(base_url).latest()
         if newer is not None and (release is None or newer.key > release.key):
             release = newer
     if release is not None:
@@ -149,7 +148,7 @@ def find_release(version: str | None = None, *, remote: bool | None = None, base
     mirror, why = None, ""
     if mirror_url(base_url) is not None:
         try:
-            mirror = mirror_index(base_url).index
+            mirror = mirror_index(base_url)
         except DataError as error:
             why = f"; the mirror's index could not be read: {error}"
     found = mirror.find(wanted) if mirror is not None else None
@@ -190,7 +189,7 @@ def read_config() -> Config:
 def mirror_url(base_url: str | None = None) -> str | None:
     """The mirror's address: `base_url` (--base-url), else `PEACETRACK_BASE_URL`, else the
     config file's `base_url`; None when none is set (there is no default mirror)."""
-    return base_url or os.environ.get(BASE_URL_ENV) or read_config().base_url
+    return base_url or os.environ.get(BASE_URL_ENV) or read_config().base_url or None
 
 
 def wants_remote(remote: bool | None) -> bool:
@@ -221,15 +220,6 @@ def index_url(base: str) -> str:
             f"mirror's root; give the folder that holds index.json to read its releases"
         )
     return f"{base.rstrip('/')}/index.json"
-
-
-@dataclass(frozen=True)
-class MirrorIndex:
-    """A mirror's index, with where it came from and how old the copy is."""
-
-    index: ReleaseIndex
-    url: str
-    age_seconds: float
 
 
 def _index_copy(url: str) -> Path:
@@ -268,7 +258,7 @@ def _write_atomically(path: Path, body: bytes) -> None:
     os.replace(handle.name, path)
 
 
-def mirror_index(base_url: str | None = None, *, refresh: bool = False) -> MirrorIndex:
+def mirror_index(base_url: str | None = None) -> ReleaseIndex:
     """The mirror's index: the cached copy while under an hour old, else asked for again.
 
     A mirror that does not answer leaves the cached copy in use, with a StaleIndexWarning
@@ -279,8 +269,8 @@ def mirror_index(base_url: str | None = None, *, refresh: bool = False) -> Mirro
         age = time.time() - copy.stat().st_mtime
     except FileNotFoundError:
         age = None
-    if age is not None and age < MIRROR_INDEX_LIFETIME_SECONDS and not refresh:
-        return MirrorIndex(_parse_mirror_index(copy.read_bytes(), str(copy)), url, age)
+    if age is not None and age < MIRROR_INDEX_LIFETIME_SECONDS:
+        return _parse_mirror_index(copy.read_bytes(), str(copy))
     try:
         body = _get_index(url)
     except requests.exceptions.RequestException as error:
@@ -292,13 +282,13 @@ def mirror_index(base_url: str | None = None, *, refresh: bool = False) -> Mirro
             StaleIndexWarning,
             stacklevel=2,
         )
-        return MirrorIndex(_parse_mirror_index(copy.read_bytes(), str(copy)), url, age)
+        return _parse_mirror_index(copy.read_bytes(), str(copy))
     index = _parse_mirror_index(body, redact(url))
     try:
         _write_atomically(copy, body)
     except OSError as error:
         raise DataError(f"could not cache the mirror's index in {copy}: {error}") from None
-    return MirrorIndex(index, url, 0.0)
+    return index
 
 
 # --- local, cached or downloaded files ----------------------------------------------------------
