@@ -227,7 +227,7 @@ def test_diff_of_a_name_too_long_for_a_path_is_a_clear_error(root: Path) -> None
     result = runner.invoke(app, ["diff", "x" * 300, "1.0.0", "--root", str(root)])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "neither a release version nor a folder" in result.output
+    assert "neither a release version (or latest) nor a folder" in result.output
 
 
 # --- errors that are the machine's, not the data's (item 12) --------------------------------

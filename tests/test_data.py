@@ -51,6 +51,8 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     monkeypatch.setenv(data.DATA_DIR_ENV, str(paths["data"]))
     monkeypatch.setenv(data.CACHE_DIR_ENV, str(paths["cache"]))
     monkeypatch.setenv(data.BASE_URL_ENV, CLOSED_PORT_URL)
+    monkeypatch.setenv(data.CONFIG_ENV, str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv(data.REMOTE_ENV, raising=False)
     return paths
 
 
@@ -161,10 +163,10 @@ def test_bundled_release_is_the_default_data_folder(monkeypatch: pytest.MonkeyPa
 
 def test_release_url_layout_and_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(data.BASE_URL_ENV, raising=False)
-    assert data.release_url("1.0.0", "https://m.example/releases") == "https://m.example/releases/1.0.0/"
+    assert data.release_url("1.0.0", "https://m.example/data") == "https://m.example/data/releases/1.0.0/"
     assert data.release_url("1.0.0", "https://m.example/v{version}/files") == "https://m.example/v1.0.0/files/"
     monkeypatch.setenv(data.BASE_URL_ENV, "https://env.example/")
-    assert data.release_url("2.0.0") == "https://env.example/2.0.0/"
+    assert data.release_url("2.0.0") == "https://env.example/releases/2.0.0/"
     monkeypatch.delenv("PEACETRACK_BASE_URL")
     with pytest.raises(data.DataError, match="no mirror is set"):
         data.release_url("2.0.0")
@@ -341,7 +343,7 @@ def test_connect_gives_what_the_full_ddl_gives_without_checking_keys_again(local
 def test_download_then_load_from_the_cache_with_the_server_gone(
     published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with serve(published) as url:
+    with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
     assert folder == dirs["cache"] / "1.0.0"
     release = data.find_release()
@@ -357,8 +359,8 @@ def test_download_then_load_from_the_cache_with_the_server_gone(
 
 
 def test_load_downloads_only_the_table_it_needs(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    with serve(published) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url + "{version}")
+    with serve(published.parent) as url:
+        monkeypatch.setenv(data.BASE_URL_ENV, url + "releases/{version}")
         actors = peacetrack.load("actors")
     assert len(actors) == data.find_release().rows["actors"]
     assert cached_files(dirs["cache"]) == ["1.0.0/actors.parquet"]
@@ -367,17 +369,17 @@ def test_load_downloads_only_the_table_it_needs(published: Path, dirs: dict[str,
 def test_tampered_file_is_refused_and_not_kept(published: Path, dirs: dict[str, Path]) -> None:
     target = published / "1.0.0" / "statements.parquet"
     target.write_bytes(target.read_bytes()[:-1] + b"\x00")
-    with serve(published) as url, pytest.raises(data.DataError) as caught:
+    with serve(published.parent) as url, pytest.raises(data.DataError) as caught:
         peacetrack.download(base_url=url)
     message = str(caught.value)
-    assert f"{url}1.0.0/statements.parquet" in message
+    assert f"{url}releases/1.0.0/statements.parquet" in message
     assert "hash" in message
     assert "statements.parquet" not in " ".join(cached_files(dirs["cache"]))
     assert all(not name.split("/")[-1].startswith("tmp") for name in cached_files(dirs["cache"]))
 
 
 def test_tampered_cached_file_is_not_loaded(published: Path, dirs: dict[str, Path]) -> None:
-    with serve(published) as url:
+    with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
     (folder / "actors.parquet").write_bytes(b"not the published bytes")
     with pytest.raises(data.DataError, match=r"could not download .*1\.0\.0/actors\.parquet"):
@@ -388,24 +390,24 @@ def test_missing_file_is_a_clear_error_leaving_nothing(
     published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (published / "1.0.0" / "evidence.parquet").unlink()
-    with serve(published) as url, pytest.raises(data.DataError) as caught:
+    with serve(published.parent) as url, pytest.raises(data.DataError) as caught:
         monkeypatch.setenv(data.BASE_URL_ENV, url)
         peacetrack.load("evidence", version="1.0.0")
-    assert f"could not download {url}1.0.0/evidence.parquet: 404" in str(caught.value)
+    assert f"could not download {url}releases/1.0.0/evidence.parquet: 404" in str(caught.value)
     assert cached_files(dirs["cache"]) == []
 
 
 def test_connection_cut_mid_file_is_a_clear_error_leaving_nothing(published: Path, dirs: dict[str, Path]) -> None:
-    with serve(published, CutHandler) as url, pytest.raises(data.DataError) as caught:
+    with serve(published.parent, CutHandler) as url, pytest.raises(data.DataError) as caught:
         peacetrack.download(base_url=url)
-    assert re.search(rf"could not download {re.escape(url)}1\.0\.0/\S+: .*(IncompleteRead|Connection broken)", str(caught.value))
+    assert re.search(rf"could not download {re.escape(url)}releases/1\.0\.0/\S+: .*(IncompleteRead|Connection broken)", str(caught.value))
     assert cached_files(dirs["cache"]) == []
 
 
 def test_unreachable_mirror_names_the_url(published: Path, dirs: dict[str, Path]) -> None:
-    with serve(published) as url:
+    with serve(published.parent) as url:
         pass  # the port is closed again
-    with pytest.raises(data.DataError, match=rf"could not download {re.escape(url)}1\.0\.0/"):
+    with pytest.raises(data.DataError, match=rf"could not download {re.escape(url)}releases/1\.0\.0/"):
         peacetrack.download(base_url=url)
 
 
@@ -413,7 +415,7 @@ def test_large_files_get_a_progress_bar(published: Path, dirs: dict[str, Path], 
     bars: list[data.RichDownloadBar] = []
     monkeypatch.setattr(data, "PROGRESS_BAR_BYTES", 2_000)
     monkeypatch.setattr(data.RichDownloadBar, "close", lambda self: bars.append(self) or self._progress.stop())
-    with serve(published) as url:
+    with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
     large = [f for f in data.find_release().files if f.bytes >= 2_000]
     assert large and len(bars) >= len(large)
@@ -431,7 +433,7 @@ def test_local_release_needs_no_network(local_release: dict, no_network: None) -
 
 
 def test_without_network_a_missing_release_is_a_clear_error(published: Path, no_network: None) -> None:
-    with pytest.raises(data.DataError, match=r"could not download http://127\.0\.0\.1:9/1\.0\.0/.*network disabled"):
+    with pytest.raises(data.DataError, match=r"could not download http://127\.0\.0\.1:9/releases/1\.0\.0/.*network disabled"):
         peacetrack.download()
 
 
@@ -457,8 +459,9 @@ def test_cli_sql_formats(local_release: ReleaseEntry) -> None:
     assert csv_out.output == "actor_id,aliases,parent_id\narm,Armenia,\nwestern-powers,Western powers;Western countries,\n"
     json_out = runner.invoke(app, ["sql", "SELECT date_start FROM statements LIMIT 1", "--format", "json"])
     assert json.loads(json_out.output) == [{"date_start": "2024-09-23"}]
-    table_out = runner.invoke(app, ["sql", query, "--version", "1.0.0"])
-    assert table_out.exit_code == 0 and "western-powers" in table_out.output
+    for spelling in ("--release", "-r", "--version"):  # --version: the old spelling, still understood
+        table_out = runner.invoke(app, ["sql", query, spelling, "1.0.0"])
+        assert table_out.exit_code == 0 and "western-powers" in table_out.output
 
 
 def test_cli_sql_error_is_a_message_not_a_traceback(local_release: ReleaseEntry) -> None:
@@ -485,15 +488,15 @@ def test_cli_sql_of_no_statement_is_a_message_not_a_traceback(local_release: Rel
 
 def test_cli_download_failure_names_the_url(published: Path) -> None:
     (published / "1.0.0" / "actors.csv").unlink()
-    with serve(published) as url:
+    with serve(published.parent) as url:
         result = runner.invoke(app, ["download", "1.0.0", "--base-url", url])
     assert result.exit_code == 1
-    assert f"{url}1.0.0/actors.csv: 404" in result.output
+    assert f"{url}releases/1.0.0/actors.csv: 404" in result.output
     assert "Traceback" not in result.output
 
 
 def test_cli_download_prints_the_folder(published: Path, dirs: dict[str, Path]) -> None:
-    with serve(published) as url:
+    with serve(published.parent) as url:
         result = runner.invoke(app, ["download", "--base-url", url])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(dirs["cache"] / "1.0.0")

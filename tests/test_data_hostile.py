@@ -245,7 +245,7 @@ def test_a_file_name_the_system_cannot_read_is_a_clear_error(local_release: Rele
 
 
 def test_a_corrupt_cache_is_called_corrupt(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    with serve(published) as url:
+    with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
     (folder / "actors.parquet").write_bytes(b"not the published bytes")
     monkeypatch.delenv(data.BASE_URL_ENV)
@@ -253,7 +253,7 @@ def test_a_corrupt_cache_is_called_corrupt(published: Path, dirs: dict[str, Path
         peacetrack.load("actors")
     message = str(caught.value)
     assert f"{folder / 'actors.parquet'}: the cached file is corrupt" in message
-    assert "peacetrack download 1.0.0 --base-url" in message and f"delete {folder}" in message
+    assert "peacetrack download --release 1.0.0 --base-url" in message and f"delete {folder}" in message
 
 
 def test_only_releases_in_the_index_are_read(local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
@@ -342,11 +342,11 @@ def test_a_reply_larger_than_published_is_refused_unwritten(
     written: list[int] = []
     remove = os.remove
     monkeypatch.setattr(os, "remove", lambda path: written.append(os.path.getsize(path)) or remove(path))
-    with serve(published, handler) as url, pytest.raises(data.DataError) as caught:
+    with serve(published.parent, handler) as url, pytest.raises(data.DataError) as caught:
         monkeypatch.setenv(data.BASE_URL_ENV, url)
         peacetrack.load("actors", version="1.0.0")
     published_size = data.find_release().file("actors.parquet").bytes
-    assert f"refused {url}1.0.0/actors.parquet, not kept" in str(caught.value)
+    assert f"refused {url}releases/1.0.0/actors.parquet, not kept" in str(caught.value)
     assert "published" in str(caught.value)
     assert written and max(written) <= published_size
     assert cached_files(dirs["cache"]) == []
@@ -377,7 +377,7 @@ def stalling() -> Iterator[type[StallingHandler]]:
 
 def test_a_stalled_mirror_times_out(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, stalling: type[StallingHandler]) -> None:
     monkeypatch.setenv(data.TIMEOUT_ENV, "0.5")
-    with serve(published, stalling) as url, pytest.raises(data.DataError, match=r"could not download .*timed out"):
+    with serve(published.parent, stalling) as url, pytest.raises(data.DataError, match=r"could not download .*timed out"):
         peacetrack.download(base_url=url)
     assert cached_files(dirs["cache"]) == []
 
@@ -392,7 +392,7 @@ def test_a_killed_download_is_cleaned_by_the_next_one_and_never_during_it(
     published: Path, dirs: dict[str, Path], stalling: type[StallingHandler]
 ) -> None:
     folder = dirs["cache"] / "1.0.0"
-    with serve(published, stalling) as url:
+    with serve(published.parent, stalling) as url:
         killed = subprocess.Popen(
             [sys.executable, "-c", f"import peacetrack; peacetrack.download(base_url={url!r})"], env=dict(os.environ)
         )
@@ -407,7 +407,7 @@ def test_a_killed_download_is_cleaned_by_the_next_one_and_never_during_it(
             killed.send_signal(signal.SIGKILL)
             killed.wait()
     assert list(folder.glob("tmp*"))  # what SIGKILL leaves behind
-    with serve(published) as url:
+    with serve(published.parent) as url:
         peacetrack.download(base_url=url)
     release = data.find_release()
     assert cached_files(dirs["cache"]) == sorted(f"1.0.0/{f.path}" for f in release.files)
@@ -424,7 +424,7 @@ def test_a_password_with_url_characters_is_hidden(password: str) -> None:
 
 SECRET_URLS = [
     "http://reader:s3cret-pw@127.0.0.1:{port}/",
-    "http://127.0.0.1:{port}/{{version}}/?token=s3cret-token&x=1",
+    "http://127.0.0.1:{port}/releases/{{version}}/?token=s3cret-token&x=1",
 ]
 
 
@@ -435,7 +435,7 @@ def test_credentials_in_a_mirror_address_are_never_printed(
 ) -> None:
     if case == "missing file":
         (published / "1.0.0" / "actors.csv").unlink()
-    with serve(published) as url:
+    with serve(published.parent) as url:
         port = url.rstrip("/").rsplit(":", 1)[1]
         if case == "closed port":
             port = "9"

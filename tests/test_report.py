@@ -291,7 +291,7 @@ def test_committed_release_cards_regenerate(frames: dict[str, pd.DataFrame], tmp
 
 def test_report_command_without_release_describes_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["report", "--seeds", str(SEEDS)])
+    result = CliRunner().invoke(app, ["report", "--root", "datasets", "--seeds", str(SEEDS)])
     assert result.exit_code == 0, result.output
     card = (tmp_path / "datasets" / "build" / "report-unreleased" / CARD_NAME).read_text()
     assert card_header(card)[0] == "unreleased"
@@ -303,13 +303,13 @@ def test_report_command_reads_a_release_and_never_writes_into_it(frames: dict[st
     release = tmp_path / "datasets" / "releases" / "1.0.0"
     before = sorted(p.name for p in release.iterdir())
     runner = CliRunner()
-    result = runner.invoke(app, ["report", "--out", "datasets/releases/1.0.0"])
+    result = runner.invoke(app, ["report", "--root", "datasets", "--out", "datasets/releases/1.0.0"])
     assert result.exit_code == 1 and "immutable" in result.output
-    result = runner.invoke(app, ["report", "--out", "card"])
+    result = runner.invoke(app, ["report", "--root", "datasets", "--out", "card"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in release.iterdir()) == before
     assert card_header((tmp_path / "card" / CARD_NAME).read_text()) == ("1.0.0", "2026-11-27")
-    result = runner.invoke(app, ["report", "2.0.0"])
+    result = runner.invoke(app, ["report", "--release", "2.0.0", "--root", "datasets"])
     assert result.exit_code == 1 and "no release '2.0.0'" in result.output and "1.0.0" in result.output
 
 
@@ -318,7 +318,7 @@ def test_report_command_with_broken_seeds_fails_cleanly(tmp_path: Path, monkeypa
     shutil.copytree(SEEDS, tmp_path / "seeds")
     coding = next((tmp_path / "seeds").glob("*/coding.yaml"))
     coding.write_text(coding.read_text(encoding="utf-8").replace("certainty: reported", "certainty: rumoured", 1), encoding="utf-8")
-    result = CliRunner().invoke(app, ["report"])
+    result = CliRunner().invoke(app, ["report", "--root", "datasets"])
     assert result.exit_code == 1
     assert "'rumoured'" in result.output and "1 error(s)" in result.output and "no release yet" in result.output
     assert not (tmp_path / "datasets" / "build").exists()

@@ -6,6 +6,9 @@ import csv
 import gc
 import json
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, NoReturn
@@ -143,16 +146,33 @@ def release(
         out_console.print(f"bundled release {bundled.name} into {bundled.parent.parent}", markup=False)
 
 
+ReleaseRootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="Read versions from this folder's index (e.g. datasets) instead of as `load` finds them."),
+]
+RemoteOption = Annotated[
+    bool | None,
+    typer.Option("--remote/--no-remote", help="Let `latest` be a newer release on the mirror (default: $PEACETRACK_REMOTE)."),
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option("--base-url", help="Mirror: a web folder laid out like datasets/ (default: $PEACETRACK_BASE_URL, then config.toml)."),
+]
+
+
 @app.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="Older release: a version or a folder.")],
-    new: Annotated[str, typer.Argument(help="Newer release: a version or a folder.")],
+    old: Annotated[str, typer.Argument(help="Older release: a version, latest, or a folder's path.")],
+    new: Annotated[str, typer.Argument(help="Newer release: a version, latest, or a folder's path.")],
     format: Annotated[Literal["text", "json"], typer.Option("--format", help="text or json.")] = "text",
-    root: RootOption = Path("datasets"),
+    root: ReleaseRootOption = None,
+    remote: RemoteOption = None,
 ) -> None:
     """Rows added, removed and changed per table between two releases, by primary key."""
     try:
-        diffs = releases.diff_releases(releases.resolve_release(old, root), releases.resolve_release(new, root))
+        old_folder = releases.resolve_release(old, root, remote=remote)
+        new_folder = releases.resolve_release(new, root, remote=remote)
+        diffs = releases.diff_releases(old_folder, new_folder)
     except releases.ReleaseError as error:
         _fail(error)
     if format == "json":
@@ -161,7 +181,19 @@ def diff(
         typer.echo(printable(releases.diff_text(diffs)), nl=False)  # keys and column names are data
 
 
-VersionOption = Annotated[str | None, typer.Option("--version", help="Release version; the latest when omitted.")]
+ReleaseOption = Annotated[
+    str | None, typer.Option("--release", "-r", help="Release: a version (e.g. 1.0.0) or latest (the default).")
+]
+# `--version` was the spelling of `--release` on `sql` and `info`: still understood, not shown.
+OldVersionOption = Annotated[str | None, typer.Option("--version", hidden=True)]
+# A positional VERSION was the spelling of `--release` on `download` and `report`: likewise.
+OldVersionArgument = Annotated[str | None, typer.Argument(hidden=True, show_default=False)]
+
+
+def _one_release(release: str | None, old_spelling: str | None) -> str | None:
+    if release is not None and old_spelling is not None and release != old_spelling:
+        _fail(f"two releases given ({release} and {old_spelling}): give one, with --release")
+    return release or old_spelling
 
 
 class TableFormat(StrEnum):
@@ -175,21 +207,60 @@ def _fail(error: Exception | str) -> NoReturn:
     raise typer.Exit(1)
 
 
+@contextmanager
+def _stale_warnings_said() -> Iterator[None]:
+    """A mirror's index used as cached, because the mirror did not answer, is said on stderr."""
+    from peacetrack import data
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", data.StaleIndexWarning)
+        yield
+    for warning in caught:
+        if issubclass(warning.category, data.StaleIndexWarning):
+            err_console.print(f"warning: {printable(warning.message)}", markup=False)
+        else:  # not ours to word
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+
+
 @app.command()
 def download(
-    version: Annotated[str | None, typer.Argument(help="Release version; the latest when omitted.")] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="Mirror laid out as <base>/<version>/<file>; may hold {version}.")
-    ] = None,
+    release: ReleaseOption = None,
+    version: OldVersionArgument = None,
+    base_url: BaseUrlOption = None,
+    remote: RemoteOption = None,
 ) -> None:
     """Fetch every file of a release into the cache, verified against its published hash."""
     from peacetrack import data
 
     try:
-        folder = data.download(version, base_url)
+        with _stale_warnings_said():
+            folder = data.download(_one_release(release, version), base_url, remote=remote)
     except data.DataError as error:
         _fail(error)
     out_console.print(str(folder), markup=False)
+
+
+@app.command()
+def versions(
+    remote: Annotated[
+        bool | None,
+        typer.Option("--remote/--no-remote", help="Also list the releases on the mirror (its index, cached an hour; default: $PEACETRACK_REMOTE)."),
+    ] = None,
+    base_url: BaseUrlOption = None,
+) -> None:
+    """List the releases, newest first: version, date, and where it is (local or mirror)."""
+    from peacetrack import data
+
+    try:
+        with _stale_warnings_said():
+            local = data.read_index().releases
+            mirrored = data.mirror_index(base_url).releases if data.wants_remote(remote) else ()
+    except data.DataError as error:
+        _fail(error)
+    where = {r.version: "mirror" for r in mirrored} | {r.version: "local" for r in local}
+    entries = {r.version: r for r in (*mirrored, *local)}  # the data folder's entry wins
+    for entry in sorted(entries.values(), key=lambda r: r.key, reverse=True):
+        typer.echo(f"{entry.version}\t{entry.date}\t{where[entry.version]}")  # a semantic version and a date
 
 
 def _plain(value: object) -> Text:
@@ -200,7 +271,9 @@ def _plain(value: object) -> Text:
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL over the tables, e.g. \"SELECT * FROM actors\".")],
-    version: VersionOption = None,
+    release: ReleaseOption = None,
+    version: OldVersionOption = None,
+    remote: RemoteOption = None,
     output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     allow_files: Annotated[
         bool,
@@ -219,7 +292,9 @@ def sql(
     from peacetrack import data
 
     try:
-        cursor = data.connect(version, allow_files=allow_files).execute(query)
+        with _stale_warnings_said():
+            connection = data.connect(_one_release(release, version), allow_files=allow_files, remote=remote)
+        cursor = connection.execute(query)
         if cursor is None:  # DuckDB's answer to a query of only blanks or comments
             _fail("no SQL statement in the query")
         columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
@@ -248,21 +323,23 @@ def sql(
 
 
 @app.command()
-def info(version: VersionOption = None) -> None:
+def info(release: ReleaseOption = None, version: OldVersionOption = None, remote: RemoteOption = None) -> None:
     """Show a release's tables, row counts and column descriptions."""
     from peacetrack import data
     from peacetrack.schema import duckdb_type
     from peacetrack.tables import TABLES
 
     try:
-        release = data.find_release(version)
+        with _stale_warnings_said():
+            release_entry = data.find_release(_one_release(release, version), remote=remote)
     except data.DataError as error:
         _fail(error)
     out_console.print(
-        f"peacetrack release {release.version} ({release.date}), schema {release.schema_version}", markup=False
+        f"peacetrack release {release_entry.version} ({release_entry.date}), schema {release_entry.schema_version}",
+        markup=False,
     )
     for name, table in TABLES.items():
-        title = _plain(f"{name}: {release.rows.get(name, 0)} rows")
+        title = _plain(f"{name}: {release_entry.rows.get(name, 0)} rows")
         columns = RichTable("column", "type", "description", title=title, title_justify="left")
         for column in table.columns:
             kind = duckdb_type(column) + ("" if column.nullable else " NOT NULL")
@@ -272,14 +349,17 @@ def info(version: VersionOption = None) -> None:
 
 @app.command()
 def report(
-    version: Annotated[str | None, typer.Argument(help="Release to describe; default: the latest, or the current build if none.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for DATACARD.md and figures/; default: datasets/build/report-<VERSION>.")] = None,
-    root: RootOption = Path("datasets"),
+    release: ReleaseOption = None,
+    version: OldVersionArgument = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for DATACARD.md and figures/; default: report-<VERSION> (ROOT/build/report-<VERSION> with --root).")] = None,
+    root: Annotated[Path | None, typer.Option("--root", help="Read the release from this folder's index (e.g. datasets); with no release there, describe the current build of --seeds.")] = None,
     seeds: SeedsOption = Path("seeds"),
+    remote: RemoteOption = None,
 ) -> None:
     """Write the data card (DATACARD.md and figures) of a release, never into the release itself."""
     try:
-        written = releases.write_card(version, root, seeds, out)
+        with _stale_warnings_said():
+            written = releases.write_card(_one_release(release, version), root, seeds, out, remote=remote)
     except releases.ReleaseError as error:
         _fail(error)
     for path in written:
@@ -296,7 +376,7 @@ class FaultFormat(StrEnum):
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Data files (<table>.csv, .parquet, .jsonl) or seeds/*/coding.yaml.")],
     table: Annotated[str | None, typer.Option("--table", help="Table of the files; default: from each file name.")] = None,
-    against: Annotated[str | None, typer.Option("--against", help="Release version or folder of <table>.parquet files; default: the latest release.")] = None,
+    against: Annotated[str | None, typer.Option("--against", help="Release: a version, latest (the default), or a folder's path of <table>.parquet files.")] = None,
     output: Annotated[FaultFormat, typer.Option("--format", help="text, json (one object) or github (annotations).")] = FaultFormat.text,
     max_faults: Annotated[int | None, typer.Option("--max-faults", min=1, help="Stop once this many errors are found (warnings do not count).")] = None,
 ) -> None:

@@ -1,20 +1,27 @@
 """Releases to analysts: find a release, fetch and verify its files, load it into pandas or DuckDB.
 
-A release is found, in this order, in the data folder (the release bundled with the package,
-or the folder named by `PEACETRACK_DATA_DIR`, laid out like `datasets/`: `index.json` and
-`releases/<version>/`), then in the download cache, then on a mirror. Every downloaded file is
-checked against the SHA-256 the index publishes for it, and so is every file of the data
-folder, so what is loaded is what was released.
+A release is named by its version or `latest`, and found, in this order, in the index of the
+data folder (the release bundled with the package, or the folder named by
+`PEACETRACK_DATA_DIR`, laid out like `datasets/`: `index.json` and `releases/<version>/`), then
+in the mirror's index (cached for an hour). Its files are read from the data folder, else the
+download cache, else the mirror. Every file is checked against the SHA-256 the index publishes
+for it, so what is loaded is what was released. A newer release on the mirror is used as the
+latest only when asked (`remote=True`, `--remote` or `PEACETRACK_REMOTE=1`), never silently.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+import tempfile
+import time
+import tomllib
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
@@ -28,10 +35,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import requests
 from filelock import FileLock
+from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index
+from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex, parse_index
 from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
 from peacetrack.terminal import printable
@@ -40,6 +48,12 @@ DATA_DIR_ENV = "PEACETRACK_DATA_DIR"
 BASE_URL_ENV = "PEACETRACK_BASE_URL"
 CACHE_DIR_ENV = "PEACETRACK_CACHE_DIR"
 TIMEOUT_ENV = "PEACETRACK_TIMEOUT"
+REMOTE_ENV = "PEACETRACK_REMOTE"
+CONFIG_ENV = "PEACETRACK_CONFIG"
+# A mirror's index is asked for again once the cached copy is this old.
+MIRROR_INDEX_LIFETIME_SECONDS = 3600
+# A mirror's index larger than this is refused unread: an index of thousands of releases is smaller.
+MIRROR_INDEX_MAX_BYTES = 8 * 1024 * 1024
 # Seconds a mirror may take to accept the connection, and then to send each next chunk.
 TIMEOUT_SECONDS = 30.0
 # Files at least this large get a progress bar while they download.
@@ -49,6 +63,10 @@ DOWNLOAD_CHUNK_BYTES = 65_536
 
 class DataError(Exception):
     """A release cannot be found, fetched or read; the message says which and why."""
+
+
+class StaleIndexWarning(UserWarning):
+    """The mirror did not answer: its index is used as cached, older than its lifetime."""
 
 
 # --- the index of releases -------------------------------------------------------------------
@@ -93,23 +111,188 @@ def _parse_index(path: Path, mtime_ns: int, size: int) -> ReleaseIndex:
         raise DataError(f"{path}: not a valid release index:\n{error}") from None
 
 
-def versions() -> list[str]:
-    """The versions of every release in the index, newest first."""
-    return [r.version for r in sorted(read_index().releases, key=lambda r: r.key, reverse=True)]
+def _wanted(version: str | None) -> str | None:
+    """The version asked for; None for the latest."""
+    return None if version in (None, LATEST) else version
 
 
-def find_release(version: str | None = None) -> ReleaseEntry:
-    """The index entry of `version`, or of the latest release when `version` is None."""
+def _newest(releases: Iterable[ReleaseEntry]) -> list[ReleaseEntry]:
+    return sorted(releases, key=lambda r: r.key, reverse=True)
+
+
+def versions(remote: bool | None = None, base_url: str | None = None) -> list[str]:
+    """The versions of every release in the index, newest first.
+
+    With `remote=True` (or `PEACETRACK_REMOTE=1`), those on the mirror too."""
+    local = read_index().releases
+    mirrored = mirror_index(base_url).releases if wants_remote(remote) else ()
+    return list(dict.fromkeys(r.version for r in _newest([*local, *mirrored])))
+
+
+def find_release(version: str | None = None, *, remote: bool | None = None, base_url: str | None = None) -> ReleaseEntry:
+    """The index entry of `version`, or of the latest release when it is None or `latest`.
+
+    The data folder's index comes first. A version it does not list is looked up in the
+    mirror's index, when a mirror is set. The latest is the data folder's, unless `remote`
+    (else `PEACETRACK_REMOTE`) asks for the newest of the data folder's and the mirror's."""
+    wanted = _wanted(version)
     index = read_index()
-    release = index.latest() if version is None else index.find(version)
+    release = index.latest() if wanted is None else index.find(wanted)
+    if wanted is None and wants_remote(remote):
+        newer = mirror_index(base_url).latest()
+        if newer is not None and (release is None or newer.key > release.key):
+            release = newer
     if release is not None:
         return release
-    if not index.releases:
-        raise DataError(f"the release index in {data_dir()} lists no release")
-    known = ", ".join(versions())
-    if version is None:  # only pre-releases, which are never the latest
+    if wanted is None and index.releases:  # only pre-releases, which are never the latest
+        known = ", ".join(r.version for r in _newest(index.releases))
         raise DataError(f"the release index in {data_dir()} lists only pre-releases ({known}): name one as the version")
-    raise DataError(f"no release {version!r} in the index; known releases: {known}")
+    if wanted is None:
+        raise DataError(f"the release index in {data_dir()} lists no release")
+    mirror, why = None, ""
+    if mirror_url(base_url) is not None:
+        try:
+            mirror = mirror_index(base_url)
+        except DataError as error:
+            why = f"; the mirror's index could not be read: {error}"
+    found = mirror.find(wanted) if mirror is not None else None
+    if found is not None:
+        return found
+    known = ", ".join(r.version for r in _newest([*index.releases, *(mirror.releases if mirror else ())]))
+    where = "the index or the mirror's" if mirror is not None else "the index"
+    raise DataError(f"no release {version!r} in {where}; known releases: {known or 'none'}{why}")
+
+
+# --- the mirror and its index ------------------------------------------------------------------
+
+
+class Config(BaseModel):
+    """`config.toml`: settings made once for every command and program."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    base_url: str | None = None
+
+
+def config_path() -> Path:
+    """`PEACETRACK_CONFIG`, else `config.toml` in the platform's user config folder."""
+    return Path(os.environ.get(CONFIG_ENV) or platformdirs.user_config_path("peacetrack") / "config.toml")
+
+
+def read_config() -> Config:
+    """The config file's settings; none when there is no file."""
+    path = config_path()
+    try:
+        return Config.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
+        raise DataError(f"{path}: not a valid peacetrack config file: {error}") from None
+
+
+def mirror_url(base_url: str | None = None) -> str | None:
+    """The mirror's address: `base_url` (--base-url), else `PEACETRACK_BASE_URL`, else the
+    config file's `base_url`; None when none is set (there is no default mirror)."""
+    return base_url or os.environ.get(BASE_URL_ENV) or read_config().base_url or None
+
+
+def wants_remote(remote: bool | None) -> bool:
+    """Whether to look for a newer release on the mirror: `remote`, else `PEACETRACK_REMOTE`."""
+    if remote is not None:
+        return remote
+    text = os.environ.get(REMOTE_ENV, "").strip().lower()
+    if text not in ("", "0", "1", "false", "true", "no", "yes"):
+        raise DataError(f"{REMOTE_ENV} must be 1 or 0 (true or false), not {text[:20]!r}")
+    return text in ("1", "true", "yes")
+
+
+def _require_mirror(base_url: str | None, why: str) -> str:
+    base = mirror_url(base_url)
+    if not base:
+        raise DataError(
+            f"{why}, and no mirror is set: pass --base-url (base_url=), set {BASE_URL_ENV}, or "
+            f"set base_url in {config_path()}, to a web folder laid out like datasets/"
+        )
+    return base
+
+
+def index_url(base: str) -> str:
+    """Where a mirror publishes its index: `<base>/index.json`."""
+    if "{version}" in base:
+        raise DataError(
+            f"{redact(base)}: a mirror address with {{version}} names a release folder, not the "
+            f"mirror's root; give the folder that holds index.json to read its releases"
+        )
+    return f"{base.rstrip('/')}/index.json"
+
+
+def _index_copy(url: str) -> Path:
+    """The cached copy of a mirror's index: one per mirror address."""
+    return cache_dir() / "mirrors" / hashlib.sha256(url.encode()).hexdigest()[:32] / "index.json"
+
+
+def _parse_mirror_index(body: bytes, where: str) -> ReleaseIndex:
+    """A mirror's index, parsed strictly: types as published, nothing coerced."""
+    if len(body) > MIRROR_INDEX_MAX_BYTES:
+        raise DataError(f"{where}: an index over {MIRROR_INDEX_MAX_BYTES} bytes: refused")
+    try:
+        return ReleaseIndex.model_validate_json(body, strict=True)
+    except ValidationError as error:
+        raise DataError(f"{where}: not a valid release index, refused:\n{error}") from None
+
+
+def _get_index(url: str) -> bytes:
+    """A mirror's index as sent, at most MIRROR_INDEX_MAX_BYTES + 1 bytes of it."""
+    timeout = _timeout()
+    with requests.get(url, stream=True, timeout=(timeout, timeout)) as response:
+        response.raise_for_status()
+        body = bytearray()
+        for chunk in response.iter_content(DOWNLOAD_CHUNK_BYTES):
+            body += chunk
+            if len(body) > MIRROR_INDEX_MAX_BYTES:
+                break
+        return bytes(body)
+
+
+def _write_atomically(path: Path, body: bytes) -> None:
+    """Readers see the old file or the new one, never half of one; two writers, either."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".index-", delete=False) as handle:
+        handle.write(body)
+    os.replace(handle.name, path)
+
+
+def mirror_index(base_url: str | None = None) -> ReleaseIndex:
+    """The mirror's index: the cached copy while under an hour old, else asked for again.
+
+    A mirror that does not answer leaves the cached copy in use, with a StaleIndexWarning
+    saying how old it is; an index that is not a valid one is refused, never cached."""
+    url = index_url(_require_mirror(base_url, "cannot read the mirror's index"))
+    copy = _index_copy(url)
+    try:
+        age = time.time() - copy.stat().st_mtime
+    except FileNotFoundError:
+        age = None
+    if age is not None and age < MIRROR_INDEX_LIFETIME_SECONDS:
+        return _parse_mirror_index(copy.read_bytes(), str(copy))
+    try:
+        body = _get_index(url)
+    except requests.exceptions.RequestException as error:
+        if age is None:
+            raise DataError(redact(f"could not read the mirror's index {url}: {error}")) from None
+        warnings.warn(
+            redact(f"the mirror did not answer ({error}); using its index as cached {age / 60:.0f} "
+                   f"minute(s) ago, which may be stale: {copy}"),
+            StaleIndexWarning,
+            stacklevel=2,
+        )
+        return _parse_mirror_index(copy.read_bytes(), str(copy))
+    index = _parse_mirror_index(body, redact(url))
+    try:
+        _write_atomically(copy, body)
+    except OSError as error:
+        raise DataError(f"could not cache the mirror's index in {copy}: {error}") from None
+    return index
 
 
 # --- local, cached or downloaded files ----------------------------------------------------------
@@ -126,18 +309,13 @@ def redact(text: str) -> str:
 
 
 def release_url(version: str, base_url: str | None = None) -> str:
-    """Any web folder laid out like `datasets/releases/` is a mirror; there is no default one.
-
-    The mirror folder of a release: `<base>/<version>/`, or `base` with `{version}` filled in."""
-    base = base_url or os.environ.get(BASE_URL_ENV)
-    if not base:
-        raise DataError(
-            f"release {version} is neither bundled nor cached, and no mirror is set: pass base_url "
-            f"(--base-url) or set {BASE_URL_ENV} to a web folder laid out like datasets/releases/"
-        )
+    """The mirror folder of a release. A mirror is any web folder laid out like `datasets/`
+    (`index.json`, `releases/<version>/<file>`); there is no default one. An address holding
+    `{version}` names each release's folder instead (its index cannot be read)."""
+    base = _require_mirror(base_url, f"release {version} is neither bundled nor cached")
     if "{version}" in base:
         return base.replace("{version}", version).rstrip("/") + "/"
-    return f"{base.rstrip('/')}/{version}/"
+    return f"{base.rstrip('/')}/releases/{version}/"
 
 
 def _entry(release: ReleaseEntry, path: str) -> FileEntry:
@@ -308,8 +486,8 @@ def _fetch(release: ReleaseEntry, paths: list[str], base_url: str | None) -> Pat
         if corrupt:
             raise DataError(
                 f"{corrupt[0]}: the cached file is corrupt (its SHA-256 is not the published one): "
-                f"fetch it again with `peacetrack download {release.version} --base-url URL` (or set "
-                f"{BASE_URL_ENV}), or delete {folder} to clear the cache of this release"
+                f"fetch it again with `peacetrack download --release {release.version} --base-url URL` "
+                f"(or set {BASE_URL_ENV}), or delete {folder} to clear the cache of this release"
             ) from None
         raise
     store = pooch.create(
@@ -347,19 +525,26 @@ def _release_folder(release: ReleaseEntry, paths: list[str], base_url: str | Non
     return _local_folder(release, paths) or _fetch(release, paths, base_url)
 
 
-def release_path(version: str | None = None, base_url: str | None = None) -> Path:
+def release_path(version: str | None = None, base_url: str | None = None, *, remote: bool | None = None) -> Path:
     """A local folder holding every file of a release: bundled, else cached, else downloaded.
 
-    `version=None` is the latest release in the index. `base_url` (else `PEACETRACK_BASE_URL`)
-    names the mirror. Every file is checked against its published hash.
+    `version` None or `latest` is the latest release (see `find_release` for `remote`).
+    `base_url` (else `PEACETRACK_BASE_URL`, else the config file) names the mirror. Every
+    file is checked against its published hash.
     """
-    release = find_release(version)
+    release = find_release(version, remote=remote, base_url=base_url)
     return _release_folder(release, [entry.path for entry in release.files], base_url)
 
 
-def download(version: str | None = None, base_url: str | None = None) -> Path:
+def download(version: str | None = None, base_url: str | None = None, *, remote: bool | None = None) -> Path:
     """Make every file of a release available offline and say where; see `release_path`."""
-    return release_path(version, base_url)
+    return release_path(version, base_url, remote=remote)
+
+
+def table_folder(version: str | None = None, *, remote: bool | None = None) -> tuple[ReleaseEntry, Path]:
+    """A release and a folder holding each table's Parquet file, verified, found as `load` does."""
+    release = find_release(version, remote=remote)
+    return release, _release_folder(release, [f"{name}.parquet" for name in TABLES])
 
 
 def _table_files(release: ReleaseEntry, names: list[str]) -> dict[str, Path]:
@@ -390,22 +575,24 @@ def _table(name: str) -> Table:
 Backend = Literal["pandas", "polars"]
 
 
-def load(table: str, version: str | None = None, *, backend: Backend = "pandas") -> Any:
+def load(table: str, version: str | None = None, *, backend: Backend = "pandas", remote: bool | None = None) -> Any:
     """One table of a release as a pandas frame (or, with `backend="polars"`, a polars one).
 
     pandas dtypes: dates `datetime64[s]`, enums categoricals of every allowed value, integers
     `Int64`, booleans `boolean`, lists `list<string>[pyarrow]`, text `string`. polars: dates
     `Date`, enums `Enum` of every allowed value, integers `Int64`, lists `List(String)`.
     """
-    return load_all(version, tables=[table], backend=backend)[table]
+    return load_all(version, tables=[table], backend=backend, remote=remote)[table]
 
 
-def load_all(version: str | None = None, tables: list[str] | None = None, *, backend: Backend = "pandas") -> dict[str, Any]:
+def load_all(
+    version: str | None = None, tables: list[str] | None = None, *, backend: Backend = "pandas", remote: bool | None = None
+) -> dict[str, Any]:
     """Every table (or the named ones) of a release, by name, in contract order."""
     if backend not in ("pandas", "polars"):
         raise DataError(f"no backend {backend!r}; the backends are: pandas, polars")
     names = [_table(name).name for name in (tables or list(TABLES))]
-    release = find_release(version)
+    release = find_release(version, remote=remote)
     _check_schema(release)
     files = _table_files(release, names)
     convert = _polars_frame if backend == "polars" else partial(frame_from_arrow, dtype=analysis_dtype)
@@ -443,7 +630,9 @@ SET lock_configuration = true;
 """
 
 
-def connect(version: str | None = None, *, allow_files: bool = True, strict: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    version: str | None = None, *, allow_files: bool = True, strict: bool = False, remote: bool | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database holding every table of a release.
 
     The tables have the published enum types, column types and comments (`schema/duckdb.sql`).
@@ -455,7 +644,7 @@ def connect(version: str | None = None, *, allow_files: bool = True, strict: boo
     `allow_files=False` it is locked once the tables are in (as `peacetrack sql` does): queries
     cannot read or write files, reach the network, install or load extensions, or undo that.
     """
-    release = find_release(version)
+    release = find_release(version, remote=remote)
     _check_schema(release)
     files = _table_files(release, list(TABLES))
     connection = duckdb.connect()

@@ -10,6 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_NAME_BYTES = 255  # the longest file name most file systems hold
+LATEST = "latest"  # names the newest release that is not a pre-release, wherever a version does
+
+
+def is_release_name(ref: str) -> bool:
+    """Whether `ref` names a release (a semantic version or `latest`) rather than a folder.
+
+    The one rule for every command: a folder named like a version is given as `./1.0.0`."""
+    return ref == LATEST or semver.Version.is_valid(ref)
 
 
 def release_version(text: str) -> semver.Version:

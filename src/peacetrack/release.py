@@ -28,7 +28,7 @@ import semver
 
 from peacetrack.checks import check_schema
 from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
-from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, parse_index, release_version
+from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex, is_release_name, parse_index, release_version
 from peacetrack.schema import dump_json, duckdb_load_script, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
@@ -542,16 +542,37 @@ def clean_releases(root: Path, bundle: Path | None = None) -> list[Path]:
     return found
 
 
-def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = None) -> list[Path]:
-    """Draw the data card of release `version` (default: the latest; with no release at all,
-    of the current build from `seeds`) into `out`, never into a release: a release is immutable."""
+def write_card(
+    version: str | None, root: Path | None, seeds: Path, out: Path | None = None, *, remote: bool | None = None
+) -> list[Path]:
+    """Draw the data card of release `version` (default: the latest) into `out`, never into a
+    release: a release is immutable. The release is found as `load` finds it, or with `root` in
+    that folder's index; with no release there at all, the card is of the current build from
+    `seeds`. A folder's path instead of a version is read as it is, as an unreleased card.
+    `out` defaults to `report-<VERSION>` (under `root/build/` with `root`)."""
     from peacetrack.report import UNRELEASED, write_report
 
-    index = read_index(root)
-    entry = index.latest() if version is None else index.find(version)
-    if version is not None and entry is None:
-        known = ", ".join(r.version for r in index.releases) or "none"
-        raise ReleaseError(f"no release {version!r} in {root / INDEX_FILE}; releases there: {known}")
+    entry: ReleaseEntry | None
+    if version is not None and not is_release_name(version):
+        folder = resolve_release(version, root)
+        with reported_as_release_error(f"read the tables in {folder}"):
+            frames = read_tables(folder)
+        out = out or Path(f"report-{UNRELEASED}")
+        if out.resolve().is_relative_to(folder.resolve()):
+            raise ReleaseError(f"refusing to write into {out}: the card goes beside the tables, not among them")
+        return write_report(frames, UNRELEASED, "none (read from a folder, not a listed release)", out)
+    if root is None:
+        entry, folder = _found_tables(version, remote)
+        immutable = folder.parent
+    else:
+        index, immutable = read_index(root), root / RELEASES_DIR
+        entry = index.latest() if version in (None, LATEST) else index.find(version)
+        if version not in (None, LATEST) and entry is None:
+            known = ", ".join(r.version for r in index.releases) or "none"
+            raise ReleaseError(f"no release {version!r} in {root / INDEX_FILE}; releases there: {known}")
+        if entry is not None:
+            with reported_as_release_error(f"read release {entry.version}"):
+                folder = verified_tables(root, entry)
     if entry is None:
         build = build_tables(seeds)
         if not build.ok:
@@ -560,10 +581,10 @@ def write_card(version: str | None, root: Path, seeds: Path, out: Path | None = 
         frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
     else:
         with reported_as_release_error(f"read release {entry.version}"):
-            frames = read_tables(verified_tables(root, entry))
+            frames = read_tables(folder)
         label, release_date = entry.version, entry.date.isoformat()
-    out = out or Path("datasets/build") / f"report-{label}"
-    if out.resolve().is_relative_to((root / RELEASES_DIR).resolve()):
+    out = out or (Path(f"report-{label}") if root is None else root / "build" / f"report-{label}")
+    if out.resolve().is_relative_to(immutable.resolve()):
         raise ReleaseError(f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card")
     return write_report(frames, label, release_date, out)
 
@@ -621,18 +642,31 @@ class TableDiff:
     changed: dict[str, list[str]] = field(default_factory=dict)
 
 
-def resolve_release(ref: str, root: Path) -> Path:
-    """A release folder: a version that `root`'s index lists, or a folder given as a path.
+def _found_tables(version: str | None, remote: bool | None) -> tuple[ReleaseEntry, Path]:
+    """A release found as `load` finds it, and its verified tables' folder."""
+    from peacetrack import data  # duckdb, pooch, requests: loaded only when a release is read
 
-    A folder under `root/releases/` that the index does not list is no release: an
-    interrupted release left it, and it may be incomplete.
+    try:
+        return data.table_folder(version, remote=remote)
+    except data.DataError as error:
+        raise ReleaseError(str(error)) from None
+
+
+def resolve_release(ref: str, root: Path | None = None, *, remote: bool | None = None) -> Path:
+    """A release folder: a version or `latest`, or a folder given as a path.
+
+    A version is found as `load` finds it (data folder, cache, mirror), or with `root` in that
+    folder's index only. A folder under `root/releases/` that the index does not list is no
+    release: an interrupted release left it, and it may be incomplete.
     """
-    if not semver.Version.is_valid(ref):
+    if not is_release_name(ref):
         if os.path.isdir(ref):
             return Path(ref)
-        raise ReleaseError(f"{ref}: neither a release version nor a folder")
+        raise ReleaseError(f"{ref}: neither a release version (or latest) nor a folder")
+    if root is None:
+        return _found_tables(ref, remote)[1]
     index = read_index(root)
-    entry = index.find(ref)
+    entry = index.latest() if ref == LATEST else index.find(ref)
     if entry is not None:
         with reported_as_release_error(f"read release {ref}"):
             return verified_tables(root, entry)

@@ -289,8 +289,14 @@ class Keys:
 
 
 def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], list[Fault]]:
-    """The release to check against: a folder of Parquet tables, or a version (None: latest)."""
-    if against is not None and Path(against).is_dir():
+    """The release to check against: a version or `latest` (None: latest), found as `load`
+    finds it, or a folder of Parquet tables given as a path (`./1.0.0` for one named so)."""
+    from peacetrack.index import is_release_name
+
+    if against is not None and not is_release_name(str(against)):
+        if not Path(against).is_dir():
+            message = f"--against {str(against)[:80]!r}: neither a release version (or latest) nor a folder"
+            raise Unreadable(Fault(None, None, None, "release", message, file=str(against)[:80]))
         folder = Path(os.path.abspath(against))  # `..` taken out by its name: each folder on the way is then checked
     else:
         try:
@@ -314,9 +320,10 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
 
 
 def _release_path(version: str | None) -> Path:
-    from peacetrack.data import release_path  # written beside this module; imported only when asked
+    """The verified tables' folder of a release, found as `load` finds it."""
+    from peacetrack.data import table_folder  # written beside this module; imported only when asked
 
-    return release_path(version)
+    return table_folder(version)[1]
 
 
 def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None) -> tuple[dict[str, str], list[Fault]]:
