@@ -4,8 +4,9 @@ The release is the seed's tables with the statements copied until there are `--r
 (ids made unique, the seed's non-ASCII text kept). `connect()` and `load()` are timed against
 what a user would write without peacetrack (DuckDB views over `read_parquet`, and
 `pyarrow.parquet.read_table(...).to_pandas()`), interleaved, `--runs` times, medians printed.
-Views read the files lazily, at each query; `connect()` copies the rows in once, right after
-their hashes are checked, so the eager baseline (`CREATE TABLE AS`, types as stored) is shown too.
+Views read the files lazily, at each query, as `connect()` does by default; the locked
+`connect(allow_files=False)` (`peacetrack sql`) copies the rows in once, right after their hashes
+are checked, so the eager baseline (`CREATE TABLE AS`, types as stored) is shown too.
 Prints figures; asserts nothing. `--release DIR` keeps the release there to time two checkouts
 on the same files.
 
@@ -35,6 +36,7 @@ import pyarrow.parquet as pq
 from peacetrack import data
 from peacetrack.coding import build_tables
 from peacetrack.release import write_tables
+from peacetrack.schema import sql_string
 from peacetrack.tables import SCHEMA_VERSION
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -85,8 +87,7 @@ def views(folder: Path) -> duckdb.DuckDBPyConnection:
     """What a DuckDB user writes without peacetrack: a view over each Parquet file."""
     connection = duckdb.connect()
     for path in sorted(folder.glob("*.parquet")):
-        quoted = str(path).replace("'", "''")  # a view takes no parameter; the bench's own temporary path
-        connection.execute(f"CREATE VIEW {path.stem} AS SELECT * FROM read_parquet('{quoted}')")
+        connection.execute(f"CREATE VIEW {path.stem} AS SELECT * FROM read_parquet({sql_string(str(path))})")
     return connection
 
 
@@ -147,6 +148,7 @@ def main() -> None:
             "connect()": data.connect,
             "read_parquet views": lambda: views(folder),
             "CREATE TABLE AS read_parquet, as is": lambda: copied_tables(folder),
+            "connect(allow_files=False)": lambda: data.connect(allow_files=False),
         }
         if "strict" in inspect.signature(data.connect).parameters:
             contenders["connect(strict=True)"] = lambda: data.connect(strict=True)  # type: ignore[call-arg]

@@ -319,22 +319,56 @@ def test_connect_refuses_actors_whose_parent_never_loads(dirs: dict[str, Path]) 
 
 
 def test_connect_gives_what_the_full_ddl_gives_without_checking_keys_again(local_release: ReleaseEntry) -> None:
-    """Tables, column types (enums included), rows and comments as `strict=True` makes them;
+    """Names, column types (enums included), rows and comments as `strict=True` makes them;
     only the constraints, already checked when the release was cut, are left undeclared."""
     fast, strict = peacetrack.connect(), peacetrack.connect(strict=True)
 
     def seen(db: Any) -> dict[str, Any]:
-        tables = "SELECT table_name, comment FROM duckdb_tables() ORDER BY table_name"
+        relations = (
+            "SELECT table_name, comment FROM duckdb_tables() "
+            "UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY ALL"
+        )
         columns = "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() ORDER BY ALL"
         rows = {name: db.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for name in TABLES}
         types = db.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal ORDER BY ALL").fetchall()
-        return {"tables": db.execute(tables).fetchall(), "columns": db.execute(columns).fetchall(), "rows": rows, "types": types}
+        return {
+            "relations": db.execute(relations).fetchall(),
+            "columns": db.execute(columns).fetchall(),
+            "rows": rows,
+            "types": types,
+        }
 
     assert seen(fast) == seen(strict)
     assert fast.execute("SELECT typeof(kind) FROM statements LIMIT 1").fetchone() == (
         strict.execute("SELECT typeof(kind) FROM statements LIMIT 1").fetchone()
     )
     assert fast.execute("SELECT count(*) FROM duckdb_constraints()").fetchone() == (0,)
+
+
+def test_connect_makes_read_only_views_and_strict_makes_tables(local_release: ReleaseEntry) -> None:
+    """By default the rows stay in the verified files, read at query time, not copied in."""
+    views = "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name"
+    fast = peacetrack.connect()
+    assert fast.execute(views).fetchall() == sorted((name,) for name in TABLES)
+    assert fast.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
+    with pytest.raises(data.duckdb.Error):
+        fast.execute("DELETE FROM actors")
+    strict = peacetrack.connect(strict=True)
+    assert strict.execute(views).fetchall() == []
+    strict.execute("DELETE FROM evidence")
+    assert strict.execute("SELECT count(*) FROM evidence").fetchone() == (0,)
+
+
+def test_connect_reads_a_release_in_a_folder_whose_name_holds_a_quote(
+    dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The view's path is an SQL string literal: a `'` in it must not end the string."""
+    folder = dirs["data"].parent / "it's here'); SELECT ('"
+    dirs["data"].rename(folder)
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(folder))
+    release = write_release(folder)
+    db = peacetrack.connect()
+    assert db.execute("SELECT count(*) FROM actors").fetchone() == (release.rows["actors"],)
 
 
 # --- downloads ---------------------------------------------------------------------------------------

@@ -168,6 +168,30 @@ def test_connect_joins_files_unless_locked(local_release: ReleaseEntry, tmp_path
         locked.execute(query)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM read_parquet('{folder}/actors.parquet')",
+        "SELECT * FROM read_csv('{folder}/actors.csv')",
+        "SELECT * FROM read_text('{folder}/datapackage.json')",
+        "COPY (SELECT 1 AS a) TO '{folder}/actors.parquet' (USE_TMP_FILE false)",
+        "COPY (SELECT 1 AS a) TO '{folder}/actors.csv' (FORMAT csv, USE_TMP_FILE false)",
+    ],
+)
+def test_locked_connect_can_neither_read_nor_write_the_releases_own_files(
+    local_release: ReleaseEntry, dirs: dict[str, Path], query: str
+) -> None:
+    """The release's tables are queried by name only; DuckDB's `allowed_paths`, which would let
+    views read their files under the lock, would let this query overwrite them too."""
+    folder = dirs["data"] / "releases" / local_release.version
+    before = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    locked = peacetrack.connect(allow_files=False)
+    with pytest.raises(data.duckdb.PermissionException):
+        locked.execute(query.format(folder=str(folder).replace("'", "''")))
+    assert locked.execute("SELECT count(*) FROM actors").fetchone() == (local_release.rows["actors"],)
+    assert {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()} == before
+
+
 # --- item 6: a local file is served only if it is the published one -------------------------------------------
 
 

@@ -40,7 +40,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex, parse_index
-from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select
+from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select, sql_string
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
 from peacetrack.terminal import printable
 
@@ -636,13 +636,16 @@ def connect(
     """An in-memory DuckDB database holding every table of a release.
 
     The tables have the published enum types, column types and comments (`schema/duckdb.sql`).
-    Their files are verified against the published hashes before they are read, and a release
-    was validated when it was cut, so by default the rows go in as they are, without checking
-    keys again (that is most of the time on a large release). `strict=True` makes the tables by
-    the full DDL, declaring and enforcing every key and check, as `load.sql` does.
+    Their files are verified against the published hashes first, and a release was validated
+    when it was cut, so by default each table is a read-only VIEW of its verified Parquet file,
+    read at query time without checking keys again (copying the rows in is most of the time on
+    a large release). `strict=True` makes tables by the full DDL, declaring and enforcing every
+    key and check, as `load.sql` does; they can be written to.
     The connection is the caller's own: it may join the tables with the caller's files. With
-    `allow_files=False` it is locked once the tables are in (as `peacetrack sql` does): queries
-    cannot read or write files, reach the network, install or load extensions, or undo that.
+    `allow_files=False` (as `peacetrack sql` does) the rows are copied into tables and the
+    connection locked: queries cannot read or write files, reach the network, install or load
+    extensions, or undo that. (DuckDB's `allowed_paths` would let views read their files under
+    the lock, but it lets queries write those files too.)
     """
     release = find_release(version, remote=remote)
     _check_schema(release)
@@ -654,7 +657,7 @@ def connect(
             for name, table in TABLES.items():
                 _insert(connection, table, files[name])
         else:
-            _create_tables(connection, files)
+            _create_tables(connection, files, "VIEW" if allow_files else "TABLE")
         if not allow_files:
             connection.execute(LOCK_STATEMENTS)
     except BaseException:
@@ -663,15 +666,17 @@ def connect(
     return connection
 
 
-def _create_tables(connection: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> None:
-    """Each table made from its verified Parquet file in one statement, typed and commented."""
+def _create_tables(connection: duckdb.DuckDBPyConnection, files: dict[str, Path], kind: Literal["TABLE", "VIEW"]) -> None:
+    """Each table made from its verified Parquet file in one statement, typed and commented.
+
+    A view cannot take a `?` parameter, so the path goes in as a quoted SQL string."""
     connection.execute("\n".join(duckdb_enum_types()))
     for name, table in TABLES.items():
         try:
-            connection.execute(f"CREATE TABLE {name} AS {duckdb_select(table, '?')}", [str(files[name])])
+            connection.execute(f"CREATE {kind} {name} AS {duckdb_select(table, sql_string(str(files[name])))}")
         except duckdb.Error as error:
             raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
-        connection.execute("\n".join(duckdb_comments(table)))
+        connection.execute("\n".join(duckdb_comments(table, kind)))
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, table: Table, path: Path) -> None:

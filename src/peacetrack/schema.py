@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from peacetrack.files import write_atomic
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Column, Kind, Table
@@ -88,7 +88,8 @@ def frictionless_schema(table: Table) -> dict[str, Any]:
 _DUCKDB_TYPES = {Kind.date: "DATE", Kind.integer: "BIGINT", Kind.boolean: "BOOLEAN"}
 
 
-def _sql_string(text: str) -> str:
+def sql_string(text: str) -> str:
+    """`text` as an SQL string literal, every `'` doubled: for where no `?` parameter can go."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -107,7 +108,7 @@ def _duckdb_column(table: Table, column: Column) -> str:
         parts.append(f"REFERENCES {column.references} ({TABLES[column.references].primary_key})")
     checks = []
     if column.pattern and not column.is_list:
-        checks.append(f"regexp_full_match({column.name}, {_sql_string(column.pattern)})")
+        checks.append(f"regexp_full_match({column.name}, {sql_string(column.pattern)})")
     if column.minimum is not None:
         checks.append(f"{column.name} >= {column.minimum}")
     if column.min_items is not None:
@@ -124,14 +125,14 @@ def duckdb_enum_types() -> list[str]:
         for column in table.columns:
             if column.enum_name and column.enum:
                 enums.setdefault(column.enum_name, column.enum)
-    return [f"CREATE TYPE {name} AS ENUM ({', '.join(map(_sql_string, values))});" for name, values in enums.items()]
+    return [f"CREATE TYPE {name} AS ENUM ({', '.join(map(sql_string, values))});" for name, values in enums.items()]
 
 
-def duckdb_comments(table: Table) -> list[str]:
-    """COMMENT ON the table and each of its columns."""
-    lines = [f"COMMENT ON TABLE {table.name} IS {_sql_string(table.description)};"]
+def duckdb_comments(table: Table, kind: Literal["TABLE", "VIEW"] = "TABLE") -> list[str]:
+    """COMMENT ON the table (or the view of it) and each of its columns."""
+    lines = [f"COMMENT ON {kind} {table.name} IS {sql_string(table.description)};"]
     for column in table.columns:
-        lines.append(f"COMMENT ON COLUMN {table.name}.{column.name} IS {_sql_string(column.description)};")
+        lines.append(f"COMMENT ON COLUMN {table.name}.{column.name} IS {sql_string(column.description)};")
     return lines
 
 
@@ -152,8 +153,9 @@ def duckdb_ddl() -> str:
 
 
 def duckdb_select(table: Table, source: str) -> str:
-    """SELECT a table's columns from `source` (a Parquet file, or `?` for a parameter), each
-    cast to its DuckDB type: the rows as `INSERT INTO` or `CREATE TABLE AS` take them."""
+    """SELECT a table's columns from `source` (an SQL string literal naming a Parquet file, or
+    `?` for a parameter), each cast to its DuckDB type: as `INSERT INTO`, `CREATE TABLE AS` or
+    `CREATE VIEW AS` take them."""
     columns = ", ".join(f"CAST({c.name} AS {duckdb_type(c)}) AS {c.name}" for c in table.columns)
     return f"SELECT {columns} FROM read_parquet({source})"
 
@@ -181,7 +183,7 @@ def duckdb_load_script() -> str:
         duckdb_ddl().split("\n", 2)[2],
     ]
     for table in TABLES.values():
-        file = _sql_string(f"{table.name}.parquet")
+        file = sql_string(f"{table.name}.parquet")
         select = duckdb_select(table, file)
         parents = self_references(table)
         if not parents:
@@ -192,7 +194,7 @@ def duckdb_load_script() -> str:
         new = f"{key} NOT IN (SELECT {key} FROM {table.name})"
         step = f"INSERT INTO {table.name} SELECT * FROM ({select}) WHERE {new} AND {ready};"
         lines += [step] * SELF_REFERENCE_LEVELS
-        left_out = _sql_string(f"{table.name}: rows left out (a loop, or more than {SELF_REFERENCE_LEVELS} levels)")
+        left_out = sql_string(f"{table.name}: rows left out (a loop, or more than {SELF_REFERENCE_LEVELS} levels)")
         lines.append(
             f"SELECT CASE WHEN (SELECT count(*) FROM {table.name}) <> (SELECT count(*) FROM read_parquet({file})) "
             f"THEN error({left_out}) END AS loaded;"
