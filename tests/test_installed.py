@@ -92,6 +92,10 @@ def test_the_installed_toolkit_works_outside_any_checkout(installed: Path, tmp_p
     assert run(installed, "peacetrack", "--version", cwd=tmp_path) == f"peacetrack {PYPROJECT_VERSION}\n"
     assert "Usage: peacetrack" in run(installed, "python", "-m", "peacetrack", "--help", cwd=tmp_path)
     assert "1.0.0" in run(installed, "peacetrack", "info", cwd=tmp_path)
+    assert "1.0.0" in run(installed, "peacetrack", "versions", cwd=tmp_path)
+    assert "actors: 0 added, 0 removed, 0 changed" in run(installed, "peacetrack", "diff", "latest", "1.0.0", cwd=tmp_path)
+    run(installed, "peacetrack", "report", "--release", "latest", "--out", str(tmp_path / "card"), cwd=tmp_path)
+    assert (tmp_path / "card" / "DATACARD.md").is_file()
     loaded = run(installed, "python", "-c", (
         "import json, peacetrack; t = peacetrack.load('actors');"
         "print(json.dumps([len(t), peacetrack.__version__, peacetrack.__file__]))"
