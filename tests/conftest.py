@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -35,3 +36,19 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+def seed_without_text(seeds: Path, char_start: int) -> Path:
+    """A seed folder whose text is not in the repository (`text_in_repo: false`: only its hash
+    and length), coding one actor quoted at `char_start`; returns its coding.yaml."""
+    text = "Minister Ada Lovelace met the envoy."
+    folder = seeds / "no-text-source"
+    folder.mkdir(parents=True)
+    (folder / "source.yaml").write_text(
+        f"language: en\ntext_in_repo: false\ntext_sha256: {hashlib.sha256(text.encode()).hexdigest()}\nchar_count: {len(text)}\n"
+    )
+    (folder / "coding.yaml").write_text(
+        "actors:\n  - actor_id: ada-lovelace\n    name: Ada Lovelace\n    actor_type: person\n"
+        f"    evidence:\n      - quote: Ada Lovelace\n        char_start: {char_start}\n"
+    )
+    return folder / "coding.yaml"

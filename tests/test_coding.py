@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from peacetrack.checks import Fault, sha256_text
 from peacetrack.coding import QuoteRef, build_tables, nth_occurrence, occurrences, resolve_quote
 
-from .conftest import SEED_ID, SEEDS
+from .conftest import SEED_ID, SEEDS, seed_without_text
 
 
 def edit(seeds: Path, old: str, new: str, file: str = "coding.yaml") -> Path:
@@ -289,17 +289,10 @@ def test_an_article_not_in_utf8_is_named_at_its_line_not_missing(seeds_copy: Pat
 
 
 def test_a_span_beyond_the_char_count_of_a_text_not_in_the_repository(tmp_path: Path) -> None:
-    text = "Minister Ada Lovelace met the envoy."
-    folder = tmp_path / "seeds" / "no-text-source"
-    folder.mkdir(parents=True)
-    (folder / "source.yaml").write_text(f"language: en\ntext_in_repo: false\ntext_sha256: {sha256_text(text)}\nchar_count: {len(text)}\n")
-    (folder / "coding.yaml").write_text(
-        "actors:\n  - actor_id: ada-lovelace\n    name: Ada Lovelace\n    actor_type: person\n"
-        "    evidence:\n      - quote: Ada Lovelace\n        char_start: 30\n"
-    )
+    coding = seed_without_text(tmp_path / "seeds", char_start=30)
     [fault] = build_tables(tmp_path / "seeds").errors
     assert (fault.table, fault.column, fault.rule, fault.value) == ("evidence", "char_end", "span_bounds", "42")
-    assert (fault.file, fault.line) == (str(folder / "coding.yaml"), 6)
+    assert (fault.file, fault.line) == (str(coding), 6)
 
 
 @pytest.mark.parametrize(("start", "column"), [(None, "char_end"), (5000, "char_start")])

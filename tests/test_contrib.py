@@ -27,6 +27,8 @@ from peacetrack.contrib import readers
 from peacetrack.contrib.readers import BLOCK_BYTES
 from peacetrack.release import write_tables
 
+from .conftest import seed_without_text
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED_ID = "aliyev-milli-majlis-2024-09-23"
@@ -808,12 +810,4 @@ def test_evidence_beyond_its_source_is_refused_without_the_text(release: Path, t
 
 
 def test_a_coding_file_quoting_beyond_its_text_not_in_the_repository(release: Path, tmp_path: Path) -> None:
-    text = "Minister Ada Lovelace met the envoy."
-    folder = tmp_path / "seeds" / "no-text-source"
-    folder.mkdir(parents=True)
-    (folder / "source.yaml").write_text(f"language: en\ntext_in_repo: false\ntext_sha256: {hashlib.sha256(text.encode()).hexdigest()}\nchar_count: {len(text)}\n")
-    (folder / "coding.yaml").write_text(
-        "actors:\n  - actor_id: ada-lovelace\n    name: Ada Lovelace\n    actor_type: person\n"
-        "    evidence:\n      - quote: Ada Lovelace\n        char_start: 3000\n"
-    )
-    check(release, folder / "coding.yaml", 1, "span_bounds", 6, "char_start")
+    check(release, seed_without_text(tmp_path / "seeds", char_start=3000), 1, "span_bounds", 6, "char_start")

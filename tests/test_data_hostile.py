@@ -27,7 +27,7 @@ from peacetrack.contrib.validate import _release_path as validator_release_path
 from peacetrack.index import ReleaseEntry
 from peacetrack.release import ReleaseError, diff_releases, read_index
 
-from .test_data import QuietHandler, cached_files, dirs, local_release, published, runner, serve  # noqa: F401
+from .test_data import CutHandler, QuietHandler, cached_files, dirs, local_release, published, runner, serve  # noqa: F401
 
 WAIT_SECONDS = 60
 
@@ -376,20 +376,13 @@ def test_a_reply_larger_than_published_is_refused_unwritten(
     assert cached_files(dirs["cache"]) == []
 
 
-class StallingHandler(QuietHandler):
+class StallingHandler(CutHandler):
     """Sends the headers and half of a file, then nothing until the test ends."""
 
     release = threading.Event()
 
-    def do_GET(self) -> None:
-        body = Path(self.translate_path(self.path)).read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body[: len(body) // 2])
-        self.wfile.flush()
+    def after_half(self) -> None:
         self.release.wait(WAIT_SECONDS)
-        self.close_connection = True
 
 
 @pytest.fixture
