@@ -311,4 +311,4 @@ def test_readme_use_it_from_anywhere_commands_run(site: Path, dirs: dict[str, Pa
     assert outputs["download"].strip() == str(dirs["cache"] / "1.1.0")
     assert outputs["sql"] == f"statements\n{data.find_release('1.1.0').rows['statements']}\n"
     assert "actors: 0 added, 0 removed, 1 changed" in outputs["diff"]
-    assert (tmp_path / "card" / "DATACARD.md").read_text(encoding="utf-8").startswith("# peacetrack 1.1.0")
+    assert "\n# peacetrack 1.1.0: data card\n" in (tmp_path / "card" / "DATACARD.md").read_text(encoding="utf-8")
