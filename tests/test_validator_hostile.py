@@ -141,3 +141,18 @@ def test_a_file_whose_name_is_not_utf8_is_read(release: Path, tmp_path: Path, mo
     result = runner.invoke(app, ["validate", name, "--table", "actors", "--against", str(release), "--format", "json"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert '"rows": 10' in result.stdout
+
+
+def test_the_latest_release_is_found_through_a_linked_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refusal of links is for what a contributor gives: a release found as `load` finds it
+    (a virtual environment reached through a link, say) is checked by its hashes instead."""
+    from .release_fixture import write_release
+
+    write_release(tmp_path / "data")
+    (tmp_path / "linked").symlink_to(tmp_path / "data")
+    monkeypatch.setenv("PEACETRACK_DATA_DIR", str(tmp_path / "linked"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "actors.csv").write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "actors.csv", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "symbolic link" not in result.output and "missing_column" in result.output

@@ -298,7 +298,14 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
             message = f"--against {str(against)[:80]!r}: neither a release version (or latest) nor a folder"
             raise Unreadable(Fault(None, None, None, "release", message, file=str(against)[:80]))
         folder = Path(os.path.abspath(against))  # `..` taken out by its name: each folder on the way is then checked
-    else:
+        try:
+            for name in TABLES:  # a table may be a link to a file of the machine: none is followed
+                check_inside(folder / f"{name}.parquet", input_root(folder))
+        except Refused as refused:
+            raise Unreadable(Fault(None, None, None, refused.rule, f"cannot read the release: {refused.message}", file=str(folder))) from None
+        except OSError:
+            pass  # read_tables says what is missing
+    else:  # found as `load` finds it: its files are checked against their published hashes, links refused
         try:
             folder = _release_path(None if against is None else str(against))
         except Exception as error:  # noqa: BLE001 - any failure to find a release is reported
@@ -306,13 +313,6 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
                 warning = Fault(None, None, None, "no_release", f"no release to check against ({error}): keys are checked within the input only", severity="warning")
                 return {}, [warning]
             raise Unreadable(Fault(None, None, None, "release", f"cannot find release {against!r}: {error}", file=str(against))) from None
-    try:
-        for name in TABLES:  # a table may be a link to a file of the machine: none is followed
-            check_inside(folder / f"{name}.parquet", input_root(folder))
-    except Refused as refused:
-        raise Unreadable(Fault(None, None, None, refused.rule, f"cannot read the release: {refused.message}", file=str(folder))) from None
-    except OSError:
-        pass  # read_tables says what is missing
     try:
         return read_tables(folder), []
     except Exception as error:  # noqa: BLE001 - a broken release folder is reported, not raised
