@@ -128,7 +128,7 @@ def main() -> None:
         size = sum(p.stat().st_size for p in folder.iterdir())
         print(f"{'release size (Parquet + CSV)':<40} {size / 1e6:8.1f} MB")
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site / "releases")))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site)))  # a mirror is laid out like datasets/
         threading.Thread(target=server.serve_forever, daemon=True).start()
         (root / "index").mkdir()
         (root / "index" / "index.json").write_bytes((site / "index.json").read_bytes())

@@ -676,7 +676,9 @@ def _create_tables(connection: duckdb.DuckDBPyConnection, files: dict[str, Path]
             connection.execute(f"CREATE {kind} {name} AS {duckdb_select(table, sql_string(str(files[name])))}")
         except duckdb.Error as error:
             raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
-        connection.execute("\n".join(duckdb_comments(table, kind)))
+    # Every comment in one transaction: one by one they took more time than the views (~50 ms).
+    comments = [line for table in TABLES.values() for line in duckdb_comments(table, kind)]
+    connection.execute("\n".join(["BEGIN TRANSACTION;", *comments, "COMMIT;"]))
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, table: Table, path: Path) -> None:
