@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import stat
-import tempfile
 import time
 import tomllib
 import warnings
@@ -39,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+from peacetrack.files import write_atomic
 from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex, parse_index
 from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select, sql_string
 from peacetrack.tables import SCHEMA_VERSION, TABLES, Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
@@ -254,14 +254,6 @@ def _get_index(url: str) -> bytes:
         return bytes(body)
 
 
-def _write_atomically(path: Path, body: bytes) -> None:
-    """Readers see the old file or the new one, never half of one; two writers, either."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".index-", delete=False) as handle:
-        handle.write(body)
-    os.replace(handle.name, path)
-
-
 def mirror_index(base_url: str | None = None) -> ReleaseIndex:
     """The mirror's index: the cached copy while under an hour old, else asked for again.
 
@@ -289,7 +281,7 @@ def mirror_index(base_url: str | None = None) -> ReleaseIndex:
         return _parse_mirror_index(copy.read_bytes(), str(copy))
     index = _parse_mirror_index(body, redact(url))
     try:
-        _write_atomically(copy, body)
+        write_atomic(copy, body)
     except OSError as error:
         raise DataError(f"could not cache the mirror's index in {copy}: {error}") from None
     return index
