@@ -16,12 +16,12 @@ on the same files.
 from __future__ import annotations
 
 import argparse
-import inspect
-import statistics
 import hashlib
+import inspect
 import json
 import os
 import resource
+import statistics
 import tempfile
 import threading
 import time
@@ -128,20 +128,28 @@ def main() -> None:
         size = sum(p.stat().st_size for p in folder.iterdir())
         print(f"{'release size (Parquet + CSV)':<40} {size / 1e6:8.1f} MB")
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site)))  # a mirror is laid out like datasets/
+        server = ThreadingHTTPServer(
+            ("127.0.0.1", 0), partial(QuietHandler, directory=str(site))
+        )  # a mirror is laid out like datasets/
         threading.Thread(target=server.serve_forever, daemon=True).start()
         (root / "index").mkdir()
         (root / "index" / "index.json").write_bytes((site / "index.json").read_bytes())
         os.environ[data.DATA_DIR_ENV] = str(root / "index")
-        timed("download over 127.0.0.1 (verified)", lambda: data.download(base_url=f"http://127.0.0.1:{server.server_port}/"))
+        timed(
+            "download over 127.0.0.1 (verified)",
+            lambda: data.download(base_url=f"http://127.0.0.1:{server.server_port}/"),
+        )
         server.shutdown()
 
         os.environ[data.DATA_DIR_ENV] = str(site)
         assert len(data.load("statements")) == rows  # hashes the files once, as every later call finds them
-        interleaved(args.runs, {
-            "load('statements')": lambda: data.load("statements"),
-            "read_table(...).to_pandas()": lambda: pq.read_table(folder / "statements.parquet").to_pandas(),
-        })
+        interleaved(
+            args.runs,
+            {
+                "load('statements')": lambda: data.load("statements"),
+                "read_table(...).to_pandas()": lambda: pq.read_table(folder / "statements.parquet").to_pandas(),
+            },
+        )
         contenders = {
             "connect() + join": lambda: data.connect().execute(JOIN).fetchone(),
             "read_parquet views + join": lambda: views(folder).execute(JOIN).fetchone(),

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from peacetrack.coding import FileFault, QuoteRef, read_yaml, resolve_quote
-from peacetrack.contrib import validate
 from peacetrack.tables import TABLES
+from peacetrack.validator import validate
 
 
 def _yaml(text: str) -> str:

@@ -1,6 +1,6 @@
 """Time the data card and its figures on the seed plus N synthetic transfers; print the figures.
 
-    PYTHONPATH=src python scripts/bench_report.py 100 1000
+PYTHONPATH=src python scripts/bench_report.py 100 1000
 """
 
 from __future__ import annotations
@@ -27,9 +27,16 @@ def with_synthetic_transfers(frames: dict[str, pd.DataFrame], count: int) -> dic
         base = {k: None if pd.isna(v) else v for k, v in seed.iloc[i % len(seed)].to_dict().items()}
         start = date(2020, 1, 1) + timedelta(days=(i * 37) % 1800)
         end = None if i % 7 == 0 else start + timedelta(days=i % 90)
-        rows.append({**base, "transfer_id": f"synthetic-{i}", "canonical_id": f"synthetic-{i}",
-                     "date_start": None if i % 11 == 0 else start, "date_end": end,
-                     "certainty": ("stated", "reported", "alleged")[i % 3]})
+        rows.append(
+            {
+                **base,
+                "transfer_id": f"synthetic-{i}",
+                "canonical_id": f"synthetic-{i}",
+                "date_start": None if i % 11 == 0 else start,
+                "date_end": end,
+                "certainty": ("stated", "reported", "alleged")[i % 3],
+            }
+        )
     added = frame_from_rows(TABLES["military_transfers"], rows)
     return {**frames, "military_transfers": pd.concat([seed, added], ignore_index=True)}
 
@@ -46,7 +53,9 @@ def main(counts: list[int]) -> None:
             figure = draw(frames)
             data = png_bytes(figure)
             shown = len(drawn_transfer_ids(figure)) if name == "timeline.png" else "-"
-            print(f"{count:>6} extra transfers  {name:<26} {time.perf_counter() - started:6.2f} s  {len(data) / 1e3:8.0f} kB  transfers drawn: {shown}")
+            print(
+                f"{count:>6} extra transfers  {name:<26} {time.perf_counter() - started:6.2f} s  {len(data) / 1e3:8.0f} kB  transfers drawn: {shown}"
+            )
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def statement_row(i: int) -> dict[str, str]:
         "target_id": "arm" if i % 2 else "",
         "kind": "direct_quote" if direct else "paraphrase",
         "quote": f"Armenia is delaying the agreement, number {i}" if direct else "",
-        "summary": f"Synthetic statement {i}: a speaker says something about the \"peace\" process, with a comma.",
+        "summary": f'Synthetic statement {i}: a speaker says something about the "peace" process, with a comma.',
         "topic": TOPICS[i % len(TOPICS)],
         "event_type": "ACCUSE" if i % 5 == 0 else "",
         "occasion": "First session of the seventh term of the Milli Majlis",
@@ -127,7 +127,9 @@ def measure(runs: dict[str, Run], repeat: int) -> dict[str, tuple[float, int, in
     for _ in range(repeat):
         for name, run in runs.items():
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", WRAPPER, *run.argv], cwd=run.cwd, stderr=subprocess.PIPE, text=True, env=run.env)
+            done = subprocess.run(
+                [sys.executable, "-c", WRAPPER, *run.argv], cwd=run.cwd, stderr=subprocess.PIPE, text=True, env=run.env
+            )
             times[name].append(time.perf_counter() - start)
             code_text, peak = done.stderr.strip().splitlines()[-1].split()
             codes[name] = int(code_text)
@@ -157,7 +159,9 @@ def peacetrack_faulty_rows(work: Path, csv_name: str, release: Path, env: dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--frictionless-rows", type=int, default=100_000, help="rows of the slice frictionless runs on (0: all)")
+    parser.add_argument(
+        "--frictionless-rows", type=int, default=100_000, help="rows of the slice frictionless runs on (0: all)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is printed")
     args = parser.parse_args()
 
@@ -166,7 +170,10 @@ def main() -> None:
         # peacetrack as installed: its modules compiled once (PYTHONDONTWRITEBYTECODE would
         # have every run compile them again), the bytecode kept out of the source tree.
         env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-        env |= {"PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""), "PYTHONPYCACHEPREFIX": str(work / "pycache")}
+        env |= {
+            "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            "PYTHONPYCACHEPREFIX": str(work / "pycache"),
+        }
         build = build_tables(ROOT / "seeds")
         release = work / "release"
         release.mkdir()
@@ -185,18 +192,48 @@ def main() -> None:
         (sliced.parent / "statements.schema.json").write_text(json.dumps(schema))
 
         floor = "import sys, pyarrow.csv as c; c.read_csv(sys.argv[1])"
-        validate = [sys.executable, "-m", "peacetrack.cli", "validate", str(data), "--against", str(release), "--format", "json"]
-        paired = measure({"peacetrack validate": Run(validate, work, env), "pyarrow read_csv (floor)": Run([sys.executable, "-c", floor, str(data)], work)}, args.repeat)
-        friction_argv = [sys.executable, "-m", "frictionless", "validate", "--limit-errors", "10000000", "--schema", "statements.schema.json", "statements.csv"]
+        validate = [
+            sys.executable,
+            "-m",
+            "peacetrack.cli",
+            "validate",
+            str(data),
+            "--against",
+            str(release),
+            "--format",
+            "json",
+        ]
+        paired = measure(
+            {
+                "peacetrack validate": Run(validate, work, env),
+                "pyarrow read_csv (floor)": Run([sys.executable, "-c", floor, str(data)], work),
+            },
+            args.repeat,
+        )
+        friction_argv = [
+            sys.executable,
+            "-m",
+            "frictionless",
+            "validate",
+            "--limit-errors",
+            "10000000",
+            "--schema",
+            "statements.schema.json",
+            "statements.csv",
+        ]
         friction = measure({"frictionless validate": Run(friction_argv, sliced.parent, warm=False)}, 1)
-        runs = {name: (figures, args.rows) for name, figures in paired.items()} | {name: (figures, friction_rows) for name, figures in friction.items()}
+        runs = {name: (figures, args.rows) for name, figures in paired.items()} | {
+            name: (figures, friction_rows) for name, figures in friction.items()
+        }
         base = runs["pyarrow read_csv (floor)"][0][0] / args.rows
         mine = runs["peacetrack validate"][0][0] / args.rows
         print(f"\n{'':28}{'rows/s':>12}{'peak MB':>10}{'s / 1M rows':>13}{'× floor':>9}{'× peacetrack':>14}  exit")
         for name, ((seconds, peak, code), rows) in runs.items():
             per_row = seconds / rows
             label = name + (f" [{rows:,}-row slice, scaled]" if rows != args.rows else "")
-            print(f"{label:28}{rows / seconds:>12,.0f}{peak / 1e6:>10,.0f}{per_row * 1e6:>13.2f}{per_row / base:>9.2f}{per_row / mine:>14.2f}  {code}")
+            print(
+                f"{label:28}{rows / seconds:>12,.0f}{peak / 1e6:>10,.0f}{per_row * 1e6:>13.2f}{per_row / base:>9.2f}{per_row / mine:>14.2f}  {code}"
+            )
         print(
             f"\naim: within 3× of the floor ({mine / base:.2f}×), at least 20× faster than frictionless "
             f"({runs['frictionless validate'][0][0] / friction_rows / mine:.1f}×)"

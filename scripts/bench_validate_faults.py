@@ -126,6 +126,7 @@ def json_values(stream: IO[str], size: int = 1 << 20) -> Iterator[tuple[str, Any
             raise ValueError("text after the report")
         rest = stream.read(size)
 
+
 def check_report(path: Path) -> str:
     """Whether the report parses, and whether it lists as many faults as its totals count."""
     try:
@@ -162,10 +163,22 @@ def main() -> None:
             else:
                 pacsv.write_csv(rows, data)
             report = work / "report.json"
-            command = [sys.executable, "-m", "peacetrack.cli", "validate", str(data), "--against", str(release), "--format", "json"]
+            command = [
+                sys.executable,
+                "-m",
+                "peacetrack.cli",
+                "validate",
+                str(data),
+                "--against",
+                str(release),
+                "--format",
+                "json",
+            ]
             command += ["--max-faults", str(args.max_faults)] if args.max_faults else []
             started = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", WRAPPER, str(report), *command], capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "-c", WRAPPER, str(report), *command], capture_output=True, text=True
+            )
             seconds = time.perf_counter() - started
             code, peak_kb = done.stderr.split()[-2:]
             peak = int(peak_kb) * 1024

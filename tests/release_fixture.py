@@ -24,7 +24,10 @@ def seed_frames() -> dict[str, pd.DataFrame]:
 
 
 def write_release(
-    data_dir: Path, version: str = "1.0.0", release_date: str = "2026-11-27", frames: dict[str, pd.DataFrame] | None = None
+    data_dir: Path,
+    version: str = "1.0.0",
+    release_date: str = "2026-11-27",
+    frames: dict[str, pd.DataFrame] | None = None,
 ) -> ReleaseEntry:
     """Publish the seed's tables (or `frames`) as release `version` under `data_dir`."""
     inputs = hashlib.sha256(version.encode()).hexdigest()  # stands for the seeds' hash

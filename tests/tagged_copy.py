@@ -24,7 +24,8 @@ def tagged_copy(folder: Path) -> Path:
     if (ROOT / ".git").exists():
         listed = subprocess.run(
             ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True, check=True,
+            capture_output=True,
+            check=True,
         ).stdout
         for name in filter(None, listed.split(b"\0")):
             path = ROOT / os.fsdecode(name)
@@ -33,7 +34,9 @@ def tagged_copy(folder: Path) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, target)
     else:  # an unpacked sdist
-        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".*_cache", "build", "dist"))
+        shutil.copytree(
+            ROOT, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".*_cache", "build", "dist")
+        )
     git(source, "init", "-q", "-b", "main")
     git(source, "add", "--all")
     git(source, "-c", "user.email=ci@example.org", "-c", "user.name=CI", "commit", "-q", "-m", "snapshot")

@@ -215,10 +215,14 @@ def test_two_row_rules(frames: Frames, seed_build: Build) -> None:
 
 def test_the_rules_find_the_same_faults_in_pandas_and_in_arrow(frames: Frames, seed_build: Build) -> None:
     """The validator checks Arrow chunks, the build pandas frames: one definition, same faults."""
-    statements, transfers, actors, rounds = (frames[n] for n in ("statements", "military_transfers", "actors", "negotiation_rounds"))
+    statements, transfers, actors, rounds = (
+        frames[n] for n in ("statements", "military_transfers", "actors", "negotiation_rounds")
+    )
     statements.at[row(statements, "statement_id", "aliyev-2024-09-23-no-need-for-mediators"), "target_id"] = "nobody"
     statements.at[row(statements, "statement_id", "aliyev-2024-09-23-no-need-for-mediators"), "quote"] = "mediators"
-    statements.at[row(statements, "statement_id", "aliyev-2024-09-23-artificially-delaying"), "quote"] = "deliberately delaying"
+    statements.at[row(statements, "statement_id", "aliyev-2024-09-23-artificially-delaying"), "quote"] = (
+        "deliberately delaying"
+    )
     transfers.at[row(transfers, "transfer_id", "fra-arm-mistral"), "recipient_id"] = "fra"
     transfers.at[row(transfers, "transfer_id", "fra-arm-mistral"), "canonical_id"] = "mistral-deal"
     transfers.at[row(transfers, "transfer_id", "usa-arm-sniper-rifles-2024-08"), "date_end"] = date(2024, 1, 1)
@@ -229,7 +233,9 @@ def test_the_rules_find_the_same_faults_in_pandas_and_in_arrow(frames: Frames, s
     texts = {source_id: text + " "}
 
     def run(data: dict[str, RowData]) -> list[tuple[object, ...]]:
-        found = list(check_foreign_keys(data)) + list(check_row_rules(data)) + list(check_sources(data["sources"], texts))
+        found = (
+            list(check_foreign_keys(data)) + list(check_row_rules(data)) + list(check_sources(data["sources"], texts))
+        )
         found += check_quotes(data["statements"], frames["evidence"])
         for name in ("statements", "military_transfers", "negotiation_rounds"):
             found += list(check_dates(TABLES[name], data[name])) + list(check_canonical_ids(TABLES[name], data[name]))

@@ -63,6 +63,8 @@ def test_released_cards_keep_the_edition_they_were_published_with(frames: dict[s
     assert card == (ROOT / "datasets" / "releases" / "1.0.0" / "DATACARD.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("rows", "category"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (2_500_000, "1M<n<10M")])
+@pytest.mark.parametrize(
+    ("rows", "category"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (2_500_000, "1M<n<10M")]
+)
 def test_size_category(rows: int, category: str) -> None:
     assert size_category(rows) == category

@@ -8,8 +8,8 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,16 @@ from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.files import staging_leftovers
 from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import ReleaseError, bundle_latest, file_entries, file_sha256, folder_files, read_index, write_index, write_tables
+from peacetrack.release import (
+    ReleaseError,
+    bundle_latest,
+    file_entries,
+    file_sha256,
+    folder_files,
+    read_index,
+    write_index,
+    write_tables,
+)
 
 from .conftest import ROOT, SEEDS
 from .release_driver import KILL_STEPS, card_without_figures
@@ -41,7 +50,8 @@ def root(tmp_path: Path) -> Path:
     changelog = copy / "CHANGELOG.md"
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace(
-            "## [Unreleased]\n", "## [Unreleased]\n\n## [1.2.0] - 2026-12-02\n\n## [1.1.0] - 2026-12-01\n\n- Nothing new.\n"
+            "## [Unreleased]\n",
+            "## [Unreleased]\n\n## [1.2.0] - 2026-12-02\n\n## [1.1.0] - 2026-12-01\n\n- Nothing new.\n",
         ),
         encoding="utf-8",
     )
@@ -50,11 +60,15 @@ def root(tmp_path: Path) -> Path:
 
 def test_release_bump_cuts_the_next_version_and_bundles_it(root: Path, tmp_path: Path) -> None:
     bundle = tmp_path / "bundled"
-    result = runner.invoke(app, ["release", "--bump", "minor", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(bundle)])
+    result = runner.invoke(
+        app, ["release", "--bump", "minor", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(bundle)]
+    )
     assert result.exit_code == 0, result.output
     assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0"]
     assert (bundle / "index.json").read_bytes() == (root / "index.json").read_bytes()
-    assert folder_files(bundle) == ["index.json"] + [f"releases/1.1.0/{p}" for p in folder_files(root / "releases" / "1.1.0")]
+    assert folder_files(bundle) == ["index.json"] + [
+        f"releases/1.1.0/{p}" for p in folder_files(root / "releases" / "1.1.0")
+    ]
 
 
 def test_release_prints_its_folder_as_given(root: Path, tmp_path: Path) -> None:
@@ -91,10 +105,16 @@ def test_release_refuses_a_bundle_folder_that_holds_more_than_a_bundle(root: Pat
 
 
 @pytest.mark.parametrize("command", ["build", "release"])
-def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(root: Path, tmp_path: Path, command: str) -> None:
+def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(
+    root: Path, tmp_path: Path, command: str
+) -> None:
     seeds = tmp_path / "seeds"
     (seeds / "x\x1b]0;owned\x07y").mkdir(parents=True)
-    args = ["build", "--out", str(tmp_path / "build")] if command == "build" else ["release", "1.1.0", "--root", str(root), "--no-bundle"]
+    args = (
+        ["build", "--out", str(tmp_path / "build")]
+        if command == "build"
+        else ["release", "1.1.0", "--root", str(root), "--no-bundle"]
+    )
     result = runner.invoke(app, [*args, "--seeds", str(seeds)])
     assert result.exit_code == 1, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
@@ -144,7 +164,11 @@ def index_listing(root: Path, *versions: str) -> None:
     """An index that lists `versions` with the files their folders hold (as `diff` checks them)."""
     entries = [
         ReleaseEntry(
-            version=v, date="2026-11-27", schema_version="1.0.0", inputs_sha256="0" * 64, rows={},
+            version=v,
+            date="2026-11-27",
+            schema_version="1.0.0",
+            inputs_sha256="0" * 64,
+            rows={},
             files=tuple(file_entries(root / "releases" / v)),
         )
         for v in versions
@@ -207,7 +231,9 @@ def changed_in_place(path: Path) -> None:
 
 @pytest.mark.parametrize("command", [["diff", "1.0.0", "1.0.0"], ["report", "1.0.0"]])
 @pytest.mark.parametrize("how", ["changed", "linked"])
-def test_a_listed_release_whose_files_changed_is_refused(root: Path, tmp_path: Path, command: list[str], how: str) -> None:
+def test_a_listed_release_whose_files_changed_is_refused(
+    root: Path, tmp_path: Path, command: list[str], how: str
+) -> None:
     """`diff` and `report` read a listed release only as published: each table's SHA-256 is checked."""
     actors = root / "releases" / "1.0.0" / "actors.parquet"
     if how == "changed":
@@ -216,7 +242,9 @@ def test_a_listed_release_whose_files_changed_is_refused(root: Path, tmp_path: P
         outside = tmp_path / "outside.parquet"
         actors.rename(outside)
         actors.symlink_to(outside)
-    result = runner.invoke(app, [*command, "--root", str(root), *(["--out", str(tmp_path / "card")] if command[0] == "report" else [])])
+    result = runner.invoke(
+        app, [*command, "--root", str(root), *(["--out", str(tmp_path / "card")] if command[0] == "report" else [])]
+    )
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     said = "SHA-256 differs from the index's" if how == "changed" else "not a regular file of release 1.0.0"
     assert f"{actors}: " in result.output and said in result.output
@@ -231,6 +259,7 @@ def test_diff_of_a_name_too_long_for_a_path_is_a_clear_error(root: Path) -> None
 
 
 # --- errors that are the machine's, not the data's (item 12) --------------------------------
+
 
 @pytest.fixture
 def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -367,7 +396,9 @@ def assert_bundle_is_latest(root: Path, bundle: Path) -> None:
     latest = read_index(root).latest()
     assert latest is not None
     assert (bundle / "index.json").read_bytes() == (root / "index.json").read_bytes()
-    assert folder_files(bundle) == ["index.json"] + [f"releases/{latest.version}/{p}" for p in folder_files(root / "releases" / latest.version)]
+    assert folder_files(bundle) == ["index.json"] + [
+        f"releases/{latest.version}/{p}" for p in folder_files(root / "releases" / latest.version)
+    ]
     assert staging_leftovers(bundle.parent, bundle.name) == []
 
 

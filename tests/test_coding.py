@@ -111,7 +111,11 @@ def test_an_unknown_field_is_refused_at_its_line(seeds_copy: Path) -> None:
 def test_a_missing_required_field_is_named(seeds_copy: Path) -> None:
     edit(seeds_copy, "    item_category: uav\n", "")
     [fault] = errors(seeds_copy)
-    assert (fault.row_id, fault.column, fault.rule) == ("usa-arm-strike-mini-drones-2024-08", "item_category", "missing")
+    assert (fault.row_id, fault.column, fault.rule) == (
+        "usa-arm-strike-mini-drones-2024-08",
+        "item_category",
+        "missing",
+    )
 
 
 def test_a_fault_in_defaults_points_at_the_defaults(seeds_copy: Path) -> None:
@@ -142,7 +146,11 @@ def test_anchors_and_aliases_are_refused(seeds_copy: Path) -> None:
 
 
 def test_a_duplicate_row_id_is_refused(seeds_copy: Path) -> None:
-    edit(seeds_copy, "- transfer_id: usa-arm-small-scale-mines-2024-08", "- transfer_id: usa-arm-strike-mini-drones-2024-08")
+    edit(
+        seeds_copy,
+        "- transfer_id: usa-arm-small-scale-mines-2024-08",
+        "- transfer_id: usa-arm-strike-mini-drones-2024-08",
+    )
     found = errors(seeds_copy)
     assert {(f.row_id, f.rule) for f in found} >= {("usa-arm-strike-mini-drones-2024-08", "unique")}
 
@@ -235,7 +243,9 @@ def test_a_wrong_offset_says_where_the_nearest_occurrence_is_not_every_one() -> 
     text = "ab" * 500_000
     message = str(resolve_quote(text, QuoteRef(quote="a", char_start=7)))
     assert message == "the quote is not at char_start 7: the nearest occurrence is at 6"
-    assert "not at char_start 3000000, nor anywhere" in str(resolve_quote(text, QuoteRef(quote="c", char_start=3_000_000)))
+    assert "not at char_start 3000000, nor anywhere" in str(
+        resolve_quote(text, QuoteRef(quote="c", char_start=3_000_000))
+    )
     assert str(resolve_quote(text, QuoteRef(quote="b", char_start=10**9))).endswith("is at 999999")
 
 
@@ -262,7 +272,10 @@ def test_a_wrong_hash_or_length_is_named_without_the_texts(seeds_copy: Path, col
 
 @pytest.mark.parametrize(
     "document",
-    ["actors: " + "[" * 5000 + "]" * 5000 + "\n", "actors:\n" + "".join(" " * i + "- \n" for i in range(1, 400)) + " " * 400 + "- x\n"],
+    [
+        "actors: " + "[" * 5000 + "]" * 5000 + "\n",
+        "actors:\n" + "".join(" " * i + "- \n" for i in range(1, 400)) + " " * 400 + "- x\n",
+    ],
     ids=["flow", "block"],
 )
 def test_deeply_nested_yaml_is_refused(seeds_copy: Path, document: str) -> None:

@@ -239,7 +239,9 @@ def test_load_with_polars_gives_the_contract_types(local_release: ReleaseEntry) 
 def test_polars_refuses_a_value_outside_its_enum_without_quoting_it(local_release: ReleaseEntry) -> None:
     pytest.importorskip("polars")
     statements = pa.Table.from_pandas(peacetrack.load("statements").astype({"kind": "string"}), preserve_index=False)
-    statements = statements.set_column(statements.column_names.index("kind"), "kind", pa.array(["\x1b[2Jnope"] * len(statements)))
+    statements = statements.set_column(
+        statements.column_names.index("kind"), "kind", pa.array(["\x1b[2Jnope"] * len(statements))
+    )
     with pytest.raises(data.DataError, match=r"^statements: an enum column holds a value it does not allow") as error:
         data._polars_frame(TABLES["statements"], statements)
     assert "nope" not in str(error.value)
@@ -250,7 +252,9 @@ def test_unknown_backend_names_the_backends(local_release: ReleaseEntry) -> None
         peacetrack.load("actors", backend="spark")  # type: ignore[arg-type]
 
 
-def test_polars_reads_the_released_parquet_in_the_contract_types(local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+def test_polars_reads_the_released_parquet_in_the_contract_types(
+    local_release: ReleaseEntry, dirs: dict[str, Path]
+) -> None:
     """A user reading the files with polars alone, without peacetrack."""
     pl = pytest.importorskip("polars")
     folder = dirs["data"] / "releases" / local_release.version
@@ -396,7 +400,9 @@ def test_download_then_load_from_the_cache_with_the_server_gone(
     assert peacetrack.release_path() == folder
 
 
-def test_load_downloads_only_the_table_it_needs(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_downloads_only_the_table_it_needs(
+    published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with serve(published.parent) as url:
         monkeypatch.setenv(data.BASE_URL_ENV, url + "releases/{version}")
         actors = peacetrack.load("actors")
@@ -438,7 +444,10 @@ def test_missing_file_is_a_clear_error_leaving_nothing(
 def test_connection_cut_mid_file_is_a_clear_error_leaving_nothing(published: Path, dirs: dict[str, Path]) -> None:
     with serve(published.parent, CutHandler) as url, pytest.raises(data.DataError) as caught:
         peacetrack.download(base_url=url)
-    assert re.search(rf"could not download {re.escape(url)}releases/1\.0\.0/\S+: .*(IncompleteRead|Connection broken)", str(caught.value))
+    assert re.search(
+        rf"could not download {re.escape(url)}releases/1\.0\.0/\S+: .*(IncompleteRead|Connection broken)",
+        str(caught.value),
+    )
     assert cached_files(dirs["cache"]) == []
 
 
@@ -449,7 +458,9 @@ def test_unreachable_mirror_names_the_url(published: Path, dirs: dict[str, Path]
         peacetrack.download(base_url=url)
 
 
-def test_large_files_get_a_progress_bar(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_files_get_a_progress_bar(
+    published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     bars: list[data.RichDownloadBar] = []
     monkeypatch.setattr(data, "PROGRESS_BAR_BYTES", 2_000)
     monkeypatch.setattr(data.RichDownloadBar, "close", lambda self: bars.append(self) or self._progress.stop())
@@ -471,7 +482,9 @@ def test_local_release_needs_no_network(local_release: dict, no_network: None) -
 
 
 def test_without_network_a_missing_release_is_a_clear_error(published: Path, no_network: None) -> None:
-    with pytest.raises(data.DataError, match=r"could not download http://127\.0\.0\.1:9/releases/1\.0\.0/.*network disabled"):
+    with pytest.raises(
+        data.DataError, match=r"could not download http://127\.0\.0\.1:9/releases/1\.0\.0/.*network disabled"
+    ):
         peacetrack.download()
 
 
@@ -491,10 +504,14 @@ def test_cli_info_lists_tables_rows_and_descriptions(local_release: ReleaseEntry
 
 
 def test_cli_sql_formats(local_release: ReleaseEntry) -> None:
-    query = "SELECT actor_id, aliases, parent_id FROM actors WHERE actor_id IN ('arm', 'western-powers') ORDER BY actor_id"
+    query = (
+        "SELECT actor_id, aliases, parent_id FROM actors WHERE actor_id IN ('arm', 'western-powers') ORDER BY actor_id"
+    )
     csv_out = runner.invoke(app, ["sql", query, "--format", "csv"])
     assert csv_out.exit_code == 0, csv_out.output
-    assert csv_out.output == "actor_id,aliases,parent_id\narm,Armenia,\nwestern-powers,Western powers;Western countries,\n"
+    assert (
+        csv_out.output == "actor_id,aliases,parent_id\narm,Armenia,\nwestern-powers,Western powers;Western countries,\n"
+    )
     json_out = runner.invoke(app, ["sql", "SELECT date_start FROM statements LIMIT 1", "--format", "json"])
     assert json.loads(json_out.output) == [{"date_start": "2024-09-23"}]
     for spelling in ("--release", "-r", "--version"):  # --version: the old spelling, still understood

@@ -23,9 +23,9 @@ import pytest
 import peacetrack
 from peacetrack import data
 from peacetrack.cli import app
-from peacetrack.contrib.validate import _release_path as validator_release_path
 from peacetrack.index import ReleaseEntry
 from peacetrack.release import ReleaseError, diff_releases, read_index
+from peacetrack.validator.validate import _release_path as validator_release_path
 
 from .test_data import CutHandler, QuietHandler, cached_files, dirs, local_release, published, runner, serve  # noqa: F401
 
@@ -49,7 +49,9 @@ def with_column(path: Path, name: str, values: list[object]) -> None:
     "hostile",
     ['a"b', 'x" IS DISTINCT FROM b."x" OR true OR a."x', "name\" FROM read_csv('/etc/passwd') --"],
 )
-def test_diff_reads_a_hostile_column_name_as_a_name(tmp_path: Path, local_release: ReleaseEntry, dirs: dict[str, Path], hostile: str) -> None:
+def test_diff_reads_a_hostile_column_name_as_a_name(
+    tmp_path: Path, local_release: ReleaseEntry, dirs: dict[str, Path], hostile: str
+) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(dirs["data"] / "releases" / "1.0.0", old)
     shutil.copytree(old, new)
@@ -61,7 +63,9 @@ def test_diff_reads_a_hostile_column_name_as_a_name(tmp_path: Path, local_releas
     assert (actors.added, actors.removed, actors.changed) == ([], [], {last: [hostile]})
 
 
-def test_diff_shows_terminal_escapes_from_a_folder_escaped(tmp_path: Path, local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+def test_diff_shows_terminal_escapes_from_a_folder_escaped(
+    tmp_path: Path, local_release: ReleaseEntry, dirs: dict[str, Path]
+) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(dirs["data"] / "releases" / "1.0.0", old)
     shutil.copytree(old, new)
@@ -133,7 +137,8 @@ def test_sql_sees_only_the_release(local_release: ReleaseEntry, tmp_path: Path, 
 
 
 @pytest.mark.parametrize(
-    "query", ["COPY (SELECT 1) TO '.tmp/written'", "SELECT * FROM glob('.tmp/*')", "SELECT * FROM read_text('.tmp/mine')"]
+    "query",
+    ["COPY (SELECT 1) TO '.tmp/written'", "SELECT * FROM glob('.tmp/*')", "SELECT * FROM read_text('.tmp/mine')"],
 )
 def test_sql_cannot_use_duckdbs_temporary_folder(
     local_release: ReleaseEntry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
@@ -204,7 +209,6 @@ def flip_a_byte(path: Path) -> None:
     copy.replace(path)
 
 
-
 READERS: dict[str, Callable[[], object]] = {
     "load": lambda: peacetrack.load("actors"),
     "load_all": lambda: peacetrack.load_all(),
@@ -223,7 +227,9 @@ def test_a_changed_local_file_is_refused(local_release: ReleaseEntry, dirs: dict
         READERS[reader]()
 
 
-def test_a_local_file_is_hashed_once_per_state(local_release: ReleaseEntry, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_local_file_is_hashed_once_per_state(
+    local_release: ReleaseEntry, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     hashed: list[str] = []
     file_hash = data.pooch.file_hash
     monkeypatch.setattr(data.pooch, "file_hash", lambda path: hashed.append(path) or file_hash(path))
@@ -237,7 +243,9 @@ def test_a_local_file_is_hashed_once_per_state(local_release: ReleaseEntry, dirs
     assert hashed == [str(actors)] * 2
 
 
-def test_a_link_out_of_the_release_folder_is_refused(local_release: ReleaseEntry, dirs: dict[str, Path], tmp_path: Path) -> None:
+def test_a_link_out_of_the_release_folder_is_refused(
+    local_release: ReleaseEntry, dirs: dict[str, Path], tmp_path: Path
+) -> None:
     actors = dirs["data"] / "releases" / "1.0.0" / "actors.parquet"
     outside = tmp_path / "outside.parquet"
     actors.rename(outside)
@@ -258,7 +266,9 @@ def test_a_link_out_of_the_release_folder_is_refused(local_release: ReleaseEntry
         ("a\x1b[2Jb.csv", "a control character in a file name"),
     ],
 )
-def test_a_file_name_the_system_cannot_read_is_a_clear_error(local_release: ReleaseEntry, dirs: dict[str, Path], name: str, said: str) -> None:
+def test_a_file_name_the_system_cannot_read_is_a_clear_error(
+    local_release: ReleaseEntry, dirs: dict[str, Path], name: str, said: str
+) -> None:
     index_path = dirs["data"] / "index.json"
     index = json.loads(index_path.read_text())
     index["releases"][0]["files"].append({"path": name, "sha256": "0" * 64, "bytes": 1})
@@ -268,7 +278,9 @@ def test_a_file_name_the_system_cannot_read_is_a_clear_error(local_release: Rele
     assert squeezed(said) in squeezed(result.output)
 
 
-def test_a_corrupt_cache_is_called_corrupt(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_corrupt_cache_is_called_corrupt(
+    published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
     (folder / "actors.parquet").write_bytes(b"not the published bytes")
@@ -392,9 +404,14 @@ def stalling() -> Iterator[type[StallingHandler]]:
     StallingHandler.release.set()
 
 
-def test_a_stalled_mirror_times_out(published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, stalling: type[StallingHandler]) -> None:
+def test_a_stalled_mirror_times_out(
+    published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, stalling: type[StallingHandler]
+) -> None:
     monkeypatch.setenv(data.TIMEOUT_ENV, "0.5")
-    with serve(published.parent, stalling) as url, pytest.raises(data.DataError, match=r"could not download .*timed out"):
+    with (
+        serve(published.parent, stalling) as url,
+        pytest.raises(data.DataError, match=r"could not download .*timed out"),
+    ):
         peacetrack.download(base_url=url)
     assert cached_files(dirs["cache"]) == []
 

@@ -45,7 +45,10 @@ def test_shell_completion_is_offered_and_completes_commands(tmp_path: Path) -> N
     env = {**os.environ, "_PEACETRACK_COMPLETE": "complete_bash", "COMP_WORDS": "peacetrack val", "COMP_CWORD": "1"}
     done = subprocess.run(
         [sys.executable, "-c", "from peacetrack.cli import app; app(prog_name='peacetrack')"],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert done.stdout.split() == ["validate"]
 

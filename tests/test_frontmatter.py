@@ -29,7 +29,24 @@ def test_citation_has_the_keys_cff_1_2_0_requires_for_a_dataset() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", str(cff["version"]))
     date.fromisoformat(str(cff["date-released"]))
     assert cff["license"] == "CC-BY-4.0"
-    assert set(cff) <= {"cff-version", "message", "title", "type", "authors", "version", "date-released", "license", "abstract", "keywords", "repository-code", "url", "doi", "identifiers", "references", "preferred-citation"}
+    assert set(cff) <= {
+        "cff-version",
+        "message",
+        "title",
+        "type",
+        "authors",
+        "version",
+        "date-released",
+        "license",
+        "abstract",
+        "keywords",
+        "repository-code",
+        "url",
+        "doi",
+        "identifiers",
+        "references",
+        "preferred-citation",
+    }
 
 
 def test_citation_names_the_newest_release() -> None:

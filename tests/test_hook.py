@@ -65,7 +65,10 @@ def run_pre_commit(repo: Path, source: Path, home: Path) -> subprocess.Completed
     git(repo, "add", ".pre-commit-config.yaml")
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--all-files"],
-        cwd=repo, capture_output=True, text=True, env={**os.environ, "PRE_COMMIT_HOME": str(home)},
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PRE_COMMIT_HOME": str(home)},
     )
 
 

@@ -56,9 +56,19 @@ def installed(tagged_source: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     folder = tmp_path_factory.mktemp("venv")
     venv.create(folder, with_pip=True)
     done = subprocess.run(
-        [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         f"git+file://{source}@{TAG}"],
-        capture_output=True, text=True, env=clean_environment(), cwd=folder,
+        [
+            str(folder / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"git+file://{source}@{TAG}",
+        ],
+        capture_output=True,
+        text=True,
+        env=clean_environment(),
+        cwd=folder,
     )
     assert done.returncode == 0, done.stderr
     return folder
@@ -73,11 +83,16 @@ def test_the_sdist_holds_the_repository_and_builds_the_wheel(dist: Path) -> None
     with tarfile.open(sdist) as archive:
         shipped = {m.name.removeprefix(prefix) for m in archive.getmembers() if m.isfile()}
     tracked = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"], capture_output=True, check=True
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
     ).stdout
     wanted = {os.fsdecode(name) for name in tracked.split(b"\0") if name} - NOT_SHIPPED
     assert wanted - shipped == set()  # tests, seeds, releases, schema, examples: all there
-    assert {name for name in shipped - wanted if not name.startswith("src/peacetrack.egg-info/")} == {"PKG-INFO", "setup.cfg"}
+    assert {name for name in shipped - wanted if not name.startswith("src/peacetrack.egg-info/")} == {
+        "PKG-INFO",
+        "setup.cfg",
+    }
 
 
 def run(installed: Path, command: str, *args: str, cwd: Path) -> str:
@@ -93,19 +108,29 @@ def test_the_installed_toolkit_works_outside_any_checkout(installed: Path, tmp_p
     assert "Usage: peacetrack" in run(installed, "python", "-m", "peacetrack", "--help", cwd=tmp_path)
     assert "1.0.0" in run(installed, "peacetrack", "info", cwd=tmp_path)
     assert "1.0.0" in run(installed, "peacetrack", "versions", cwd=tmp_path)
-    assert "actors: 0 added, 0 removed, 0 changed" in run(installed, "peacetrack", "diff", "latest", "1.0.0", cwd=tmp_path)
+    assert "actors: 0 added, 0 removed, 0 changed" in run(
+        installed, "peacetrack", "diff", "latest", "1.0.0", cwd=tmp_path
+    )
     run(installed, "peacetrack", "report", "--release", "latest", "--out", str(tmp_path / "card"), cwd=tmp_path)
     assert (tmp_path / "card" / "DATACARD.md").is_file()
-    loaded = run(installed, "python", "-c", (
-        "import json, peacetrack; t = peacetrack.load('actors');"
-        "print(json.dumps([len(t), peacetrack.__version__, peacetrack.__file__]))"
-    ), cwd=tmp_path)
+    loaded = run(
+        installed,
+        "python",
+        "-c",
+        (
+            "import json, peacetrack; t = peacetrack.load('actors');"
+            "print(json.dumps([len(t), peacetrack.__version__, peacetrack.__file__]))"
+        ),
+        cwd=tmp_path,
+    )
     rows, version, module = json.loads(loaded)
     assert rows > 0 and version == PYPROJECT_VERSION
     assert Path(module).is_relative_to(installed) and not Path(module).is_relative_to(ROOT)
 
 
-def test_the_action_script_installs_and_validates_hostile_names(installed: Path, tagged_source: Path, tmp_path: Path) -> None:
+def test_the_action_script_installs_and_validates_hostile_names(
+    installed: Path, tagged_source: Path, tmp_path: Path
+) -> None:
     """scripts/action.sh as action.yml runs it from the action's folder (the tagged checkout),
     reusing the job's venv (here, the fresh one, so that only peacetrack is installed again)."""
     repo = scratch_repository(tmp_path, HOSTILE)
@@ -113,10 +138,15 @@ def test_the_action_script_installs_and_validates_hostile_names(installed: Path,
     runner_temp.mkdir()
     (runner_temp / "peacetrack-action").symlink_to(installed)
     env = clean_environment() | {
-        "RUNNER_TEMP": str(runner_temp), "ACTION_PATH": str(tagged_source), "GITHUB_BASE_REF": "main", "INPUT_FORMAT": "json",
+        "RUNNER_TEMP": str(runner_temp),
+        "ACTION_PATH": str(tagged_source),
+        "GITHUB_BASE_REF": "main",
+        "INPUT_FORMAT": "json",
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
     }
-    done = subprocess.run(["bash", str(tagged_source / "scripts" / "action.sh")], cwd=repo, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        ["bash", str(tagged_source / "scripts" / "action.sh")], cwd=repo, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 2, done.stderr  # each file holds `x`: some cannot be read
     assert not list(tmp_path.rglob("PWNED*"))
     files = {fault["file"] for fault in json.loads(done.stdout)["faults"]}

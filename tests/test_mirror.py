@@ -72,7 +72,9 @@ def test_a_newer_release_on_the_mirror_is_found_downloaded_verified_and_loaded(
         assert data.find_release("latest").version == "1.1.0"
         assert runner.invoke(app, ["versions"]).output.startswith("1.1.0\t2026-12-01\tmirror\n")
         assert runner.invoke(app, ["versions", "--no-remote"]).output == "1.0.0\t2026-11-27\tlocal\n"
-        assert peacetrack.connect().execute("SELECT name FROM actors WHERE actor_id = 'arm'").fetchone() == ("Republic of Armenia",)
+        assert peacetrack.connect().execute("SELECT name FROM actors WHERE actor_id = 'arm'").fetchone() == (
+            "Republic of Armenia",
+        )
     release = data.find_release("1.1.0")
     assert {f.split("/")[0] for f in cached_files(dirs["cache"])} == {"1.1.0", "mirrors"}
     for entry in release.files:
@@ -112,7 +114,9 @@ def test_without_a_cached_index_an_unreachable_mirror_is_a_clear_error(local_rel
 # --- the cached index expires ----------------------------------------------------------------------
 
 
-def test_the_mirrors_index_is_cached_for_an_hour(site: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_mirrors_index_is_cached_for_an_hour(
+    site: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with serve(site) as url:
         monkeypatch.setenv(data.BASE_URL_ENV, url)
         assert peacetrack.versions(remote=True) == ["1.1.0", "1.0.0"]
@@ -153,7 +157,9 @@ def test_a_tampered_mirror_index_is_refused_and_not_cached(
     assert not (dirs["cache"] / "mirrors").exists()
 
 
-def test_a_tampered_file_on_the_mirror_is_refused_and_not_kept(site: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tampered_file_on_the_mirror_is_refused_and_not_kept(
+    site: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     actors = site / "releases" / "1.1.0" / "actors.parquet"
     actors.write_bytes(actors.read_bytes()[:-1] + b"\x00")
     with serve(site) as url:
@@ -201,7 +207,14 @@ def test_the_config_file_is_read_from_the_user_config_folder(tmp_path: Path, mon
     ("text", "said"),
     [("base_url = [", "Invalid"), ("base_url = 3", "valid string"), ("mirror = 'x'", "Extra inputs")],
 )
-def test_a_bad_config_file_is_a_clear_error(tmp_path: Path, dirs: dict[str, Path], local_release: ReleaseEntry, monkeypatch: pytest.MonkeyPatch, text: str, said: str) -> None:
+def test_a_bad_config_file_is_a_clear_error(
+    tmp_path: Path,
+    dirs: dict[str, Path],
+    local_release: ReleaseEntry,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    said: str,
+) -> None:
     config = tmp_path / "config.toml"
     config.write_text(text)
     monkeypatch.setenv(data.CONFIG_ENV, str(config))
@@ -244,7 +257,9 @@ def test_two_different_releases_in_one_call_are_refused(local_release: ReleaseEn
     assert result.exit_code == 1 and "two releases given" in result.output
 
 
-def test_diff_and_report_read_a_newer_release_on_the_mirror(site: Path, dirs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_and_report_read_a_newer_release_on_the_mirror(
+    site: Path, dirs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with serve(site) as url:
         monkeypatch.setenv(data.BASE_URL_ENV, url)
@@ -256,7 +271,9 @@ def test_diff_and_report_read_a_newer_release_on_the_mirror(site: Path, dirs: di
     assert (tmp_path / "report-1.1.0" / "DATACARD.md").is_file()
 
 
-def test_diff_refuses_a_changed_file_of_a_release_found_as_load_finds_it(local_release: ReleaseEntry, dirs: dict[str, Path]) -> None:
+def test_diff_refuses_a_changed_file_of_a_release_found_as_load_finds_it(
+    local_release: ReleaseEntry, dirs: dict[str, Path]
+) -> None:
     actors = dirs["data"] / "releases" / "1.0.0" / "actors.parquet"
     actors.write_bytes(actors.read_bytes()[:-1] + b"\x00")
     for command in (["diff", "1.0.0", "latest"], ["report", "--out", "card"]):
@@ -277,7 +294,12 @@ def test_diff_outside_a_checkout_reads_the_bundled_release(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEACETRACK_")}
     env["PEACETRACK_CONFIG"] = str(tmp_path / "none.toml")
     result = subprocess.run(
-        [sys.executable, "-m", "peacetrack.cli", "diff", "latest", "latest"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "peacetrack.cli", "diff", "latest", "latest"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "actors: 0 added, 0 removed, 0 changed" in result.stdout
@@ -287,11 +309,15 @@ def test_diff_outside_a_checkout_reads_the_bundled_release(tmp_path: Path) -> No
 
 
 def anywhere_blocks(language: str) -> list[str]:
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Use it from anywhere\n", 1)[1].split("\n## ", 1)[0]
+    section = (
+        (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Use it from anywhere\n", 1)[1].split("\n## ", 1)[0]
+    )
     return re.findall(rf"```{language}\n(.*?)```", section, flags=re.DOTALL)
 
 
-def test_readme_use_it_from_anywhere_commands_run(site: Path, dirs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_use_it_from_anywhere_commands_run(
+    site: Path, dirs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (config_text,) = [block for block in anywhere_blocks("toml") if "base_url" in block]
     (block,) = [block for block in anywhere_blocks("sh") if "peacetrack versions --remote" in block]
     commands = [shlex.split(line) for line in block.splitlines() if line.strip()]

@@ -107,7 +107,11 @@ def test_index_registers_the_release(released: Path, build: Build) -> None:
     paths = [f["path"] for f in entry["files"]]
     assert paths == sorted(paths) == folder_files(folder)
     for f in entry["files"]:
-        assert f == {"path": f["path"], "sha256": file_sha256(folder / f["path"]), "bytes": (folder / f["path"]).stat().st_size}
+        assert f == {
+            "path": f["path"],
+            "sha256": file_sha256(folder / f["path"]),
+            "bytes": (folder / f["path"]).stat().st_size,
+        }
 
 
 def test_sha256sums_pass_sha256sum_check(released: Path) -> None:
@@ -226,7 +230,9 @@ def test_release_folder_without_index_entry_is_refused(root: Path) -> None:
     changelog(root, ("1.0.1", "2026-11-28"))
     (root / "releases" / "1.0.1").mkdir()
     before = snapshot(root)
-    with pytest.raises(ReleaseError, match=rf"(?s)left files.*releases/1\.0\.1\n.*`peacetrack release --clean --root {root}`"):
+    with pytest.raises(
+        ReleaseError, match=rf"(?s)left files.*releases/1\.0\.1\n.*`peacetrack release --clean --root {root}`"
+    ):
         cut_release("1.0.1", SEEDS, root)
     assert snapshot(root) == before
 
@@ -235,7 +241,12 @@ def test_clean_removes_what_interrupted_releases_left_and_nothing_else(root: Pat
     """Staging folders and files, and release folders the index does not list, are reported by
     every release until `clean_releases` removes them; what else is there stays."""
     releases = root / "releases"
-    left = [releases / ".1.1.0.abcd_123.partial", root / ".index.json.x1y2z3w4.partial", releases / "1.1.0", releases / "2.0.0-rc.1"]
+    left = [
+        releases / ".1.1.0.abcd_123.partial",
+        root / ".index.json.x1y2z3w4.partial",
+        releases / "1.1.0",
+        releases / "2.0.0-rc.1",
+    ]
     for path in left:
         (path.mkdir() if path.name != ".index.json.x1y2z3w4.partial" else path.write_text("{"))
     (releases / "1.1.0" / "actors.csv").write_text("actor_id\n")
@@ -251,7 +262,7 @@ def test_clean_removes_what_interrupted_releases_left_and_nothing_else(root: Pat
         cut_release("1.3.0", SEEDS, root)
     assert sorted(line.strip() for line in str(refused.value).splitlines()[1:-1]) == sorted(map(str, left))
     index = (root / INDEX_FILE).read_bytes()
-    assert clean_releases(root, bundle) == sorted(left) + [bundle_leftover]
+    assert clean_releases(root, bundle) == [*sorted(left), bundle_leftover]
     assert not any(os.path.lexists(path) for path in [*left, bundle_leftover])
     assert all(path.exists() for path in kept) and tmp_path.is_dir()
     assert (root / INDEX_FILE).read_bytes() == index
@@ -270,7 +281,10 @@ def test_invalid_seeds_are_refused_with_their_faults(root: Path, tmp_path: Path)
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     coding = next(seeds.glob("*/coding.yaml"))
-    coding.write_text(coding.read_text(encoding="utf-8").replace("speaker_id: ilham-aliyev", "speaker_id: nobody", 1), encoding="utf-8")
+    coding.write_text(
+        coding.read_text(encoding="utf-8").replace("speaker_id: ilham-aliyev", "speaker_id: nobody", 1),
+        encoding="utf-8",
+    )
     changelog(root, ("1.1.0", "2026-12-01"))
     before = snapshot(root)
     with pytest.raises(ReleaseError, match=r"(?s)nobody.*error\(s\).*no release written"):
@@ -360,12 +374,20 @@ def test_changelog_date_comes_from_the_entry(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["## [1.1.0] 2026-12-01", "## 1.1.0 - 2026-12-01", "## [1.1.0] - 2026-12-01 (yanked)", "##[1.1.0] - 2026-12-01", "## v1.1.0"],
+    [
+        "## [1.1.0] 2026-12-01",
+        "## 1.1.0 - 2026-12-01",
+        "## [1.1.0] - 2026-12-01 (yanked)",
+        "##[1.1.0] - 2026-12-01",
+        "## v1.1.0",
+    ],
 )
 def test_malformed_changelog_heading_is_reported_at_its_line(tmp_path: Path, heading: str) -> None:
     text = f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- Rows.\n\n## [1.1.0-rc.1] - 2026-11-30\n\n## [1.0.0] - 2026-11-27\n"
     (tmp_path / "CHANGELOG.md").write_text(text, encoding="utf-8")
-    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:5: malformed heading for 1\.1\.0; write it as `## \[1\.1\.0\] - YYYY-MM-DD`"):
+    with pytest.raises(
+        ReleaseError, match=r"CHANGELOG.md:5: malformed heading for 1\.1\.0; write it as `## \[1\.1\.0\] - YYYY-MM-DD`"
+    ):
         changelog_date(tmp_path / "CHANGELOG.md", "1.1.0")
     with pytest.raises(ReleaseError, match="no entry for 1.2.0"):  # other versions are not mistaken for it
         changelog_date(tmp_path / "CHANGELOG.md", "1.2.0")
@@ -380,7 +402,9 @@ def test_changelog_with_two_entries_for_a_version_is_refused(tmp_path: Path) -> 
 
 def test_changelog_that_is_not_utf8_says_where(tmp_path: Path) -> None:
     (tmp_path / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## [1.0.0] - 2026-11-27\n\n- Caf\xe9.\n")
-    with pytest.raises(ReleaseError, match=r"CHANGELOG.md:5: not UTF-8 \(byte offset 43\); save the changelog as UTF-8"):
+    with pytest.raises(
+        ReleaseError, match=r"CHANGELOG.md:5: not UTF-8 \(byte offset 43\); save the changelog as UTF-8"
+    ):
         changelog_date(tmp_path / "CHANGELOG.md", "1.0.0")
 
 
@@ -407,7 +431,9 @@ def test_index_is_sorted_by_semantic_version(tmp_path: Path) -> None:
 
 
 def fake_entry(version: str) -> ReleaseEntry:
-    return ReleaseEntry(version=version, date=RELEASE_DATE, schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=[])
+    return ReleaseEntry(
+        version=version, date=RELEASE_DATE, schema_version="1.0.0", inputs_sha256="0" * 64, rows={}, files=[]
+    )
 
 
 def test_latest_is_the_newest_release_that_is_not_a_pre_release() -> None:
@@ -472,7 +498,15 @@ def two_releases(build: Build, tmp_path: Path) -> tuple[Path, Path]:
     frames = {name: frame.copy() for name, frame in build.frames.items()}
     frames["actors"] = with_row(
         frames["actors"],
-        {"actor_id": "eu", "name": "European Union", "actor_type": "international_org", "country": None, "parent_id": None, "role": None, "aliases": ["EU"]},
+        {
+            "actor_id": "eu",
+            "name": "European Union",
+            "actor_type": "international_org",
+            "country": None,
+            "parent_id": None,
+            "role": None,
+            "aliases": ["EU"],
+        },
     )
     statements = frames["statements"]
     statements.loc[statements.index[0], "summary"] = "A corrected summary."

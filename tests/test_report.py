@@ -67,7 +67,10 @@ def markdown_rows(card: str, heading: str) -> list[list[str]]:
     """The body rows of the first Markdown table after `heading`."""
     section = card.split(heading, 1)[1]
     lines = [line for line in section.split("\n\n|", 1)[1].split("\n\n")[0].splitlines()]
-    rows = [[cell.strip() for cell in ("|" + line if i == 0 else line).strip("|").split(" | ")] for i, line in enumerate(lines)]
+    rows = [
+        [cell.strip() for cell in ("|" + line if i == 0 else line).strip("|").split(" | ")]
+        for i, line in enumerate(lines)
+    ]
     return rows[2:]
 
 
@@ -133,7 +136,12 @@ def test_timeline_draws_every_transfer_dated_open_or_undated(frames: dict[str, p
         [
             {"transfer_id": "open-start", "date_start": None, "date_end": date(2024, 3, 31), "certainty": "alleged"},
             {"transfer_id": "open-end", "date_start": date(2024, 2, 1), "date_end": None, "certainty": "reported"},
-            {"transfer_id": "one-day", "date_start": date(2024, 5, 5), "date_end": date(2024, 5, 5), "date_precision": "day"},
+            {
+                "transfer_id": "one-day",
+                "date_start": date(2024, 5, 5),
+                "date_end": date(2024, 5, 5),
+                "date_precision": "day",
+            },
             {"transfer_id": "undated", "date_start": None, "date_end": None, "date_precision": "unknown"},
         ],
     )
@@ -223,7 +231,9 @@ def card_with(frames: dict[str, pd.DataFrame], text: str, publisher: str) -> str
     sources = frames["sources"].assign(title=text, publisher=publisher, notes=text)
     actors = frames["actors"].assign(name=text, role=text)
     statements = frames["statements"].assign(occasion=text)
-    return datacard_text({**frames, "sources": sources, "actors": actors, "statements": statements}, "1.0.0", "2026-11-27")
+    return datacard_text(
+        {**frames, "sources": sources, "actors": actors, "statements": statements}, "1.0.0", "2026-11-27"
+    )
 
 
 def test_card_keeps_the_data_as_text(frames: dict[str, pd.DataFrame]) -> None:
@@ -233,7 +243,9 @@ def test_card_keeps_the_data_as_text(frames: dict[str, pd.DataFrame]) -> None:
         """The card's HTML elements, and its text as a reader sees it."""
         html = MarkdownIt("commonmark").enable("table").render(card)
         text = re.sub(r"<[^>]+>", "", html)
-        return re.findall(r"</?[a-z0-9]+", html), text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+        return re.findall(r"</?[a-z0-9]+", html), text.replace("&lt;", "<").replace("&gt;", ">").replace(
+            "&quot;", '"'
+        ).replace("&amp;", "&")
 
     hostile, plain = card_with(frames, HOSTILE_TEXT, "line\nbreak\n# heading"), card_with(frames, "plain", "plain")
     (elements, text), (plain_elements, _) = rendered(hostile), rendered(plain)
@@ -249,7 +261,11 @@ def test_write_report_writes_the_card_and_figures_and_nothing_else(
     frames: dict[str, pd.DataFrame], report: tuple[Path, list[Path]]
 ) -> None:
     folder, written = report
-    assert written == [folder / CARD_NAME, folder / FIGURE_FOLDER / TIMELINE_PNG, folder / FIGURE_FOLDER / TRANSFERS_PNG]
+    assert written == [
+        folder / CARD_NAME,
+        folder / FIGURE_FOLDER / TIMELINE_PNG,
+        folder / FIGURE_FOLDER / TRANSFERS_PNG,
+    ]
     card = written[0].read_text(encoding="utf-8")
     assert card == datacard_text(frames, "1.0.0", "2026-11-27")
     for path in written[1:]:
@@ -258,7 +274,9 @@ def test_write_report_writes_the_card_and_figures_and_nothing_else(
 
 
 def card_header(card: str) -> tuple[str, str]:
-    match = re.match(r"(?s:---\n.*?\n---\n\n)?# peacetrack (\S+): data card\n\nVersion \*\*\S+\*\* · release date: (.+?) · ", card)
+    match = re.match(
+        r"(?s:---\n.*?\n---\n\n)?# peacetrack (\S+): data card\n\nVersion \*\*\S+\*\* · release date: (.+?) · ", card
+    )
     assert match, card[:200]
     return match.group(1), match.group(2)
 
@@ -279,7 +297,9 @@ def test_committed_release_cards_regenerate(frames: dict[str, pd.DataFrame], tmp
     write_tables(frames, release)
     (release / CARD_NAME).write_text(datacard_text(frames, "1.0.0", "2026-11-27"), encoding="utf-8")
     assert_card_regenerates(release)
-    (release / CARD_NAME).write_text((release / CARD_NAME).read_text().replace("| `actors` | 10 |", "| `actors` | 11 |"))
+    (release / CARD_NAME).write_text(
+        (release / CARD_NAME).read_text().replace("| `actors` | 10 |", "| `actors` | 11 |")
+    )
     with pytest.raises(AssertionError):
         assert_card_regenerates(release)  # a hand-edited card is caught
     for committed in sorted((ROOT / "datasets" / "releases").glob(f"*/{CARD_NAME}")):
@@ -297,7 +317,9 @@ def test_report_command_without_release_describes_the_build(tmp_path: Path, monk
     assert card_header(card)[0] == "unreleased"
 
 
-def test_report_command_reads_a_release_and_never_writes_into_it(frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_command_reads_a_release_and_never_writes_into_it(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     write_release(tmp_path / "datasets", frames=frames)
     release = tmp_path / "datasets" / "releases" / "1.0.0"
@@ -317,7 +339,9 @@ def test_report_command_with_broken_seeds_fails_cleanly(tmp_path: Path, monkeypa
     monkeypatch.chdir(tmp_path)
     shutil.copytree(SEEDS, tmp_path / "seeds")
     coding = next((tmp_path / "seeds").glob("*/coding.yaml"))
-    coding.write_text(coding.read_text(encoding="utf-8").replace("certainty: reported", "certainty: rumoured", 1), encoding="utf-8")
+    coding.write_text(
+        coding.read_text(encoding="utf-8").replace("certainty: reported", "certainty: rumoured", 1), encoding="utf-8"
+    )
     result = CliRunner().invoke(app, ["report", "--root", "datasets"])
     assert result.exit_code == 1
     assert "'rumoured'" in result.output and "1 error(s)" in result.output and "no release yet" in result.output

@@ -47,7 +47,9 @@ def test_committed_schema_files_are_as_generated() -> None:
     drifted = sorted(
         name
         for name in generated.keys() | committed
-        if name not in committed or name not in generated or (SCHEMA / name).read_text(encoding="utf-8") != generated[name]
+        if name not in committed
+        or name not in generated
+        or (SCHEMA / name).read_text(encoding="utf-8") != generated[name]
     )
     assert drifted == [], f"schema/ has drifted from tables.py in {drifted}: run `peacetrack schema`"
 
@@ -220,7 +222,9 @@ def run_load_script(folder: Path, script: Path, monkeypatch: pytest.MonkeyPatch)
     return db
 
 
-def test_load_script_makes_the_database_of_the_committed_release(release_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_script_makes_the_database_of_the_committed_release(
+    release_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Release 1.0.0 was published without load.sql: the schema folder's copy loads it."""
     db = run_load_script(release_folder, SCHEMA / "load.sql", monkeypatch)
     latest = release.read_index(DATASETS).latest()
@@ -230,15 +234,22 @@ def test_load_script_makes_the_database_of_the_committed_release(release_folder:
     constraints = db.execute("SELECT DISTINCT constraint_type FROM duckdb_constraints()").fetchall()
     assert {"PRIMARY KEY", "FOREIGN KEY", "CHECK", "NOT NULL"} <= {c for (c,) in constraints}
     with pytest.raises(duckdb.ConstraintException):
-        db.execute("INSERT INTO actors (actor_id, name, actor_type, parent_id, aliases) VALUES ('x', 'X', 'state', 'nobody', [])")
+        db.execute(
+            "INSERT INTO actors (actor_id, name, actor_type, parent_id, aliases) VALUES ('x', 'X', 'state', 'nobody', [])"
+        )
 
 
 def test_load_script_loads_a_deep_tree_and_stops_on_a_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     frames = dict(build_tables(ROOT / "seeds").frames)
     actors = frames["actors"]
     chain = pd.DataFrame(
-        {"actor_id": [f"unit-{i}" for i in range(10)], "name": [f"Unit {i}" for i in range(10)],
-         "actor_type": "armed_force", "parent_id": ["usa"] + [f"unit-{i}" for i in range(9)], "aliases": [[]] * 10}
+        {
+            "actor_id": [f"unit-{i}" for i in range(10)],
+            "name": [f"Unit {i}" for i in range(10)],
+            "actor_type": "armed_force",
+            "parent_id": ["usa"] + [f"unit-{i}" for i in range(9)],
+            "aliases": [[]] * 10,
+        }
     ).iloc[::-1]  # children before their parents, ten levels under usa
     frames["actors"] = pd.concat([actors, chain.astype({c: actors[c].dtype for c in chain})], ignore_index=True)
     folder = tmp_path / "release"

@@ -105,7 +105,16 @@ TRANSFERS = {
 
 def test_each_transferred_item_is_its_own_row(seed_build: Build) -> None:
     transfers = seed_build.frames["military_transfers"].set_index("transfer_id")
-    columns = ["supplier_id", "item_category", "status", "certainty", "quantity", "date_start", "date_end", "date_precision"]
+    columns = [
+        "supplier_id",
+        "item_category",
+        "status",
+        "certainty",
+        "quantity",
+        "date_start",
+        "date_end",
+        "date_precision",
+    ]
     actual = {
         tid: tuple(None if pd.isna(v) else v for v in row)
         for tid, row in zip(transfers.index, transfers[columns].itertuples(index=False), strict=True)

@@ -222,7 +222,7 @@ def test_frame_dtypes_follow_the_contract() -> None:
     )
     assert str(frame["quantity"].dtype) == "Int64"
     assert isinstance(frame["item_category"].dtype, pd.CategoricalDtype)
-    assert list(frame["item_category"].cat.categories)[0] == "armoured_vehicle"
+    assert next(iter(frame["item_category"].cat.categories)) == "armoured_vehicle"
     assert frame["date_start"].iloc[0] == date(2023, 11, 1)
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -71,8 +71,17 @@ def allowed(value: str, table: str = "evidence") -> Case:
 
 # Cases run through every path; the others through the build and the validator (a CSV file).
 EVERY_PATH_CASES = {
-    "formula =", "formula +", "formula -", "formula @", "formula tab", "formula carriage return", "not first",
-    "direction override", "quote: direction override", "statement quote: direction override", "quote: joiners",
+    "formula =",
+    "formula +",
+    "formula -",
+    "formula @",
+    "formula tab",
+    "formula carriage return",
+    "not first",
+    "direction override",
+    "quote: direction override",
+    "statement quote: direction override",
+    "quote: joiners",
 }
 CASES = {
     # Item 3: a spreadsheet would run these as formulas.
@@ -164,7 +173,9 @@ def write_jsonl(table: str, frame: pd.DataFrame, path: Path) -> None:
     integers = {c.name for c in TABLES[table].columns if c.kind is Kind.integer}
     with path.open("w", encoding="utf-8") as out:
         for row in csv_frame(TABLES[table], frame).to_dict("records"):
-            out.write(json.dumps({k: None if v == "" else int(v) if k in integers else v for k, v in row.items()}) + "\n")
+            out.write(
+                json.dumps({k: None if v == "" else int(v) if k in integers else v for k, v in row.items()}) + "\n"
+            )
 
 
 @pytest.fixture(scope="module")
@@ -185,13 +196,23 @@ def changed_frames(seed_build: Build, case: Case) -> dict[str, pd.DataFrame]:
 
 TABLE_WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
     # Every cell quoted: CSV writers leave a carriage return unquoted (see CONTROL_CHARACTER).
-    "csv": lambda frame, path: csv_frame(TABLES[path.stem], frame).to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_ALL),
+    "csv": lambda frame, path: csv_frame(TABLES[path.stem], frame).to_csv(
+        path, index=False, lineterminator="\n", quoting=csv.QUOTE_ALL
+    ),
     "parquet": lambda frame, path: write_parquet(TABLES[path.stem], frame, path),
     "jsonl": lambda frame, path: write_jsonl(path.stem, frame, path),
 }
 
 
-def through(path_name: str, case: Case, seeds: Path, release: Path, seed_build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
+def through(
+    path_name: str,
+    case: Case,
+    seeds: Path,
+    release: Path,
+    seed_build: Build,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> set[tuple[str, str]]:
     """The rules on text the case's value breaks, as one path into the data reports them."""
     if path_name in ("build", "coding file"):
         coding = seed_with(seeds, case)
@@ -209,8 +230,16 @@ def through(path_name: str, case: Case, seeds: Path, release: Path, seed_build: 
     try:
         publish_release(frames, "9.9.9", date(2026, 1, 1), tmp_path / "datasets", "0" * 64)
     except ReleaseError as error:
-        lines = [line for line in str(error).splitlines() if f"{case.table} row" in line and f"column {case.column!r}" in line]
-        return {(rule, message) for rule, message in TEXT_RULES.items() if any(line.endswith(f"[{rule}]") and message in line for line in lines)}
+        lines = [
+            line
+            for line in str(error).splitlines()
+            if f"{case.table} row" in line and f"column {case.column!r}" in line
+        ]
+        return {
+            (rule, message)
+            for rule, message in TEXT_RULES.items()
+            if any(line.endswith(f"[{rule}]") and message in line for line in lines)
+        }
     return set()
 
 
@@ -226,7 +255,13 @@ RUNS = [
 
 @pytest.mark.parametrize(("case", "path_name"), RUNS)
 def test_a_text_rule_is_one_rule_on_every_path(
-    case: Case, path_name: str, seeds_copy: Path, release: Path, seed_build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: Case,
+    path_name: str,
+    seeds_copy: Path,
+    release: Path,
+    seed_build: Build,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     found_here = through(path_name, case, seeds_copy, release, seed_build, tmp_path, monkeypatch)
     assert found_here == {(rule.name, rule.message) for rule in case.rules}

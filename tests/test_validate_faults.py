@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 from peacetrack import checks
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
-from peacetrack.contrib import checking, readers, report, validate
 from peacetrack.release import write_tables
+from peacetrack.validator import checking, readers, report, validate
 
-validate_module = importlib.import_module("peacetrack.contrib.validate")  # the package's `validate` is the function
+validate_module = importlib.import_module("peacetrack.validator.validate")  # the package's `validate` is the function
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -49,7 +49,10 @@ def faulty_statements(release: Path, path: Path, rows: int, prefix: str = "new")
         released = [{k: v or None for k, v in row.items()} for row in csv.DictReader(stream)]
     lines = []
     for i in range(rows):
-        row = released[i % len(released)] | {"statement_id": f"{prefix}-{i if i != 6 else 5}", "canonical_id": f"other-{prefix}-{i}"}
+        row = released[i % len(released)] | {
+            "statement_id": f"{prefix}-{i if i != 6 else 5}",
+            "canonical_id": f"other-{prefix}-{i}",
+        }
         if i % 2 == 0:
             row["topic"] = "bad topic"
         if i % 3 == 0:
@@ -97,7 +100,9 @@ def test_many_faults_come_in_file_and_line_order_across_chunks_and_passes(
     assert not list(private_tmp.iterdir())
 
 
-def test_json_report_is_complete_and_counts_every_rule(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_report_is_complete_and_counts_every_rule(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "statements.jsonl"
     faulty_statements(release, path, 40)
     small_chunks(monkeypatch)
@@ -112,7 +117,9 @@ def test_json_report_is_complete_and_counts_every_rule(release: Path, tmp_path: 
     assert totals["error", "unique"] == 2
 
 
-def test_max_faults_stops_and_says_what_was_not_checked(release: Path, tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_max_faults_stops_and_says_what_was_not_checked(
+    release: Path, tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = [tmp_path / f"{name}.jsonl" for name in "abc"]
     for path in paths:
         faulty_statements(release, path, 30)
@@ -143,7 +150,9 @@ def test_max_faults_in_the_second_pass_and_from_python(release: Path, tmp_path: 
     assert found.exit_code == 1
 
 
-def test_step_summary_is_cut_with_the_count_left_out(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_step_summary_is_cut_with_the_count_left_out(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "statements.jsonl"
     faulty_statements(release, path, 40)
     summary = tmp_path / "summary.md"

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from peacetrack.checks import Fault
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
-from peacetrack.contrib import readers
 from peacetrack.release import write_tables
+from peacetrack.validator import readers
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -29,7 +29,11 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def forged_lines(text: str) -> list[str]:
     """Lines the runner would take for the name's own commands, or that hold a raw escape or CR."""
-    return [line for line in text.split("\n") if line.lstrip().startswith(("::error title=forged", "::add-mask")) or "\x1b" in line or "\r" in line]
+    return [
+        line
+        for line in text.split("\n")
+        if line.lstrip().startswith(("::error title=forged", "::add-mask")) or "\x1b" in line or "\r" in line
+    ]
 
 
 @pytest.mark.parametrize("output", ["text", "github"])
@@ -41,8 +45,12 @@ def test_a_file_name_cannot_start_a_line_or_send_an_escape(
     monkeypatch.setattr(readers, "BATCH_ROWS", 2)  # chunks of 2 rows: --max-faults stops inside the file
     name = FORGED.replace(".csv", ".jsonl")
     lines = (release / "actors.csv").read_text(encoding="utf-8").splitlines()[1:]
-    Path(name).write_text("".join('{"actor_id": "x-%d", "actor_type": "bad"}\n' % i for i, _ in enumerate(lines)), encoding="utf-8")
-    result = runner.invoke(app, ["validate", name, "--table", "actors", "--against", str(release), "--format", output, "--max-faults", "1"])
+    Path(name).write_text(
+        "".join('{"actor_id": "x-%d", "actor_type": "bad"}\n' % i for i, _ in enumerate(lines)), encoding="utf-8"
+    )
+    result = runner.invoke(
+        app, ["validate", name, "--table", "actors", "--against", str(release), "--format", output, "--max-faults", "1"]
+    )
     assert result.exit_code == 1
     assert "rows after the first" in result.stdout  # the stopped file is named
     assert not forged_lines(result.stdout), result.stdout
@@ -73,7 +81,9 @@ def test_a_release_folder_given_to_against_is_read_without_following_links(
     assert "symbolic link" in result.stdout and "[symlink]" in result.stdout
 
 
-def test_a_release_folder_given_to_against_may_be_named_with_dots(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_release_folder_given_to_against_may_be_named_with_dots(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The user's own `--against ../release` is read (its folders checked for links all the same)."""
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
@@ -102,7 +112,7 @@ def test_the_progress_bar_shows_a_file_name_as_text(tmp_path: Path, monkeypatch:
     import io
     from contextlib import ExitStack
 
-    validate_module = importlib.import_module("peacetrack.contrib.validate")
+    validate_module = importlib.import_module("peacetrack.validator.validate")
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -121,7 +131,9 @@ def test_the_progress_bar_shows_a_file_name_as_text(tmp_path: Path, monkeypatch:
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
-def test_a_file_whose_name_is_not_utf8_is_read(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+def test_a_file_whose_name_is_not_utf8_is_read(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
     """git carries any bytes in a name: a Parquet file named so crashed with a traceback."""
     import os
 
@@ -143,7 +155,9 @@ def test_a_file_whose_name_is_not_utf8_is_read(release: Path, tmp_path: Path, mo
     assert '"rows": 10' in result.stdout
 
 
-def test_the_latest_release_is_found_through_a_linked_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_latest_release_is_found_through_a_linked_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The refusal of links is for what a contributor gives: a release found as `load` finds it
     (a virtual environment reached through a link, say) is checked by its hashes instead."""
     from .release_fixture import write_release

@@ -40,7 +40,12 @@ HOSTILE = [
     "data/actors.csv",
     "data/*/military_transfers.parquet",
 ]
-IGNORED = ["README.md", "data/notes.csv", "seeds/x/notes.txt", "article.txt"]  # an article outside a seed is no seed file
+IGNORED = [
+    "README.md",
+    "data/notes.csv",
+    "seeds/x/notes.txt",
+    "article.txt",
+]  # an article outside a seed is no seed file
 
 
 def load_yaml(path: Path) -> object:
@@ -95,7 +100,9 @@ def scratch_repository(tmp_path: Path, added: list[str]) -> Path:
     return repo
 
 
-def run_action(repo: Path, tmp_path: Path, python: str = sys.executable, **inputs: str) -> subprocess.CompletedProcess[str]:
+def run_action(
+    repo: Path, tmp_path: Path, python: str = sys.executable, **inputs: str
+) -> subprocess.CompletedProcess[str]:
     """`python -m peacetrack.action` as the action's step runs it on a pull request."""
     env = {
         **os.environ,
@@ -154,7 +161,10 @@ def test_a_wrong_call_is_annotated(tmp_path: Path, inputs: dict[str, str], messa
 def test_outside_a_pull_request_without_paths_the_action_says_so(tmp_path: Path) -> None:
     repo = scratch_repository(tmp_path, ["data/actors.csv"])
     done = subprocess.run(
-        [sys.executable, "-m", "peacetrack.action"], cwd=repo, capture_output=True, text=True,
+        [sys.executable, "-m", "peacetrack.action"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
         env={k: v for k, v in os.environ.items() if k != "GITHUB_BASE_REF"},
     )
     assert done.returncode == 2
@@ -166,7 +176,8 @@ def test_validate_annotates_an_unknown_table(tmp_path: Path) -> None:
     rows.write_text("id\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "peacetrack", "validate", "--table", "nope", "--format", "github", str(rows)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2
     assert done.stdout.startswith("::error title=peacetrack validate::unknown table 'nope'")
@@ -187,7 +198,10 @@ def test_a_changed_article_or_source_is_validated_through_its_coding_file(tmp_pa
     git(repo, "commit", "-q", "-m", "change the texts")
     listed = subprocess.run(
         [sys.executable, "-c", "from peacetrack.action import changed_data_files; print(changed_data_files('main'))"],
-        cwd=repo, capture_output=True, text=True, check=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert listed.stdout.strip() == str(["seeds/a/coding.yaml", "seeds/b/coding.yaml", "seeds/c/coding.yaml"])
     done = run_action(repo, tmp_path, FORMAT="json")

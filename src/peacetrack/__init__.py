@@ -14,7 +14,7 @@ try:
 except PackageNotFoundError:  # run from a source folder that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "DataError", "connect", "download", "load", "load_all", "release_path", "versions"]
+__all__ = ["DataError", "__version__", "connect", "download", "load", "load_all", "release_path", "versions"]
 
 
 def __getattr__(name: str) -> Any:

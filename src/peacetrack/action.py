@@ -13,9 +13,9 @@ import re
 import subprocess
 import sys
 
-from peacetrack.contrib.readers import READERS
-from peacetrack.contrib.report import FORMATS, call_error_annotation
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES
+from peacetrack.validator.readers import READERS
+from peacetrack.validator.report import FORMATS, call_error_annotation
 
 # The files `peacetrack validate` reads by their name; .pre-commit-hooks.yaml's `files:` is this.
 DATA_FILE = re.compile(
@@ -39,8 +39,18 @@ def changed_data_files(base_ref: str) -> list[str]:
     `origin/<base_ref>` and HEAD, each once, in order."""
     try:
         listed = subprocess.run(
-            ["git", "diff", "-z", "--no-renames", "--name-only", "--diff-filter=ACMT", f"origin/{base_ref}...HEAD", "--"],
-            capture_output=True, check=True,
+            [
+                "git",
+                "diff",
+                "-z",
+                "--no-renames",
+                "--name-only",
+                "--diff-filter=ACMT",
+                f"origin/{base_ref}...HEAD",
+                "--",
+            ],
+            capture_output=True,
+            check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as error:
         detail = getattr(error, "stderr", b"") or b""

@@ -67,11 +67,15 @@ class Fault:
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
         what = " ".join(
-            p for p in (self.table, self.row_id and f"row {self.row_id!r}", self.column and f"column {self.column!r}") if p
+            p
+            for p in (self.table, self.row_id and f"row {self.row_id!r}", self.column and f"column {self.column!r}")
+            if p
         )
         value = f" (value: {self.value!r})" if self.value is not None else ""
         # One line, no escape sequence: a file or folder name is the contributor's to choose.
-        return printable(f"{where + ': ' if where else ''}{self.severity}: {what}: {self.message}{value} [{self.rule}]", keep="")
+        return printable(
+            f"{where + ': ' if where else ''}{self.severity}: {what}: {self.message}{value} [{self.rule}]", keep=""
+        )
 
 
 def check_tables(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> list[Fault]:
@@ -163,7 +167,7 @@ def check_threads() -> ThreadPoolExecutor:
 
 
 def _pandera_faults(table: Table, frame: pd.DataFrame, cases: pd.DataFrame) -> Iterator[Fault]:
-    pk = frame[table.primary_key] if table.primary_key in frame else None
+    pk = frame.get(table.primary_key, None)
     for case in cases.itertuples(index=False):
         check = str(case.check)
         index = None if pd.isna(case.index) else case.index
@@ -251,7 +255,7 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
         return
     table = TABLES["evidence"]
     targets = pd.Series(False, index=evidence.index)
-    for name in CLAIM_TABLES + ("actors",):
+    for name in (*CLAIM_TABLES, "actors"):
         if name not in frames:
             continue
         proven_table, pk = frames[name], TABLES[name].primary_key
@@ -268,7 +272,12 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
             for row_id in own_source.loc[foreign, "row_id"]:
                 failing = mine & (evidence["row_id"] == row_id)
                 yield from _row_faults(
-                    table, evidence, failing, "source_id", "evidence_source", "evidence of a claim must quote the claim's own source"
+                    table,
+                    evidence,
+                    failing,
+                    "source_id",
+                    "evidence_source",
+                    "evidence of a claim must quote the claim's own source",
                 )
     yield from _row_faults(
         table, evidence, ~targets, "row_id", "evidence_target", "no row with this id in the table named by table_name"
@@ -328,10 +337,19 @@ def check_sources(sources: RowData | None, texts: Mapping[str, str]) -> Iterator
     ids = arrow_values(sources["source_id"]).to_pylist()
     hashes, counts = (arrow_values(sources[c]).to_pylist() for c in ("text_sha256", "char_count"))
     at_hand = [texts.get(i) if i is not None else None for i in ids]
-    other_hash = np.array([t is not None and h is not None and sha256_text(t) != h for t, h in zip(at_hand, hashes, strict=True)], dtype=bool)
-    other_count = np.array([t is not None and c is not None and len(t) != c for t, c in zip(at_hand, counts, strict=True)], dtype=bool)
-    yield from _row_faults(table, sources, other_hash, "text_sha256", "text_hash", "the text at hand has a different SHA-256")
-    yield from _row_faults(table, sources, other_count, "char_count", "char_count", "the text at hand has a different length")
+    other_hash = np.array(
+        [t is not None and h is not None and sha256_text(t) != h for t, h in zip(at_hand, hashes, strict=True)],
+        dtype=bool,
+    )
+    other_count = np.array(
+        [t is not None and c is not None and len(t) != c for t, c in zip(at_hand, counts, strict=True)], dtype=bool
+    )
+    yield from _row_faults(
+        table, sources, other_hash, "text_sha256", "text_hash", "the text at hand has a different SHA-256"
+    )
+    yield from _row_faults(
+        table, sources, other_count, "char_count", "char_count", "the text at hand has a different length"
+    )
 
 
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
@@ -372,7 +390,9 @@ def _same(data: RowData, first: str, second: str) -> np.ndarray:
     return pc.fill_null(pc.equal(one, other), False).to_numpy(zero_copy_only=False)
 
 
-def _row_faults(table: Table, data: RowData, failing: np.ndarray | pd.Series, column: str | None, rule: str, message: str) -> Iterator[Fault]:
+def _row_faults(
+    table: Table, data: RowData, failing: np.ndarray | pd.Series, column: str | None, rule: str, message: str
+) -> Iterator[Fault]:
     """A fault for each row where `failing` is true (a null is not), with the row's id and value.
 
     Ids and values of the failing rows are taken many at once, as a lookup per row is slow on
@@ -423,9 +443,30 @@ def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
     same_month = same_year & (first.astype("M8[M]") == last.astype("M8[M]"))
     month_start = ~has_start | (first == first.astype("M8[M]").astype("M8[D]"))
     month_end = ~has_end | ((last + 1).astype("M8[M]") != last.astype("M8[M]"))
-    yield from _row_faults(table, data, month & ~month_start, "date_start", "date_precision", "a month-precision interval starts on the first of its month")
-    yield from _row_faults(table, data, month & ~month_end, "date_end", "date_precision", "a month-precision interval ends on the last day of its month")
-    yield from _row_faults(table, data, month & both & ~same_month, "date_end", "date_precision", "a month-precision interval spans one month")
+    yield from _row_faults(
+        table,
+        data,
+        month & ~month_start,
+        "date_start",
+        "date_precision",
+        "a month-precision interval starts on the first of its month",
+    )
+    yield from _row_faults(
+        table,
+        data,
+        month & ~month_end,
+        "date_end",
+        "date_precision",
+        "a month-precision interval ends on the last day of its month",
+    )
+    yield from _row_faults(
+        table,
+        data,
+        month & both & ~same_month,
+        "date_end",
+        "date_precision",
+        "a month-precision interval spans one month",
+    )
     year_start = ~has_start | (first == first.astype("M8[Y]").astype("M8[D]"))
     year_end = ~has_end | ((last + 1).astype("M8[Y]") != last.astype("M8[Y]"))
     yield from _row_faults(
@@ -443,7 +484,9 @@ def repeated(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
         return found
     order = pc.sort_indices(values)  # nulls last, never equal to a neighbour
     ordered = values.take(order)
-    same = pc.fill_null(pc.equal(ordered.slice(0, len(values) - 1), ordered.slice(1)), False).to_numpy(zero_copy_only=False)
+    same = pc.fill_null(pc.equal(ordered.slice(0, len(values) - 1), ordered.slice(1)), False).to_numpy(
+        zero_copy_only=False
+    )
     if same.any():
         twice = np.zeros(len(values), dtype=bool)
         twice[:-1] |= same
@@ -466,7 +509,9 @@ def check_canonical_ids(table: Table, data: RowData) -> Iterator[Fault]:
     if other.any():  # count only the canonical ids in question, over the whole column
         wanted = pc.unique(canonical.filter(pa.array(other)))
         held = pc.fill_null(pc.is_in(canonical, value_set=wanted), False)
-        shared[np.flatnonzero(held.to_numpy(zero_copy_only=False))] = repeated(canonical.filter(held))  # a filter keeps chunks
+        shared[np.flatnonzero(held.to_numpy(zero_copy_only=False))] = repeated(
+            canonical.filter(held)
+        )  # a filter keeps chunks
     yield from _row_faults(
         table, data, other & ~shared, "canonical_id", "canonical_id",
         "no other row shares this canonical_id: it must equal the row's own id",
@@ -477,23 +522,43 @@ def check_quotes(statements: RowData, evidence: pd.DataFrame | None) -> Iterator
     """A direct quote has its words, and they lie inside its evidence; a paraphrase has none."""
     table = TABLES["statements"]
     direct, quoted = _is(statements["kind"], "direct_quote"), _present(statements["quote"])
-    yield from _row_faults(table, statements, direct & ~quoted, "quote", "direct_quote", "a direct quote needs its words in `quote`")
+    yield from _row_faults(
+        table, statements, direct & ~quoted, "quote", "direct_quote", "a direct quote needs its words in `quote`"
+    )
     yield from _row_faults(table, statements, ~direct & quoted, "quote", "paraphrase", "a paraphrase has no `quote`")
     if evidence is None:
         return
     spans = evidence[evidence["table_name"].astype(object) == "statements"].groupby("row_id")["quote"].agg(list)
     ids, quotes = (arrow_values(statements[c]).to_pylist() for c in ("statement_id", "quote"))
     inside = np.array(
-        [q is None or any(span is not None and q in span for span in spans.get(i, [])) for i, q in zip(ids, quotes, strict=True)], dtype=bool
+        [
+            q is None or any(span is not None and q in span for span in spans.get(i, []))
+            for i, q in zip(ids, quotes, strict=True)
+        ],
+        dtype=bool,
     )  # a missing evidence quote is evidence's own fault (`required`)
-    yield from _row_faults(table, statements, direct & ~inside, "quote", "quote_in_evidence", "the quote is not inside any of the row's evidence")
+    yield from _row_faults(
+        table,
+        statements,
+        direct & ~inside,
+        "quote",
+        "quote_in_evidence",
+        "the quote is not inside any of the row's evidence",
+    )
 
 
 def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:
     """Rules within one row that involve two columns."""
     if "actors" in frames:
         actors = frames["actors"]
-        yield from _row_faults(TABLES["actors"], actors, _same(actors, "parent_id", "actor_id"), "parent_id", "self_reference", "an actor cannot be its own parent")
+        yield from _row_faults(
+            TABLES["actors"],
+            actors,
+            _same(actors, "parent_id", "actor_id"),
+            "parent_id",
+            "self_reference",
+            "an actor cannot be its own parent",
+        )
     if "military_transfers" in frames:
         transfers = frames["military_transfers"]
         yield from _row_faults(
@@ -504,7 +569,18 @@ def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:
         rounds = frames["negotiation_rounds"]
         parties = [p or [] for p in arrow_values(rounds["parties"]).to_pylist()]
         twice = np.array([len(set(p)) != len(p) for p in parties], dtype=bool)
-        yield from _row_faults(TABLES["negotiation_rounds"], rounds, twice, "parties", "distinct", "a party is listed twice")
+        yield from _row_faults(
+            TABLES["negotiation_rounds"], rounds, twice, "parties", "distinct", "a party is listed twice"
+        )
         mediators = arrow_values(rounds["mediator_id"]).to_pylist()
-        mediator_party = np.array([m is not None and m in p for m, p in zip(mediators, parties, strict=True)], dtype=bool)
-        yield from _row_faults(TABLES["negotiation_rounds"], rounds, mediator_party, "mediator_id", "mediator_party", "the mediator is also a party")
+        mediator_party = np.array(
+            [m is not None and m in p for m, p in zip(mediators, parties, strict=True)], dtype=bool
+        )
+        yield from _row_faults(
+            TABLES["negotiation_rounds"],
+            rounds,
+            mediator_party,
+            "mediator_id",
+            "mediator_party",
+            "the mediator is also a party",
+        )

@@ -34,10 +34,13 @@ finally:
 # Each command imports the rest of what it needs when it runs: `peacetrack validate` should
 # not wait for duckdb, pooch and requests to load.
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="Build, check, release and load the peacetrack dataset.")
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="Build, check, release and load the peacetrack dataset.",
+)
 out_console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
 
 
 def print_version(value: bool) -> None:
@@ -50,7 +53,10 @@ def print_version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=print_version, is_eager=True, help="Print the toolkit's version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=print_version, is_eager=True, help="Print the toolkit's version and exit."),
+    ] = False,
 ) -> None:
     """peacetrack: the Armenia–Azerbaijan peace-process dataset and its toolkit."""
 
@@ -102,12 +108,23 @@ RootOption = Annotated[Path, typer.Option("--root", help="Folder of the releases
 @app.command()
 def release(
     version: Annotated[str | None, typer.Argument(help="Semantic version to cut, e.g. 1.0.0.")] = None,
-    bump: Annotated[releases.Bump | None, typer.Option("--bump", help="Cut the next major, minor or patch version after the latest.")] = None,
+    bump: Annotated[
+        releases.Bump | None,
+        typer.Option("--bump", help="Cut the next major, minor or patch version after the latest."),
+    ] = None,
     seeds: SeedsOption = Path("seeds"),
     root: RootOption = Path("datasets"),
-    bundle: Annotated[Path | None, typer.Option("--bundle", help="Package folder to copy the latest release into.")] = Path("src/peacetrack/bundled"),
+    bundle: Annotated[
+        Path | None, typer.Option("--bundle", help="Package folder to copy the latest release into.")
+    ] = Path("src/peacetrack/bundled"),
     no_bundle: Annotated[bool, typer.Option("--no-bundle", help="Do not copy the release into the package.")] = False,
-    clean: Annotated[bool, typer.Option("--clean", help="Remove what interrupted releases left (staging files, release folders the index does not list), and nothing else.")] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="Remove what interrupted releases left (staging files, release folders the index does not list), and nothing else.",
+        ),
+    ] = False,
 ) -> None:
     """Cut an immutable, checksummed release from the seeds (needs its CHANGELOG.md entry)."""
     try:
@@ -134,9 +151,15 @@ def release(
     try:
         bundled = None if no_bundle or bundle is None else releases.bundle_latest(root, bundle)
     except releases.ReleaseError as error:
-        err_console.print(f"error: release {entry.version} is cut and registered, but not bundled: {printable(error)}", markup=False)
+        err_console.print(
+            f"error: release {entry.version} is cut and registered, but not bundled: {printable(error)}", markup=False
+        )
         raise typer.Exit(1) from None
-    summary = RichTable(title=Text(f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}"))
+    summary = RichTable(
+        title=Text(
+            f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}"
+        )
+    )
     summary.add_column("table")
     summary.add_column("rows", justify="right")
     for name, rows in entry.rows.items():
@@ -148,15 +171,22 @@ def release(
 
 ReleaseRootOption = Annotated[
     Path | None,
-    typer.Option("--root", help="Read versions from this folder's index (e.g. datasets) instead of as `load` finds them."),
+    typer.Option(
+        "--root", help="Read versions from this folder's index (e.g. datasets) instead of as `load` finds them."
+    ),
 ]
 RemoteOption = Annotated[
     bool | None,
-    typer.Option("--remote/--no-remote", help="Let `latest` be a newer release on the mirror (default: $PEACETRACK_REMOTE)."),
+    typer.Option(
+        "--remote/--no-remote", help="Let `latest` be a newer release on the mirror (default: $PEACETRACK_REMOTE)."
+    ),
 ]
 BaseUrlOption = Annotated[
     str | None,
-    typer.Option("--base-url", help="Mirror: a web folder laid out like datasets/ (default: $PEACETRACK_BASE_URL, then config.toml)."),
+    typer.Option(
+        "--base-url",
+        help="Mirror: a web folder laid out like datasets/ (default: $PEACETRACK_BASE_URL, then config.toml).",
+    ),
 ]
 
 
@@ -176,7 +206,9 @@ def diff(
     except releases.ReleaseError as error:
         _fail(error)
     if format == "json":
-        typer.echo(json.dumps({"old": old, "new": new, "tables": releases.diff_json(diffs)}, indent=2, ensure_ascii=False))
+        typer.echo(
+            json.dumps({"old": old, "new": new, "tables": releases.diff_json(diffs)}, indent=2, ensure_ascii=False)
+        )
     else:
         typer.echo(printable(releases.diff_text(diffs)), nl=False)  # keys and column names are data
 
@@ -244,7 +276,10 @@ def download(
 def versions(
     remote: Annotated[
         bool | None,
-        typer.Option("--remote/--no-remote", help="Also list the releases on the mirror (its index, cached an hour; default: $PEACETRACK_REMOTE)."),
+        typer.Option(
+            "--remote/--no-remote",
+            help="Also list the releases on the mirror (its index, cached an hour; default: $PEACETRACK_REMOTE).",
+        ),
     ] = None,
     base_url: BaseUrlOption = None,
 ) -> None:
@@ -270,7 +305,7 @@ def _plain(value: object) -> Text:
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="SQL over the tables, e.g. \"SELECT * FROM actors\".")],
+    query: Annotated[str, typer.Argument(help='SQL over the tables, e.g. "SELECT * FROM actors".')],
     release: ReleaseOption = None,
     version: OldVersionOption = None,
     remote: RemoteOption = None,
@@ -302,7 +337,9 @@ def sql(
         _fail(error)
     except duckdb.Error as error:
         locked = isinstance(error, duckdb.PermissionException) or "configuration has been locked" in str(error)
-        _fail(f"{error}\nthe query sees only the release's tables: --allow-files lets it use files" if locked else error)
+        _fail(
+            f"{error}\nthe query sees only the release's tables: --allow-files lets it use files" if locked else error
+        )
     if output is TableFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
@@ -351,8 +388,20 @@ def info(release: ReleaseOption = None, version: OldVersionOption = None, remote
 def report(
     release: ReleaseOption = None,
     version: OldVersionArgument = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for DATACARD.md and figures/; default: report-<VERSION> (ROOT/build/report-<VERSION> with --root).")] = None,
-    root: Annotated[Path | None, typer.Option("--root", help="Read the release from this folder's index (e.g. datasets); with no release there, describe the current build of --seeds.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for DATACARD.md and figures/; default: report-<VERSION> (ROOT/build/report-<VERSION> with --root).",
+        ),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Read the release from this folder's index (e.g. datasets); with no release there, describe the current build of --seeds.",
+        ),
+    ] = None,
     seeds: SeedsOption = Path("seeds"),
     remote: RemoteOption = None,
 ) -> None:
@@ -374,21 +423,39 @@ class FaultFormat(StrEnum):
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Data files (<table>.csv, .parquet, .jsonl) or seeds/*/coding.yaml.")],
-    table: Annotated[str | None, typer.Option("--table", help="Table of the files; default: from each file name.")] = None,
-    against: Annotated[str | None, typer.Option("--against", help="Release: a version, latest (the default), or a folder's path of <table>.parquet files.")] = None,
-    output: Annotated[FaultFormat, typer.Option("--format", help="text, json (one object) or github (annotations).")] = FaultFormat.text,
-    max_faults: Annotated[int | None, typer.Option("--max-faults", min=1, help="Stop once this many errors are found (warnings do not count).")] = None,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Data files (<table>.csv, .parquet, .jsonl) or seeds/*/coding.yaml.")
+    ],
+    table: Annotated[
+        str | None, typer.Option("--table", help="Table of the files; default: from each file name.")
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against", help="Release: a version, latest (the default), or a folder's path of <table>.parquet files."
+        ),
+    ] = None,
+    output: Annotated[
+        FaultFormat, typer.Option("--format", help="text, json (one object) or github (annotations).")
+    ] = FaultFormat.text,
+    max_faults: Annotated[
+        int | None,
+        typer.Option("--max-faults", min=1, help="Stop once this many errors are found (warnings do not count)."),
+    ] = None,
 ) -> None:
     """Check contributed rows; report every fault. Exit 0 valid, 1 faults, 2 unreadable input or wrong call."""
     import io
 
-    from peacetrack.contrib import FORMATS, CallError, checking
-    from peacetrack.contrib.report import call_error_annotation
+    from peacetrack.validator import FORMATS, CallError, checking
+    from peacetrack.validator.report import call_error_annotation
 
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n", write_through=False)
+    out = io.TextIOWrapper(
+        sys.stdout.buffer, encoding="utf-8", errors="backslashreplace", newline="\n", write_through=False
+    )
     try:
-        with checking(paths, table=table, against=against, progress=output is FaultFormat.text, max_faults=max_faults) as report:
+        with checking(
+            paths, table=table, against=against, progress=output is FaultFormat.text, max_faults=max_faults
+        ) as report:
             FORMATS[output.value](report, out)
             out.flush()
     except CallError as error:

@@ -46,7 +46,7 @@ from peacetrack.tables import (
     frame_from_rows,
 )
 
-CODED_TABLES: tuple[str, ...] = ("actors",) + CLAIM_TABLES
+CODED_TABLES: tuple[str, ...] = ("actors", *CLAIM_TABLES)
 MAX_YAML_BYTES = 5_000_000
 MAX_YAML_DEPTH = 20  # a coding file nests six levels: file, table, entry, evidence, quote, list
 # Keys, values and punctuation: the seed's coding file of 200 rows holds some 2,000. The parser
@@ -144,13 +144,17 @@ def read_yaml(path: Path, root: Path) -> Any:
     except Refused as refused:
         raise FileFault(Fault(None, None, None, refused.rule, refused.message, file=str(path))) from None
     except OSError as error:
-        raise FileFault(Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))) from None
+        raise FileFault(
+            Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))
+        ) from None
     if len(raw) > MAX_YAML_BYTES:
         raise FileFault(Fault(None, None, None, "too_large", f"over {MAX_YAML_BYTES} bytes", file=str(path)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FileFault(Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))) from None
+        raise FileFault(
+            Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))
+        ) from None
     yaml = YAML(typ="rt", pure=True)
 
     def refuse(rule: str, message: str, token: Any) -> FileFault:
@@ -160,21 +164,39 @@ def read_yaml(path: Path, root: Path) -> Any:
         depth = 0
         for count, token in enumerate(yaml.scan(text)):
             if count == MAX_YAML_TOKENS:
-                raise refuse("too_large", f"over {MAX_YAML_TOKENS:,} keys, values and brackets: split the coding over seeds, or write less", token)
+                raise refuse(
+                    "too_large",
+                    f"over {MAX_YAML_TOKENS:,} keys, values and brackets: split the coding over seeds, or write less",
+                    token,
+                )
             if isinstance(token, AliasToken | AnchorToken):
-                raise refuse("yaml_alias", "anchors and aliases are not allowed in coding files: write values out", token)
+                raise refuse(
+                    "yaml_alias", "anchors and aliases are not allowed in coding files: write values out", token
+                )
             depth += isinstance(token, _OPENING) - isinstance(token, _CLOSING)
             if depth > MAX_YAML_DEPTH:
-                raise refuse("yaml_depth", f"nested more than {MAX_YAML_DEPTH} levels deep: a coding file needs far fewer", token)
+                raise refuse(
+                    "yaml_depth", f"nested more than {MAX_YAML_DEPTH} levels deep: a coding file needs far fewer", token
+                )
         return yaml.load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(p) for p in (error.context, error.problem) if p)
         raise FileFault(
-            Fault(None, None, None, "yaml", shorten(message.replace("\n", " "), MESSAGE_WIDTH), file=str(path), line=mark.line + 1 if mark else None)
+            Fault(
+                None,
+                None,
+                None,
+                "yaml",
+                shorten(message.replace("\n", " "), MESSAGE_WIDTH),
+                file=str(path),
+                line=mark.line + 1 if mark else None,
+            )
         ) from None
     except YAMLError as error:
-        raise FileFault(Fault(None, None, None, "yaml", shorten(str(error).replace("\n", " "), MESSAGE_WIDTH), file=str(path))) from None
+        raise FileFault(
+            Fault(None, None, None, "yaml", shorten(str(error).replace("\n", " "), MESSAGE_WIDTH), file=str(path))
+        ) from None
 
 
 def line_of(raw: bytes, offset: int) -> int:
@@ -215,7 +237,9 @@ def locate(node: Any, loc: tuple[Any, ...], default: int | None) -> int | None:
     return line
 
 
-def pydantic_faults(error: ValidationError, node: Any, file: str, table: str | None, row_id: str | None, line: int | None) -> Iterator[Fault]:
+def pydantic_faults(
+    error: ValidationError, node: Any, file: str, table: str | None, row_id: str | None, line: int | None
+) -> Iterator[Fault]:
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         column = next((shorten(p) for p in loc if isinstance(p, str)), None)  # a key may be long: capped
@@ -338,7 +362,10 @@ def resolve_quote(text: str | None, ref: str | QuoteRef) -> tuple[int, int] | st
     if ref.char_start is not None:
         if not text.startswith(quote, ref.char_start):
             if quote not in text:
-                return f"the quote is not at char_start {ref.char_start}, nor anywhere in the article" + _not_found_hint(text, quote)
+                return (
+                    f"the quote is not at char_start {ref.char_start}, nor anywhere in the article"
+                    + _not_found_hint(text, quote)
+                )
             nearest = _nearest(text, quote, ref.char_start)
             return f"the quote is not at char_start {ref.char_start}: the nearest occurrence is at {nearest}"
         return ref.char_start, ref.char_start + len(quote)
@@ -363,11 +390,15 @@ def read_article(path: Path, root: Path) -> str | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
-        raise FileFault(Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))) from None
+        raise FileFault(
+            Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))
+        ) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise FileFault(Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))) from None
+        raise FileFault(
+            Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))
+        ) from None
 
 
 class SeedReader:
@@ -382,7 +413,18 @@ class SeedReader:
         self.text_unusable = False  # article.txt is there but cannot be used: not "missing"
 
     def fault(self, file: Path, line: int | None, rule: str, message: str, **kw: Any) -> None:
-        self.coded.faults.append(Fault(kw.pop("table", None), kw.pop("row_id", None), kw.pop("column", None), rule, message, file=str(file), line=line, **kw))
+        self.coded.faults.append(
+            Fault(
+                kw.pop("table", None),
+                kw.pop("row_id", None),
+                kw.pop("column", None),
+                rule,
+                message,
+                file=str(file),
+                line=line,
+                **kw,
+            )
+        )
 
     def read(self) -> None:
         text = self.read_text()
@@ -402,10 +444,17 @@ class SeedReader:
         for table in CODED_TABLES:
             defaults = coding.defaults.get(table, {})
             for index, entry in enumerate(getattr(coding, table)):
-                self.read_entry(path, table, document[table], index, entry, defaults, document.get("defaults", {}).get(table))
+                self.read_entry(
+                    path, table, document[table], index, entry, defaults, document.get("defaults", {}).get(table)
+                )
         for table in coding.defaults:
             if table not in CODED_TABLES:
-                self.fault(path, locate(document, ("defaults", table), 1), "unknown_table", f"defaults for unknown table {shorten(table)!r}")
+                self.fault(
+                    path,
+                    locate(document, ("defaults", table), 1),
+                    "unknown_table",
+                    f"defaults for unknown table {shorten(table)!r}",
+                )
 
     def read_text(self) -> str | None:
         try:
@@ -417,7 +466,9 @@ class SeedReader:
         if text is None:
             return None
         if unicodedata.normalize("NFC", text) != text:
-            self.fault(self.folder / ARTICLE, None, "nfc", "the article is not in Unicode NFC form; offsets would be ambiguous")
+            self.fault(
+                self.folder / ARTICLE, None, "nfc", "the article is not in Unicode NFC form; offsets would be ambiguous"
+            )
         self.coded.texts[self.source_id] = text
         return text
 
@@ -441,9 +492,21 @@ class SeedReader:
         if self.text_unusable:  # its own fault says why: not missing, nor to be described here
             return False
         if text is None and meta.text_in_repo:
-            self.fault(path, key_line(document, "text_in_repo", 1), "missing_text", f"text_in_repo is true but {ARTICLE} is missing")
+            self.fault(
+                path,
+                key_line(document, "text_in_repo", 1),
+                "missing_text",
+                f"text_in_repo is true but {ARTICLE} is missing",
+            )
         if text is None and (meta.text_sha256 is None or meta.char_count is None):
-            self.fault(path, 1, "missing_text", f"without {ARTICLE}, give text_sha256 and char_count of the text", table="sources", row_id=self.source_id)
+            self.fault(
+                path,
+                1,
+                "missing_text",
+                f"without {ARTICLE}, give text_sha256 and char_count of the text",
+                table="sources",
+                row_id=self.source_id,
+            )
             return False
         if text is not None:
             for column, actual in (("text_sha256", sha256_text(text)), ("char_count", len(text))):
@@ -462,7 +525,9 @@ class SeedReader:
         self.coded.origins[("sources", self.source_id)] = (str(path), 1, document)
         return True
 
-    def read_entry(self, path: Path, table: str, nodes: Any, index: int, entry: Any, defaults: dict[str, Any], defaults_node: Any) -> None:
+    def read_entry(
+        self, path: Path, table: str, nodes: Any, index: int, entry: Any, defaults: dict[str, Any], defaults_node: Any
+    ) -> None:
         node = nodes[index]
         line = key_line(nodes, index, None)
         pk = TABLES[table].primary_key
@@ -499,12 +564,29 @@ class SeedReader:
             span = resolve_quote(text, ref)
             quote = ref.quote if isinstance(ref, QuoteRef) else ref
             if isinstance(span, str):
-                self.fault(path, line, "evidence_quote", span, table=table, row_id=row_id, column="evidence", value=shorten(quote))
+                self.fault(
+                    path,
+                    line,
+                    "evidence_quote",
+                    span,
+                    table=table,
+                    row_id=row_id,
+                    column="evidence",
+                    value=shorten(quote),
+                )
                 continue
             start, end = span
             ev_id = evidence_id(table, row_id, self.source_id, start, end)
             self.coded.rows["evidence"].append(
-                {"evidence_id": ev_id, "table_name": table, "row_id": row_id, "source_id": self.source_id, "char_start": start, "char_end": end, "quote": quote}
+                {
+                    "evidence_id": ev_id,
+                    "table_name": table,
+                    "row_id": row_id,
+                    "source_id": self.source_id,
+                    "char_start": start,
+                    "char_end": end,
+                    "quote": quote,
+                }
             )
             self.coded.origins[("evidence", ev_id)] = (str(path), line, node)
 
@@ -523,7 +605,14 @@ class SeedReader:
                         table="actors", row_id=values["actor_id"], column=differs[0],
                     )  # fmt: skip
                 else:
-                    self.fault(path, line, "unique", "this id is used by more than one row", table="actors", row_id=values["actor_id"])
+                    self.fault(
+                        path,
+                        line,
+                        "unique",
+                        "this id is used by more than one row",
+                        table="actors",
+                        row_id=values["actor_id"],
+                    )
                 return
             existing["aliases"] += [a for a in values["aliases"] if a not in existing["aliases"]]
             return
@@ -543,7 +632,9 @@ def read_seeds(seeds: Path) -> Coded:
         if name.startswith("."):
             continue
         if folder.is_symlink():
-            coded.faults.append(Fault(None, None, None, "symlink", "is a symbolic link: not followed", file=str(folder)))
+            coded.faults.append(
+                Fault(None, None, None, "symlink", "is a symbolic link: not followed", file=str(folder))
+            )
         elif folder.is_dir():
             SeedReader(folder, coded, seeds).read()
     return coded

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
-import pandas as pd
 import platformdirs
 import pooch
 import pyarrow as pa
@@ -129,7 +128,9 @@ def versions(remote: bool | None = None, base_url: str | None = None) -> list[st
     return list(dict.fromkeys(r.version for r in _newest([*local, *mirrored])))
 
 
-def find_release(version: str | None = None, *, remote: bool | None = None, base_url: str | None = None) -> ReleaseEntry:
+def find_release(
+    version: str | None = None, *, remote: bool | None = None, base_url: str | None = None
+) -> ReleaseEntry:
     """The index entry of `version`, or of the latest release when it is None or `latest`.
 
     The data folder's index comes first. A version it does not list is looked up in the
@@ -273,8 +274,10 @@ def mirror_index(base_url: str | None = None) -> ReleaseIndex:
         if age is None:
             raise DataError(redact(f"could not read the mirror's index {url}: {error}")) from None
         warnings.warn(
-            redact(f"the mirror did not answer ({error}); using its index as cached {age / 60:.0f} "
-                   f"minute(s) ago, which may be stale: {copy}"),
+            redact(
+                f"the mirror did not answer ({error}); using its index as cached {age / 60:.0f} "
+                f"minute(s) ago, which may be stale: {copy}"
+            ),
             StaleIndexWarning,
             stacklevel=2,
         )
@@ -578,7 +581,11 @@ def load(table: str, version: str | None = None, *, backend: Backend = "pandas",
 
 
 def load_all(
-    version: str | None = None, tables: list[str] | None = None, *, backend: Backend = "pandas", remote: bool | None = None
+    version: str | None = None,
+    tables: list[str] | None = None,
+    *,
+    backend: Backend = "pandas",
+    remote: bool | None = None,
 ) -> dict[str, Any]:
     """Every table (or the named ones) of a release, by name, in contract order."""
     if backend not in ("pandas", "polars"):
@@ -608,7 +615,9 @@ def _polars_frame(table: Table, data: pa.Table) -> Any:
     try:
         return frame.cast(enums)
     except pl.exceptions.PolarsError:  # its message would quote the file's values
-        raise DataError(f"{table.name}: an enum column holds a value it does not allow: not schema {SCHEMA_VERSION}") from None
+        raise DataError(
+            f"{table.name}: an enum column holds a value it does not allow: not schema {SCHEMA_VERSION}"
+        ) from None
 
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
@@ -658,7 +667,9 @@ def connect(
     return connection
 
 
-def _create_tables(connection: duckdb.DuckDBPyConnection, files: dict[str, Path], kind: Literal["TABLE", "VIEW"]) -> None:
+def _create_tables(
+    connection: duckdb.DuckDBPyConnection, files: dict[str, Path], kind: Literal["TABLE", "VIEW"]
+) -> None:
     """Each table made from its verified Parquet file in one statement, typed and commented.
 
     A view cannot take a `?` parameter, so the path goes in as a quoted SQL string."""

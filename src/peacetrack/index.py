@@ -135,4 +135,6 @@ def parse_index(data: bytes) -> ReleaseIndex:
         return ReleaseIndex.model_validate_json(data)
     except ValidationError as error:
         problems = error.errors(include_url=False, include_input=False, include_context=False)
-        raise ValueError("\n".join(f"  {'.'.join(map(str, p['loc'])) or 'file'}: {p['msg']}" for p in problems)) from None
+        raise ValueError(
+            "\n".join(f"  {'.'.join(map(str, p['loc'])) or 'file'}: {p['msg']}" for p in problems)
+        ) from None

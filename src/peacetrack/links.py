@@ -31,7 +31,9 @@ def open_inside(path: Path, root: Path, directory: bool = False) -> int:
     absolute, top = Path.cwd() / path, Path.cwd() / root  # lexically: `..` is kept, to be seen
     parts = absolute.parts[len(top.parts) :]
     if absolute.parts[: len(top.parts)] != top.parts or ".." in parts:
-        raise Refused("outside", "has `..` in it, which may lead out of the folder being checked: give the path without it")
+        raise Refused(
+            "outside", "has `..` in it, which may lead out of the folder being checked: give the path without it"
+        )
     fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     try:
         for index, part in enumerate(parts):

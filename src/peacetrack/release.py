@@ -28,8 +28,16 @@ import semver
 
 from peacetrack.checks import check_schema
 from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
-from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex, is_release_name, parse_index, release_version
-from peacetrack.schema import dump_json, duckdb_load_script, frictionless_schema
+from peacetrack.index import (
+    LATEST,
+    FileEntry,
+    ReleaseEntry,
+    ReleaseIndex,
+    is_release_name,
+    parse_index,
+    release_version,
+)
+from peacetrack.schema import duckdb_load_script, dump_json, frictionless_schema
 from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
 if TYPE_CHECKING:
@@ -127,7 +135,11 @@ def write_build(frames: Mapping[str, pd.DataFrame], out: Path) -> list[Path]:
     `out` replaced whole may not be a file or a folder holding more (the releases, the seeds)."""
     with reported_as_release_error(f"write the build into {out}"):
         if out.is_symlink() or out.exists():
-            kept = [p.name for p in out.iterdir() if p.name not in BUILD_FILES] if out.is_dir() and not out.is_symlink() else [out.name]
+            kept = (
+                [p.name for p in out.iterdir() if p.name not in BUILD_FILES]
+                if out.is_dir() and not out.is_symlink()
+                else [out.name]
+            )
             if kept:
                 raise ReleaseError(
                     f"refusing to replace {out}: it is not a build folder (it holds {', '.join(sorted(kept)[:3])}); "
@@ -203,7 +215,9 @@ def changelog_text(changelog: Path, version: str) -> str:
         return data.decode("utf-8-sig")  # the byte order mark some editors put first is no text
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ReleaseError(f"{changelog}:{line}: not UTF-8 (byte offset {error.start}); save the changelog as UTF-8") from None
+        raise ReleaseError(
+            f"{changelog}:{line}: not UTF-8 (byte offset {error.start}); save the changelog as UTF-8"
+        ) from None
 
 
 def changelog_date(changelog: Path, version: str) -> date:
@@ -278,9 +292,13 @@ def verified_tables(root: Path, entry: ReleaseEntry) -> Path:
         if not os.path.lexists(path):
             raise ReleaseError(f"{path}: missing from release {entry.version}: restore the release folder")
         if path.is_symlink() or not path.is_file():
-            raise ReleaseError(f"{path}: not a regular file of release {entry.version}: refused (links are never followed)")
+            raise ReleaseError(
+                f"{path}: not a regular file of release {entry.version}: refused (links are never followed)"
+            )
         if file_sha256(path) != published.sha256:
-            raise ReleaseError(f"{path}: not the file published as release {entry.version} (its SHA-256 differs from the index's): restore it")
+            raise ReleaseError(
+                f"{path}: not the file published as release {entry.version} (its SHA-256 differs from the index's): restore it"
+            )
     return folder
 
 
@@ -496,7 +514,9 @@ def publish_release(
         check_new_version(root, index, version)
         faults = [fault for name, table in TABLES.items() for fault in check_schema(table, frames[name])]
         if faults:  # frames may come from elsewhere than a build: they keep the contract all the same
-            raise ReleaseError("\n".join(map(str, faults)) + f"\n{len(faults)} error(s) in the tables: no release written")
+            raise ReleaseError(
+                "\n".join(map(str, faults)) + f"\n{len(faults)} error(s) in the tables: no release written"
+            )
         target = release_folder(root, version)
         with atomic_folder(target) as staging:
             files = write_release(frames, version, release_date, staging)
@@ -585,7 +605,9 @@ def write_card(
         label, release_date = entry.version, entry.date.isoformat()
     out = out or (Path(f"report-{label}") if root is None else root / "build" / f"report-{label}")
     if out.resolve().is_relative_to(immutable.resolve()):
-        raise ReleaseError(f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card")
+        raise ReleaseError(
+            f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card"
+        )
     return write_report(frames, label, release_date, out)
 
 
@@ -673,7 +695,9 @@ def resolve_release(ref: str, root: Path | None = None, *, remote: bool | None =
     known = ", ".join(r.version for r in index.releases) or "none"
     message = f"{ref}: no release {ref} in {root / INDEX_FILE} (releases there: {known})"
     if os.path.lexists(release_folder(root, ref)):
-        message += f"; {release_folder(root, ref)} was left by an interrupted release: remove it with `{clean_command(root)}`"
+        message += (
+            f"; {release_folder(root, ref)} was left by an interrupted release: remove it with `{clean_command(root)}`"
+        )
     raise ReleaseError(f"{message}; to compare a folder, give its path (e.g. ./{ref})")
 
 
@@ -697,7 +721,9 @@ def diff_table(table: Table, old: Path, new: Path) -> TableDiff:
     with duckdb.connect() as db:
         if not new_path.exists() or not old_path.exists():
             present = old_path if old_path.exists() else new_path
-            keys = [r[0] for r in db.execute(f"SELECT {key} FROM read_parquet(?) ORDER BY 1", [str(present)]).fetchall()]
+            keys = [
+                r[0] for r in db.execute(f"SELECT {key} FROM read_parquet(?) ORDER BY 1", [str(present)]).fetchall()
+            ]
             return TableDiff(table.name, removed=keys) if present == old_path else TableDiff(table.name, added=keys)
         new_columns = set(_parquet_columns(new_path))
         compared = [c for c in _parquet_columns(old_path) if c in new_columns and c != table.primary_key]

@@ -60,8 +60,15 @@ REPOSITORY = "https://github.com/peacetrack/peacetrack"
 # "cite as"); a release is immutable, so their cards are rebuilt as they were published.
 LAST_FIRST_EDITION = semver.Version.parse("1.0.0")
 # Hugging Face's size categories, by the count of rows: (upper bound, name).
-SIZE_CATEGORIES = [(10**3, "n<1K"), (10**4, "1K<n<10K"), (10**5, "10K<n<100K"), (10**6, "100K<n<1M"),
-                   (10**7, "1M<n<10M"), (10**8, "10M<n<100M"), (10**9, "100M<n<1B")]
+SIZE_CATEGORIES = [
+    (10**3, "n<1K"),
+    (10**4, "1K<n<10K"),
+    (10**5, "10K<n<100K"),
+    (10**6, "100K<n<1M"),
+    (10**7, "1M<n<10M"),
+    (10**8, "10M<n<100M"),
+    (10**9, "100M<n<1B"),
+]
 
 
 # --- shared helpers ------------------------------------------------------------------------
@@ -125,7 +132,9 @@ def timeline_span(frames: Mapping[str, pd.DataFrame]) -> tuple[date, date]:
     return first - pad, last + pad
 
 
-def _faded_bar(ax: Axes, y: float, start: float, end: float, towards_end: bool, style: dict[str, str], gid: str) -> None:
+def _faded_bar(
+    ax: Axes, y: float, start: float, end: float, towards_end: bool, style: dict[str, str], gid: str
+) -> None:
     """An interval with an open end: a bar fading out towards the figure's edge, and an arrow."""
     step = (end - start) / FADE_STEPS
     for i in range(FADE_STEPS):
@@ -169,8 +178,12 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
         points = dated["date_start"].fillna(dated["date_end"]).astype(object)
         counts = points.value_counts().sort_index()
         ax.scatter(
-            [date2num(d) for d in counts.index], [0] * len(counts), s=[30 + 6 * min(n, 40) for n in counts],
-            marker="D", color=STATEMENT_COLOUR, zorder=3,
+            [date2num(d) for d in counts.index],
+            [0] * len(counts),
+            s=[30 + 6 * min(n, 40) for n in counts],
+            marker="D",
+            color=STATEMENT_COLOUR,
+            zorder=3,
         )
         for day, n in counts.items() if len(counts) <= 6 else ():
             ax.annotate(f"{n}", (date2num(day), 0), xytext=(9, 0), textcoords="offset points", va="center", fontsize=8)
@@ -188,8 +201,16 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
             start, end = as_date(row.date_start), as_date(row.date_end)
             if start is None and end is None:
                 ax.plot([left + min_width * 3], [y], marker="s", markersize=7, color=style["color"], gid=gid)
-                ax.annotate("undated", (left + min_width * 3, y), xytext=(8, 0), textcoords="offset points",
-                            va="center", fontsize=8, fontstyle="italic", color="#444444")
+                ax.annotate(
+                    "undated",
+                    (left + min_width * 3, y),
+                    xytext=(8, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                    fontstyle="italic",
+                    color="#444444",
+                )
             elif end is None:
                 _faded_bar(ax, y, date2num(start), right, True, style, gid)
             elif start is None:
@@ -209,9 +230,16 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
         ax.set_axisbelow(True)
         ax.set_xlabel("date (bars: the interval a transfer is dated to; faded bar with arrow: interval left open)")
         ax.set_title(f"Statements and military transfers over time ({len(transfers)} transfers)")
-        handles = [Line2D([], [], marker="D", linestyle="", color=STATEMENT_COLOUR, label="statement (number made that day)")]
+        handles = [
+            Line2D([], [], marker="D", linestyle="", color=STATEMENT_COLOUR, label="statement (number made that day)")
+        ]
         handles += [
-            Patch(facecolor=CERTAINTY_COLOURS[c], hatch=CERTAINTY_HATCHES[c], edgecolor="white", label=f"transfer, {c.value}")
+            Patch(
+                facecolor=CERTAINTY_COLOURS[c],
+                hatch=CERTAINTY_HATCHES[c],
+                edgecolor="white",
+                label=f"transfer, {c.value}",
+            )
             for c in Certainty
         ]
         figure.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
@@ -241,7 +269,10 @@ def transfer_counts(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Transfers per supplier → recipient (rows) and item category (columns), largest first."""
     transfers = sorted_frames(frames)["military_transfers"]
     names = actor_names(frames)
-    pairs = [f"{names.get(s, s)} → {names.get(r, r)}" for s, r in zip(transfers["supplier_id"], transfers["recipient_id"], strict=False)]
+    pairs = [
+        f"{names.get(s, s)} → {names.get(r, r)}"
+        for s, r in zip(transfers["supplier_id"], transfers["recipient_id"], strict=False)
+    ]
     table = pd.crosstab(pd.Series(pairs, name="pair"), transfers["item_category"].astype(str).to_numpy())
     table = table.reindex(columns=[c.value for c in ItemCategory if c.value in table.columns])
     totals = table.sum(axis=1)
@@ -260,8 +291,16 @@ def transfers_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
         done = [0] * len(counts)
         for category in counts.columns:
             values = counts[category].tolist()
-            ax.barh(y, values, left=done, height=0.6, color=colours[category], label=category.replace("_", " "),
-                    edgecolor="white", linewidth=0.8)
+            ax.barh(
+                y,
+                values,
+                left=done,
+                height=0.6,
+                color=colours[category],
+                label=category.replace("_", " "),
+                edgecolor="white",
+                linewidth=0.8,
+            )
             done = [a + b for a, b in zip(done, values, strict=False)]
         for i, total in enumerate(done):
             ax.annotate(str(total), (total, i), xytext=(4, 0), textcoords="offset points", va="center")
@@ -382,8 +421,14 @@ def unknowns_section(frames: Mapping[str, pd.DataFrame]) -> list[str]:
             [code(c.name), column_type(c), share(int(frame[c.name].isna().sum()), len(frame)), Markdown(c.description)]
             for c in table.columns
         ]
-        parts += [f"### `{name}` ({plural(len(frame), 'row')})", "", table.description, "",
-                  md_table(["column", "type", "null (unknown)", "description"], rows), ""]
+        parts += [
+            f"### `{name}` ({plural(len(frame), 'row')})",
+            "",
+            table.description,
+            "",
+            md_table(["column", "type", "null (unknown)", "description"], rows),
+            "",
+        ]
     return parts
 
 
@@ -424,9 +469,14 @@ def hub_header(frames: Mapping[str, pd.DataFrame]) -> list[str]:
 
 def cite_as(version: str, release_date: str) -> list[str]:
     if first_edition(version):
-        return ["- **Cite as:** peacetrack contributors, *peacetrack: Armenia–Azerbaijan peace process dataset*, version",
-                f"  {version}, {release_date}."]
-    return [f"- **Cite as:** {AUTHORS}, *{TITLE}*, version {version}, {release_date},", f"  {REPOSITORY} (see `CITATION.cff`)."]
+        return [
+            "- **Cite as:** peacetrack contributors, *peacetrack: Armenia–Azerbaijan peace process dataset*, version",
+            f"  {version}, {release_date}.",
+        ]
+    return [
+        f"- **Cite as:** {AUTHORS}, *{TITLE}*, version {version}, {release_date},",
+        f"  {REPOSITORY} (see `CITATION.cff`).",
+    ]
 
 
 def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> str:
@@ -440,9 +490,7 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
     occasions = [md_text(occasion) for occasion in sorted(set(statements["occasion"].dropna()))]
     people = actors[actors["actor_type"] == "person"]
     claims = {name: frames[name] for name in CLAIM_TABLES}
-    shared_canonical = {
-        name: int(frame["canonical_id"].duplicated(keep=False).sum()) for name, frame in claims.items()
-    }
+    shared_canonical = {name: int(frame["canonical_id"].duplicated(keep=False).sum()) for name, frame in claims.items()}
     evidence_per_table = evidence["table_name"].astype(str).value_counts()
     undated_transfers = int((transfers["date_start"].isna() & transfers["date_end"].isna()).sum())
 
@@ -460,7 +508,10 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "",
         "## At a glance",
         "",
-        md_table(["table", "rows", "one row per"], [[code(n), len(frames[n]), Markdown(TABLES[n].description)] for n in TABLES]),
+        md_table(
+            ["table", "rows", "one row per"],
+            [[code(n), len(frames[n]), Markdown(TABLES[n].description)] for n in TABLES],
+        ),
         "",
         f"![Statements and military transfers over time]({FIGURE_FOLDER}/{TIMELINE_PNG})",
         "",
@@ -495,8 +546,15 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         md_table(
             ["source", "title", "publisher", "published", "language", "characters", "text in repository"],
             [
-                [code(r.source_id), r.title, r.publisher, r.published_on, r.language, r.char_count,
-                 "yes" if r.text_in_repo else "no"]
+                [
+                    code(r.source_id),
+                    r.title,
+                    r.publisher,
+                    r.published_on,
+                    r.language,
+                    r.char_count,
+                    "yes" if r.text_in_repo else "no",
+                ]
                 for r in sources.itertuples(index=False)
             ],
         ),
@@ -514,7 +572,9 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         f"the quantity is given for {share(int(transfers['quantity'].notna().sum()), len(transfers))}). "
         f"Status: {counts_line(transfers['status'])}. Item category: {counts_line(transfers['item_category'])}.",
         "",
-        "How certain the source is (`certainty`: " + TABLES["military_transfers"].column("certainty").description + "):",
+        "How certain the source is (`certainty`: "
+        + TABLES["military_transfers"].column("certainty").description
+        + "):",
         "",
         md_table(
             ["certainty", "transfers"],
@@ -549,7 +609,9 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "### People and sensitive content",
         "",
         f"{plural(len(people), 'person', 'people')} {'appears' if len(people) == 1 else 'appear'} as actors: "
-        + listing([md_text(f"{r.name} ({r.role})" if pd.notna(r.role) else r.name) for r in people.itertuples(index=False)])
+        + listing(
+            [md_text(f"{r.name} ({r.role})" if pd.notna(r.role) else r.name) for r in people.itertuples(index=False)]
+        )
         + ". They appear in the role and words the sources give them. Statements are attributed as the source",
         "attributes them; the dataset makes no claim that what was said is true.",
         "",
@@ -559,7 +621,9 @@ def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date
         "  `seeds/<source_id>/coding.yaml`, citing for every row the verbatim passage that supports it. The",
         "  build finds each passage's exact offsets in the text and refuses any row whose quote is not there.",
         f"- **Evidence.** {plural(len(evidence), 'evidence span')}: "
-        + listing([f"`{t}` {int(evidence_per_table.get(t, 0))}" for t in TABLES["evidence"].column("table_name").enum or ()])
+        + listing(
+            [f"`{t}` {int(evidence_per_table.get(t, 0))}" for t in TABLES["evidence"].column("table_name").enum or ()]
+        )
         + ".",
         "- **Time frame.** Publication dates of the sources: "
         + listing([md_cell(d) for d in sources["published_on"]])

@@ -71,7 +71,10 @@ def frictionless_schema(table: Table) -> dict[str, Any]:
     A list column's foreign key (`parties`) cannot be expressed here; peacetrack checks it.
     """
     foreign_keys = [
-        {"fields": [column], "reference": {"resource": "" if parent == table.name else parent, "fields": [TABLES[parent].primary_key]}}
+        {
+            "fields": [column],
+            "reference": {"resource": "" if parent == table.name else parent, "fields": [TABLES[parent].primary_key]},
+        }
         for column, parent in table.foreign_keys.items()
         if not table.column(column).is_list
     ]

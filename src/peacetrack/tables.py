@@ -49,24 +49,7 @@ DISPLAY_CONTROLS = (
 # hyphen, zero-width space and joiners, direction marks, word joiner, byte-order mark,
 # variation selectors, Hangul fillers, ...). Text a coder writes holds none of them; a
 # verbatim quote may hold them, as its source does.
-INVISIBLE = DISPLAY_CONTROLS + (
-    (0x00AD, 0x00AD),
-    (0x034F, 0x034F),
-    (0x061C, 0x061C),
-    (0x115F, 0x1160),
-    (0x17B4, 0x17B5),
-    (0x180B, 0x180F),
-    (0x200B, 0x200F),
-    (0x2060, 0x2065),
-    (0x3164, 0x3164),
-    (0xFE00, 0xFE0F),
-    (0xFEFF, 0xFEFF),
-    (0xFFA0, 0xFFA0),
-    (0xFFF0, 0xFFF8),
-    (0x1BCA0, 0x1BCA3),
-    (0x1D173, 0x1D17A),
-    (0xE0080, 0xE0FFF),
-)
+INVISIBLE = (*DISPLAY_CONTROLS, (173, 173), (847, 847), (1564, 1564), (4447, 4448), (6068, 6069), (6155, 6159), (8203, 8207), (8288, 8293), (12644, 12644), (65024, 65039), (65279, 65279), (65440, 65440), (65520, 65528), (113824, 113827), (119155, 119162), (917632, 921599))
 
 
 def _without(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -287,12 +270,8 @@ class Actor(Row):
     actor_id: Id = _field("Slug of the actor: ISO alpha-3 in lower case for states (`aze`).")
     name: Text = _field("Canonical English name.")
     actor_type: ActorType = _field("What kind of actor this is.")
-    country: CountryCode | None = _field(
-        "ISO 3166-1 alpha-3 code of the actor's country; null when none or unknown."
-    )
-    parent_id: ActorRef | None = _field(
-        "The actor this one is part of (`us-air-force` → `usa`); null when none."
-    )
+    country: CountryCode | None = _field("ISO 3166-1 alpha-3 code of the actor's country; null when none or unknown.")
+    parent_id: ActorRef | None = _field("The actor this one is part of (`us-air-force` → `usa`); null when none.")
     role: Text | None = _field("Office or function, e.g. `President of Azerbaijan`.")
     aliases: list[Text] = _field("Names used for the actor in sources.", default_factory=list)
 
@@ -325,9 +304,7 @@ class Statement(Claim):
     speaker_id: ActorRef = _field("The actor who spoke.")
     target_id: ActorRef | None = _field("The actor the statement is about or aimed at.")
     kind: StatementKind = _field("A direct quote or the source's paraphrase.")
-    quote: VerbatimText | None = _field(
-        "The speaker's words verbatim, without quotation marks; null for a paraphrase."
-    )
+    quote: VerbatimText | None = _field("The speaker's words verbatim, without quotation marks; null for a paraphrase.")
     summary: Text = _field("The coder's one-line English summary.")
     topic: Topic = _field("What the statement is about.")
     event_type: EventType | None = _field("PLOVER event type; null where none fits.")
@@ -598,7 +575,12 @@ def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(pd.DataFrame(data), schema=arrow_schema(table), preserve_index=False)
 
 
-_OFFSET_WIDTHS = {pa.string(): np.int32, pa.binary(): np.int32, pa.large_string(): np.int64, pa.large_binary(): np.int64}
+_OFFSET_WIDTHS = {
+    pa.string(): np.int32,
+    pa.binary(): np.int32,
+    pa.large_string(): np.int64,
+    pa.large_binary(): np.int64,
+}
 
 
 def value_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
@@ -607,7 +589,9 @@ def value_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     width = _OFFSET_WIDTHS.get(values.type)
     if width is None or values.buffers()[1] is None:
         return None
-    offsets = np.frombuffer(values.buffers()[1], dtype=width, count=len(values) + 1, offset=values.offset * np.dtype(width).itemsize)
+    offsets = np.frombuffer(
+        values.buffers()[1], dtype=width, count=len(values) + 1, offset=values.offset * np.dtype(width).itemsize
+    )
     data = values.buffers()[2]
     data = np.zeros(0, dtype=np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
     return offsets - offsets[0], data[offsets[0] : offsets[-1]]
@@ -855,9 +839,13 @@ def column_rules(column: Column) -> tuple[Rule, ...]:
         rules.append(Rule("minimum", f"must be ≥ {column.minimum}", _at_least(column.minimum)))
     if column.is_list:
         rules = [replace(r, on_items=True) for r in rules]
-        rules.append(Rule("list_delimiter", f"a list item cannot contain {LIST_DELIMITER!r}", _no_delimiter, on_items=True))
+        rules.append(
+            Rule("list_delimiter", f"a list item cannot contain {LIST_DELIMITER!r}", _no_delimiter, on_items=True)
+        )
         if column.min_items:
-            rules.append(Rule("min_items", f"needs at least {column.min_items} items", _items_at_least(column.min_items)))
+            rules.append(
+                Rule("min_items", f"needs at least {column.min_items} items", _items_at_least(column.min_items))
+            )
     return tuple(rules)
 
 

@@ -32,8 +32,8 @@ import pandas as pd
 import pyarrow as pa
 
 from peacetrack.checks import (
-    Fault,
     TAKE_ROWS,
+    Fault,
     RowData,
     arrow_values,
     check_canonical_ids,
@@ -53,8 +53,6 @@ from peacetrack.checks import (
     shorten,
     taken,
 )
-from peacetrack.contrib.cells import as_frame, parse_arrow
-from peacetrack.contrib.readers import READERS, Chunk, Progress, Unreadable, prefetched
 from peacetrack.links import Refused, check_inside, input_root, names_inside
 from peacetrack.release import csv_frame, read_tables
 from peacetrack.tables import (
@@ -66,9 +64,11 @@ from peacetrack.tables import (
     Table,
     arrow_type,
 )
+from peacetrack.validator.cells import as_frame, parse_arrow
+from peacetrack.validator.readers import READERS, Chunk, Progress, Unreadable, prefetched
 
 # Parents before children, and evidence before the claims whose quotes it must contain.
-TABLE_ORDER = ("sources", "actors", "evidence") + CLAIM_TABLES
+TABLE_ORDER = ("sources", "actors", "evidence", *CLAIM_TABLES)
 PROGRESS_BYTES = 50_000_000
 RUN_FAULTS = 100_000  # faults held before a sorted run goes to disk
 MERGE_RUNS = 200  # runs merged into one beyond this: open files stay few
@@ -302,7 +302,9 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
             for name in TABLES:  # a table may be a link to a file of the machine: none is followed
                 check_inside(folder / f"{name}.parquet", input_root(folder))
         except Refused as refused:
-            raise Unreadable(Fault(None, None, None, refused.rule, f"cannot read the release: {refused.message}", file=str(folder))) from None
+            raise Unreadable(
+                Fault(None, None, None, refused.rule, f"cannot read the release: {refused.message}", file=str(folder))
+            ) from None
         except OSError:
             pass  # read_tables says what is missing
     else:  # found as `load` finds it: its files are checked against their published hashes, links refused
@@ -310,13 +312,24 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
             folder = _release_path(None if against is None else str(against))
         except Exception as error:  # noqa: BLE001 - any failure to find a release is reported
             if against is None:
-                warning = Fault(None, None, None, "no_release", f"no release to check against ({error}): keys are checked within the input only", severity="warning")
+                warning = Fault(
+                    None,
+                    None,
+                    None,
+                    "no_release",
+                    f"no release to check against ({error}): keys are checked within the input only",
+                    severity="warning",
+                )
                 return {}, [warning]
-            raise Unreadable(Fault(None, None, None, "release", f"cannot find release {against!r}: {error}", file=str(against))) from None
+            raise Unreadable(
+                Fault(None, None, None, "release", f"cannot find release {against!r}: {error}", file=str(against))
+            ) from None
     try:
         return read_tables(folder), []
     except Exception as error:  # noqa: BLE001 - a broken release folder is reported, not raised
-        raise Unreadable(Fault(None, None, None, "release", f"cannot read the release: {error}", file=str(folder))) from None
+        raise Unreadable(
+            Fault(None, None, None, "release", f"cannot read the release: {error}", file=str(folder))
+        ) from None
 
 
 def _release_path(version: str | None) -> Path:
@@ -340,7 +353,11 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
     candidates += [(p.parent.parent, root) for p, root in inputs if p.name == CODING_FILE]
     folders = {cwd / folder: (folder, root) for folder, root in reversed(candidates)}  # each once
     coded = {cwd / p.parent for p, _ in inputs if p.name == CODING_FILE}
-    known = {} if sources is None else dict(zip(sources["source_id"].astype(str), sources["text_sha256"].astype(str), strict=True))
+    known = (
+        {}
+        if sources is None
+        else dict(zip(sources["source_id"].astype(str), sources["text_sha256"].astype(str), strict=True))
+    )
     texts: dict[str, str] = {}
     faults: list[Fault] = []
     for folder, root in (folders[key] for key in sorted(folders)):
@@ -365,7 +382,15 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
                 continue
             if name in known and sha256_text(text) != known[name]:
                 faults.append(
-                    Fault("sources", name, "text_sha256", "text_mismatch", "this text differs from the released source's text_sha256: not used to verify evidence", file=str(article), severity="warning")
+                    Fault(
+                        "sources",
+                        name,
+                        "text_sha256",
+                        "text_mismatch",
+                        "this text differs from the released source's text_sha256: not used to verify evidence",
+                        file=str(article),
+                        severity="warning",
+                    )
                 )
                 continue
             texts[name] = text
@@ -396,7 +421,9 @@ def parse_chunk(item: Chunk | Fault) -> ParsedChunk | Fault:
 def table_of(path: Path, table: str | None) -> Table:
     name = table or path.name.split(".")[0]
     if name not in TABLES:
-        raise CallError(f"{path}: cannot tell the table: name the file <table>{path.suffix} or pass --table ({', '.join(TABLES)})")
+        raise CallError(
+            f"{path}: cannot tell the table: name the file <table>{path.suffix} or pass --table ({', '.join(TABLES)})"
+        )
     return TABLES[name]
 
 
@@ -415,16 +442,27 @@ class Validator:
         chunk = parsed.chunk
         locate = chunk.rows().locate  # not the chunk's: its cells are let go
         for position in np.flatnonzero(parsed.blank):
-            self.spool.add(locate(Fault(chunk.table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"), int(position)))
+            self.spool.add(
+                locate(
+                    Fault(chunk.table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"),
+                    int(position),
+                )
+            )
         self.check_rows(chunk.table, parsed.typed, parsed.faults, locate, skip=parsed.blank)
 
-    def check_rows(self, table: Table, data: RowData, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None) -> None:
+    def check_rows(
+        self, table: Table, data: RowData, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None
+    ) -> None:
         """Every rule within a row, then keep the row's keys for the second pass. Arrow data
         (a file's chunk, in the contract's types) is checked by the rules' own Arrow functions,
         without pandas or pandera; a pandas frame (a coding file's rows) by pandera.
         The rules' faults go to the spool as they come: only the cells' own are held."""
         skip = np.zeros(len(data), dtype=bool) if skip is None else skip
-        column_faults = check_values(table, data) if isinstance(data, pa.Table) else (f for f in check_schema(table, data) if f.rule != "unique")
+        column_faults = (
+            check_values(table, data)
+            if isinstance(data, pa.Table)
+            else (f for f in check_schema(table, data) if f.rule != "unique")
+        )
         rules: list[Iterable[Fault]] = [column_faults]
         if table.name in CLAIM_TABLES:
             rules.append(check_dates(table, data))
@@ -439,13 +477,19 @@ class Validator:
         later = (f for f in itertools.chain.from_iterable(rules) if (f.position, f.column) not in seen)
         # The rules name their rows; the cells' faults are named here, at once: faster.
         unnamed = sorted({f.position for f in cell_faults if f.position is not None and f.row_id is None})
-        row_ids = dict(zip(unnamed, taken(arrow_values(data[table.primary_key]), np.array(unnamed, dtype=np.int64)), strict=True))
+        row_ids = dict(
+            zip(unnamed, taken(arrow_values(data[table.primary_key]), np.array(unnamed, dtype=np.int64)), strict=True)
+        )
         for fault in itertools.chain(cell_faults, later):
             if fault.position is None:
                 self.spool.add(fault)
             elif not skip[fault.position]:
                 row_id = None if fault.row_id is not None else row_ids.get(fault.position)
-                self.spool.add(locate(fault, fault.position) if row_id is None else locate(fault, fault.position, row_id=str(row_id)))
+                self.spool.add(
+                    locate(fault, fault.position)
+                    if row_id is None
+                    else locate(fault, fault.position, row_id=str(row_id))
+                )
         keys = key_data(table, data)  # the few key columns, then the rows: less to copy
         self.keys[table.name].add(keys.filter(pa.array(~skip)) if skip.any() else keys, np.flatnonzero(~skip), locate)
         self.rows += int((~skip).sum())
@@ -470,7 +514,15 @@ class Validator:
             columns = [c for c in differs.columns if differs.at[index, c]]
             row_id = str(mine.at[index, pk])
             if not columns:
-                yield Fault(table.name, row_id, None, "released_row", "this row is already released, unchanged", severity="warning", position=position)
+                yield Fault(
+                    table.name,
+                    row_id,
+                    None,
+                    "released_row",
+                    "this row is already released, unchanged",
+                    severity="warning",
+                    position=position,
+                )
             else:
                 yield Fault(
                     table.name, row_id, columns[0], "release_conflict",
@@ -512,7 +564,9 @@ class Validator:
     def check_across(self) -> None:
         tables = [name for name in TABLES if self.keys[name].count]
         # Sorting every id (Arrow, without the GIL) goes on beside the other checks.
-        twice = {name: check_threads().submit(repeated, self.keys[name].data()[TABLES[name].primary_key]) for name in tables}
+        twice = {
+            name: check_threads().submit(repeated, self.keys[name].data()[TABLES[name].primary_key]) for name in tables
+        }
         union = {name: self.union(name) for name in TABLES if self.keys[name].count or name in self.release}
         self.spool.add_all(self.mine(check_foreign_keys(union)))
         for name in CLAIM_TABLES:
@@ -520,7 +574,7 @@ class Validator:
                 self.spool.add_all(self.mine(check_canonical_ids(TABLES[name], union[name])))
         for name in tables:
             self.spool.add_all(self.repeated_ids(name, twice[name].result()))
-        proven = [n for n in ("actors",) + CLAIM_TABLES if self.keys[n].count]
+        proven = [n for n in ("actors", *CLAIM_TABLES) if self.keys[n].count]
         if self.spool.enough:
             return
         if self.has_evidence:
@@ -529,12 +583,18 @@ class Validator:
             evidence = as_frame(self.keys["evidence"].data())
             whole = evidence[["char_start", "char_end", "quote", "source_id"]].notna().all(axis=1)
             spans = evidence[whole]
-            in_evidence = (f if f.position is None else f.but(position=int(spans.index[f.position])) for f in check_spans(spans, self.texts))
+            in_evidence = (
+                f if f.position is None else f.but(position=int(spans.index[f.position]))
+                for f in check_spans(spans, self.texts)
+            )
             self.spool.add_all(self.mine(in_evidence))
         elif proven:
             self.spool.add_all(
                 Fault(
-                    name, None, None, "evidence_unchecked",
+                    name,
+                    None,
+                    None,
+                    "evidence_unchecked",
                     f"no evidence rows in the input: {self.keys[name].count} {name} rows not checked for evidence; pass evidence rows too",
                     severity="warning",
                 )  # fmt: skip
@@ -547,8 +607,20 @@ class Validator:
         positions = np.flatnonzero(twice)
         for start in range(0, len(positions), TAKE_ROWS):
             some = positions[start : start + TAKE_ROWS]
-            for position, row_id in zip(some.tolist(), map(str, taken(keys.data()[table.primary_key], some)), strict=True):
-                yield keys.locate(Fault(name, row_id, table.primary_key, "unique", "this id is used by more than one row", value=row_id, position=position))
+            for position, row_id in zip(
+                some.tolist(), map(str, taken(keys.data()[table.primary_key], some)), strict=True
+            ):
+                yield keys.locate(
+                    Fault(
+                        name,
+                        row_id,
+                        table.primary_key,
+                        "unique",
+                        "this id is used by more than one row",
+                        value=row_id,
+                        position=position,
+                    )
+                )
 
 
 def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, Table | None]], list[Fault]]:
@@ -571,7 +643,16 @@ def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, 
         if path.name == CODING_FILE:
             inputs.append((path, None))
         elif path.suffix.lower() not in READERS:
-            faults.append(Fault(None, None, None, "file_type", f"cannot read {shorten(path.suffix) or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml", file=str(path)))
+            faults.append(
+                Fault(
+                    None,
+                    None,
+                    None,
+                    "file_type",
+                    f"cannot read {shorten(path.suffix) or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml",
+                    file=str(path),
+                )
+            )
         else:
             inputs.append((path, table_of(path, table)))
     rank = {name: i for i, name in enumerate(TABLE_ORDER)}
@@ -580,7 +661,11 @@ def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, 
 
 
 def validate(
-    paths: Sequence[Path], table: str | None = None, against: str | Path | None = None, progress: bool = False, max_faults: int | None = None
+    paths: Sequence[Path],
+    table: str | None = None,
+    against: str | Path | None = None,
+    progress: bool = False,
+    max_faults: int | None = None,
 ) -> Report:
     """Check contributed files against the contract and a release; report every fault, or
     stop once `max_faults` errors are found. Holds the faults in a list: `checking` streams them.
@@ -594,7 +679,11 @@ def validate(
 
 @contextmanager
 def checking(
-    paths: Sequence[Path], table: str | None = None, against: str | Path | None = None, progress: bool = False, max_faults: int | None = None
+    paths: Sequence[Path],
+    table: str | None = None,
+    against: str | Path | None = None,
+    progress: bool = False,
+    max_faults: int | None = None,
 ) -> Iterator[Report]:
     """`validate`, its report's faults read from a temporary folder deleted on leaving."""
     if table is not None and table not in TABLES:
@@ -608,7 +697,9 @@ def checking(
         yield report
 
 
-def _check(paths: Sequence[Path], table: str | None, against: str | Path | None, progress: bool, report: Report, spool: Spool) -> None:
+def _check(
+    paths: Sequence[Path], table: str | None, against: str | Path | None, progress: bool, report: Report, spool: Spool
+) -> None:
     inputs, faults = _inputs(paths, table)
     spool.add_all(faults)
     report.unreadable = bool(faults)
@@ -625,7 +716,9 @@ def _check(paths: Sequence[Path], table: str | None, against: str | Path | None,
     for index, (path, table_) in enumerate(inputs):
         rows = validator.rows
         try:
-            finished = _read_coding(path, validator) if table_ is None else _read_rows(path, table_, validator, progress)
+            finished = (
+                _read_coding(path, validator) if table_ is None else _read_rows(path, table_, validator, progress)
+            )
         except Unreadable as error:
             spool.add(error.fault)
             report.unreadable, finished = True, True
@@ -647,7 +740,9 @@ def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -
     with ExitStack() as stack:
         advance = _progress_bar(path, stack) if progress else None
         rows, read_faults = validator.rows, 0
-        items = stack.enter_context(closing(prefetched(parse_chunk(item) for item in READERS[path.suffix.lower()](path, table, advance))))
+        items = stack.enter_context(
+            closing(prefetched(parse_chunk(item) for item in READERS[path.suffix.lower()](path, table, advance)))
+        )
         for item in items:
             if isinstance(item, Fault):
                 validator.spool.add(item)
@@ -658,7 +753,9 @@ def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -
                 return next(items, None) is None  # the next chunk is read already
         if validator.rows == rows and not read_faults:
             line = 1 if path.suffix.lower() == ".csv" else None
-            validator.spool.add(Fault(table.name, None, None, "no_rows", "the file has no rows", file=str(path), line=line))
+            validator.spool.add(
+                Fault(table.name, None, None, "no_rows", "the file has no rows", file=str(path), line=line)
+            )
     return True
 
 
@@ -668,13 +765,22 @@ def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
     if size < PROGRESS_BYTES or not sys.stderr.isatty():
         return None
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TimeRemainingColumn
-
     from rich.markup import escape
+    from rich.progress import BarColumn, DownloadColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
 
     from peacetrack.terminal import printable
 
-    bar = stack.enter_context(Bar("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True))
+    bar = stack.enter_context(
+        Bar(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+    )
     task = bar.add_task(escape(printable(path.name, keep="")), total=size)  # the description is markup: a name is text
     return lambda done: bar.update(task, completed=done)
 

@@ -30,6 +30,7 @@ from pyarrow.fs import LocalFileSystem
 
 from peacetrack.checks import MESSAGE_WIDTH, Fault, check_schema, shorten
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype, value_bytes
+import contextlib
 
 BLOCK_BYTES = 1 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
 BATCH_READAHEAD = 16  # blocks parsed ahead of the checks
@@ -86,11 +87,30 @@ class Rows:
         return fault.but(file=self.file, line=None, position=None, message=f"row {row}: {fault.message}", **changes)
 
 
-def _fault(file: str, line: int | None, rule: str, message: str, column: str | None = None, value: Any = None, table: str | None = None, severity: str = "error") -> Fault:
+def _fault(
+    file: str,
+    line: int | None,
+    rule: str,
+    message: str,
+    column: str | None = None,
+    value: Any = None,
+    table: str | None = None,
+    severity: str = "error",
+) -> Fault:
     if isinstance(value, str):  # undecodable bytes read with surrogateescape: show them replaced
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     column = None if column is None else shorten(column)  # a file's own name for a column may be long
-    return Fault(table, None, column, rule, message, value=None if value is None else shorten(value), file=file, line=line, severity=severity)  # type: ignore[arg-type]
+    return Fault(
+        table,
+        None,
+        column,
+        rule,
+        message,
+        value=None if value is None else shorten(value),
+        file=file,
+        line=line,
+        severity=severity,
+    )  # type: ignore[arg-type]
 
 
 # --- headers ---------------------------------------------------------------------------------
@@ -118,17 +138,48 @@ def check_header(table: Table, names: list[str], file: str, line: int | None) ->
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            faults.append(_fault(file, line, "duplicate_column", f"column {shorten(name)!r} appears more than once", name, table=table.name))
+            faults.append(
+                _fault(
+                    file,
+                    line,
+                    "duplicate_column",
+                    f"column {shorten(name)!r} appears more than once",
+                    name,
+                    table=table.name,
+                )
+            )
         elif name not in contract:
-            faults.append(_fault(file, line, "unknown_column", f"column {shorten(name)!r} is not in the contract", name, table=table.name))
+            faults.append(
+                _fault(
+                    file,
+                    line,
+                    "unknown_column",
+                    f"column {shorten(name)!r} is not in the contract",
+                    name,
+                    table=table.name,
+                )
+            )
         seen.add(name)
     if len(names) == 1 and len(contract) > 1:
         for delimiter in (";", "\t", "|"):
             if sum(part.strip() in contract for part in names[0].split(delimiter)) >= 2:
-                faults = [_fault(file, line, "delimiter", f"fields are separated by {delimiter!r}: peacetrack CSV files use commas", table=table.name)]
+                faults = [
+                    _fault(
+                        file,
+                        line,
+                        "delimiter",
+                        f"fields are separated by {delimiter!r}: peacetrack CSV files use commas",
+                        table=table.name,
+                    )
+                ]
                 return faults, False
     known = [n for n in dict.fromkeys(names) if n in contract]
-    empty = pd.DataFrame({n: pd.Series([], dtype=pandas_dtype(contract[n]) if contract[n].kind is not Kind.enum else "string") for n in known})
+    empty = pd.DataFrame(
+        {
+            n: pd.Series([], dtype=pandas_dtype(contract[n]) if contract[n].kind is not Kind.enum else "string")
+            for n in known
+        }
+    )
     for fault in check_schema(table, empty):
         if fault.rule == "missing_column":
             fault = fault.but(column=fault.value)
@@ -145,7 +196,9 @@ def _header(path: Path, table: Table, file: str) -> tuple[list[str], int]:
     with path.open("rb") as raw:
         start = raw.read(HEADER_BYTES + 1)
     if not start.removeprefix(b"\xef\xbb\xbf").strip():
-        raise _Stop([_fault(file, 1, "empty", "the file is empty: it needs a header line naming the columns", table=table.name)])
+        raise _Stop(
+            [_fault(file, 1, "empty", "the file is empty: it needs a header line naming the columns", table=table.name)]
+        )
     text = start[:HEADER_BYTES].decode("utf-8-sig", errors="surrogateescape")
     csv.field_size_limit(CSV_FIELD_LIMIT)  # a name up to HEADER_BYTES: longer is a fault below
     buffer = io.StringIO(text, newline="")
@@ -153,13 +206,23 @@ def _header(path: Path, table: Table, file: str) -> tuple[list[str], int]:
     try:
         names = next(reader)
     except csv.Error as error:
-        raise _Stop([_fault(file, 1, "csv_syntax", f"the header cannot be parsed: {error}", table=table.name)]) from None
+        raise _Stop(
+            [_fault(file, 1, "csv_syntax", f"the header cannot be parsed: {error}", table=table.name)]
+        ) from None
     if len(start) > HEADER_BYTES and buffer.tell() == len(text) and not text.endswith(("\n", "\r")):
         message = f"the header is over {HEADER_BYTES >> 20} MB: is this a {table.name} file, or is a quote left open?"
         raise _Stop([_fault(file, 1, "header_size", message, table=table.name)])
     for index, name in enumerate(names):
         if any("\udc80" <= ch <= "\udcff" for ch in name):
-            raise Unreadable(_fault(file, 1, "encoding", f"the header is not UTF-8 (field {index + 1}): save the file as UTF-8", table=table.name))
+            raise Unreadable(
+                _fault(
+                    file,
+                    1,
+                    "encoding",
+                    f"the header is not UTF-8 (field {index + 1}): save the file as UTF-8",
+                    table=table.name,
+                )
+            )
     return names, reader.line_num
 
 
@@ -202,7 +265,11 @@ class _Lines:
         earlier = np.concatenate(([0], np.cumsum(breaks)[:-1])) if len(skipped) else breaks
         kept_before = numbers - 2 - np.arange(len(skipped))  # kept rows before each
         rows = np.concatenate(self.sparse_index) if self.sparse_index else np.zeros(0, dtype=np.int64)
-        counts = np.concatenate(([0], np.cumsum(np.concatenate(self.sparse_count)))) if self.sparse_count else np.zeros(1, dtype=np.int64)
+        counts = (
+            np.concatenate(([0], np.cumsum(np.concatenate(self.sparse_count))))
+            if self.sparse_count
+            else np.zeros(1, dtype=np.int64)
+        )
         kept_breaks = counts[np.searchsorted(rows, kept_before)]
         lines = numbers + self.extra + earlier + kept_breaks
         return [(number, int(line), text) for (number, _, text), line in zip(skipped, lines, strict=True)]
@@ -297,19 +364,31 @@ def prefetched(items: Generator[T, None, None]) -> Iterator[T]:
     finally:
         stop.set()
         while thread.is_alive():  # let a producer blocked on a full queue see `stop`
-            try:
+            with contextlib.suppress(Empty):
                 queue.get(timeout=0.05)
-            except Empty:
-                pass
         thread.join()
 
 
 def _ragged(file: str, table: Table, line: int, text: str, expected: int) -> Fault:
     if _open_quote(text):
-        return _fault(file, line, "csv_syntax", "a quoted cell opened in this row is never closed: the row was not checked", value=text, table=table.name)
+        return _fault(
+            file,
+            line,
+            "csv_syntax",
+            "a quoted cell opened in this row is never closed: the row was not checked",
+            value=text,
+            table=table.name,
+        )
     csv.field_size_limit(CSV_FIELD_LIMIT)
     fields = len(next(csv.reader(io.StringIO(text, newline="")), []))
-    return _fault(file, line, "ragged", f"{fields} fields where the header has {expected}: the row was not checked", value=text, table=table.name)
+    return _fault(
+        file,
+        line,
+        "ragged",
+        f"{fields} fields where the header has {expected}: the row was not checked",
+        value=text,
+        table=table.name,
+    )
 
 
 def _open_quote(text: str) -> bool:
@@ -327,6 +406,7 @@ def line_breaks(text: str) -> int:
 
 def cell_line_breaks(cells: pa.Array) -> np.ndarray:
     """`line_breaks` of each cell."""
+
     def count(pattern: str) -> np.ndarray:
         return pc.fill_null(pc.count_substring(cells, pattern), 0).to_numpy(zero_copy_only=False).astype(np.int64)
 
@@ -341,7 +421,9 @@ def may_break_lines(values: pa.Array) -> bool:
     return buffers is not None and len(buffers[1]) > 0 and int(buffers[1].min()) <= 0x0D
 
 
-def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progress: Progress | None) -> Generator[Chunk, None, None]:
+def _fast_csv(
+    path: Path, table: Table, names: list[str], lines: _Lines, progress: Progress | None
+) -> Generator[Chunk, None, None]:
     """pyarrow's dataset scanner: it parses ahead in threads of its own, so a busy caller
     (holding Python's GIL) does not stall the parsing, as it stalls a plain CSV reader."""
 
@@ -354,9 +436,14 @@ def _fast_csv(path: Path, table: Table, names: list[str], lines: _Lines, progres
     fields = [f"f{i}" for i in range(len(names))]
     csv_format = ds.CsvFileFormat(
         read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, column_names=fields, skip_rows_after_names=1),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+        parse_options=pa_csv.ParseOptions(
+            newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+        ),
         convert_options=pa_csv.ConvertOptions(
-            column_types={field: pa.binary() for field in fields}, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+            column_types={field: pa.binary() for field in fields},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
         ),
     )
     fragment = csv_format.make_fragment(str(path.resolve()), filesystem=LocalFileSystem())
@@ -386,7 +473,15 @@ def _quiet_undecodable(handler: Callable[..., Any]) -> None:
         _QUIET_HANDLERS.add(handler)
 
 
-def _csv_chunks(path: Path, table: Table, names: list[str], fields: list[str], fragment: ds.FileFragment, lines: _Lines, progress: Progress | None) -> Iterator[Chunk]:
+def _csv_chunks(
+    path: Path,
+    table: Table,
+    names: list[str],
+    fields: list[str],
+    fragment: ds.FileFragment,
+    lines: _Lines,
+    progress: Progress | None,
+) -> Iterator[Chunk]:
     index = {name: fields[names.index(name)] for name in (c.name for c in table.columns) if name in names}
     # Small blocks parse fastest, large chunks check fastest: gather blocks into chunks.
     batches: list[pa.RecordBatch] = []
@@ -396,7 +491,9 @@ def _csv_chunks(path: Path, table: Table, names: list[str], fields: list[str], f
             continue
         batches.append(batch)
         if progress:
-            done += sum(b.size for column in batch.columns if (b := column.buffers()[2]) is not None) + batch.num_rows * len(names)
+            done += sum(
+                b.size for column in batch.columns if (b := column.buffers()[2]) is not None
+            ) + batch.num_rows * len(names)
             progress(done)
         if len(batches) * BLOCK_BYTES >= CHUNK_BYTES:
             yield _csv_chunk(path, table, names, index, batches, lines)
@@ -407,7 +504,9 @@ def _csv_chunks(path: Path, table: Table, names: list[str], fields: list[str], f
         progress(path.stat().st_size)
 
 
-def _csv_chunk(path: Path, table: Table, names: list[str], index: dict[str, str], batches: list[pa.RecordBatch], lines: _Lines) -> Chunk:
+def _csv_chunk(
+    path: Path, table: Table, names: list[str], index: dict[str, str], batches: list[pa.RecordBatch], lines: _Lines
+) -> Chunk:
     data = pa.Table.from_batches(batches).combine_chunks()
     newlines = np.zeros(data.num_rows, dtype=np.int64)
     for column in data.columns:  # every column, those not in the contract too
@@ -420,7 +519,9 @@ def _csv_chunk(path: Path, table: Table, names: list[str], index: dict[str, str]
     return Chunk(str(path), table, data, row_lines, first, tuple(names))
 
 
-def _slow_csv(path: Path, table: Table, names: list[str], after_record: int = 1, first_row: int = 0) -> Iterator[Chunk | Fault]:
+def _slow_csv(
+    path: Path, table: Table, names: list[str], after_record: int = 1, first_row: int = 0
+) -> Iterator[Chunk | Fault]:
     """The csv module, record by record: slower, but it knows every record's line."""
     file = str(path)
     wanted = [c.name for c in table.columns if c.name in names]
@@ -435,7 +536,14 @@ def _slow_csv(path: Path, table: Table, names: list[str], after_record: int = 1,
             name: pa.array([r[p].encode("utf-8", "surrogateescape") or None for r in rows], pa.binary())
             for name, p in zip(wanted, positions, strict=True)
         }
-        return Chunk(file, table, pa.table(columns) if rows else pa.table({n: pa.array([], pa.binary()) for n in wanted}), np.array(row_lines, dtype=np.int64), first, tuple(names))
+        return Chunk(
+            file,
+            table,
+            pa.table(columns) if rows else pa.table({n: pa.array([], pa.binary()) for n in wanted}),
+            np.array(row_lines, dtype=np.int64),
+            first,
+            tuple(names),
+        )
 
     with path.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
@@ -461,8 +569,14 @@ def _slow_csv(path: Path, table: Table, names: list[str], after_record: int = 1,
                     rows, row_lines = [], []
         except csv.Error as error:  # at the line the failing record starts: a quote opened there
             rule = "cell_size" if "field larger" in str(error) else "csv_syntax"
-            why = "a quoted cell opened in this row is never closed" if "unexpected end of data" in str(error) else str(error)
-            yield _fault(file, last_line + 1, rule, f"the CSV cannot be parsed from this row on: {why}", table=table.name)
+            why = (
+                "a quoted cell opened in this row is never closed"
+                if "unexpected end of data" in str(error)
+                else str(error)
+            )
+            yield _fault(
+                file, last_line + 1, rule, f"the CSV cannot be parsed from this row on: {why}", table=table.name
+            )
     if rows:
         yield chunk()
 
@@ -475,7 +589,9 @@ def _same_type(column: Column, actual: pa.DataType) -> bool:
         actual = actual.value_type
     expected = arrow_type(column)
     if column.is_list:
-        return (pa.types.is_list(actual) or pa.types.is_large_list(actual)) and _same_type(replace(column, is_list=False), actual.value_type)
+        return (pa.types.is_list(actual) or pa.types.is_large_list(actual)) and _same_type(
+            replace(column, is_list=False), actual.value_type
+        )
     if pa.types.is_string(expected):
         return pa.types.is_string(actual) or pa.types.is_large_string(actual)
     if pa.types.is_int64(expected):
@@ -502,7 +618,11 @@ def _read_parquet(source: BinaryIO, path: Path, table: Table, progress: Progress
         parquet = pq.ParquetFile(source)
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
-        raise Unreadable(_fault(file, None, "parquet", f"not a readable Parquet file: {shorten(error, MESSAGE_WIDTH)}", table=table.name)) from None
+        raise Unreadable(
+            _fault(
+                file, None, "parquet", f"not a readable Parquet file: {shorten(error, MESSAGE_WIDTH)}", table=table.name
+            )
+        ) from None
     faults, readable = check_header(table, schema.names, file, None)
     yield from faults
     if not readable:
@@ -511,21 +631,42 @@ def _read_parquet(source: BinaryIO, path: Path, table: Table, progress: Progress
     for column in wanted:
         actual = schema.field(column.name).type
         if not _same_type(column, actual):
-            yield _fault(file, None, "parquet_type", f"column type is {shorten(actual, MESSAGE_WIDTH)}, the contract says {arrow_type(column)}", column.name, table=table.name)
+            yield _fault(
+                file,
+                None,
+                "parquet_type",
+                f"column type is {shorten(actual, MESSAGE_WIDTH)}, the contract says {arrow_type(column)}",
+                column.name,
+                table=table.name,
+            )
     first = 0
     try:
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=[c.name for c in wanted]):
             try:
                 data = pa.table({c.name: _as_text(c, batch.column(c.name)) for c in wanted})
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-                yield _fault(file, None, "parquet_type", f"values cannot be read as the contract's types: {shorten(error, MESSAGE_WIDTH)}", table=table.name)
+                yield _fault(
+                    file,
+                    None,
+                    "parquet_type",
+                    f"values cannot be read as the contract's types: {shorten(error, MESSAGE_WIDTH)}",
+                    table=table.name,
+                )
                 return
             yield Chunk(file, table, data, None, first)
             first += batch.num_rows
             if progress:  # bytes, about: the share of the rows read
                 progress(path.stat().st_size * first // max(parquet.metadata.num_rows, 1))
     except (pa.ArrowException, OSError) as error:
-        raise Unreadable(_fault(file, None, "parquet", f"the Parquet file is corrupt after row {first}: {shorten(error, MESSAGE_WIDTH)}", table=table.name)) from None
+        raise Unreadable(
+            _fault(
+                file,
+                None,
+                "parquet",
+                f"the Parquet file is corrupt after row {first}: {shorten(error, MESSAGE_WIDTH)}",
+                table=table.name,
+            )
+        ) from None
 
 
 # --- JSON Lines ----------------------------------------------------------------------------------
@@ -577,28 +718,65 @@ def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> It
             try:
                 row = json.loads(text.decode("utf-8-sig" if line == 1 else "utf-8"), object_pairs_hook=_no_duplicates)
             except UnicodeDecodeError as error:
-                yield _fault(file, line, "encoding", f"not UTF-8 (byte {error.start + 1} of the line): save the file as UTF-8", table=table.name)
+                yield _fault(
+                    file,
+                    line,
+                    "encoding",
+                    f"not UTF-8 (byte {error.start + 1} of the line): save the file as UTF-8",
+                    table=table.name,
+                )
                 continue
             except ValueError as error:
-                yield _fault(file, line, "json", f"not a JSON object: {shorten(error, MESSAGE_WIDTH)}", table=table.name)
+                yield _fault(
+                    file, line, "json", f"not a JSON object: {shorten(error, MESSAGE_WIDTH)}", table=table.name
+                )
                 continue
             except RecursionError:
-                yield _fault(file, line, "json", "nested too deeply to read: a row's values are strings, numbers and lists of strings", table=table.name)
+                yield _fault(
+                    file,
+                    line,
+                    "json",
+                    "nested too deeply to read: a row's values are strings, numbers and lists of strings",
+                    table=table.name,
+                )
                 continue
             if not isinstance(row, dict):
                 yield _fault(file, line, "json", "each line must be one JSON object", table=table.name)
                 continue
             if len(row) > max_columns(table):
-                yield _fault(file, line, "too_many_columns", f"{len(row)} keys: the contract has {len(contract)} columns", table=table.name)
+                yield _fault(
+                    file,
+                    line,
+                    "too_many_columns",
+                    f"{len(row)} keys: the contract has {len(contract)} columns",
+                    table=table.name,
+                )
                 continue
             for key in row:
                 if key not in contract:
-                    yield _fault(file, line, "unknown_column", f"column {shorten(key)!r} is not in the contract", str(key), table=table.name)
+                    yield _fault(
+                        file,
+                        line,
+                        "unknown_column",
+                        f"column {shorten(key)!r} is not in the contract",
+                        str(key),
+                        table=table.name,
+                    )
             position = len(row_lines)
             for name, column in contract.items():
                 cell, ok = _json_cell(column, row.get(name))
                 if not ok:
-                    faults.append(Fault(table.name, None, name, "type", f"wrong JSON type for a {column.kind}{' list' if column.is_list else ''} column", value=shorten(cell), position=position))
+                    faults.append(
+                        Fault(
+                            table.name,
+                            None,
+                            name,
+                            "type",
+                            f"wrong JSON type for a {column.kind}{' list' if column.is_list else ''} column",
+                            value=shorten(cell),
+                            position=position,
+                        )
+                    )
                 cells[name].append(None if cell in (None, "") else cell.encode("utf-8", "surrogateescape"))
             row_lines.append(line)
             if len(row_lines) == BATCH_ROWS:

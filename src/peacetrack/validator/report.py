@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from peacetrack.checks import Fault
-from peacetrack.contrib.validate import Report
 from peacetrack.markdown import md_text
 from peacetrack.terminal import printable
+from peacetrack.validator.validate import Report
 
 GITHUB_ANNOTATIONS = 10  # GitHub shows at most 10 annotations of each kind per step
 STEP_SUMMARY_BYTES = 1 << 20  # GitHub refuses a step summary over 1 MiB
@@ -47,10 +47,13 @@ def summary(report: Report, listed: int | None = None) -> str:
     not checked or not listed (of `listed` faults shown)."""
     verdict = "cannot be read" if report.unreadable else "valid" if report.valid else "not valid"
     rules = sorted(report.totals.items(), key=lambda item: (item[0][0] != "error", -item[1], item[0][1]))
-    by_rule = ", ".join(f"{rule} {count:,}" + ("" if severity == "error" else " (warning)") for (severity, rule), count in rules)
+    by_rule = ", ".join(
+        f"{rule} {count:,}" + ("" if severity == "error" else " (warning)") for (severity, rule), count in rules
+    )
     text = (
         f"{report.rows:,} rows in {report.files} file(s): {verdict}; "
-        f"{report.count('error'):,} error(s), {report.count('warning'):,} warning(s)" + (f" (by rule: {by_rule})" if by_rule else "")
+        f"{report.count('error'):,} error(s), {report.count('warning'):,} warning(s)"
+        + (f" (by rule: {by_rule})" if by_rule else "")
     )
     if report.stopped is not None:
         text += f"; {report.stopped}"
@@ -118,7 +121,11 @@ def annotation(fault: Fault) -> str:
             if col:
                 props.append(f"col={col}")
     props.append(f"title={_escape(f'peacetrack {fault.rule}', True)}")
-    where = " ".join(p for p in (fault.table, fault.row_id and f"row {fault.row_id!r}", fault.column and f"column {fault.column!r}") if p)
+    where = " ".join(
+        p
+        for p in (fault.table, fault.row_id and f"row {fault.row_id!r}", fault.column and f"column {fault.column!r}")
+        if p
+    )
     value = f" (value: {fault.value!r})" if fault.value is not None else ""
     return f"::{fault.severity} {','.join(props)}::{_escape(f'{where}: {fault.message}{value}')}"
 
@@ -166,12 +173,16 @@ def _cell(value: object) -> str:
     return "" if value is None else md_text(value)  # names, values and messages echo the input
 
 
-def write_markdown(report: Report, out: TextIO, first: dict[str, list[Fault]], budget: int = STEP_SUMMARY_BYTES) -> tuple[int, int]:
+def write_markdown(
+    report: Report, out: TextIO, first: dict[str, list[Fault]], budget: int = STEP_SUMMARY_BYTES
+) -> tuple[int, int]:
     """The summary and a Markdown table of the faults, cut to fit in `budget` bytes with the
     count of what it leaves out; keeps the first faults of each severity in `first`.
     Returns how many faults were listed and how many of them are in the table."""
     head = f"## peacetrack validate\n\n{summary(report)}\n\n"
-    table_head = "| severity | file | line | column | row | rule | value | message |\n|---|---|---|---|---|---|---|---|\n"
+    table_head = (
+        "| severity | file | line | column | row | rule | value | message |\n|---|---|---|---|---|---|---|---|\n"
+    )
     out.write(head)
     budget -= len(head.encode("utf-8", "backslashreplace")) + len(table_head) + SUMMARY_ROOM
     listed = tabled = 0
@@ -179,7 +190,16 @@ def write_markdown(report: Report, out: TextIO, first: dict[str, list[Fault]], b
         listed += 1
         if tabled < listed - 1:
             continue  # cut already: a later row that fits would be out of order
-        cells = (fault.severity, fault.file, fault.line, fault.column, fault.row_id, fault.rule, fault.value, fault.message)
+        cells = (
+            fault.severity,
+            fault.file,
+            fault.line,
+            fault.column,
+            fault.row_id,
+            fault.rule,
+            fault.value,
+            fault.message,
+        )
         row = "| " + " | ".join(_cell(v) for v in cells) + " |\n"
         size = len(row.encode("utf-8", "backslashreplace"))
         if size <= budget:
@@ -188,9 +208,15 @@ def write_markdown(report: Report, out: TextIO, first: dict[str, list[Fault]], b
             tabled += 1
     left_out = report.totals.total() - tabled
     if left_out:
-        out.write(f"\n… and {left_out:,} more fault(s) not in this table (a step summary holds 1 MiB): --format json lists them all\n")
+        out.write(
+            f"\n… and {left_out:,} more fault(s) not in this table (a step summary holds 1 MiB): --format json lists them all\n"
+        )
     out.write("\n")
     return listed, tabled
 
 
-FORMATS: dict[str, Callable[[Report, TextIO], None]] = {"text": render_text, "json": render_json, "github": render_github}
+FORMATS: dict[str, Callable[[Report, TextIO], None]] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+}

@@ -39,7 +39,9 @@ def _cell_faults(table: Table, column: str, raw: pa.Array, bad: np.ndarray, rule
     for position, value in zip(positions.tolist(), taken(raw, positions), strict=True):
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
-        yield Fault(table.name, None, column, rule, message, value=None if value is None else shorten(value), position=position)
+        yield Fault(
+            table.name, None, column, rule, message, value=None if value is None else shorten(value), position=position
+        )
 
 
 def _over(raw: pa.Array, size: int) -> np.ndarray:
@@ -53,7 +55,9 @@ def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) ->
     if pa.types.is_binary(raw.type) or pa.types.is_large_binary(raw.type):
         too_big = _over(raw, MAX_CELL_BYTES)
         if too_big.any():
-            faults += _cell_faults(table, column.name, raw, too_big, "cell_size", f"cell is over {MAX_CELL_BYTES:,} bytes")
+            faults += _cell_faults(
+                table, column.name, raw, too_big, "cell_size", f"cell is over {MAX_CELL_BYTES:,} bytes"
+            )
             raw = pc.if_else(pa.array(too_big), pa.scalar(None, raw.type), raw)
         try:
             return raw.cast(pa.string())
@@ -65,9 +69,13 @@ def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) ->
                 except UnicodeDecodeError as error:
                     faults.append(
                         Fault(
-                            table.name, None, column.name, "encoding",
+                            table.name,
+                            None,
+                            column.name,
+                            "encoding",
                             f"not UTF-8 (byte {error.start + 1} of the cell): save the file as UTF-8",
-                            value=shorten(cell.decode("utf-8", "replace")), position=position,
+                            value=shorten(cell.decode("utf-8", "replace")),
+                            position=position,
                         )  # fmt: skip
                     )
                     cells[position] = None
@@ -124,7 +132,9 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
     """Strings to the column's Arrow type; a cell that does not parse is a fault and a null."""
     if column.is_list:
         # An empty cell is an empty list.
-        return pc.fill_null(pc.split_pattern(text, LIST_DELIMITER), pa.scalar([], pa.list_(pa.string()))).cast(arrow_type(column))
+        return pc.fill_null(pc.split_pattern(text, LIST_DELIMITER), pa.scalar([], pa.list_(pa.string()))).cast(
+            arrow_type(column)
+        )
     if column.kind is Kind.integer:
         ok = pc.match_substring_regex(text, INTEGER)
         parsed = pc.if_else(ok, text, pa.scalar(None, pa.string())).cast(pa.int64())

@@ -22,10 +22,10 @@ from typer.testing import CliRunner
 
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
-from peacetrack.contrib.cells import MAX_CELL_BYTES
-from peacetrack.contrib import readers
-from peacetrack.contrib.readers import BLOCK_BYTES
 from peacetrack.release import write_tables
+from peacetrack.validator import readers
+from peacetrack.validator.cells import MAX_CELL_BYTES
+from peacetrack.validator.readers import BLOCK_BYTES
 
 from .conftest import seed_without_text
 
@@ -68,14 +68,19 @@ def errors(report: dict) -> list[dict]:
     return [f for f in report["faults"] if f["severity"] == "error"]
 
 
-def check(release: Path, path: Path, code: int, rule: str, line: int | None = None, column: str | None = None, *extra: str) -> dict:
+def check(
+    release: Path, path: Path, code: int, rule: str, line: int | None = None, column: str | None = None, *extra: str
+) -> dict:
     """Validate `path`: assert the exit code, a fault of `rule` at line and column, unchanged bytes."""
     before = digest(path) if path.exists() else None
     exit_code, report = run(release, str(path), *extra)
     assert exit_code == code, report
     found = [f for f in report["faults"] if f["rule"].startswith(rule)]
     assert found, report["faults"]
-    assert any(f["file"] == str(path) and (line is None or f["line"] == line) and (column is None or f["column"] == column) for f in found), found
+    assert any(
+        f["file"] == str(path) and (line is None or f["line"] == line) and (column is None or f["column"] == column)
+        for f in found
+    ), found
     assert all(f["message"] for f in report["faults"])
     if before is not None:
         assert digest(path) == before
@@ -98,8 +103,13 @@ def test_released_rows_are_valid_with_warnings(release: Path, statements: Path) 
     assert {f["rule"] for f in report["faults"]} == {"released_row", "evidence_unchecked"}
 
 
-def test_whole_release_as_input_is_valid_and_verifies_evidence(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = [str(release / f"{name}.csv") for name in ("sources", "actors", "evidence", "statements", "military_transfers", "negotiation_rounds")]
+def test_whole_release_as_input_is_valid_and_verifies_evidence(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [
+        str(release / f"{name}.csv")
+        for name in ("sources", "actors", "evidence", "statements", "military_transfers", "negotiation_rounds")
+    ]
     monkeypatch.chdir(ROOT)  # ./seeds holds the article: evidence is verified
     code, report = run(release, *paths)
     assert code == 0, errors(report)
@@ -171,7 +181,9 @@ def test_ragged_rows(release: Path, statements: Path) -> None:
     assert {f["line"] for f in report["faults"] if f["rule"] == "ragged"} == {5, 7}
 
 
-def test_ragged_row_that_is_not_utf8_is_reported_without_a_traceback(release: Path, statements: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ragged_row_that_is_not_utf8_is_reported_without_a_traceback(
+    release: Path, statements: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     printed: list[object] = []  # what Python would print as "Exception ignored in ..."
     monkeypatch.setattr(sys, "unraisablehook", printed.append)
     lines = statements.read_bytes().split(b"\n")
@@ -192,7 +204,9 @@ def test_ragged_row_that_is_not_utf8_is_reported_without_a_traceback(release: Pa
     ids=["missing", "unknown", "duplicated"],
 )
 def test_columns(release: Path, statements: Path, change, rule: str, code: int) -> None:
-    change(pd.read_csv(statements, dtype=str, keep_default_na=False)).to_csv(statements, index=False, lineterminator="\n")
+    change(pd.read_csv(statements, dtype=str, keep_default_na=False)).to_csv(
+        statements, index=False, lineterminator="\n"
+    )
     check(release, statements, code, rule, 1)
 
 
@@ -248,7 +262,9 @@ def _csv_bytes(rows: list[dict[str, str]], terminator: str = "\n") -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def test_record_of_megabytes_is_read_exactly_after_delivered_rows(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_of_megabytes_is_read_exactly_after_delivered_rows(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # pyarrow gives up on a record of megabytes: the exact reader takes over after the rows
     # already checked (small chunks here, so some are), and every later line stays right.
     monkeypatch.setattr(readers, "CHUNK_BYTES", 2 * BLOCK_BYTES)
@@ -270,10 +286,12 @@ def test_crlf_in_a_quoted_cell_across_parse_blocks_keeps_lines(release: Path, tm
     # pyarrow loses the \n of a \r\n split between two blocks (apache/arrow#51368).
     rows = _new_rows(release, 8_000)
     row_bytes = len(_csv_bytes(rows[:2], "\r\n")) - len(_csv_bytes(rows[:1], "\r\n"))
-    before = (BLOCK_BYTES - 50_000) // row_bytes  # rows well before the boundary (ids grow longer); the next one reaches it
+    before = (
+        BLOCK_BYTES - 50_000
+    ) // row_bytes  # rows well before the boundary (ids grow longer); the next one reaches it
     head = len(_csv_bytes(rows[:before], "\r\n"))
     rows[before]["summary"] = "PLACEHOLDER\r\n"
-    prefix = _csv_bytes(rows[:before + 1], "\r\n")[head:].index(b"PLACEHOLDER")
+    prefix = _csv_bytes(rows[: before + 1], "\r\n")[head:].index(b"PLACEHOLDER")
     rows[before]["summary"] = "x" * (BLOCK_BYTES - 1 - head - prefix) + "\r\ny"  # \r on the block's last byte
     rows[before + 100]["topic"] = "peace process"
     path = tmp_path / "statements.csv"
@@ -297,7 +315,7 @@ def test_path_that_is_not_utf8(release: Path, statements: Path, tmp_path: Path) 
 
 @pytest.mark.parametrize("start", ["=", "+", "@", "\t", "\r"])
 def test_formula_injection(release: Path, statements: Path, start: str) -> None:
-    edit(statements, 6, "summary", f"{start}HYPERLINK(\"http://x\")")
+    edit(statements, 6, "summary", f'{start}HYPERLINK("http://x")')
     check(release, statements, 1, "formula", 6, "summary")
 
 
@@ -322,13 +340,20 @@ def test_wrongly_typed_parquet(release: Path, tmp_path: Path) -> None:
     data = data.set_column(index, "quantity", pa.array([str(v) if v else "many" for v in data["quantity"].to_pylist()]))
     pq.write_table(data, path)
     report = check(release, path, 1, "parquet_type", None, "quantity")
-    assert any(f["rule"] == "type" and f["value"] == "many" and f["message"].startswith("row ") for f in report["faults"])
+    assert any(
+        f["rule"] == "type" and f["value"] == "many" and f["message"].startswith("row ") for f in report["faults"]
+    )
 
 
 def test_parquet_and_jsonl_of_released_rows_are_valid(release: Path, tmp_path: Path) -> None:
     frame = pd.read_parquet(release / "actors.parquet")
     jsonl = tmp_path / "actors.jsonl"
-    jsonl.write_text("".join(json.dumps({k: (list(v) if hasattr(v, "tolist") else v) for k, v in row.items()}) + "\n" for row in frame.astype(object).where(frame.notna(), None).to_dict("records")))
+    jsonl.write_text(
+        "".join(
+            json.dumps({k: (list(v) if hasattr(v, "tolist") else v) for k, v in row.items()}) + "\n"
+            for row in frame.astype(object).where(frame.notna(), None).to_dict("records")
+        )
+    )
     for path in (release / "actors.parquet", jsonl):
         code, report = run(release, str(path))
         assert code == 0, errors(report)
@@ -336,7 +361,9 @@ def test_parquet_and_jsonl_of_released_rows_are_valid(release: Path, tmp_path: P
 
 def test_jsonl_faults_name_their_line(release: Path, tmp_path: Path) -> None:
     path = tmp_path / "actors.jsonl"
-    path.write_text('{"actor_id": "x-1", "name": "X", "actor_type": "state", "aliases": []}\n\n{"actor_id": "x-2", "actor_id": "x-3"}\n{"actor_id": 5, "name": "Y", "actor_type": "state", "aliases": "Y"}\nnot json\n')
+    path.write_text(
+        '{"actor_id": "x-1", "name": "X", "actor_type": "state", "aliases": []}\n\n{"actor_id": "x-2", "actor_id": "x-3"}\n{"actor_id": 5, "name": "Y", "actor_type": "state", "aliases": "Y"}\nnot json\n'
+    )
     code, report = run(release, str(path))
     assert code == 1
     located = {(f["line"], f["rule"]) for f in report["faults"]}
@@ -391,9 +418,15 @@ def test_bad_coding_files(release: Path, tmp_path: Path, old: str, new: str, rul
 
 def _new_quote_with_evidence(release: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A new direct-quote statement (a copy of a released one) and its evidence, as CSV files."""
-    statements, evidence = (pd.read_csv(release / f"{name}.csv", dtype=str, keep_default_na=False) for name in ("statements", "evidence"))
+    statements, evidence = (
+        pd.read_csv(release / f"{name}.csv", dtype=str, keep_default_na=False) for name in ("statements", "evidence")
+    )
     quote = statements[statements["kind"] == "direct_quote"].iloc[[0]].copy()
-    proof = evidence[(evidence["table_name"] == "statements") & (evidence["row_id"] == quote["statement_id"].iloc[0])].iloc[[0]].copy()
+    proof = (
+        evidence[(evidence["table_name"] == "statements") & (evidence["row_id"] == quote["statement_id"].iloc[0])]
+        .iloc[[0]]
+        .copy()
+    )
     quote["statement_id"] = quote["canonical_id"] = proof["row_id"] = "aliyev-2024-09-23-new-quote"
     proof["evidence_id"] = "aliyev-2024-09-23-new-quote-evidence"
     paths = tmp_path / "statements.csv", tmp_path / "evidence.csv"
@@ -431,7 +464,9 @@ def test_github_format(release: Path, statements: Path, tmp_path: Path, monkeypa
     assert summary.read_text().count("| enum |") == 13
 
 
-def test_step_summary_keeps_values_as_text(release: Path, statements: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_step_summary_keeps_values_as_text(
+    release: Path, statements: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from markdown_it import MarkdownIt
 
     edit(statements, 2, "summary", "=1` <img src=x onerror=alert(1)> [l](http://x.example) | **b**")
@@ -466,12 +501,16 @@ def _answer(release: Path, path: Path) -> None:
     assert digest(path) == before
 
 
-SETTINGS = settings(max_examples=120, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=120, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @SETTINGS
 @given(data=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".parquet", ".jsonl"]))
-def test_random_bytes_never_crash(release: Path, tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str) -> None:
+def test_random_bytes_never_crash(
+    release: Path, tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str
+) -> None:
     path = tmp_path_factory.mktemp("random") / f"statements{suffix}"
     path.write_bytes(data)
     _answer(release, path)
@@ -479,7 +518,9 @@ def test_random_bytes_never_crash(release: Path, tmp_path_factory: pytest.TempPa
 
 @SETTINGS
 @given(position=st.integers(min_value=0), chunk=st.binary(min_size=0, max_size=8), cut=st.booleans())
-def test_mutated_valid_files_never_crash(release: Path, tmp_path_factory: pytest.TempPathFactory, position: int, chunk: bytes, cut: bool) -> None:
+def test_mutated_valid_files_never_crash(
+    release: Path, tmp_path_factory: pytest.TempPathFactory, position: int, chunk: bytes, cut: bool
+) -> None:
     original = (release / "statements.csv").read_bytes()
     at = position % (len(original) + 1)
     data = original[:at] + chunk + original[at + (len(chunk) if cut else 0) :]
@@ -588,7 +629,10 @@ def test_an_absolute_path_through_a_linked_folder_is_refused_unread(release: Pat
     assert_nothing_leaks(printed, outside / "statements.csv")
 
 
-@pytest.mark.parametrize("path", ["../elsewhere/statements.csv", "data/../../elsewhere/statements.csv", "./data/./../../elsewhere/statements.csv"])
+@pytest.mark.parametrize(
+    "path",
+    ["../elsewhere/statements.csv", "data/../../elsewhere/statements.csv", "./data/./../../elsewhere/statements.csv"],
+)
 def test_a_path_climbing_out_of_the_folder_is_refused_unread(release: Path, repo: Path, path: str) -> None:
     outside = repo.parent / "elsewhere"
     (outside / "statements.csv").write_text(SECRET)
@@ -682,10 +726,20 @@ def test_texts_beside_inputs_are_not_read_through_links(release: Path, repo: Pat
 
 def test_a_fifo_article_is_refused_without_waiting_for_a_writer(release: Path, repo: Path) -> None:
     """Before, reading a FIFO beside the inputs waited for a writer that never comes."""
-    statements, _ = _new_quote_with_evidence(release, repo)
+    _statements, _ = _new_quote_with_evidence(release, repo)
     (repo / "seeds" / SEED_ID).mkdir(parents=True)
     os.mkfifo(repo / "seeds" / SEED_ID / "article.txt")
-    command = [sys.executable, "-m", "peacetrack.cli", "validate", "statements.csv", "--against", str(release), "--format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "peacetrack.cli",
+        "validate",
+        "statements.csv",
+        "--against",
+        str(release),
+        "--format",
+        "json",
+    ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
@@ -702,12 +756,17 @@ def test_a_long_column_name_is_echoed_shortened(release: Path, statements: Path,
     lines = statements.read_text().splitlines(keepends=True)
     name = "n" * 5000
     header = lines[0].rstrip("\n") + f",{name}" * (2 if twice else 1)
-    statements.write_text(header + "\n" + "".join(line.rstrip("\n") + ",x" * (2 if twice else 1) + "\n" for line in lines[1:]))
+    statements.write_text(
+        header + "\n" + "".join(line.rstrip("\n") + ",x" * (2 if twice else 1) + "\n" for line in lines[1:])
+    )
     code, report = run(release, str(statements))
     assert code in (1, 2)
     rule = "duplicate_column" if twice else "unknown_column"
     assert [f for f in report["faults"] if f["rule"] == rule]
-    assert all(len(f["message"]) < 300 and len(f["value"] or "") <= 80 and len(f["column"] or "") <= 80 for f in report["faults"])
+    assert all(
+        len(f["message"]) < 300 and len(f["value"] or "") <= 80 and len(f["column"] or "") <= 80
+        for f in report["faults"]
+    )
 
 
 # --- small inputs that were slow or crashed (issue 11, item 10) ----------------------------------
@@ -779,13 +838,15 @@ def test_an_unterminated_quote_is_reported_where_it_opens(release: Path, stateme
     assert "never closed" in next(f["message"] for f in report["faults"] if f["rule"] == "csv_syntax")
 
 
-def test_an_article_beside_the_inputs_that_is_not_utf8_is_named(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_article_beside_the_inputs_that_is_not_utf8_is_named(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     statements, evidence = _new_quote_with_evidence(release, tmp_path)
     article = tmp_path / "seeds" / SEED_ID / "article.txt"
     article.parent.mkdir(parents=True)
     article.write_bytes(b"first line\nsecond \xff line\n")
     monkeypatch.chdir(tmp_path)
-    code, report = run(release, str(statements), str(evidence))
+    _code, report = run(release, str(statements), str(evidence))
     found = [f for f in report["faults"] if f["rule"] == "encoding"]
     assert len(found) == 1, report["faults"]
     fault = found[0]
@@ -798,7 +859,9 @@ def test_an_article_beside_the_inputs_that_is_not_utf8_is_named(release: Path, t
 
 
 @pytest.mark.parametrize(("column", "beyond"), [("char_end", 1), ("char_start", 5000)])
-def test_evidence_beyond_its_source_is_refused_without_the_text(release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, beyond: int) -> None:
+def test_evidence_beyond_its_source_is_refused_without_the_text(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, beyond: int
+) -> None:
     monkeypatch.chdir(tmp_path)  # no seeds here: the text is not at hand
     statements, evidence = _new_quote_with_evidence(release, tmp_path)
     count = int(pd.read_parquet(release / "sources.parquet")["char_count"].iloc[0])

@@ -1,6 +1,0 @@
-"""Validate contributed rows: every fault, with file, line and column, against a release."""
-
-from peacetrack.contrib.report import FORMATS, render_github, render_json, render_text
-from peacetrack.contrib.validate import CallError, Report, Stopped, checking, validate
-
-__all__ = ["FORMATS", "CallError", "Report", "Stopped", "checking", "render_github", "render_json", "render_text", "validate"]
