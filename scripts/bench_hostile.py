@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from peacetrack.coding import FileFault, QuoteRef, read_yaml, resolve_quote
+from peacetrack.coding import QuoteRef, read_yaml, resolve_quote
+from peacetrack.errors import FileFault
 from peacetrack.tables import TABLES
 from peacetrack.validator import validate
 

@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peacetrack.checks import (
-    Fault,
     RowData,
     check_canonical_ids,
     check_dates,
@@ -24,6 +23,7 @@ from peacetrack.checks import (
     taken,
 )
 from peacetrack.coding import Build
+from peacetrack.faults import Fault
 from peacetrack.tables import TABLES, arrow_from_frame
 
 Frames = dict[str, pd.DataFrame]

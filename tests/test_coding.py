@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetrack.checks import Fault, sha256_text
+from peacetrack.checks import sha256_text
 from peacetrack.coding import QuoteRef, build_tables, nth_occurrence, occurrences, resolve_quote
+from peacetrack.faults import Fault
 
 from .conftest import SEED_ID, SEEDS, seed_without_text
 

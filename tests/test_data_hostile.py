@@ -23,8 +23,9 @@ import pytest
 import peacetrack
 from peacetrack import data
 from peacetrack.cli import app
+from peacetrack.errors import ReleaseError
 from peacetrack.index import ReleaseEntry
-from peacetrack.release import ReleaseError, diff_releases, read_index
+from peacetrack.release import diff_releases, read_index
 from peacetrack.validator.validate import _release_path as validator_release_path
 
 from .test_data import CutHandler, QuietHandler, cached_files, dirs, local_release, published, runner, serve  # noqa: F401

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from peacetrack import release as release_module
 from peacetrack.cli import app
 from peacetrack.coding import Build, build_tables
-from peacetrack.release import ReleaseError, csv_frame, publish_release, write_parquet, write_tables
+from peacetrack.errors import ReleaseError
+from peacetrack.release import csv_frame, publish_release, write_parquet, write_tables
 from peacetrack.tables import (
     CONTROL_CHARACTER,
     DISPLAY_CONTROL,

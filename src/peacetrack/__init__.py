@@ -7,7 +7,8 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from peacetrack.data import DataError, connect, download, load, load_all, release_path, versions
+    from peacetrack.data import connect, download, load, load_all, release_path, versions
+    from peacetrack.errors import DataError, PeacetrackError
 
 try:
     __version__ = version("peacetrack")  # one source of truth: pyproject.toml's version

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 
+from peacetrack.errors import ActionError
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES
 from peacetrack.validator.readers import READERS
 from peacetrack.validator.report import FORMATS, call_error_annotation
@@ -21,10 +22,6 @@ from peacetrack.validator.report import FORMATS, call_error_annotation
 DATA_FILE = re.compile(
     rf"(^|/)(({'|'.join(TABLES)})\.({'|'.join(s.lstrip('.') for s in READERS)})|{re.escape(CODING_FILE)})$"
 )
-
-
-class ActionError(Exception):
-    """The action cannot tell what to validate."""
 
 
 def checked_as(name: str) -> str:

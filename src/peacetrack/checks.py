@@ -11,71 +11,21 @@ import hashlib
 import os
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import cache
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from peacetrack.faults import VALUE_WIDTH, Fault, shorten
 from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table, column_rules, pandera_schema, series_values
-from peacetrack.terminal import printable
 
-Severity = Literal["error", "warning"]
 # Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
 # the rules within a row take either, so each has one definition.
 RowData: TypeAlias = pd.DataFrame | pa.Table
-VALUE_WIDTH = 80
-MESSAGE_WIDTH = 200  # of a library's error message: it may quote the file it failed on
 TAKE_ROWS = 65_536  # ids and values of failing rows taken as Python objects at a time
-
-
-def shorten(value: object, width: int = VALUE_WIDTH) -> str:
-    text = str(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-@dataclass(frozen=True)
-class Fault:
-    """One thing wrong, located as precisely as the input allows."""
-
-    table: str | None
-    row_id: str | None
-    column: str | None
-    rule: str
-    message: str
-    value: str | None = None
-    severity: Severity = "error"
-    file: str | None = None
-    line: int | None = None
-    position: int | None = None  # the row's position in its frame, before a line is known
-
-    def located(self, file: str | None, line: int | None) -> Fault:
-        return self.but(file=file, line=line)
-
-    def but(self, **changes: object) -> Fault:
-        """A copy with `changes`: `dataclasses.replace` without its checks, some twenty times
-        faster, as faults are made by the ten thousand."""
-        if not changes.keys() <= self.__dict__.keys():
-            raise TypeError(f"Fault has no field {min(changes.keys() - self.__dict__.keys())!r}")
-        copy = object.__new__(Fault)
-        copy.__dict__.update(self.__dict__, **changes)
-        return copy
-
-    def __str__(self) -> str:
-        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
-        what = " ".join(
-            p
-            for p in (self.table, self.row_id and f"row {self.row_id!r}", self.column and f"column {self.column!r}")
-            if p
-        )
-        value = f" (value: {self.value!r})" if self.value is not None else ""
-        # One line, no escape sequence: a file or folder name is the contributor's to choose.
-        return printable(
-            f"{where + ': ' if where else ''}{self.severity}: {what}: {self.message}{value} [{self.rule}]", keep=""
-        )
 
 
 def check_tables(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> list[Fault]:

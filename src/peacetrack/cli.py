@@ -446,7 +446,8 @@ def validate(
     """Check contributed rows; report every fault. Exit 0 valid, 1 faults, 2 unreadable input or wrong call."""
     import io
 
-    from peacetrack.validator import FORMATS, CallError, checking
+    from peacetrack.errors import CallError
+    from peacetrack.validator import FORMATS, checking
     from peacetrack.validator.report import call_error_annotation
 
     out = io.TextIOWrapper(

@@ -32,8 +32,10 @@ from ruamel.yaml.tokens import (
     FlowSequenceStartToken,
 )
 
-from peacetrack.checks import MESSAGE_WIDTH, Fault, check_tables, sha256_text, shorten
-from peacetrack.links import Refused, names_inside, read_inside
+from peacetrack.checks import check_tables, sha256_text
+from peacetrack.errors import FileFault, Refused
+from peacetrack.faults import MESSAGE_WIDTH, Fault, shorten
+from peacetrack.links import names_inside, read_inside
 from peacetrack.tables import (
     ARTICLE,
     BCP47_PATTERN,
@@ -121,14 +123,6 @@ class CodingFile(Strict):
 
 
 # --- reading YAML with line numbers --------------------------------------------------------
-
-
-class FileFault(Exception):
-    """A file of a seed that cannot be used: its fault says why."""
-
-    def __init__(self, fault: Fault) -> None:
-        super().__init__(str(fault))
-        self.fault = fault
 
 
 _OPENING = (FlowMappingStartToken, FlowSequenceStartToken, BlockMappingStartToken, BlockSequenceStartToken)

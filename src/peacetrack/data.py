@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+from peacetrack.errors import DataError, StaleIndexWarning
 from peacetrack.files import write_atomic
 from peacetrack.index import LATEST, FileEntry, ReleaseEntry, ReleaseIndex, parse_index
 from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select, sql_string
@@ -58,14 +59,6 @@ TIMEOUT_SECONDS = 30.0
 # Files at least this large get a progress bar while they download.
 PROGRESS_BAR_BYTES = 1_000_000
 DOWNLOAD_CHUNK_BYTES = 65_536
-
-
-class DataError(Exception):
-    """A release cannot be found, fetched or read; the message says which and why."""
-
-
-class StaleIndexWarning(UserWarning):
-    """The mirror did not answer: its index is used as cached, older than its lifetime."""
 
 
 # --- the index of releases -------------------------------------------------------------------

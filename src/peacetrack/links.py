@@ -13,16 +13,9 @@ import os
 import stat
 from pathlib import Path
 
+from peacetrack.errors import Refused
+
 _FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)  # NONBLOCK: a FIFO does not hang
-
-
-class Refused(Exception):
-    """A path that is, or goes through, a link; climbs out with `..`; or is no regular file.
-    The message names the path as given, never what a link points at."""
-
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.rule, self.message = rule, message
 
 
 def open_inside(path: Path, root: Path, directory: bool = False) -> int:

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 import semver
 
 from peacetrack.checks import check_schema
+from peacetrack.errors import ReleaseError
 from peacetrack.files import OLD_SUFFIX, STAGING_SUFFIX, folder_lock, staging_leftovers, staging_prefix, write_atomic
 from peacetrack.index import (
     LATEST,
@@ -172,10 +173,6 @@ DATA_LICENSE = {
     "title": "Creative Commons Attribution 4.0 International",
 }
 Bump = Literal["major", "minor", "patch"]
-
-
-class ReleaseError(Exception):
-    """A release or diff that cannot go ahead; the message says why and what to do."""
 
 
 @contextmanager

@@ -49,7 +49,25 @@ DISPLAY_CONTROLS = (
 # hyphen, zero-width space and joiners, direction marks, word joiner, byte-order mark,
 # variation selectors, Hangul fillers, ...). Text a coder writes holds none of them; a
 # verbatim quote may hold them, as its source does.
-INVISIBLE = (*DISPLAY_CONTROLS, (173, 173), (847, 847), (1564, 1564), (4447, 4448), (6068, 6069), (6155, 6159), (8203, 8207), (8288, 8293), (12644, 12644), (65024, 65039), (65279, 65279), (65440, 65440), (65520, 65528), (113824, 113827), (119155, 119162), (917632, 921599))
+INVISIBLE = (
+    *DISPLAY_CONTROLS,
+    (173, 173),
+    (847, 847),
+    (1564, 1564),
+    (4447, 4448),
+    (6068, 6069),
+    (6155, 6159),
+    (8203, 8207),
+    (8288, 8293),
+    (12644, 12644),
+    (65024, 65039),
+    (65279, 65279),
+    (65440, 65440),
+    (65520, 65528),
+    (113824, 113827),
+    (119155, 119162),
+    (917632, 921599),
+)
 
 
 def _without(ranges: tuple[tuple[int, int], ...]) -> str:

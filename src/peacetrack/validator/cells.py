@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from peacetrack.checks import Fault, one_array, shorten, taken
+from peacetrack.checks import one_array, taken
+from peacetrack.faults import Fault, shorten
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, _types_mapper, arrow_type, value_bytes
 
 MAX_CELL_BYTES = 65_536

@@ -7,6 +7,7 @@ raises `Unreadable` when a file cannot be read at all. It never writes to its in
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -28,9 +29,10 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from pyarrow.fs import LocalFileSystem
 
-from peacetrack.checks import MESSAGE_WIDTH, Fault, check_schema, shorten
+from peacetrack.checks import check_schema
+from peacetrack.errors import Unreadable
+from peacetrack.faults import MESSAGE_WIDTH, Fault, shorten
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype, value_bytes
-import contextlib
 
 BLOCK_BYTES = 1 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
 BATCH_READAHEAD = 16  # blocks parsed ahead of the checks
@@ -40,14 +42,6 @@ HEADER_BYTES = 1 << 20  # a header longer than this is refused
 COLUMNS_FACTOR = 10  # a file with more than this many times the contract's columns is refused
 CSV_FIELD_LIMIT = 16 << 20  # the csv module's own limit; cells over MAX_CELL_BYTES are faults anyway
 Progress = Callable[[int], None]
-
-
-class Unreadable(Exception):
-    """The file cannot be read at all."""
-
-    def __init__(self, fault: Fault) -> None:
-        super().__init__(str(fault))
-        self.fault = fault
 
 
 @dataclass

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from peacetrack.checks import Fault
+from peacetrack.faults import Fault
 from peacetrack.markdown import md_text
 from peacetrack.terminal import printable
 from peacetrack.validator.validate import Report

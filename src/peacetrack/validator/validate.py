@@ -33,7 +33,6 @@ import pyarrow as pa
 
 from peacetrack.checks import (
     TAKE_ROWS,
-    Fault,
     RowData,
     arrow_values,
     check_canonical_ids,
@@ -53,7 +52,9 @@ from peacetrack.checks import (
     shorten,
     taken,
 )
-from peacetrack.links import Refused, check_inside, input_root, names_inside
+from peacetrack.errors import CallError, Refused, Unreadable
+from peacetrack.faults import Fault
+from peacetrack.links import check_inside, input_root, names_inside
 from peacetrack.release import csv_frame, read_tables
 from peacetrack.tables import (
     ARTICLE,
@@ -65,7 +66,7 @@ from peacetrack.tables import (
     arrow_type,
 )
 from peacetrack.validator.cells import as_frame, parse_arrow
-from peacetrack.validator.readers import READERS, Chunk, Progress, Unreadable, prefetched
+from peacetrack.validator.readers import READERS, Chunk, Progress, prefetched
 
 # Parents before children, and evidence before the claims whose quotes it must contain.
 TABLE_ORDER = ("sources", "actors", "evidence", *CLAIM_TABLES)
@@ -75,10 +76,6 @@ MERGE_RUNS = 200  # runs merged into one beyond this: open files stay few
 RUN_BATCH = 1_000  # faults pickled together in a run: one at a time costs a hundred times more
 FAULT_FIELDS = [f.name for f in fields(Fault)]
 fault_fields = operator.attrgetter(*FAULT_FIELDS)
-
-
-class CallError(Exception):
-    """The call is wrong (an unknown table, say): nothing was validated."""
 
 
 @dataclass
@@ -346,7 +343,8 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
     A text whose hash differs from the released source row is not the same text: not used.
     The seed folder of a coding file given is left to that file's reading.
     """
-    from peacetrack.coding import FileFault, read_article
+    from peacetrack.coding import read_article
+    from peacetrack.errors import FileFault
 
     inputs, cwd = list(inputs), Path.cwd()
     candidates = [(Path("seeds"), cwd)] + [(p.parent / "seeds", root) for p, root in inputs]
