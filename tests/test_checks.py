@@ -262,3 +262,10 @@ def test_row_rules_take_a_loosely_typed_frame() -> None:
     """A column of nulls read by pandas as floats: nothing equal, as pandas compares it."""
     actors = pd.DataFrame({"actor_id": ["x", "y"], "parent_id": [float("nan")] * 2})
     assert list(check_row_rules({"actors": actors})) == []
+
+
+def test_fault_is_made_by_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        Fault("actors", "aze", "name", "enum", "not one of: ...")  # type: ignore[misc]  # the call under test is wrong on purpose
+    fault = Fault(rule="enum", message="not one of: a", table="actors", row_id="aze", column="name")
+    assert (fault.table, fault.row_id, fault.column, fault.rule) == ("actors", "aze", "name", "enum")

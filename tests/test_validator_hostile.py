@@ -58,7 +58,15 @@ def test_a_file_name_cannot_start_a_line_or_send_an_escape(
 
 def test_a_fault_is_one_line_without_escapes() -> None:
     """`build` prints faults as text: a seed folder's name is the contributor's."""
-    text = str(Fault(None, None, None, "yaml", "bad\nline", value="v\n", file=f"seeds/{FORGED}/coding.yaml", line=3))
+    text = str(
+        Fault(
+            rule="yaml",
+            message="bad\nline",
+            value="v\n",
+            file=f"seeds/{FORGED}/coding.yaml",
+            line=3,
+        )
+    )
     assert "\n" not in text and "\x1b" not in text and "\r" not in text
     assert "seeds/a\\n::error" in text
 

@@ -260,8 +260,8 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
         text = texts.get(str(source_id))
         if text is None:
             yield Fault(
-                "evidence", None, "quote", "unverified",
-                f"text of source {shorten(source_id)!r} is not at hand: {len(group)} evidence quotes not verified",
+                table="evidence", row_id=None, column="quote", rule="unverified",
+                message=f"text of source {shorten(source_id)!r} is not at hand: {len(group)} evidence quotes not verified",
                 value=shorten(source_id), severity="warning",
             )  # fmt: skip
             continue
@@ -356,7 +356,7 @@ def _row_faults(
         values = taken(arrow_values(data[column]), positions) if column else [None] * len(positions)
         for position, row_id, value in zip(positions.tolist(), ids, values, strict=True):
             yield Fault(
-                table.name, None if row_id is None else str(row_id), column, rule, message,
+                table=table.name, row_id=None if row_id is None else str(row_id), column=column, rule=rule, message=message,
                 value=None if column is None else _display(value), position=position,
             )  # fmt: skip
 

@@ -136,23 +136,45 @@ def read_yaml(path: Path, root: Path) -> Any:
     try:
         raw = read_inside(path, root, MAX_YAML_BYTES + 1)
     except Refused as refused:
-        raise FileFault(Fault(None, None, None, refused.rule, refused.message, file=str(path))) from None
+        raise FileFault(Fault(rule=refused.rule, message=refused.message, file=str(path))) from None
     except OSError as error:
         raise FileFault(
-            Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))
+            Fault(
+                rule="unreadable",
+                message=f"cannot read: {error.strerror}",
+                file=str(path),
+            )
         ) from None
     if len(raw) > MAX_YAML_BYTES:
-        raise FileFault(Fault(None, None, None, "too_large", f"over {MAX_YAML_BYTES} bytes", file=str(path)))
+        raise FileFault(
+            Fault(
+                rule="too_large",
+                message=f"over {MAX_YAML_BYTES} bytes",
+                file=str(path),
+            )
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileFault(
-            Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))
+            Fault(
+                rule="encoding",
+                message=not_utf8(raw, error),
+                file=str(path),
+                line=line_of(raw, error.start),
+            )
         ) from None
     yaml = YAML(typ="rt", pure=True)
 
     def refuse(rule: str, message: str, token: Any) -> FileFault:
-        return FileFault(Fault(None, None, None, rule, message, file=str(path), line=token.start_mark.line + 1))
+        return FileFault(
+            Fault(
+                rule=rule,
+                message=message,
+                file=str(path),
+                line=token.start_mark.line + 1,
+            )
+        )
 
     try:
         depth = 0
@@ -178,18 +200,19 @@ def read_yaml(path: Path, root: Path) -> Any:
         message = " ".join(str(p) for p in (error.context, error.problem) if p)
         raise FileFault(
             Fault(
-                None,
-                None,
-                None,
-                "yaml",
-                shorten(message.replace("\n", " "), MESSAGE_WIDTH),
+                rule="yaml",
+                message=shorten(message.replace("\n", " "), MESSAGE_WIDTH),
                 file=str(path),
                 line=mark.line + 1 if mark else None,
             )
         ) from None
     except YAMLError as error:
         raise FileFault(
-            Fault(None, None, None, "yaml", shorten(str(error).replace("\n", " "), MESSAGE_WIDTH), file=str(path))
+            Fault(
+                rule="yaml",
+                message=shorten(str(error).replace("\n", " "), MESSAGE_WIDTH),
+                file=str(path),
+            )
         ) from None
 
 
@@ -380,18 +403,27 @@ def read_article(path: Path, root: Path) -> str | None:
     try:
         raw = read_inside(path, root)
     except Refused as refused:
-        raise FileFault(Fault(None, None, None, refused.rule, refused.message, file=str(path))) from None
+        raise FileFault(Fault(rule=refused.rule, message=refused.message, file=str(path))) from None
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
         raise FileFault(
-            Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path))
+            Fault(
+                rule="unreadable",
+                message=f"cannot read: {error.strerror}",
+                file=str(path),
+            )
         ) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise FileFault(
-            Fault(None, None, None, "encoding", not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))
+            Fault(
+                rule="encoding",
+                message=not_utf8(raw, error),
+                file=str(path),
+                line=line_of(raw, error.start),
+            )
         ) from None
 
 
@@ -409,11 +441,11 @@ class SeedReader:
     def fault(self, file: Path, line: int | None, rule: str, message: str, **kw: Any) -> None:
         self.coded.faults.append(
             Fault(
-                kw.pop("table", None),
-                kw.pop("row_id", None),
-                kw.pop("column", None),
-                rule,
-                message,
+                table=kw.pop("table", None),
+                row_id=kw.pop("row_id", None),
+                column=kw.pop("column", None),
+                rule=rule,
+                message=message,
                 file=str(file),
                 line=line,
                 **kw,
@@ -619,7 +651,7 @@ def read_seeds(seeds: Path) -> Coded:
     try:
         names = names_inside(seeds, seeds)
     except (OSError, Refused):
-        coded.faults.append(Fault(None, None, None, "missing", "no such seeds folder", file=str(seeds)))
+        coded.faults.append(Fault(rule="missing", message="no such seeds folder", file=str(seeds)))
         return coded
     for name in names:
         folder = seeds / name
@@ -627,7 +659,11 @@ def read_seeds(seeds: Path) -> Coded:
             continue
         if folder.is_symlink():
             coded.faults.append(
-                Fault(None, None, None, "symlink", "is a symbolic link: not followed", file=str(folder))
+                Fault(
+                    rule="symlink",
+                    message="is a symbolic link: not followed",
+                    file=str(folder),
+                )
             )
         elif folder.is_dir():
             SeedReader(folder, coded, seeds).read()

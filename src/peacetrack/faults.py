@@ -22,15 +22,16 @@ def shorten(value: object, width: int = VALUE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fault:
-    """One thing wrong, located as precisely as the input allows."""
+    """One thing wrong, located as precisely as the input allows. Made by keyword only: five
+    fields in a row of strings are too easily swapped."""
 
-    table: str | None
-    row_id: str | None
-    column: str | None
     rule: str
     message: str
+    table: str | None = None  # None: the fault is the whole file's
+    row_id: str | None = None
+    column: str | None = None
     value: str | None = None
     severity: Severity = "error"
     file: str | None = None

@@ -41,7 +41,13 @@ def _cell_faults(table: Table, column: str, raw: pa.Array, bad: np.ndarray, rule
         if isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
         yield Fault(
-            table.name, None, column, rule, message, value=None if value is None else shorten(value), position=position
+            table=table.name,
+            row_id=None,
+            column=column,
+            rule=rule,
+            message=message,
+            value=None if value is None else shorten(value),
+            position=position,
         )
 
 
@@ -70,11 +76,11 @@ def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) ->
                 except UnicodeDecodeError as error:
                     faults.append(
                         Fault(
-                            table.name,
-                            None,
-                            column.name,
-                            "encoding",
-                            f"not UTF-8 (byte {error.start + 1} of the cell): save the file as UTF-8",
+                            table=table.name,
+                            row_id=None,
+                            column=column.name,
+                            rule="encoding",
+                            message=f"not UTF-8 (byte {error.start + 1} of the cell): save the file as UTF-8",
                             value=shorten(cell.decode("utf-8", "replace")),
                             position=position,
                         )  # fmt: skip

@@ -95,11 +95,11 @@ def _fault(
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     column = None if column is None else shorten(column)  # a file's own name for a column may be long
     return Fault(
-        table,
-        None,
-        column,
-        rule,
-        message,
+        table=table,
+        row_id=None,
+        column=column,
+        rule=rule,
+        message=message,
         value=None if value is None else shorten(value),
         file=file,
         line=line,
@@ -762,11 +762,11 @@ def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> It
                 if not ok:
                     faults.append(
                         Fault(
-                            table.name,
-                            None,
-                            name,
-                            "type",
-                            f"wrong JSON type for a {column.kind}{' list' if column.is_list else ''} column",
+                            table=table.name,
+                            row_id=None,
+                            column=name,
+                            rule="type",
+                            message=f"wrong JSON type for a {column.kind}{' list' if column.is_list else ''} column",
                             value=shorten(cell),
                             position=position,
                         )

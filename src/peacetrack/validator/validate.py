@@ -293,14 +293,18 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
     if against is not None and not is_release_name(str(against)):
         if not Path(against).is_dir():
             message = f"--against {str(against)[:80]!r}: neither a release version (or latest) nor a folder"
-            raise Unreadable(Fault(None, None, None, "release", message, file=str(against)[:80]))
+            raise Unreadable(Fault(rule="release", message=message, file=str(against)[:80]))
         folder = Path(os.path.abspath(against))  # `..` taken out by its name: each folder on the way is then checked
         try:
             for name in TABLES:  # a table may be a link to a file of the machine: none is followed
                 check_inside(folder / f"{name}.parquet", input_root(folder))
         except Refused as refused:
             raise Unreadable(
-                Fault(None, None, None, refused.rule, f"cannot read the release: {refused.message}", file=str(folder))
+                Fault(
+                    rule=refused.rule,
+                    message=f"cannot read the release: {refused.message}",
+                    file=str(folder),
+                )
             ) from None
         except OSError:
             pass  # read_tables says what is missing
@@ -310,22 +314,27 @@ def load_release(against: str | Path | None) -> tuple[dict[str, pd.DataFrame], l
         except Exception as error:  # noqa: BLE001 - any failure to find a release is reported
             if against is None:
                 warning = Fault(
-                    None,
-                    None,
-                    None,
-                    "no_release",
-                    f"no release to check against ({error}): keys are checked within the input only",
+                    rule="no_release",
+                    message=f"no release to check against ({error}): keys are checked within the input only",
                     severity="warning",
                 )
                 return {}, [warning]
             raise Unreadable(
-                Fault(None, None, None, "release", f"cannot find release {against!r}: {error}", file=str(against))
+                Fault(
+                    rule="release",
+                    message=f"cannot find release {against!r}: {error}",
+                    file=str(against),
+                )
             ) from None
     try:
         return read_tables(folder), []
     except Exception as error:  # noqa: BLE001 - a broken release folder is reported, not raised
         raise Unreadable(
-            Fault(None, None, None, "release", f"cannot read the release: {error}", file=str(folder))
+            Fault(
+                rule="release",
+                message=f"cannot read the release: {error}",
+                file=str(folder),
+            )
         ) from None
 
 
@@ -363,7 +372,13 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
             names = names_inside(folder, root)
         except Refused as refused:
             if refused.rule != "not_a_file":  # a file named seeds is no seeds folder: not ours
-                faults.append(Fault(None, None, None, refused.rule, refused.message, file=str(folder)))
+                faults.append(
+                    Fault(
+                        rule=refused.rule,
+                        message=refused.message,
+                        file=str(folder),
+                    )
+                )
             continue
         except OSError:
             continue
@@ -381,11 +396,11 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
             if name in known and sha256_text(text) != known[name]:
                 faults.append(
                     Fault(
-                        "sources",
-                        name,
-                        "text_sha256",
-                        "text_mismatch",
-                        "this text differs from the released source's text_sha256: not used to verify evidence",
+                        table="sources",
+                        row_id=name,
+                        column="text_sha256",
+                        rule="text_mismatch",
+                        message="this text differs from the released source's text_sha256: not used to verify evidence",
                         file=str(article),
                         severity="warning",
                     )
@@ -442,7 +457,14 @@ class Validator:
         for position in np.flatnonzero(parsed.blank):
             self.spool.add(
                 locate(
-                    Fault(chunk.table.name, None, None, "blank_row", "an empty row: ignored", severity="warning"),
+                    Fault(
+                        table=chunk.table.name,
+                        row_id=None,
+                        column=None,
+                        rule="blank_row",
+                        message="an empty row: ignored",
+                        severity="warning",
+                    ),
                     int(position),
                 )
             )
@@ -513,18 +535,18 @@ class Validator:
             row_id = str(mine.at[index, pk])
             if not columns:
                 yield Fault(
-                    table.name,
-                    row_id,
-                    None,
-                    "released_row",
-                    "this row is already released, unchanged",
+                    table=table.name,
+                    row_id=row_id,
+                    column=None,
+                    rule="released_row",
+                    message="this row is already released, unchanged",
                     severity="warning",
                     position=position,
                 )
             else:
                 yield Fault(
-                    table.name, row_id, columns[0], "release_conflict",
-                    f"this id is released with other values in {', '.join(columns)}: a released id keeps its meaning; use a new id",
+                    table=table.name, row_id=row_id, column=columns[0], rule="release_conflict",
+                    message=f"this id is released with other values in {', '.join(columns)}: a released id keeps its meaning; use a new id",
                     value=None if pd.isna(new.at[index, columns[0]]) else shorten(new.at[index, columns[0]]), position=position,
                 )  # fmt: skip
 
@@ -589,11 +611,11 @@ class Validator:
         elif proven:
             self.spool.add_all(
                 Fault(
-                    name,
-                    None,
-                    None,
-                    "evidence_unchecked",
-                    f"no evidence rows in the input: {self.keys[name].count} {name} rows not checked for evidence; pass evidence rows too",
+                    table=name,
+                    row_id=None,
+                    column=None,
+                    rule="evidence_unchecked",
+                    message=f"no evidence rows in the input: {self.keys[name].count} {name} rows not checked for evidence; pass evidence rows too",
                     severity="warning",
                 )  # fmt: skip
                 for name in proven
@@ -610,11 +632,11 @@ class Validator:
             ):
                 yield keys.locate(
                     Fault(
-                        name,
-                        row_id,
-                        table.primary_key,
-                        "unique",
-                        "this id is used by more than one row",
+                        table=name,
+                        row_id=row_id,
+                        column=table.primary_key,
+                        rule="unique",
+                        message="this id is used by more than one row",
                         value=row_id,
                         position=position,
                     )
@@ -630,24 +652,27 @@ def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, 
         try:
             check_inside(path, input_root(path))
         except Refused as refused:
-            faults.append(Fault(None, None, None, refused.rule, refused.message, file=str(path)))
+            faults.append(Fault(rule=refused.rule, message=refused.message, file=str(path)))
             continue
         except (FileNotFoundError, NotADirectoryError):
-            faults.append(Fault(None, None, None, "missing_file", "no such file", file=str(path)))
+            faults.append(Fault(rule="missing_file", message="no such file", file=str(path)))
             continue
         except OSError as error:
-            faults.append(Fault(None, None, None, "unreadable", f"cannot read: {error.strerror}", file=str(path)))
+            faults.append(
+                Fault(
+                    rule="unreadable",
+                    message=f"cannot read: {error.strerror}",
+                    file=str(path),
+                )
+            )
             continue
         if path.name == CODING_FILE:
             inputs.append((path, None))
         elif path.suffix.lower() not in READERS:
             faults.append(
                 Fault(
-                    None,
-                    None,
-                    None,
-                    "file_type",
-                    f"cannot read {shorten(path.suffix) or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml",
+                    rule="file_type",
+                    message=f"cannot read {shorten(path.suffix) or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml",
                     file=str(path),
                 )
             )
@@ -752,7 +777,15 @@ def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -
         if validator.rows == rows and not read_faults:
             line = 1 if path.suffix.lower() == ".csv" else None
             validator.spool.add(
-                Fault(table.name, None, None, "no_rows", "the file has no rows", file=str(path), line=line)
+                Fault(
+                    table=table.name,
+                    row_id=None,
+                    column=None,
+                    rule="no_rows",
+                    message="the file has no rows",
+                    file=str(path),
+                    line=line,
+                )
             )
     return True
 
