@@ -18,7 +18,8 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from peacetrack.tables import TABLES, column_rules
+from peacetrack.rules import column_rules
+from peacetrack.tables import TABLES
 
 TEXTS = {
     "ascii": "President Ilham Aliyev said the peace treaty was not yet agreed",

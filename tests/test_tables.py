@@ -14,20 +14,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from peacetrack.checks import check_schema
-from peacetrack.tables import (
-    RUN_MIN_ROWS,
-    TABLES,
-    Actor,
-    Column,
-    Kind,
-    MilitaryTransfer,
-    Rule,
-    arrow_schema,
-    column_rules,
-    columns,
-    frame_from_rows,
-    pandera_schema,
-)
+from peacetrack.rules import RUN_MIN_ROWS, Rule, column_rules, pandera_schema
+from peacetrack.tables import TABLES, Actor, Column, Kind, MilitaryTransfer, arrow_schema, columns, frame_from_rows
 
 DESIGN_COLUMNS = {
     "sources": "source_id title publisher url published_on language text_sha256 text_in_repo char_count notes",

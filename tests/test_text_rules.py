@@ -21,16 +21,8 @@ from peacetrack.cli import app
 from peacetrack.coding import Build, build_tables
 from peacetrack.errors import ReleaseError
 from peacetrack.release import csv_frame, publish_release, write_parquet, write_tables
-from peacetrack.tables import (
-    CONTROL_CHARACTER,
-    DISPLAY_CONTROL,
-    FORMULA,
-    INVISIBLE_CHARACTER,
-    RULE_MESSAGES,
-    TABLES,
-    Kind,
-    Rule,
-)
+from peacetrack.rules import CONTROL_CHARACTER, DISPLAY_CONTROL, FORMULA, INVISIBLE_CHARACTER, RULE_MESSAGES, Rule
+from peacetrack.tables import TABLES, Kind
 
 from .conftest import SEED_ID
 

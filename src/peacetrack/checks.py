@@ -20,7 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from peacetrack.faults import VALUE_WIDTH, Fault, shorten
-from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table, column_rules, pandera_schema, series_values
+from peacetrack.rules import column_rules, pandera_schema, series_values
+from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table
 
 # Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
 # the rules within a row take either, so each has one definition.

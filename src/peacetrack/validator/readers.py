@@ -32,7 +32,8 @@ from pyarrow.fs import LocalFileSystem
 from peacetrack.checks import check_schema
 from peacetrack.errors import Unreadable
 from peacetrack.faults import MESSAGE_WIDTH, Fault, shorten
-from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype, value_bytes
+from peacetrack.rules import value_bytes
+from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table, arrow_type, pandas_dtype
 
 BLOCK_BYTES = 1 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
 BATCH_READAHEAD = 16  # blocks parsed ahead of the checks

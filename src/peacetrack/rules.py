@@ -1,0 +1,555 @@
+"""Every rule of the contract, defined once: its name, its message and its test.
+
+A rule on a column's values (`Rule`: pattern, enum, range, the characters text may hold,
+NFC, list items) is an Arrow function; the pandera schema of the build and the validator's
+chunks both run it, so a fault reads the same on every path. The rules across rows and
+tables (keys, links, evidence, dates: `checks`) take their names and messages from here
+(`TableRule`), and so do the type rules (`TYPE_RULES`) the validator's cells and the build's
+coding files report. A faster kernel is allowed only behind a rule's definition, chosen by the
+rule; its docstring says what it buys, measured with `scripts/bench_validate.py`.
+
+Over 400 lines: the rules are one list, and each reads beside the others it must agree with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from peacetrack.tables import (
+    LIST_DELIMITER,
+    SLUG_PATTERN,
+    TEXT_PATTERN,
+    Column,
+    Kind,
+    Table,
+    pandas_dtype,
+    text_without,
+)
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa_pandas
+
+# Characters that make text display otherwise than its bytes read: line and paragraph
+# separators, bidirectional embeddings, overrides and isolates, the deprecated format
+# characters (symmetric swapping, digit shapes), interlinear annotations (they hide text) and
+# tags. Nothing holds them, not even a verbatim quote.
+DISPLAY_CONTROLS = (
+    (0x2028, 0x202E),
+    (0x2066, 0x206F),
+    (0xFFF9, 0xFFFB),
+    (0xE0000, 0xE007F),
+)
+# Besides, characters that display as nothing: Unicode's Default_Ignorable_Code_Point (soft
+# hyphen, zero-width space and joiners, direction marks, word joiner, byte-order mark,
+# variation selectors, Hangul fillers, ...). Text a coder writes holds none of them; a
+# verbatim quote may hold them, as its source does.
+INVISIBLE = (
+    *DISPLAY_CONTROLS,
+    (173, 173),
+    (847, 847),
+    (1564, 1564),
+    (4447, 4448),
+    (6068, 6069),
+    (6155, 6159),
+    (8203, 8207),
+    (8288, 8293),
+    (12644, 12644),
+    (65024, 65039),
+    (65279, 65279),
+    (65440, 65440),
+    (65520, 65528),
+    (113824, 113827),
+    (119155, 119162),
+    (917632, 921599),
+)
+
+
+# A verbatim quote of several lines: the controls but tabs, line feeds and page breaks. No
+# carriage return: CSV writers leave it unquoted when lines end in a line feed, so it would
+# split the quote's row in two.
+QUOTED_TEXT_PATTERN = text_without(((0x00, 0x08), (0x0D, 0x1F), (0x7F, 0x9F)))
+INVISIBLE_PATTERN = text_without(INVISIBLE)
+DISPLAY_PATTERN = text_without(DISPLAY_CONTROLS)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = "=+-@\t\r"
+
+
+_OFFSET_WIDTHS = {
+    pa.string(): np.int32,
+    pa.binary(): np.int32,
+    pa.large_string(): np.int64,
+    pa.large_binary(): np.int64,
+}
+
+
+def value_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The value offsets (from 0) and the bytes of a string or binary array, without a copy;
+    None for other types. Lets a rule look at every byte at once before it looks at each value."""
+    width = _OFFSET_WIDTHS.get(values.type)
+    if width is None or values.buffers()[1] is None:
+        return None
+    offsets = np.frombuffer(
+        values.buffers()[1], dtype=width, count=len(values) + 1, offset=values.offset * np.dtype(width).itemsize
+    )
+    data = values.buffers()[2]
+    data = np.zeros(0, dtype=np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
+    return offsets - offsets[0], data[offsets[0] : offsets[-1]]
+
+
+def is_nfc(values: pa.Array) -> pa.Array:
+    """Whether each string is in Unicode NFC form. ASCII text always is, so only the rest
+    is normalised: that is most of the cost on large inputs."""
+    buffers = value_bytes(values)
+    if buffers is not None and not (len(buffers[1]) and buffers[1].max() >= 0x80):
+        return pc.is_valid(values)  # all ASCII (nulls stay untested)
+    ascii_ = pc.string_is_ascii(values)
+    if pc.all(ascii_).as_py() is not False:
+        return ascii_
+    same = pc.equal(values, pc.utf8_normalize(values, "NFC"))
+    return pc.or_(ascii_, same)
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """A rule across rows or tables (`checks`): its name and message. A message may name
+    what the fault is about (`{parent}`, `{column}`): `says` fills it in."""
+
+    name: str
+    message: str
+
+    def says(self, **names: str) -> str:
+        return self.message.format(**names)
+
+
+# Required values and keys.
+REQUIRED = TableRule("required", "a value is required")
+UNIQUE = TableRule("unique", "this id is used by more than one row")
+UNKNOWN_COLUMN = TableRule("unknown_column", "column {column!r} is not in the contract")
+MISSING_COLUMN = TableRule("missing_column", "column {column!r} is missing")
+COLUMN_ORDER = TableRule("column_order", "columns are not in the contract's order")
+# Links: a key names a row that exists.
+FOREIGN_KEY = TableRule("foreign_key", "no row in {parent} has this id")
+EVIDENCE_REQUIRED = TableRule("evidence_required", "row has no evidence")
+EVIDENCE_SOURCE = TableRule("evidence_source", "evidence of a claim must quote the claim's own source")
+EVIDENCE_TARGET = TableRule("evidence_target", "no row with this id in the table named by table_name")
+SPAN_ORDER = TableRule("span_order", "char_end must be greater than char_start")
+SPAN_BOUNDS = TableRule("span_bounds", "{column} is beyond the end of the source's text (its char_count)")
+QUOTE_MISMATCH = TableRule("quote_mismatch", "quote differs from the source text at char_start:char_end")
+UNVERIFIED = TableRule("unverified", "text of source {source!r} is not at hand: {count} evidence quotes not verified")
+TEXT_HASH = TableRule("text_hash", "the text at hand has a different SHA-256")
+CHAR_COUNT = TableRule("char_count", "the text at hand has a different length")
+# Rules within a row.
+DATE_ORDER = TableRule("date_order", "date_end is before date_start")
+UNKNOWN_DATES = TableRule("date_precision", "precision `unknown` needs both dates null")
+NO_DATES = TableRule("date_precision", "no dates: set date_start or date_end, or date_precision to `unknown`")
+MONTH_START = TableRule("date_precision", "a month-precision interval starts on the first of its month")
+MONTH_END = TableRule("date_precision", "a month-precision interval ends on the last day of its month")
+ONE_MONTH = TableRule("date_precision", "a month-precision interval spans one month")
+ONE_YEAR = TableRule("date_precision", "a year-precision interval spans one calendar year, 1 January to 31 December")
+BASIS_WITHOUT_DATE = TableRule("date_basis", "with no date there is no date_basis: leave it null")
+DATE_WITHOUT_BASIS = TableRule("date_basis", "say whether the date is stated or inferred")
+CANONICAL_ID = TableRule("canonical_id", "no other row shares this canonical_id: it must equal the row's own id")
+DIRECT_QUOTE = TableRule("direct_quote", "a direct quote needs its words in `quote`")
+PARAPHRASE = TableRule("paraphrase", "a paraphrase has no `quote`")
+QUOTE_IN_EVIDENCE = TableRule("quote_in_evidence", "the quote is not inside any of the row's evidence")
+SELF_REFERENCE = TableRule("self_reference", "an actor cannot be its own parent")
+SELF_TRANSFER = TableRule("self_transfer", "supplier and recipient are the same actor")
+DISTINCT = TableRule("distinct", "a party is listed twice")
+MEDIATOR_PARTY = TableRule("mediator_party", "the mediator is also a party")
+
+
+# --- the type of a cell ----------------------------------------------------------------------
+
+INTEGER_PATTERN = r"^-?[0-9]{1,18}$"
+ISO_DATE = "%Y-%m-%d"
+
+
+def _mask(array: pa.Array) -> np.ndarray:
+    """A boolean mask as numpy, nulls false."""
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _integers(text: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    ok = pc.match_substring_regex(text, INTEGER_PATTERN)
+    return _mask(ok), pc.if_else(ok, text, pa.scalar(None, pa.string())).cast(pa.int64())
+
+
+def _booleans(text: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    ok = pc.is_in(text, pa.array(["true", "false"]))
+    return _mask(ok), pc.if_else(ok, pc.equal(text, "true"), pa.scalar(None, pa.bool_()))
+
+
+def _dates(text: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """ISO 8601 days (YYYY-MM-DD, a real day): Arrow's cast, strict, when every cell is one;
+    else each parsed, and kept only if it reads back the same (strptime rolls 2024-09-31 over
+    to October and takes 2024-9-1). A date's cast to text is ISO 8601, and faster than strftime."""
+    try:
+        return np.ones(len(text), dtype=bool), text.cast(pa.date32())
+    except pa.ArrowInvalid:
+        pass  # find which cells are bad
+    sure = _sure_dates(text)
+    try:
+        sure_days = text.filter(sure).cast(pa.date32())
+    except pa.ArrowInvalid:  # not so sure after all: check them all
+        sure[:] = False
+        sure_days = pa.array([], pa.date32())
+    others = text.filter(~sure)
+    days = pc.strptime(others, ISO_DATE, "s", error_is_null=True).cast(pa.date32())
+    other_ok = pc.fill_null(pc.equal(days.cast(pa.string()), others), False)
+    ok = np.ones(len(text), dtype=bool)
+    ok[~sure] = other_ok.to_numpy(zero_copy_only=False)
+    parsed = np.full(len(text), np.datetime64("NaT"), dtype="M8[D]")
+    parsed[sure] = sure_days.to_numpy(zero_copy_only=False)
+    parsed[~sure] = pc.if_else(other_ok, days, pa.scalar(None, pa.date32())).to_numpy(zero_copy_only=False)
+    return ok, pa.array(parsed, pa.date32(), from_pandas=True)
+
+
+def _sure_dates(text: pa.Array) -> np.ndarray:
+    """Cells sure to be real days in ISO form: YYYY-MM-DD from year 1000, day 01 to 28."""
+    sure = np.zeros(len(text), dtype=bool)
+    buffers = value_bytes(text)
+    if buffers is None or not len(buffers[1]):
+        return sure
+    offsets, data = buffers
+    ten = np.flatnonzero(np.diff(offsets) == 10)
+    if not len(ten):
+        return sure
+    if len(ten) == len(text):  # all cells of ten bytes, side by side: no gathering
+        cells = data.reshape(-1, 10)
+    else:
+        cells = data[offsets[ten][:, None] + np.arange(10)]
+    digits = cells - np.uint8(ord("0"))  # a byte that is no digit wraps above 9
+    shape = digits <= 9
+    shape[:, 4], shape[:, 7] = cells[:, 4] == ord("-"), cells[:, 7] == ord("-")
+    month, day = digits[:, 5] * 10 + digits[:, 6], digits[:, 8] * 10 + digits[:, 9]
+    sure[ten] = shape.view(np.uint8).sum(axis=1, dtype=np.uint8) == 10
+    sure[ten] &= (digits[:, 0] >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 28)
+    return sure
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    """A cell's type (`type`): `parse` reads text cells as the column's type, and says which
+    did not parse (they become nulls). The build reads YAML's own types and reports a value of
+    the wrong type by the same name and message."""
+
+    kind: Kind
+    message: str
+    parse: Callable[[pa.Array], tuple[np.ndarray, pa.Array]] | None = None  # None: text is the type
+
+    name = "type"
+
+
+TYPE_RULES: dict[Kind, TypeRule] = {
+    Kind.integer: TypeRule(Kind.integer, "not a whole number", _integers),
+    Kind.date: TypeRule(Kind.date, "not a date: write YYYY-MM-DD (a real day)", _dates),
+    Kind.boolean: TypeRule(Kind.boolean, "not a boolean: write true or false", _booleans),
+    **{
+        kind: TypeRule(kind, "not text: write it as a string")
+        for kind in Kind
+        if kind not in (Kind.integer, Kind.date, Kind.boolean)
+    },
+}
+LIST_TYPE = TypeRule(Kind.text, "not a list: write the items as a list")
+
+
+def type_rule(column: Column) -> TypeRule:
+    return TYPE_RULES[column.kind]
+
+
+# --- the rules on a column's values ---------------------------------------------------------
+
+RULE_MESSAGES: dict[Kind, str] = {
+    Kind.slug: "not a slug: lower-case ASCII letters and digits in groups joined by single hyphens",
+    Kind.text: "text has a control character (tab, newline, ...): write it on one line",
+    Kind.sha256: "not a SHA-256 digest: 64 lower-case hex digits",
+    Kind.bcp47: "not a BCP 47 language tag such as `en` or `az-Latn`",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule on a column's values, as an Arrow kernel.
+
+    The same function checks a frame (through pandera) and a stream of Arrow chunks (the
+    validator), so a rule has one definition and one name (`rule` of a fault).
+    """
+
+    name: str
+    message: str
+    test: Callable[[pa.Array], pa.Array]  # true where a value keeps the rule; a null is not tested
+    on_items: bool = False  # tested on each item of a list: a row fails when any item does
+    pattern: str | None = None  # the rule's definition, where a value keeps it by matching a pattern
+
+    def passes(self, values: pa.Array) -> np.ndarray:
+        """Whether each value keeps the rule (nulls do), as a numpy mask."""
+        if self.on_items:
+            items = pc.list_flatten(values)
+            ok = np.ones(len(values), dtype=bool)
+            if len(items):
+                bad = ~self._passes(items)
+                ok[np.asarray(pc.list_parent_indices(values))[bad]] = False
+            return ok
+        return self._passes(values)
+
+    def _passes(self, values: pa.Array) -> np.ndarray:
+        if values.null_count == len(values):  # nothing to test, maybe not even a type to test it by
+            return np.ones(len(values), dtype=bool)
+        ok = pc.fill_null(self.test(values), True)
+        if values.null_count:  # some kernels (is_in) answer false for a null
+            ok = pc.or_(ok, values.is_null())
+        return np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+RUN_MIN_ROWS = 4096  # fewer rows are tested one by one: finding runs would cost more
+RUN_SAMPLE = 64  # neighbours compared first, to see whether runs are worth finding
+
+
+def _by_runs(test: Callable[[pa.Array], pa.Array]) -> Callable[[pa.Array], pa.Array]:
+    """`test`, run once per run of equal neighbouring values when the values come in runs:
+    rows of one source, speaker or occasion often follow one another."""
+
+    def tested(values: pa.Array) -> pa.Array:
+        if len(values) < RUN_MIN_ROWS:
+            return test(values)
+        sample = values.slice(0, RUN_SAMPLE + 1)
+        if (pc.sum(pc.equal(sample.slice(1), sample.slice(0, RUN_SAMPLE))).as_py() or 0) < RUN_SAMPLE // 2:
+            return test(values)
+        same = pc.fill_null(pc.equal(values.slice(1), values.slice(0, len(values) - 1)), False)  # a null: a run of one
+        starts = np.concatenate(([0], np.flatnonzero(~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)) + 1))
+        ok = pc.fill_null(test(values.take(starts)), True).to_numpy(zero_copy_only=False)
+        return pa.array(np.repeat(ok, np.diff(starts, append=len(values))))
+
+    return tested
+
+
+def _holding(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """A mask of the values holding bytes at `positions`."""
+    found = np.zeros(len(offsets) - 1, dtype=bool)
+    found[np.searchsorted(offsets, positions, side="right") - 1] = True
+    return found
+
+
+def _slug_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """Values that may not be slugs: empty, a byte other than [a-z0-9-], or a hyphen first,
+    last or doubled. Every other value is a slug."""
+    suspect = offsets[1:] == offsets[:-1]
+    if len(data):
+        hyphen = data == 0x2D
+        # Comparisons of whole arrays: much faster than a lookup table per byte.
+        other = ((data - np.uint8(0x61)) >= 26) & ((data - np.uint8(0x30)) >= 10) & ~hyphen
+        suspect |= _holding(offsets, np.flatnonzero(other))
+        suspect |= _holding(offsets, np.flatnonzero(hyphen[:-1] & hyphen[1:]))
+        # A hyphen first or last (the bytes looked at for an empty value are not its own,
+        # but an empty value is suspect already).
+        last = len(data) - 1
+        suspect |= hyphen[np.minimum(offsets[:-1], last)] | hyphen[np.maximum(offsets[1:] - 1, 0)]
+    return suspect
+
+
+def _text_suspects(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """Values that may hold a control character: a byte below 0x20, 0x7F, or 0xC2 (the lead
+    byte of U+0080 to U+00BF, C1 controls among them). Every other value holds none."""
+    lowest, highest = (int(data.min()), int(data.max())) if len(data) else (0x20, 0)
+    if lowest >= 0x20 and highest < 0x7F:  # printable ASCII, as most text is: no array made
+        return np.zeros(len(offsets) - 1, dtype=bool)
+    control = data < 0x20
+    if highest >= 0x7F:
+        control |= (data == 0x7F) | (data == 0xC2)
+    return _holding(offsets, np.flatnonzero(control))
+
+
+def _in_bytes(screen: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable[[pa.Array], np.ndarray | None]:
+    """A screen of a value's bytes as a screen of values (None where the values have no bytes)."""
+
+    def suspects(values: pa.Array) -> np.ndarray | None:
+        buffers = value_bytes(values)
+        return None if buffers is None else screen(*buffers)
+
+    return suspects
+
+
+def _non_ascii(values: pa.Array) -> np.ndarray:
+    """Values that are not all ASCII: the characters of `INVISIBLE` are all beyond it."""
+    return ~np.asarray(pc.fill_null(pc.string_is_ascii(values), True).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _pattern_test(
+    pattern: str, screen: Callable[[pa.Array], np.ndarray | None] | None
+) -> Callable[[pa.Array], pa.Array]:
+    """Whether each value matches `pattern` (RE2, like Python's `re.fullmatch` for these anchored
+    patterns). With a `screen`, a value it does not suspect is sure to match: the pattern itself
+    runs only on the suspects, and stays the rule's one definition."""
+
+    def test(values: pa.Array) -> pa.Array:
+        suspect = None if screen is None else screen(values)
+        if suspect is None:
+            return pc.match_substring_regex(values, pattern)
+        if values.null_count:  # a null is not tested
+            suspect &= values.is_valid().to_numpy(zero_copy_only=False)
+        suspects = np.flatnonzero(suspect)
+        if len(suspects) > len(values) // 2:  # matching every value costs less than taking most
+            return pc.match_substring_regex(values, pattern)
+        ok = np.ones(len(values), dtype=bool)
+        if len(suspects):
+            ok[suspects] = pc.match_substring_regex(values.take(suspects), pattern).to_numpy(zero_copy_only=False)
+        return pa.array(ok)
+
+    return test
+
+
+def _pattern_rule(
+    name: str, message: str, pattern: str, screen: Callable[[pa.Array], np.ndarray | None] | None = None
+) -> Rule:
+    return Rule(name, message, _by_runs(_pattern_test(pattern, screen)), pattern=pattern)
+
+
+_FORMULA_BYTES = np.frombuffer(FORMULA_STARTS.encode(), dtype=np.uint8)  # ASCII: a byte each
+
+
+def _no_formula(values: pa.Array) -> pa.Array:
+    """Whether each value starts with none of `FORMULA_STARTS`: a look at its first byte."""
+    buffers = value_bytes(values)
+    offsets, data = buffers if buffers is not None else value_bytes(values.cast(pa.string()))
+    if not len(data):
+        return pa.array(np.ones(len(values), dtype=bool))
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]  # an empty value (or null) has none
+    return pa.array(~((offsets[1:] > offsets[:-1]) & np.isin(first, _FORMULA_BYTES)))
+
+
+FORMULA = Rule(
+    "formula",
+    "starts with =, +, -, @, a tab or a carriage return: a spreadsheet would run it as a formula",
+    _no_formula,
+)
+CONTROL_CHARACTER = _pattern_rule(
+    "control_character",
+    "has a control character: a quote may hold tabs, line feeds and page breaks, no other (a line ends in a line feed)",
+    QUOTED_TEXT_PATTERN,
+    _in_bytes(_text_suspects),
+)
+INVISIBLE_CHARACTER = _pattern_rule(
+    "invisible_character",
+    "has a character that displays as nothing or changes how text displays (soft hyphen, zero-width "
+    "space or joiner, byte-order mark, direction mark, override or isolate, tag, line or paragraph "
+    "separator): delete it",
+    INVISIBLE_PATTERN,
+    _non_ascii,
+)
+DISPLAY_CONTROL = _pattern_rule(
+    "display_control",
+    "has a character that makes text display otherwise than its characters read (direction "
+    "embedding, override or isolate, tag, line or paragraph separator, interlinear annotation): "
+    "a quote may not hold one",
+    DISPLAY_PATTERN,
+    _non_ascii,
+)
+NFC = Rule("nfc", "text is not in Unicode NFC form", is_nfc)
+# The screens of the patterns of slug and text columns (the patterns are the columns', in `tables`).
+PATTERN_SCREENS: dict[str, Callable[[pa.Array], np.ndarray | None]] = {
+    SLUG_PATTERN: _in_bytes(_slug_suspects),
+    TEXT_PATTERN: _in_bytes(_text_suspects),
+}
+
+
+def _within(allowed: tuple[str, ...]) -> Callable[[pa.Array], pa.Array]:
+    value_set = pa.array(allowed, pa.string())
+    return lambda values: pc.is_in(values, value_set=value_set)
+
+
+def _at_least(minimum: int) -> Callable[[pa.Array], pa.Array]:
+    return lambda values: pc.greater_equal(values, minimum)
+
+
+def _no_delimiter(values: pa.Array) -> pa.Array:
+    return pc.invert(pc.match_substring(values, LIST_DELIMITER))
+
+
+def _items_at_least(count: int) -> Callable[[pa.Array], pa.Array]:
+    return lambda values: pc.greater_equal(pc.list_value_length(values), count)
+
+
+@cache
+def pattern_rule(kind: Kind, pattern: str) -> Rule:
+    """The rule that a column of `kind` matches its pattern (`pattern_slug`, ...)."""
+    return _pattern_rule(f"pattern_{kind}", RULE_MESSAGES[kind], pattern, PATTERN_SCREENS.get(pattern))
+
+
+@cache
+def column_rules(column: Column) -> tuple[Rule, ...]:
+    """The rules on a column's values beyond its type and `nullable`, in the order checked."""
+    rules: list[Rule] = []
+    if column.pattern:
+        rules.append(pattern_rule(column.kind, column.pattern))
+    if column.kind is Kind.text:
+        if not column.pattern:
+            rules.append(CONTROL_CHARACTER)
+        rules += [DISPLAY_CONTROL if column.verbatim else INVISIBLE_CHARACTER, FORMULA, NFC]
+    if column.enum:
+        allowed = ", ".join(column.enum) if len(column.enum) <= 20 else "ISO 3166-1 alpha-3 codes"
+        rules.append(Rule("enum", f"not one of: {allowed}", _within(column.enum)))
+    if column.minimum is not None:
+        rules.append(Rule("minimum", f"must be ≥ {column.minimum}", _at_least(column.minimum)))
+    if column.is_list:
+        rules = [replace(r, on_items=True) for r in rules]
+        rules.append(
+            Rule("list_delimiter", f"a list item cannot contain {LIST_DELIMITER!r}", _no_delimiter, on_items=True)
+        )
+        if column.min_items:
+            rules.append(
+                Rule("min_items", f"needs at least {column.min_items} items", _items_at_least(column.min_items))
+            )
+    return tuple(rules)
+
+
+def series_values(series: pd.Series) -> pa.Array:
+    """A frame's column as Arrow values in the column's Arrow type (categories as strings)."""
+    values = pa.array(series, from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    return values
+
+
+def _check(rule: Rule) -> pa_pandas.Check:
+    """A pandera check running the rule's Arrow function; its error reads `rule: message`,
+    so faults can name both."""
+    import pandera.pandas as pa_pandas
+
+    def test(series: pd.Series) -> pd.Series:
+        return pd.Series(rule.passes(series_values(series)), index=series.index)
+
+    return pa_pandas.Check(test, name=rule.name, error=f"{rule.name}: {rule.message}")
+
+
+@cache
+def pandera_schema(table: Table) -> pa_pandas.DataFrameSchema:
+    """The table schema: types, required values, patterns, enums, ranges, unique key."""
+    import pandera.pandas as pa_pandas  # imported when first needed: it takes a while
+
+    return pa_pandas.DataFrameSchema(
+        {
+            c.name: pa_pandas.Column(
+                None if c.kind is Kind.enum else pandas_dtype(c),
+                nullable=c.nullable,
+                unique=c.primary_key,
+                checks=[_check(rule) for rule in column_rules(c)],
+                description=c.description,
+            )
+            for c in table.columns
+        },
+        name=table.name,
+        strict=True,
+        ordered=True,
+    )
