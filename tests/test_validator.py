@@ -401,8 +401,8 @@ def test_seed_coding_file_is_valid(release: Path, tmp_path: Path) -> None:
     ("old", "new", "rule"),
     [
         ("  - actor_id: aze\n", "  - actor_id: aze\n    actor_id: aze\n", "yaml"),
-        ("  - actor_id: aze\n", "  - actor_id: aze\n    mood: calm\n", "extra_forbidden"),
-        ("  - actor_id: aze\n", "  - actor_id: [aze]\n", "string_type"),
+        ("  - actor_id: aze\n", "  - actor_id: aze\n    mood: calm\n", "unknown_column"),
+        ("  - actor_id: aze\n", "  - actor_id: [aze]\n", "type"),
         ("defaults:\n", "bomb: &a [x, x, x]\nbomb2: [*a, *a, *a]\ndefaults:\n", "yaml_alias"),
     ],
     ids=["duplicate_key", "unknown_key", "wrong_type", "alias_bomb"],

@@ -20,7 +20,43 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from peacetrack.faults import VALUE_WIDTH, Fault, shorten
-from peacetrack.rules import column_rules, pandera_schema, series_values
+from peacetrack.rules import (
+    BASIS_WITHOUT_DATE,
+    CANONICAL_ID,
+    CHAR_COUNT,
+    COLUMN_ORDER,
+    DATE_ORDER,
+    DATE_WITHOUT_BASIS,
+    DIRECT_QUOTE,
+    DISTINCT,
+    EVIDENCE_REQUIRED,
+    EVIDENCE_SOURCE,
+    EVIDENCE_TARGET,
+    FOREIGN_KEY,
+    MEDIATOR_PARTY,
+    MISSING_COLUMN,
+    MONTH_END,
+    MONTH_START,
+    NO_DATES,
+    ONE_MONTH,
+    ONE_YEAR,
+    PARAPHRASE,
+    QUOTE_IN_EVIDENCE,
+    QUOTE_MISMATCH,
+    REQUIRED,
+    SELF_REFERENCE,
+    SELF_TRANSFER,
+    SPAN_BOUNDS,
+    SPAN_ORDER,
+    TEXT_HASH,
+    UNIQUE,
+    UNKNOWN_COLUMN,
+    UNKNOWN_DATES,
+    UNVERIFIED,
+    column_rules,
+    pandera_schema,
+    series_values,
+)
 from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table
 
 # Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
@@ -77,7 +113,7 @@ def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
         values = one_array(data.column(column.name))
         found = []
         if not column.nullable and values.null_count:
-            found.append(("required", "a value is required", values.is_null().to_numpy(zero_copy_only=False)))
+            found.append((REQUIRED.name, REQUIRED.message, values.is_null().to_numpy(zero_copy_only=False)))
         for rule in column_rules(column):
             found.append((rule.name, rule.message, ~rule.passes(values)))
         return found
@@ -139,17 +175,17 @@ def _pandera_faults(table: Table, frame: pd.DataFrame, cases: pd.DataFrame) -> I
 
 def _describe_pandera(check: str, column: str, case: object) -> tuple[str, str]:
     if check == "not_nullable":
-        return "required", "a value is required"
+        return REQUIRED.name, REQUIRED.message
     if check == "field_uniqueness":
-        return "unique", "this id is used by more than one row"
+        return UNIQUE.name, UNIQUE.message
     if check.startswith("dtype("):
         return "type", f"wrong type: {check}"
     if check == "column_in_schema":
-        return "unknown_column", f"column {shorten(case)!r} is not in the contract"
+        return UNKNOWN_COLUMN.name, UNKNOWN_COLUMN.says(column=shorten(case))
     if check == "column_in_dataframe":
-        return "missing_column", f"column {shorten(case)!r} is missing"
+        return MISSING_COLUMN.name, MISSING_COLUMN.says(column=shorten(case))
     if check == "column_ordered":
-        return "column_order", "columns are not in the contract's order"
+        return COLUMN_ORDER.name, COLUMN_ORDER.message
     rule, _, message = check.partition(": ")
     return rule, message or rule
 
@@ -169,7 +205,7 @@ def check_foreign_keys(frames: Mapping[str, RowData]) -> Iterator[Fault]:
                 missing[pc.list_parent_indices(values).to_numpy()[items_missing]] = True
             else:
                 missing = _missing(values, keys)
-            yield from _row_faults(table, data, missing, column, "foreign_key", f"no row in {parent} has this id")
+            yield from _row_faults(table, data, missing, column, FOREIGN_KEY.name, FOREIGN_KEY.says(parent=parent))
 
 
 def _column_names(data: RowData) -> list[str]:
@@ -214,7 +250,7 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
         targets |= mine & evidence["row_id"].isin(proven_table[pk])
         proven = evidence.loc[mine, "row_id"]
         unproven = ~proven_table[pk].isin(proven)
-        yield from _row_faults(TABLES[name], proven_table, unproven, None, "evidence_required", "row has no evidence")
+        yield from _row_faults(TABLES[name], proven_table, unproven, None, *EVIDENCE_REQUIRED.words)
         if name in CLAIM_TABLES:
             own_source = evidence.loc[mine, ["row_id", "source_id"]].merge(
                 proven_table[[pk, "source_id"]], left_on="row_id", right_on=pk, suffixes=("", "_row")
@@ -227,14 +263,11 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
                     evidence,
                     failing,
                     "source_id",
-                    "evidence_source",
-                    "evidence of a claim must quote the claim's own source",
+                    *EVIDENCE_SOURCE.words,
                 )
-    yield from _row_faults(
-        table, evidence, ~targets, "row_id", "evidence_target", "no row with this id in the table named by table_name"
-    )
+    yield from _row_faults(table, evidence, ~targets, "row_id", *EVIDENCE_TARGET.words)
     order = evidence["char_start"] >= evidence["char_end"]
-    yield from _row_faults(table, evidence, order, "char_end", "span_order", "char_end must be greater than char_start")
+    yield from _row_faults(table, evidence, order, "char_end", *SPAN_ORDER.words)
     yield from check_span_bounds(evidence, frames.get("sources"))
 
 
@@ -249,9 +282,8 @@ def check_span_bounds(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> I
     starts, ends = (pd.to_numeric(evidence[c], errors="coerce") for c in ("char_start", "char_end"))
     start_out = (starts >= count).fillna(False).astype(bool)
     end_out = (ends > count).fillna(False).astype(bool) & ~start_out
-    message = "is beyond the end of the source's text (its char_count)"
-    yield from _row_faults(table, evidence, start_out, "char_start", "span_bounds", f"char_start {message}")
-    yield from _row_faults(table, evidence, end_out, "char_end", "span_bounds", f"char_end {message}")
+    for column, out in (("char_start", start_out), ("char_end", end_out)):
+        yield from _row_faults(table, evidence, out, column, SPAN_BOUNDS.name, SPAN_BOUNDS.says(column=column))
 
 
 def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fault]:
@@ -261,8 +293,8 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
         text = texts.get(str(source_id))
         if text is None:
             yield Fault(
-                table="evidence", row_id=None, column="quote", rule="unverified",
-                message=f"text of source {shorten(source_id)!r} is not at hand: {len(group)} evidence quotes not verified",
+                table="evidence", row_id=None, column="quote", rule=UNVERIFIED.name,
+                message=UNVERIFIED.says(source=shorten(source_id), count=str(len(group))),
                 value=shorten(source_id), severity="warning",
             )  # fmt: skip
             continue
@@ -271,8 +303,7 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
         )
         wrong = actual != group["quote"]
         yield from _row_faults(
-            table, evidence, wrong.reindex(evidence.index, fill_value=False), "quote", "quote_mismatch",
-            "quote differs from the source text at char_start:char_end",
+            table, evidence, wrong.reindex(evidence.index, fill_value=False), "quote", *QUOTE_MISMATCH.words,
         )  # fmt: skip
 
 
@@ -295,12 +326,8 @@ def check_sources(sources: RowData | None, texts: Mapping[str, str]) -> Iterator
     other_count = np.array(
         [t is not None and c is not None and len(t) != c for t, c in zip(at_hand, counts, strict=True)], dtype=bool
     )
-    yield from _row_faults(
-        table, sources, other_hash, "text_sha256", "text_hash", "the text at hand has a different SHA-256"
-    )
-    yield from _row_faults(
-        table, sources, other_count, "char_count", "char_count", "the text at hand has a different length"
-    )
+    yield from _row_faults(table, sources, other_hash, "text_sha256", *TEXT_HASH.words)
+    yield from _row_faults(table, sources, other_count, "char_count", *CHAR_COUNT.words)
 
 
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
@@ -371,20 +398,18 @@ def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
     both = has_start & has_end
     unknown = _is(data["date_precision"], "unknown")
     no_basis = ~_present(data["date_basis"])
-    yield from _row_faults(table, data, both & (start > end), "date_end", "date_order", "date_end is before date_start")
+    yield from _row_faults(table, data, both & (start > end), "date_end", *DATE_ORDER.words)
     yield from _row_faults(
-        table, data, unknown & (has_start | has_end), "date_precision", "date_precision",
-        "precision `unknown` needs both dates null",
+        table, data, unknown & (has_start | has_end), "date_precision", *UNKNOWN_DATES.words,
     )  # fmt: skip
     yield from _row_faults(
-        table, data, ~unknown & ~has_start & ~has_end, "date_precision", "date_precision",
-        "no dates: set date_start or date_end, or date_precision to `unknown`",
+        table, data, ~unknown & ~has_start & ~has_end, "date_precision", *NO_DATES.words,
     )  # fmt: skip
     yield from _row_faults(
-        table, data, unknown & ~no_basis, "date_basis", "date_basis", "with no date there is no date_basis: leave it null"
+        table, data, unknown & ~no_basis, "date_basis", *BASIS_WITHOUT_DATE.words
     )  # fmt: skip
     yield from _row_faults(
-        table, data, ~unknown & no_basis, "date_basis", "date_basis", "say whether the date is stated or inferred"
+        table, data, ~unknown & no_basis, "date_basis", *DATE_WITHOUT_BASIS.words
     )  # fmt: skip
     month, year = _is(data["date_precision"], "month"), _is(data["date_precision"], "year")
     if not (month.any() or year.any()):
@@ -399,30 +424,26 @@ def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
         data,
         month & ~month_start,
         "date_start",
-        "date_precision",
-        "a month-precision interval starts on the first of its month",
+        *MONTH_START.words,
     )
     yield from _row_faults(
         table,
         data,
         month & ~month_end,
         "date_end",
-        "date_precision",
-        "a month-precision interval ends on the last day of its month",
+        *MONTH_END.words,
     )
     yield from _row_faults(
         table,
         data,
         month & both & ~same_month,
         "date_end",
-        "date_precision",
-        "a month-precision interval spans one month",
+        *ONE_MONTH.words,
     )
     year_start = ~has_start | (first == first.astype("M8[Y]").astype("M8[D]"))
     year_end = ~has_end | ((last + 1).astype("M8[Y]") != last.astype("M8[Y]"))
     yield from _row_faults(
-        table, data, year & ~(year_start & year_end & (~both | same_year)), "date_precision", "date_precision",
-        "a year-precision interval spans one calendar year, 1 January to 31 December",
+        table, data, year & ~(year_start & year_end & (~both | same_year)), "date_precision", *ONE_YEAR.words,
     )  # fmt: skip
 
 
@@ -464,8 +485,7 @@ def check_canonical_ids(table: Table, data: RowData) -> Iterator[Fault]:
             canonical.filter(held)
         )  # a filter keeps chunks
     yield from _row_faults(
-        table, data, other & ~shared, "canonical_id", "canonical_id",
-        "no other row shares this canonical_id: it must equal the row's own id",
+        table, data, other & ~shared, "canonical_id", *CANONICAL_ID.words,
     )  # fmt: skip
 
 
@@ -473,10 +493,8 @@ def check_quotes(statements: RowData, evidence: pd.DataFrame | None) -> Iterator
     """A direct quote has its words, and they lie inside its evidence; a paraphrase has none."""
     table = TABLES["statements"]
     direct, quoted = _is(statements["kind"], "direct_quote"), _present(statements["quote"])
-    yield from _row_faults(
-        table, statements, direct & ~quoted, "quote", "direct_quote", "a direct quote needs its words in `quote`"
-    )
-    yield from _row_faults(table, statements, ~direct & quoted, "quote", "paraphrase", "a paraphrase has no `quote`")
+    yield from _row_faults(table, statements, direct & ~quoted, "quote", *DIRECT_QUOTE.words)
+    yield from _row_faults(table, statements, ~direct & quoted, "quote", *PARAPHRASE.words)
     if evidence is None:
         return
     spans = evidence[evidence["table_name"].astype(object) == "statements"].groupby("row_id")["quote"].agg(list)
@@ -493,8 +511,7 @@ def check_quotes(statements: RowData, evidence: pd.DataFrame | None) -> Iterator
         statements,
         direct & ~inside,
         "quote",
-        "quote_in_evidence",
-        "the quote is not inside any of the row's evidence",
+        *QUOTE_IN_EVIDENCE.words,
     )
 
 
@@ -507,22 +524,19 @@ def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:
             actors,
             _same(actors, "parent_id", "actor_id"),
             "parent_id",
-            "self_reference",
-            "an actor cannot be its own parent",
+            *SELF_REFERENCE.words,
         )
     if "military_transfers" in frames:
         transfers = frames["military_transfers"]
         yield from _row_faults(
             TABLES["military_transfers"], transfers, _same(transfers, "supplier_id", "recipient_id"),
-            "recipient_id", "self_transfer", "supplier and recipient are the same actor",
+            "recipient_id", *SELF_TRANSFER.words,
         )  # fmt: skip
     if "negotiation_rounds" in frames:
         rounds = frames["negotiation_rounds"]
         parties = [p or [] for p in arrow_values(rounds["parties"]).to_pylist()]
         twice = np.array([len(set(p)) != len(p) for p in parties], dtype=bool)
-        yield from _row_faults(
-            TABLES["negotiation_rounds"], rounds, twice, "parties", "distinct", "a party is listed twice"
-        )
+        yield from _row_faults(TABLES["negotiation_rounds"], rounds, twice, "parties", *DISTINCT.words)
         mediators = arrow_values(rounds["mediator_id"]).to_pylist()
         mediator_party = np.array(
             [m is not None and m in p for m, p in zip(mediators, parties, strict=True)], dtype=bool
@@ -532,6 +546,5 @@ def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:
             rounds,
             mediator_party,
             "mediator_id",
-            "mediator_party",
-            "the mediator is also a party",
+            *MEDIATOR_PARTY.words,
         )

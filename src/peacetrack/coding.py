@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -36,6 +37,7 @@ from peacetrack.checks import check_tables, sha256_text
 from peacetrack.errors import FileFault, Refused
 from peacetrack.faults import MESSAGE_WIDTH, Fault, shorten
 from peacetrack.links import names_inside, read_inside
+from peacetrack.rules import LIST_TYPE, REQUIRED, UNIQUE, UNKNOWN_COLUMN, column_rules, type_rule
 from peacetrack.tables import (
     ARTICLE,
     BCP47_PATTERN,
@@ -45,6 +47,7 @@ from peacetrack.tables import (
     TABLES,
     TEXT_PATTERN,
     Source,
+    arrow_type,
     frame_from_rows,
 )
 
@@ -257,25 +260,54 @@ def locate(node: Any, loc: tuple[Any, ...], default: int | None) -> int | None:
 def pydantic_faults(
     error: ValidationError, node: Any, file: str, table: str | None, row_id: str | None, line: int | None
 ) -> Iterator[Fault]:
+    """The faults pydantic found in a YAML mapping, in the contract's words where a contract
+    column is at fault: the same rule name and message a table file's cell gets."""
+    said: set[tuple[str | None, str]] = set()
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         column = next((shorten(p) for p in loc if isinstance(p, str)), None)  # a key may be long: capped
-        if item["type"] == "extra_forbidden":
-            message = f"unknown field {column!r}"
-        elif item["type"] == "missing":
-            message = f"required field {column!r} is missing"
-        else:
-            message = item["msg"]
+        rule, message = contract_words(table, loc, item)
+        if (column, rule) in said:  # pydantic may find one value wrong against each type of a union
+            continue
+        said.add((column, rule))
         yield Fault(
             table=table,
             row_id=row_id,
             column=column,
-            rule=item["type"],
+            rule=rule,
             message=message,
             value=None if item["type"] == "missing" else shorten(item.get("input")),
             file=file,
             line=locate(node, loc, line),
         )
+
+
+def contract_words(table: str | None, loc: tuple[Any, ...], item: Any) -> tuple[str, str]:
+    """The rule and message of a pydantic error: the contract's rule on the column where there
+    is one (type, required, pattern, enum, range, list items), else pydantic's own."""
+    name = loc[0] if loc and isinstance(loc[0], str) else None
+    columns = {c.name: c for c in TABLES[table].columns} if table in TABLES else {}
+    if item["type"] == "extra_forbidden":
+        if columns:
+            return UNKNOWN_COLUMN.name, UNKNOWN_COLUMN.says(column=shorten(name))
+        return item["type"], f"unknown field {shorten(name)!r}"
+    column = columns.get(name or "")
+    if column is None:
+        return item["type"], item["msg"]
+    if item["type"] == "missing" or (len(loc) == 1 and item.get("input") is None):
+        return REQUIRED.name, REQUIRED.message
+    value = item.get("input")
+    if column.is_list and len(loc) == 2 and isinstance(loc[1], int):
+        value = [value]  # one item of the list is at fault
+    try:
+        values = pa.array([value], arrow_type(column))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        rule = LIST_TYPE if column.is_list and not isinstance(value, list) else type_rule(column)
+        return rule.name, rule.message
+    for check in column_rules(column):
+        if not check.passes(values)[0]:
+            return check.name, check.message
+    return item["type"], item["msg"]
 
 
 # --- from a seed folder to rows ----------------------------------------------------------------
@@ -634,8 +666,8 @@ class SeedReader:
                     self.fault(
                         path,
                         line,
-                        "unique",
-                        "this id is used by more than one row",
+                        UNIQUE.name,
+                        UNIQUE.message,
                         table="actors",
                         row_id=values["actor_id"],
                     )

@@ -128,6 +128,11 @@ class TableRule:
     def says(self, **names: str) -> str:
         return self.message.format(**names)
 
+    @property
+    def words(self) -> tuple[str, str]:
+        """Name and message, as a fault takes them."""
+        return self.name, self.message
+
 
 # Required values and keys.
 REQUIRED = TableRule("required", "a value is required")
