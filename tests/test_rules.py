@@ -1,6 +1,9 @@
-"""The contract's rules on text, each one definition run on every path: the build of a seed,
-a coding file and table files (CSV, JSON Lines, Parquet) through `peacetrack validate`, and
-`publish_release` given frames. Each case must give the same rule and message on each path."""
+"""The contract's rules, each one definition run on every path: the build of a seed, a coding
+file and table files (CSV, JSON Lines, Parquet) through `peacetrack validate`, and
+`publish_release` given frames. Each case must give the same rule and message on each path.
+
+Two tables of cases: `RULE_CASES`, one or more per kind of rule (type, pattern, enum, range,
+formula, required, row rule, key, link), and `CASES`, every rule on text's characters."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -21,8 +26,23 @@ from peacetrack.cli import app
 from peacetrack.coding import Build, build_tables
 from peacetrack.errors import ReleaseError
 from peacetrack.release import csv_frame, publish_release, write_parquet, write_tables
-from peacetrack.rules import CONTROL_CHARACTER, DISPLAY_CONTROL, FORMULA, INVISIBLE_CHARACTER, RULE_MESSAGES, Rule
-from peacetrack.tables import TABLES, Kind
+from peacetrack.rules import (
+    CONTROL_CHARACTER,
+    DATE_ORDER,
+    DIRECT_QUOTE,
+    DISPLAY_CONTROL,
+    FOREIGN_KEY,
+    FORMULA,
+    INVISIBLE_CHARACTER,
+    REQUIRED,
+    RULE_MESSAGES,
+    SELF_TRANSFER,
+    TYPE_RULES,
+    UNIQUE,
+    Rule,
+    column_rules,
+)
+from peacetrack.tables import TABLES, Kind, arrow_schema
 
 from .conftest import SEED_ID
 
@@ -258,3 +278,163 @@ def test_a_text_rule_is_one_rule_on_every_path(
 ) -> None:
     found_here = through(path_name, case, seeds_copy, release, seed_build, tmp_path, monkeypatch)
     assert found_here == {(rule.name, rule.message) for rule in case.rules}
+
+
+# --- every kind of rule, on every path it can reach ------------------------------------------
+
+TRANSFER = "fra-arm-radar-systems"  # quantity 3, undated
+ROUND = "arm-aze-peace-treaty-exchange-01"  # every value from the coding file's defaults
+OTHER_STATEMENT = "aliyev-2024-09-23-armenia-does-not-want-peace"
+TABLE_FILES = ("csv", "parquet")
+EVERY = ("build", "coding file", *TABLE_FILES, "release")
+# A cell of the wrong type is text that does not parse: a typed frame (release) or a typed
+# Parquet column cannot hold one.
+TEXT_CELLS = ("build", "coding file", "csv")
+
+
+def column_rule(table: str, column: str, name: str) -> tuple[str, str]:
+    """The name and message of the column's rule called `name`, as rules.py defines them."""
+    rule = next(r for r in column_rules(TABLES[table].column(column)) if r.name == name)
+    return rule.name, rule.message
+
+
+@dataclass(frozen=True)
+class RuleCase:
+    """One value at fault in one row and column, written as a coder and as a table file would."""
+
+    table: str
+    row_id: str
+    column: str
+    yaml: tuple[str, str]  # the change to coding.yaml: (old, new), old found once
+    value: object  # the frame's new value (a cell's text where `cell` is None)
+    expected: tuple[str, str]  # rule name and message, as rules.py defines them
+    paths: tuple[str, ...] = EVERY
+    cell: str | None = None  # a table file's cell, where the frame cannot hold the value
+
+
+def after_row(row_id: str, key: str, lines: str) -> tuple[str, str]:
+    """Lines added to a row of coding.yaml, just after its id (a row's own value beats a default)."""
+    old = f"  - {key}: {row_id}\n"
+    return old, old + lines
+
+
+RULE_CASES = {
+    "type: integer": RuleCase(
+        "military_transfers", TRANSFER, "quantity", ("    quantity: 3\n", "    quantity: three\n"), None,
+        (TYPE_RULES[Kind.integer].name, TYPE_RULES[Kind.integer].message), TEXT_CELLS, cell="three",
+    ),
+    "type: date": RuleCase(
+        "statements", STATEMENT, "date_end", after_row(STATEMENT, "statement_id", "    date_end: '2024-09-31'\n"),
+        None, (TYPE_RULES[Kind.date].name, TYPE_RULES[Kind.date].message), TEXT_CELLS, cell="2024-09-31",
+    ),
+    "pattern: slug": RuleCase(  # a slug with no other rule on it: no key, no link
+        "negotiation_rounds", ROUND, "process", after_row(ROUND, "round_id", "    process: Not-A-Slug\n"),
+        "Not-A-Slug", ("pattern_slug", RULE_MESSAGES[Kind.slug]),
+    ),
+    "enum": RuleCase(
+        "statements", STATEMENT, "topic", (SUMMARY + "    topic: peace_process\n", SUMMARY + "    topic: peace\n"),
+        "peace", column_rule("statements", "topic", "enum"),
+    ),
+    "range": RuleCase(
+        "military_transfers", TRANSFER, "quantity", ("    quantity: 3\n", "    quantity: 0\n"), 0,
+        column_rule("military_transfers", "quantity", "minimum"),
+    ),
+    "formula": RuleCase(
+        "statements", STATEMENT, "summary", (SUMMARY, "    summary: '=1+2'\n"), "=1+2", (FORMULA.name, FORMULA.message)
+    ),
+    "required": RuleCase(
+        "statements", STATEMENT, "summary", (SUMMARY, "    summary: null\n"), None, (REQUIRED.name, REQUIRED.message)
+    ),
+    "row rule: dates": RuleCase(
+        "statements", STATEMENT, "date_end", after_row(STATEMENT, "statement_id", "    date_end: 2024-09-22\n"),
+        date(2024, 9, 22), DATE_ORDER.words,
+    ),
+    "row rule: direct quote": RuleCase(
+        "statements", STATEMENT, "quote", (QUOTE, "    quote: null\n"), None, DIRECT_QUOTE.words
+    ),
+    "row rule: two columns": RuleCase(
+        "military_transfers", TRANSFER, "recipient_id", after_row(TRANSFER, "transfer_id", "    recipient_id: fra\n"),
+        "fra", SELF_TRANSFER.words,
+    ),
+    "key": RuleCase(
+        "statements", STATEMENT, "statement_id",
+        (f"  - statement_id: {STATEMENT}\n", f"  - statement_id: {OTHER_STATEMENT}\n"), OTHER_STATEMENT, UNIQUE.words,
+    ),
+    "link": RuleCase(
+        "statements", STATEMENT, "target_id", (f"  - statement_id: {STATEMENT}\n    target_id: arm\n", f"  - statement_id: {STATEMENT}\n    target_id: nobody\n"),
+        "nobody", (FOREIGN_KEY.name, FOREIGN_KEY.says(parent="actors")),
+    ),
+}  # fmt: skip
+
+
+def rule_faults(case: RuleCase, faults: list[tuple[str | None, str | None, str, str]]) -> set[tuple[str, str]]:
+    """(rule, message) of the faults in the case's column (a table file's report names no table).
+    A table file changes a released row: that the release holds it otherwise is a rule of its own
+    (`release_conflict`), besides the case's."""
+    return {
+        (rule, re.sub(r"^row [0-9]+: ", "", message))  # a Parquet file has no lines: a fault names the row
+        for table, column, rule, message in faults
+        if table in (None, case.table) and column == case.column and rule != "release_conflict"
+    }
+
+
+def rule_frames(seed_build: Build, case: RuleCase) -> dict[str, pd.DataFrame]:
+    frames = {name: frame.copy() for name, frame in seed_build.frames.items()}
+    frame = frames[case.table]
+    if isinstance(frame[case.column].dtype, pd.CategoricalDtype):  # a category cannot hold a new value
+        frame[case.column] = frame[case.column].astype(object)
+    at = frame.index[frame[TABLES[case.table].primary_key] == case.row_id][0]
+    frame.loc[at, case.column] = case.value
+    return frames
+
+
+def rule_through(
+    path_name: str, case: RuleCase, seeds: Path, release: Path, seed_build: Build, tmp_path: Path
+) -> set[tuple[str, str]]:
+    """The (rule, message) pairs one path into the data reports in the case's column."""
+    if path_name in ("build", "coding file"):
+        coding = seeds / SEED_ID / "coding.yaml"
+        text = coding.read_text(encoding="utf-8")
+        old, new = case.yaml
+        assert text.count(old) == 1, old
+        coding.write_text(text.replace(old, new), encoding="utf-8")
+        if path_name == "coding file":
+            return rule_faults(case, validated(coding, release))
+        return rule_faults(case, [(f.table, f.column, f.rule, f.message) for f in build_tables(seeds).errors])
+    frames = rule_frames(seed_build, case)
+    if path_name == "release":
+        with pytest.raises(ReleaseError) as raised:
+            publish_release(frames, "9.9.9", date(2026, 1, 1), tmp_path / "datasets", "0" * 64)
+        pattern = re.compile(r"(?:^|: )error: (\w+) row .* column '(\w+)': (.*?)(?: \(value: .*\))? \[(\w+)\]$")
+        lines = [pattern.search(line) for line in str(raised.value).splitlines()]
+        return rule_faults(case, [(m[1], m[2], m[4], m[3]) for m in lines if m])
+    table = TABLES[case.table]
+    cells = csv_frame(table, frames[case.table])
+    if case.cell is not None:
+        cells.loc[frames[case.table][table.primary_key] == case.row_id, case.column] = case.cell
+    path = tmp_path / f"{case.table}.{path_name}"
+    if path_name == "csv":
+        cells.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    else:  # every column nullable: a file may hold a null where the contract has none
+        frame = frames[case.table]
+        schema = pa.schema([field.with_nullable(True) for field in arrow_schema(table)])
+        data = {c.name: frame[c.name].astype(object) if c.kind is Kind.enum else frame[c.name] for c in table.columns}
+        pq.write_table(pa.Table.from_pandas(pd.DataFrame(data), schema=schema, preserve_index=False), path)
+    return rule_faults(case, validated(path, release))
+
+
+RULE_RUNS = [pytest.param(case, path, id=f"{name}, {path}") for name, case in RULE_CASES.items() for path in case.paths]
+
+
+def test_the_table_of_rule_cases_covers_every_kind_of_rule_and_path() -> None:
+    kinds = {name.split(":")[0] for name in RULE_CASES}
+    assert kinds == {"type", "pattern", "enum", "range", "formula", "required", "row rule", "key", "link"}
+    assert len(RULE_RUNS) == 10 * len(EVERY) + 2 * len(TEXT_CELLS) == 56
+    assert {path for case in RULE_CASES.values() for path in case.paths} == set(EVERY)
+
+
+@pytest.mark.parametrize(("case", "path_name"), RULE_RUNS)
+def test_a_rule_is_one_rule_on_every_path(
+    case: RuleCase, path_name: str, seeds_copy: Path, release: Path, seed_build: Build, tmp_path: Path
+) -> None:
+    assert rule_through(path_name, case, seeds_copy, release, seed_build, tmp_path) == {case.expected}
