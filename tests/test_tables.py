@@ -94,7 +94,7 @@ def test_row_model_rejects_a_bad_value(column: str, value: object, message: str)
 
 
 def test_row_model_rejects_an_unknown_column() -> None:
-    with pytest.raises(ValidationError, match="extra_forbidden|Extra inputs"):
+    with pytest.raises(ValidationError, match=r"extra_forbidden|Extra inputs"):
         Actor.model_validate(GOOD_ACTOR | {"colour": "blue"})
 
 

@@ -154,23 +154,31 @@ def check_threads() -> ThreadPoolExecutor:
 
 
 def _pandera_faults(table: Table, frame: pd.DataFrame, cases: pd.DataFrame) -> Iterator[Fault]:
-    pk = frame.get(table.primary_key, None)
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
-        index = None if pd.isna(case.index) else case.index
-        row_id = None
-        if index is not None and pk is not None and not pd.isna(pk.at[index]):
-            row_id = str(pk.at[index])
-        rule, message = _describe_pandera(check, str(case.column), case.failure_case)
+    ids = frame[table.primary_key].astype("string") if table.primary_key in frame else None  # a null: NA
+    columns = ("check", "column", "index", "failure_case", "schema_context")
+    for check, column, index, failure_case, context in zip(*(cases[c] for c in columns), strict=True):
+        check = str(check)
+        index = None if pd.isna(index) else index  # a fault of the whole column has none
+        key = None if index is None or ids is None else ids.at[index]
+        row_id = key if isinstance(key, str) else None
+        rule, message = _describe_pandera(check, str(column), failure_case)
         yield Fault(
             table=table.name,
             row_id=row_id,
-            column=None if case.schema_context == "DataFrameSchema" and check.startswith("column_in") else case.column,
+            column=None if context == "DataFrameSchema" and check.startswith("column_in") else str(column),
             rule=rule,
             message=message,
-            value=_display(case.failure_case),
-            position=None if index is None else int(frame.index.get_loc(index)),
+            value=_display(failure_case),
+            position=None if index is None else _position(frame, index),
         )
+
+
+def _position(frame: pd.DataFrame, label: object) -> int:
+    """The position of a row label of a frame whose labels are unique."""
+    found = frame.index.get_loc(label)
+    if not isinstance(found, int):
+        raise TypeError(f"row label {label!r} is not unique")
+    return found
 
 
 def _describe_pandera(check: str, column: str, case: object) -> tuple[str, str]:

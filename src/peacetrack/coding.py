@@ -70,8 +70,8 @@ class QuoteRef(Strict):
     """A quote with what it takes to make it unambiguous or to place it without the text."""
 
     quote: Annotated[str, StringConstraints(min_length=1)]
-    occurrence: int | None = Field(None, ge=1, description="Which occurrence, counting from 1.")
-    char_start: int | None = Field(None, ge=0, description="Offset, for a source whose text is not at hand.")
+    occurrence: int | None = Field(default=None, ge=1, description="Which occurrence, counting from 1.")
+    char_start: int | None = Field(default=None, ge=0, description="Offset, for a source whose text is not at hand.")
 
 
 Quote = Annotated[str, StringConstraints(min_length=1)] | QuoteRef
@@ -84,7 +84,9 @@ def _entry_model(table: str) -> type[BaseModel]:
     for name, info in model.model_fields.items():
         if name == "source_id":
             continue
-        annotation = info.annotation | None if name == "canonical_id" else info.annotation
+        annotation: Any = info.annotation
+        if name == "canonical_id":
+            annotation = annotation | None
         # A nullable field a coder leaves out is null; a required one must be written.
         default = None if type(None) in typing.get_args(annotation) else info.default
         if info.metadata:
@@ -388,7 +390,7 @@ def _nearest(text: str, quote: str, offset: int) -> int:
 
 
 def _not_found_hint(text: str, quote: str) -> str:
-    folded = {"“": '"', "”": '"', "’": "'", "‘": "'", "—": "-", "–": "-", "…": "..."}
+    folded: dict[str, str | int | None] = {"“": '"', "”": '"', "’": "'", "‘": "'", "—": "-", "–": "-", "…": "..."}
     plain = quote.translate(str.maketrans(folded))
     if plain in text.translate(str.maketrans(folded)):
         return ": the article has it with other quotation marks, apostrophes or dashes; copy them exactly"
@@ -609,7 +611,7 @@ class SeedReader:
             values["source_id"] = self.source_id
             values["canonical_id"] = values["canonical_id"] or row_id
         self.coded.origins.setdefault((table, row_id), (str(path), line, node))
-        self.add_evidence(path, table, row_id, parsed.evidence, node)
+        self.add_evidence(path, table, row_id, typing.cast(Any, parsed).evidence, node)  # a field of every entry model
         if table == "actors":
             self.merge_actor(path, line, values)
         else:

@@ -8,6 +8,7 @@ peacetrack's.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import pycountry
 
@@ -134,4 +135,9 @@ class ClaimTable(Vocabulary):
 
 
 # ISO 3166-1 alpha-3, from pycountry's copy of the ISO list; a code's definition is the country's name.
-CountryCode = Vocabulary("CountryCode", {c.alpha_3: (c.alpha_3, c.name) for c in pycountry.countries})  # type: ignore[call-overload]  # mypy does not read the functional API with a custom __new__
+if TYPE_CHECKING:  # made by the functional API, which type checkers do not read with a custom __new__
+
+    class CountryCode(Vocabulary): ...
+
+else:
+    CountryCode = Vocabulary("CountryCode", {c.alpha_3: (c.alpha_3, c.name) for c in pycountry.countries})

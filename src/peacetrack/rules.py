@@ -79,6 +79,7 @@ INVISIBLE_PATTERN = text_without(INVISIBLE)
 DISPLAY_PATTERN = text_without(DISPLAY_CONTROLS)
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = "=+-@\t\r"
+FORMULA_PATTERN = r"^[=+@\t\r-]"  # the same characters, first in a value
 
 
 _OFFSET_WIDTHS = {
@@ -364,17 +365,9 @@ def _pattern_rule(
     return Rule(name, message, _by_runs(_pattern_test(pattern, screen)), pattern=pattern)
 
 
-_FORMULA_BYTES = np.frombuffer(FORMULA_STARTS.encode(), dtype=np.uint8)  # ASCII: a byte each
-
-
 def _no_formula(values: pa.Array) -> pa.Array:
-    """Whether each value starts with none of `FORMULA_STARTS`: a look at its first byte."""
-    buffers = value_bytes(values)
-    offsets, data = buffers if buffers is not None else value_bytes(values.cast(pa.string()))
-    if not len(data):
-        return pa.array(np.ones(len(values), dtype=bool))
-    first = data[np.minimum(offsets[:-1], len(data) - 1)]  # an empty value (or null) has none
-    return pa.array(~((offsets[1:] > offsets[:-1]) & np.isin(first, _FORMULA_BYTES)))
+    """Whether each value starts with none of `FORMULA_STARTS`."""
+    return pc.invert(pc.match_substring_regex(values, FORMULA_PATTERN))
 
 
 FORMULA = Rule(

@@ -10,6 +10,7 @@ The vocabularies are in `enums`; the rules on values, with their names and messa
 
 from __future__ import annotations
 
+import inspect
 import re
 import types
 import typing
@@ -310,7 +311,7 @@ _PYTHON_KINDS: dict[type, Kind] = {date: Kind.date, int: Kind.integer, bool: Kin
 def _field_order(model: type[Row]) -> list[str]:
     """Primary key first, then the model's own fields, then inherited ones (claim, dates)."""
     depth = {
-        name: next(i for i, cls in enumerate(model.__mro__) if name in cls.__dict__.get("__annotations__", {}))
+        name: next(i for i, cls in enumerate(model.__mro__) if name in inspect.get_annotations(cls))
         for name in model.model_fields
     }
     return sorted(model.model_fields, key=lambda name: depth[name])
