@@ -908,16 +908,18 @@ def test_validate_takes_paths_as_strings(release: Path, statements: Path) -> Non
 
 
 def test_validate_leaves_the_interpreter_as_it_found_it(release: Path, statements: Path) -> None:
-    """A ragged row that is not UTF-8 makes pyarrow complain through `sys.unraisablehook`:
-    the validator keeps it quiet during its read only, and changes no garbage collection."""
+    """A ragged row that is not UTF-8 makes pyarrow complain through `sys.unraisablehook`
+    and the csv module read the file (its cell limit raised): both put back after the read;
+    the garbage collector is left alone."""
     lines = statements.read_bytes().split(b"\n")
     lines.insert(3, b"bad,\xff\xfe,row")
     statements.write_bytes(b"\n".join(lines))
-    hook = sys.unraisablehook
+    hook, field_limit = sys.unraisablehook, csv.field_size_limit()
     collecting = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
     report = validate([statements], against=release)
     assert [f.line for f in report.faults if f.rule == "ragged"] == [4]
     assert sys.unraisablehook is hook
+    assert csv.field_size_limit() == field_limit  # raised for the csv module's read, then put back
     assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == collecting
 
 

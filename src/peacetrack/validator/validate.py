@@ -277,9 +277,8 @@ def _read_rows(path: Path, table: Table, validator: Validator, progress: bool) -
     with ExitStack() as stack:
         advance = _progress_bar(path, stack) if progress else None
         rows, read_faults = validator.rows, 0
-        items = stack.enter_context(
-            closing(prefetched(parse_chunk(item) for item in READERS[path.suffix.lower()](path, table, advance)))
-        )
+        reader = stack.enter_context(closing(READERS[path.suffix.lower()](path, table, advance)))
+        items = stack.enter_context(closing(prefetched(parse_chunk(item) for item in reader)))
         for item in items:
             if isinstance(item, Fault):
                 validator.spool.add(item)

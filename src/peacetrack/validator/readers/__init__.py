@@ -13,7 +13,7 @@ raises `Unreadable` when a file cannot be read at all. It never writes to its in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 from peacetrack.faults import Fault
@@ -23,7 +23,7 @@ from peacetrack.validator.readers.csv import read_csv
 from peacetrack.validator.readers.jsonl import read_jsonl
 from peacetrack.validator.readers.parquet import read_parquet
 
-Reader = Callable[[Path, Table, Progress | None], Iterator[Chunk | Fault]]
+Reader = Callable[[Path, Table, Progress | None], Generator[Chunk | Fault, None, None]]
 
 READERS: dict[str, Reader] = {
     ".csv": read_csv,

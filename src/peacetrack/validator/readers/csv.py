@@ -49,7 +49,6 @@ def _header(path: Path, table: Table, file: str) -> tuple[list[str], int]:
             ]
         )
     text = start[:HEADER_BYTES].decode("utf-8-sig", errors="surrogateescape")
-    csv.field_size_limit(CSV_FIELD_LIMIT)  # a name up to HEADER_BYTES: longer is a fault below
     buffer = io.StringIO(text, newline="")
     reader = csv.reader(buffer)
     try:
@@ -81,7 +80,24 @@ class _Stop(Exception):
         self.faults = faults
 
 
-def read_csv(path: Path, table: Table, progress: Progress | None = None) -> Iterator[Chunk | Fault]:
+def read_csv(path: Path, table: Table, progress: Progress | None = None) -> Generator[Chunk | Fault, None, None]:
+    with _csv_field_limit():
+        yield from _read_csv(path, table, progress)
+
+
+@contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    """The csv module's limit on a cell raised while a file is read (a header name up to
+    HEADER_BYTES, a cell over MAX_CELL_BYTES is a fault of its own), and put back after: the
+    limit is the whole process's."""
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_csv(path: Path, table: Table, progress: Progress | None) -> Generator[Chunk | Fault, None, None]:
     file = str(path)
     try:
         names, header_lines = _header(path, table, file)
@@ -120,7 +136,6 @@ def _ragged(file: str, table: Table, line: int, text: str, expected: int) -> Fau
             value=text,
             table=table.name,
         )
-    csv.field_size_limit(CSV_FIELD_LIMIT)
     fields = len(next(csv.reader(io.StringIO(text, newline="")), []))
     return reading_fault(
         file,
@@ -254,12 +269,11 @@ def _csv_chunk(
 
 def _slow_csv(
     path: Path, table: Table, names: list[str], after_record: int = 1, first_row: int = 0
-) -> Iterator[Chunk | Fault]:
+) -> Generator[Chunk | Fault, None, None]:
     """The csv module, record by record: slower, but it knows every record's line."""
     file = str(path)
     wanted = [c.name for c in table.columns if c.name in names]
     positions = [names.index(n) for n in wanted]
-    csv.field_size_limit(CSV_FIELD_LIMIT)
     rows: list[list[str]] = []
     row_lines: list[int] = []
     first = first_row

@@ -7,7 +7,7 @@ line that is not one JSON object with unique keys is a fault of its line.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ def _parse_line(text: bytes, line: int) -> tuple[dict[str, Any] | None, str, str
     return row, "", ""
 
 
-def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> Iterator[Chunk | Fault]:
+def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> Generator[Chunk | Fault, None, None]:
     file = str(path)
     contract = {c.name: c for c in table.columns}
     cells: dict[str, list[bytes | None]] = {n: [] for n in contract}

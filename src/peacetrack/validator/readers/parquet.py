@@ -6,7 +6,7 @@ are still read as text where Arrow can cast them, so the rules on values are che
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
@@ -44,7 +44,7 @@ def _as_text(column: Column, array: pa.Array) -> pa.Array:
     return array.cast(pa.string())
 
 
-def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> Iterator[Chunk | Fault]:
+def read_parquet(path: Path, table: Table, progress: Progress | None = None) -> Generator[Chunk | Fault, None, None]:
     with path.open("rb") as source:  # opened by Python: Arrow cannot open a name that is not UTF-8
         yield from _read_parquet(source, path, table, progress)
 
@@ -55,7 +55,9 @@ def _unreadable(file: str, table: Table, message: str, error: Exception) -> Unre
     )
 
 
-def _read_parquet(source: BinaryIO, path: Path, table: Table, progress: Progress | None) -> Iterator[Chunk | Fault]:
+def _read_parquet(
+    source: BinaryIO, path: Path, table: Table, progress: Progress | None
+) -> Generator[Chunk | Fault, None, None]:
     file = str(path)
     try:
         parquet = pq.ParquetFile(source)
