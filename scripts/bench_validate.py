@@ -11,7 +11,11 @@ wrapper process of its own. This machine's speed drifts: peacetrack and the floo
 Finally it checks that peacetrack and frictionless find faults on the same rows of a slice
 both can do.
 
-    PYTHONPATH=src python scripts/bench_validate.py --rows 1000000
+With --baseline-src (another checkout's src/, say the code before a change), that code's
+`peacetrack validate` runs in turn with the others on the same file, its figures and the
+ratio to it printed, and its JSON faults on the slice must be the same as this code's.
+
+    PYTHONPATH=src python scripts/bench_validate.py --rows 1000000 [--baseline-src ../base/src]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -147,13 +152,29 @@ def frictionless_faulty_rows(work: Path, csv_name: str) -> tuple[set[int], int]:
     return {e["rowNumber"] for e in errors if e.get("rowNumber")}, len(errors)
 
 
-def peacetrack_faulty_rows(work: Path, csv_name: str, release: Path, env: dict[str, str]) -> tuple[set[int], int]:
+def peacetrack_report(work: Path, csv_name: str, release: Path, env: dict[str, str]) -> dict[str, Any]:
+    """The JSON report of `peacetrack validate` (the code on `env`'s PYTHONPATH)."""
     report = subprocess.run(
         [sys.executable, "-m", "peacetrack.cli", "validate", csv_name, "--against", str(release), "--format", "json"],
         cwd=work, capture_output=True, text=True, env=env,
     )  # fmt: skip
-    faults = [f for f in json.loads(report.stdout)["faults"] if f["severity"] == "error"]
+    return dict(json.loads(report.stdout))
+
+
+def peacetrack_faulty_rows(report: dict[str, Any]) -> tuple[set[int], int]:
+    faults = [f for f in report["faults"] if f["severity"] == "error"]
     return {f["line"] for f in faults if f["line"]}, len(faults)
+
+
+def code_env(src: Path, work: Path, name: str) -> dict[str, str]:
+    """The environment that runs the peacetrack of `src`: its modules compiled once
+    (PYTHONDONTWRITEBYTECODE would have every run compile them again), the bytecode kept
+    out of the source tree."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return env | {
+        "PYTHONPATH": str(src) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "PYTHONPYCACHEPREFIX": str(work / f"pycache-{name}"),
+    }
 
 
 def main() -> None:
@@ -163,17 +184,15 @@ def main() -> None:
         "--frictionless-rows", type=int, default=100_000, help="rows of the slice frictionless runs on (0: all)"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is printed")
+    parser.add_argument(
+        "--baseline-src", type=Path, help="another checkout's src/: measured in turn, its faults compared"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
         work = Path(tmp)
-        # peacetrack as installed: its modules compiled once (PYTHONDONTWRITEBYTECODE would
-        # have every run compile them again), the bytecode kept out of the source tree.
-        env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-        env |= {
-            "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
-            "PYTHONPYCACHEPREFIX": str(work / "pycache"),
-        }
+        env = code_env(ROOT / "src", work, "this")
+        baseline_env = None if args.baseline_src is None else code_env(args.baseline_src.resolve(), work, "baseline")
         build = build_tables(ROOT / "seeds")
         release = work / "release"
         release.mkdir()
@@ -203,13 +222,11 @@ def main() -> None:
             "--format",
             "json",
         ]
-        paired = measure(
-            {
-                "peacetrack validate": Run(validate, work, env),
-                "pyarrow read_csv (floor)": Run([sys.executable, "-c", floor, str(data)], work),
-            },
-            args.repeat,
-        )
+        in_turn = {"peacetrack validate": Run(validate, work, env)}
+        if baseline_env is not None:
+            in_turn["baseline validate"] = Run(validate, work, baseline_env)
+        in_turn["pyarrow read_csv (floor)"] = Run([sys.executable, "-c", floor, str(data)], work)
+        paired = measure(in_turn, args.repeat)
         friction_argv = [
             sys.executable,
             "-m",
@@ -238,8 +255,22 @@ def main() -> None:
             f"\naim: within 3× of the floor ({mine / base:.2f}×), at least 20× faster than frictionless "
             f"({runs['frictionless validate'][0][0] / friction_rows / mine:.1f}×)"
         )
+        report = peacetrack_report(sliced.parent, "statements.csv", release, env)
+        if baseline_env is not None:
+            before = runs["baseline validate"][0][0] / args.rows
+            print(f"this code / baseline: {mine / before:.2f}× the time (baseline {before / base:.2f}× the floor)")
+            baseline = peacetrack_report(sliced.parent, "statements.csv", release, baseline_env)
+            same = report["faults"] == baseline["faults"] and report["totals"] == baseline["totals"]
+            print(
+                f"same JSON faults as the baseline on the {friction_rows:,}-row slice: {same} "
+                f"({len(report['faults']):,} faults, baseline {len(baseline['faults']):,})"
+            )
+            if not same:
+                differ = [(a, b) for a, b in zip(report["faults"], baseline["faults"], strict=False) if a != b]
+                print(f"  first difference: {differ[:1]}")
+                sys.exit(1)
 
-        ours, our_count = peacetrack_faulty_rows(sliced.parent, "statements.csv", release, env)
+        ours, our_count = peacetrack_faulty_rows(report)
         theirs, their_count = frictionless_faulty_rows(sliced.parent, "statements.csv")
         print(
             f"\nsame faults on the {friction_rows:,}-row slice: peacetrack {our_count} errors on {len(ours)} rows, "

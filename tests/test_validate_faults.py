@@ -17,7 +17,10 @@ from peacetrack import checks
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.release import write_tables
-from peacetrack.validator import checking, readers, report, validate
+from peacetrack.validator import checking, report, second_pass, spool, validate
+from peacetrack.validator.readers import csv as readers_csv
+from peacetrack.validator.readers import jsonl as readers_jsonl
+from peacetrack.validator.readers import parquet as readers_parquet
 
 validate_module = importlib.import_module("peacetrack.validator.validate")  # the package's `validate` is the function
 
@@ -70,11 +73,12 @@ def run(release: Path, *args: str) -> tuple[int, str]:
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of 4 rows, sorted runs of 3 faults, runs merged beyond 2, failing rows' ids and
     values taken 2 at a time: every path taken."""
-    monkeypatch.setattr(readers, "BATCH_ROWS", 4)
+    for reader in (readers_csv, readers_jsonl, readers_parquet):
+        monkeypatch.setattr(reader, "BATCH_ROWS", 4)
     monkeypatch.setattr(checks, "TAKE_ROWS", 2)
-    monkeypatch.setattr(validate_module, "TAKE_ROWS", 2)
-    monkeypatch.setattr(validate_module, "RUN_FAULTS", 3)
-    monkeypatch.setattr(validate_module, "MERGE_RUNS", 2)
+    monkeypatch.setattr(second_pass, "TAKE_ROWS", 2)
+    monkeypatch.setattr(spool, "RUN_FAULTS", 3)
+    monkeypatch.setattr(spool, "MERGE_RUNS", 2)
 
 
 def test_many_faults_come_in_file_and_line_order_across_chunks_and_passes(

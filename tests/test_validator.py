@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -23,9 +24,12 @@ from typer.testing import CliRunner
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.release import write_tables
-from peacetrack.validator import readers
+from peacetrack.validator import validate
 from peacetrack.validator.cells import MAX_CELL_BYTES
-from peacetrack.validator.readers import BLOCK_BYTES
+from peacetrack.validator.readers import csv as readers_csv
+from peacetrack.validator.readers.csv import BLOCK_BYTES
+from peacetrack.validator.readers.csv_lines import may_break_lines
+from peacetrack.validator.report import fault_record, totals_record
 
 from .conftest import seed_without_text
 
@@ -241,7 +245,7 @@ def test_cell_over_the_size_limit(release: Path, statements: Path) -> None:
 
 def _record_lines(data: bytes) -> list[int]:
     """The physical line each record starts on (header = 1), as the csv module counts."""
-    csv.field_size_limit(readers.CSV_FIELD_LIMIT)  # records of megabytes: not only after the reader set it
+    csv.field_size_limit(readers_csv.CSV_FIELD_LIMIT)  # records of megabytes: not only after the reader set it
     reader, starts, last = csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [], 0
     for _ in reader:
         starts.append(last + 1)
@@ -267,7 +271,7 @@ def test_record_of_megabytes_is_read_exactly_after_delivered_rows(
 ) -> None:
     # pyarrow gives up on a record of megabytes: the exact reader takes over after the rows
     # already checked (small chunks here, so some are), and every later line stays right.
-    monkeypatch.setattr(readers, "CHUNK_BYTES", 2 * BLOCK_BYTES)
+    monkeypatch.setattr(readers_csv, "CHUNK_BYTES", 2 * BLOCK_BYTES)
     rows = _new_rows(release, 12_000)
     rows[9_000]["summary"] = "x" * (3 * BLOCK_BYTES)
     rows[11_000]["topic"] = "peace process"
@@ -545,7 +549,7 @@ def test_bench_script_smoke(tmp_path: Path) -> None:
 def test_line_breaks_are_screened_by_the_smallest_byte(cells: list[str | None], may: bool) -> None:
     """A screen: a tab (below 0x0E) makes the reader count line breaks, and it finds none."""
     values = pa.array([None if c is None else c.encode() for c in cells], pa.binary())
-    assert readers.may_break_lines(values) is may
+    assert may_break_lines(values) is may
 
 
 # --- links and paths out of the folder being checked (issue 11, item 2) --------------------------
@@ -806,7 +810,7 @@ def test_a_header_of_too_many_columns_is_one_fault(release: Path, tmp_path: Path
 
 def test_a_header_over_a_megabyte_is_refused_not_cut(release: Path, tmp_path: Path) -> None:
     path = tmp_path / "statements.csv"
-    path.write_text(",".join(contract_header()) + "," + "x" * (readers.HEADER_BYTES + 10) + "\nrow\n")
+    path.write_text(",".join(contract_header()) + "," + "x" * (readers_csv.HEADER_BYTES + 10) + "\nrow\n")
     code, report = run(release, str(path))
     assert code == 1
     (fault,) = report["faults"]
@@ -874,3 +878,68 @@ def test_evidence_beyond_its_source_is_refused_without_the_text(
 
 def test_a_coding_file_quoting_beyond_its_text_not_in_the_repository(release: Path, tmp_path: Path) -> None:
     check(release, seed_without_text(tmp_path / "seeds", char_start=3000), 1, "span_bounds", 6, "char_start")
+
+
+# --- from Python (issue 12) -----------------------------------------------------------------------
+
+
+def test_python_gives_the_faults_and_counts_of_the_command_line(release: Path, tmp_path: Path) -> None:
+    """`validate` from Python and `peacetrack validate --format json`: the same report."""
+    statements = tmp_path / "statements.csv"
+    statements.write_bytes((release / "statements.csv").read_bytes())
+    edit(statements, 3, "topic", "peace process")
+    edit(statements, 5, "speaker_id", "Not A Slug")
+    coding = coding_copy(tmp_path)
+    paths = [statements, coding]
+    code, cli = run(release, *map(str, paths))
+    report = validate(paths, against=release)
+    assert {"enum", "pattern_slug"} <= {f["rule"] for f in errors(cli)}, cli["faults"]  # faults to compare
+    assert any(f["file"] == str(coding) for f in cli["faults"]) or cli["rows"] > 23  # the coding file was read
+    assert [fault_record(f) for f in report.faults] == cli["faults"]
+    assert totals_record(report) == cli["totals"]
+    assert (report.exit_code, report.valid, report.rows) == (code, cli["valid"], cli["rows"])
+
+
+def test_validate_takes_paths_as_strings(release: Path, statements: Path) -> None:
+    by_path = validate([statements], against=release)
+    by_text = validate(str(statements), against=str(release))
+    assert [fault_record(f) for f in by_text.faults] == [fault_record(f) for f in by_path.faults]
+    assert by_text.rows == by_path.rows == 23
+
+
+def test_validate_leaves_the_interpreter_as_it_found_it(release: Path, statements: Path) -> None:
+    """A ragged row that is not UTF-8 makes pyarrow complain through `sys.unraisablehook`
+    and the csv module read the file (its cell limit raised): both put back after the read;
+    the garbage collector is left alone."""
+    lines = statements.read_bytes().split(b"\n")
+    lines.insert(3, b"bad,\xff\xfe,row")
+    statements.write_bytes(b"\n".join(lines))
+    hook, field_limit = sys.unraisablehook, csv.field_size_limit()
+    collecting = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    report = validate([statements], against=release)
+    assert [f.line for f in report.faults if f.rule == "ragged"] == [4]
+    assert sys.unraisablehook is hook
+    assert csv.field_size_limit() == field_limit  # raised for the csv module's read, then put back
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == collecting
+
+
+@pytest.mark.parametrize(
+    ("where", "against"),
+    [
+        ("peacetrack.validator.against._release_path", None),  # finding the release
+        ("peacetrack.validator.against.read_tables", "release"),  # reading a release folder
+        ("peacetrack.validator.first_pass.parse_arrow", "release"),  # in the reading thread
+        ("peacetrack.validator.readers.csv.CsvLines.rows", "release"),  # pyarrow's path, not the csv module's
+    ],
+)
+def test_a_bug_is_raised_not_reported_as_a_fault(
+    release: Path, statements: Path, monkeypatch: pytest.MonkeyPatch, where: str, against: str | None
+) -> None:
+    """Only the failures the validator expects (no release, a corrupt file) become faults."""
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(where, bug)
+    with pytest.raises(TypeError, match="a bug"):
+        validate([statements], against=release if against else None)

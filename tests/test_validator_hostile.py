@@ -13,7 +13,7 @@ from peacetrack.cli import app
 from peacetrack.coding import build_tables
 from peacetrack.faults import Fault
 from peacetrack.release import write_tables
-from peacetrack.validator import readers
+from peacetrack.validator.readers import jsonl as readers_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -42,11 +42,11 @@ def test_a_file_name_cannot_start_a_line_or_send_an_escape(
 ) -> None:
     """Every line of the report, the summary with what --max-faults left unread included."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(readers, "BATCH_ROWS", 2)  # chunks of 2 rows: --max-faults stops inside the file
+    monkeypatch.setattr(readers_jsonl, "BATCH_ROWS", 2)  # chunks of 2 rows: --max-faults stops inside the file
     name = FORGED.replace(".csv", ".jsonl")
     lines = (release / "actors.csv").read_text(encoding="utf-8").splitlines()[1:]
     Path(name).write_text(
-        "".join('{"actor_id": "x-%d", "actor_type": "bad"}\n' % i for i, _ in enumerate(lines)), encoding="utf-8"
+        "".join(f'{{"actor_id": "x-{i}", "actor_type": "bad"}}\n' for i, _ in enumerate(lines)), encoding="utf-8"
     )
     result = runner.invoke(
         app, ["validate", name, "--table", "actors", "--against", str(release), "--format", output, "--max-faults", "1"]

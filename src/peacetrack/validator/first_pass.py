@@ -1,0 +1,182 @@
+"""The first pass: every rule within a row, run on each chunk as it is read.
+
+Cells parsed to the contract's types, then the rules on values, dates, quotes, sources, row
+rules and collisions with released rows; each fault located at its file and line. The keys
+of each row are kept (`KeptRows`) for the second pass.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from peacetrack.checks import (
+    RowData,
+    arrow_values,
+    check_dates,
+    check_quotes,
+    check_row_rules,
+    check_schema,
+    check_sources,
+    check_values,
+    is_in,
+    shorten,
+    taken,
+)
+from peacetrack.faults import Fault
+from peacetrack.release import csv_frame
+from peacetrack.tables import CLAIM_TABLES, Table
+from peacetrack.validator.cells import as_frame, parse_arrow
+from peacetrack.validator.keys import KeptRows, Locate, key_data
+from peacetrack.validator.readers import Chunk
+from peacetrack.validator.spool import Spool
+
+
+@dataclass
+class ParsedChunk:
+    """A chunk's cells in the contract's types, the faults of single cells and its blank rows."""
+
+    chunk: Chunk
+    typed: pa.Table
+    faults: list[Fault]
+    blank: np.ndarray
+
+
+def parse_chunk(item: Chunk | Fault) -> ParsedChunk | Fault:
+    """Needs nothing but the chunk: so it runs in the reading thread, beside the checks."""
+    if isinstance(item, Fault):
+        return item
+    typed, faults, blank = parse_arrow(item.table, item.data)
+    return ParsedChunk(item, typed, item.faults + faults, blank)
+
+
+class Validator:
+    """The state of one validation: the faults' spool, the rows kept for the second pass, the
+    texts at hand, the rows counted."""
+
+    def __init__(self, release: Mapping[str, pd.DataFrame], texts: Mapping[str, str], spool: Spool) -> None:
+        self.texts, self.spool = texts, spool
+        self.kept = KeptRows(release)
+        self.rows = 0
+        self.has_evidence = False
+        self._evidence: pd.DataFrame | None = None
+
+    def check_chunk(self, parsed: ParsedChunk) -> None:
+        chunk = parsed.chunk
+        locate = chunk.rows().locate  # not the chunk's: its cells are let go
+        for position in np.flatnonzero(parsed.blank):
+            self.spool.add(
+                locate(
+                    Fault(
+                        table=chunk.table.name,
+                        row_id=None,
+                        column=None,
+                        rule="blank_row",
+                        message="an empty row: ignored",
+                        severity="warning",
+                    ),
+                    int(position),
+                )
+            )
+        self.check_rows(chunk.table, parsed.typed, parsed.faults, locate, skip=parsed.blank)
+
+    def check_rows(
+        self, table: Table, data: RowData, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None
+    ) -> None:
+        """Every rule within a row, then keep the row's keys for the second pass. Arrow data
+        (a file's chunk, in the contract's types) is checked by the rules' own Arrow functions,
+        without pandas or pandera; a pandas frame (a coding file's rows) by pandera.
+        The rules' faults go to the spool as they come: only the cells' own are held."""
+        skip = np.zeros(len(data), dtype=bool) if skip is None else skip
+        column_faults = (
+            check_values(table, data)
+            if isinstance(data, pa.Table)
+            else (f for f in check_schema(table, data) if f.rule != "unique")
+        )
+        rules: list[Iterable[Fault]] = [column_faults]
+        if table.name in CLAIM_TABLES:
+            rules.append(check_dates(table, data))
+        if table.name == "statements":
+            rules.append(check_quotes(data, self.evidence() if self.has_evidence else None))
+        if table.name == "sources":
+            rules.append(check_sources(data, self.texts))
+        rules.append(check_row_rules({table.name: data}))
+        rules.append(self.check_released(table, data))
+        # A cell's own fault (say, not a date) stands for the rules on its value after it.
+        seen = {(f.position, f.column) for f in cell_faults}
+        later = (f for f in itertools.chain.from_iterable(rules) if (f.position, f.column) not in seen)
+        # The rules name their rows; the cells' faults are named here, at once: faster.
+        unnamed = sorted({f.position for f in cell_faults if f.position is not None and f.row_id is None})
+        row_ids = dict(
+            zip(unnamed, taken(arrow_values(data[table.primary_key]), np.array(unnamed, dtype=np.int64)), strict=True)
+        )
+        for fault in itertools.chain(cell_faults, later):
+            if fault.position is None:
+                self.spool.add(fault)
+            elif not skip[fault.position]:
+                row_id = None if fault.row_id is not None else row_ids.get(fault.position)
+                self.spool.add(
+                    locate(fault, fault.position)
+                    if row_id is None
+                    else locate(fault, fault.position, row_id=str(row_id))
+                )
+        keys = key_data(table, data)  # the few key columns, then the rows: less to copy
+        self.kept.keys[table.name].add(
+            keys.filter(pa.array(~skip)) if skip.any() else keys, np.flatnonzero(~skip), locate
+        )
+        self.rows += int((~skip).sum())
+        if table.name == "evidence":
+            self.has_evidence = True
+            self._evidence = None  # more evidence: the union is made again when next asked
+
+    def check_released(self, table: Table, data: RowData) -> Iterator[Fault]:
+        """A row whose id is released: identical is a warning, different is an error."""
+        released = self.kept.release.get(table.name)
+        pk = table.primary_key
+        if released is None or not len(data):
+            return
+        found = np.flatnonzero(is_in(arrow_values(data[pk]), released[pk]))
+        if not len(found):  # as usual: spare taking no rows of every column
+            return
+        mine = as_frame(data.take(found)) if isinstance(data, pa.Table) else data.iloc[found].reset_index(drop=True)
+        ids = list(mine[pk].astype(str))
+        old = released.set_index(released[pk].astype(str)).loc[ids].reset_index(drop=True)
+        new, old = csv_frame(table, mine).reset_index(drop=True), csv_frame(table, old)
+        differs = new.fillna("\0").astype(str) != old.fillna("\0").astype(str)
+        for index, position in enumerate(found.tolist()):
+            columns = [c for c in differs.columns if differs.at[index, c]]
+            row_id = str(mine.at[index, pk])
+            if not columns:
+                yield Fault(
+                    table=table.name,
+                    row_id=row_id,
+                    column=None,
+                    rule="released_row",
+                    message="this row is already released, unchanged",
+                    severity="warning",
+                    position=position,
+                )
+            else:
+                value: Any = new.at[index, columns[0]]
+                yield Fault(
+                    table=table.name,
+                    row_id=row_id,
+                    column=columns[0],
+                    rule="release_conflict",
+                    message=f"this id is released with other values in {', '.join(columns)}: a released id keeps "
+                    "its meaning; use a new id",
+                    value=None if pd.isna(value) else shorten(value),
+                    position=position,
+                )
+
+    def evidence(self) -> pd.DataFrame:
+        """Input evidence so far plus released evidence the input does not replace."""
+        if self._evidence is None:
+            self._evidence = as_frame(self.kept.union("evidence"))
+        return self._evidence

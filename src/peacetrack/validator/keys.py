@@ -1,0 +1,118 @@
+"""What the first pass keeps of each input row for the second: its keys and where it came from.
+
+The rules across rows and tables (unique ids, foreign keys, canonical ids, evidence) need only
+the key columns of every row, plus the release's; kept as Arrow data, a few buffers per chunk,
+memory grows with the keys, not with the files.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from peacetrack.checks import RowData, is_in
+from peacetrack.faults import Fault
+from peacetrack.tables import TABLES, Table, arrow_type
+
+
+class Locate(Protocol):
+    """Gives a fault about the row at a position of a chunk the file and line the row came
+    from, and `changes` too: one copy of the fault, as there may be many."""
+
+    def __call__(self, fault: Fault, position: int, /, **changes: object) -> Fault: ...
+
+
+def key_columns(table: Table) -> list[str]:
+    """What the second pass needs of a row: its key, foreign keys, canonical id and a
+    source's length; all of evidence."""
+    if table.name == "evidence":
+        return [c.name for c in table.columns]
+    wanted = {table.primary_key, *table.foreign_keys, "canonical_id", "char_count"}  # char_count: spans' bounds
+    return [c.name for c in table.columns if c.name in wanted]
+
+
+@cache
+def key_schema(table: Table) -> pa.Schema:
+    """The key columns' Arrow types, every one nullable: a missing value is a fault, not an error."""
+    names = key_columns(table)
+    return pa.schema([pa.field(c.name, arrow_type(c)) for c in table.columns if c.name in names])
+
+
+def key_data(table: Table, data: RowData) -> pa.Table:
+    """The key columns of rows, as Arrow data: a few buffers per chunk, not an object per value."""
+    schema = key_schema(table)
+    if isinstance(data, pa.Table):
+        return data.select(schema.names).cast(schema)
+    return pa.Table.from_pandas(data[schema.names], preserve_index=False).cast(schema)  # categories to strings too
+
+
+@dataclass
+class Keys:
+    """The key columns of every input row of one table, and where each row came from."""
+
+    table: Table
+    parts: list[pa.Table] = field(default_factory=list)
+    locates: list[Locate] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)  # first position of each part
+    positions: list[np.ndarray] = field(default_factory=list)  # each row's position in its chunk
+    count: int = 0
+    _data: pa.Table | None = None
+
+    def add(self, keys: pa.Table, positions: np.ndarray, locate: Locate) -> None:
+        self.parts.append(keys)
+        self.positions.append(positions)
+        self.locates.append(locate)
+        self.offsets.append(self.count)
+        self.count += keys.num_rows
+        self._data = None
+
+    def data(self) -> pa.Table:
+        """Every part as one table (its chunks are the parts: nothing is copied)."""
+        if self._data is None:
+            self._data = pa.concat_tables(self.parts) if self.parts else key_schema(self.table).empty_table()
+        return self._data
+
+    def locate(self, fault: Fault) -> Fault:
+        assert fault.position is not None
+        part = bisect.bisect_right(self.offsets, fault.position) - 1
+        local = int(self.positions[part][fault.position - self.offsets[part]])
+        return self.locates[part](fault, local)
+
+
+class KeptRows:
+    """The keys of every input row, by table, beside the release they are checked against."""
+
+    def __init__(self, release: Mapping[str, pd.DataFrame]) -> None:
+        self.release = release
+        self.keys: dict[str, Keys] = {name: Keys(table) for name, table in TABLES.items()}
+        self._released_keys: dict[str, pa.Table] = {}
+
+    def released_keys(self, name: str) -> pa.Table:
+        if name not in self._released_keys:
+            self._released_keys[name] = key_data(TABLES[name], self.release[name])
+        return self._released_keys[name]
+
+    def union(self, name: str) -> pa.Table:
+        """Input rows first, then released rows whose ids the input does not use."""
+        table, mine = TABLES[name], self.keys[name].data()
+        if name not in self.release:
+            return mine
+        released = self.released_keys(name)
+        # Which released ids the input uses: hashing the few released ids, not the many input ones.
+        used = mine[table.primary_key].filter(pa.array(is_in(mine[table.primary_key], released[table.primary_key])))
+        return pa.concat_tables([mine, released.filter(pa.array(~is_in(released[table.primary_key], used)))])
+
+    def mine(self, faults: Iterable[Fault]) -> Iterator[Fault]:
+        """Faults about input rows only, located in their files."""
+        for fault in faults:
+            if fault.position is None:
+                yield fault
+            elif fault.table and fault.position < self.keys[fault.table].count:
+                yield self.keys[fault.table].locate(fault)
