@@ -567,7 +567,8 @@ def write_card(
     that folder's index; with no release there at all, the card is of the current build from
     `seeds`. A folder's path instead of a version is read as it is, as an unreleased card.
     `out` defaults to `report-<VERSION>` (under `root/build/` with `root`)."""
-    from peacetrack.report import UNRELEASED, write_report
+    from peacetrack.card import UNRELEASED
+    from peacetrack.report import write_report
 
     entry: ReleaseEntry | None
     if version is not None and not is_release_name(version):
