@@ -19,18 +19,12 @@ from typer.testing import CliRunner
 from peacetrack import report
 from peacetrack.cli import app
 from peacetrack.coding import build_tables
-from peacetrack.files import staging_leftovers
-from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import (
-    ReleaseError,
-    bundle_latest,
-    file_entries,
-    file_sha256,
-    folder_files,
-    read_index,
-    write_index,
-    write_tables,
-)
+from peacetrack.datapackage import file_entries, folder_files
+from peacetrack.errors import ReleaseError
+from peacetrack.files import sha256_file, staging_leftovers
+from peacetrack.index import ReleaseEntry, ReleaseIndex, read_index, write_index
+from peacetrack.release import bundle_latest
+from peacetrack.tablefiles import write_tables
 
 from .conftest import ROOT, SEEDS
 from .release_driver import KILL_STEPS, card_without_figures
@@ -389,7 +383,7 @@ def assert_index_and_folders_agree(root: Path) -> None:
     for entry in index.releases:
         folder = root / "releases" / entry.version
         assert [f.path for f in entry.files] == folder_files(folder)
-        assert all(file_sha256(folder / f.path) == f.sha256 for f in entry.files), entry.version
+        assert all(sha256_file(folder / f.path) == f.sha256 for f in entry.files), entry.version
 
 
 def assert_bundle_is_latest(root: Path, bundle: Path) -> None:

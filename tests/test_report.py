@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from peacetrack.card import CARD_NAME, datacard_text, environment
 from peacetrack.cli import app
-from peacetrack.coding import build_tables
+from peacetrack.coding import Build
 from peacetrack.figures import (
     DPI,
     FIGURE_FOLDER,
@@ -30,21 +30,19 @@ from peacetrack.figures import (
     transfer_counts,
 )
 from peacetrack.markdown import md_text
-from peacetrack.release import write_tables
 from peacetrack.report import write_report
+from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, frame_from_rows
 
 from .conftest import ROOT, SEEDS
-from .release_fixture import write_release
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    build = build_tables(SEEDS)
-    assert build.ok, build.errors
-    return build.frames
+def frames(seed_build: Build) -> dict[str, pd.DataFrame]:
+    """The seed's tables, built once per session, copied once for this module's tests (which read them)."""
+    return {name: frame.copy(deep=True) for name, frame in seed_build.frames.items()}
 
 
 def plain(value: object) -> object:
@@ -302,7 +300,7 @@ def card_header(card: str) -> tuple[str, str]:
 
 def assert_card_regenerates(release: Path) -> None:
     """A release's committed card equals the card regenerated from its own tables."""
-    from peacetrack.release import read_tables
+    from peacetrack.tablefiles import read_tables
 
     committed = (release / CARD_NAME).read_text(encoding="utf-8")
     version, release_date = card_header(committed)
@@ -337,10 +335,10 @@ def test_report_command_without_release_describes_the_build(tmp_path: Path, monk
 
 
 def test_report_command_reads_a_release_and_never_writes_into_it(
-    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    write_release(tmp_path / "datasets", frames=frames)
+    shutil.copytree(ROOT / "datasets", tmp_path / "datasets", ignore=shutil.ignore_patterns("build"))  # release 1.0.0
     release = tmp_path / "datasets" / "releases" / "1.0.0"
     before = sorted(p.name for p in release.iterdir())
     runner = CliRunner()
