@@ -343,7 +343,6 @@ def environment() -> jinja2.Environment:
 def card_context(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> dict[str, Any]:
     """What the template shows, from tables sorted by their keys (row order changes nothing)."""
     frames = sorted_frames(frames)
-    speakers = statements_section(frames)
     return {
         "version": version,
         "release_date": release_date,
@@ -354,7 +353,7 @@ def card_context(frames: Mapping[str, pd.DataFrame], version: str, release_date:
         "glance": at_a_glance(frames),
         "shared_canonical": shared_canonical(frames),
         "sources": sources_section(frames["sources"]),
-        "statements": speakers,
+        "statements": statements_section(frames),
         "transfers": transfers_section(frames["military_transfers"]),
         "rounds": rounds_section(frames["negotiation_rounds"]),
         "dates": dates_section(frames),
