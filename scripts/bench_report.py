@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from peacetrack.card import datacard_text
 from peacetrack.coding import build_tables
-from peacetrack.report import FIGURES, datacard_text, drawn_transfer_ids, png_bytes
+from peacetrack.figures import FIGURES, drawn_transfer_ids, png_bytes
 from peacetrack.tables import TABLES, frame_from_rows
 
 ROOT = Path(__file__).resolve().parents[1]

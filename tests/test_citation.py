@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from ruamel.yaml import YAML
 
-from peacetrack.report import AUTHORS, REPOSITORY, TITLE, datacard_text, size_category
+from peacetrack.card import AUTHORS, REPOSITORY, TITLE, datacard_text, size_category
 from peacetrack.tables import TABLES
 
 from .conftest import ROOT

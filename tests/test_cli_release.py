@@ -16,21 +16,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from peacetrack import report
+from peacetrack import coding, report
 from peacetrack.cli import app
-from peacetrack.coding import build_tables
-from peacetrack.files import staging_leftovers
-from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import (
-    ReleaseError,
-    bundle_latest,
-    file_entries,
-    file_sha256,
-    folder_files,
-    read_index,
-    write_index,
-    write_tables,
-)
+from peacetrack.coding import Build, build_tables
+from peacetrack.datapackage import file_entries, folder_files
+from peacetrack.errors import ReleaseError
+from peacetrack.files import sha256_file, staging_leftovers
+from peacetrack.index import ReleaseEntry, ReleaseIndex, read_index, write_index
+from peacetrack.release import bundle_latest
+from peacetrack.tablefiles import write_tables
 
 from .conftest import ROOT, SEEDS
 from .release_driver import KILL_STEPS, card_without_figures
@@ -40,6 +34,24 @@ runner = CliRunner()
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Releases without figures: drawing them takes seconds, and these tests are not about them."""
+    monkeypatch.setattr(report, "write_report", card_without_figures)
+
+
+def build_seeds_once(monkeypatch: pytest.MonkeyPatch, seed_build: Build) -> None:
+    """`build` and `release` of SEEDS (in this process) take the session's build of them:
+    building takes seconds, and these tests are about what is done with the tables."""
+    build_tables = coding.build_tables
+    monkeypatch.setattr(coding, "build_tables", lambda seeds: seed_build if seeds == SEEDS else build_tables(seeds))
+
+
+@pytest.fixture
+def seeds_built_once(monkeypatch: pytest.MonkeyPatch, seed_build: Build) -> None:
+    build_seeds_once(monkeypatch, seed_build)
 
 
 @pytest.fixture
@@ -58,7 +70,9 @@ def root(tmp_path: Path) -> Path:
     return copy
 
 
-def test_release_bump_cuts_the_next_version_and_bundles_it(root: Path, tmp_path: Path) -> None:
+def test_release_bump_cuts_the_next_version_and_bundles_it(
+    root: Path, tmp_path: Path, seeds_built_once: None, no_figures: None
+) -> None:
     bundle = tmp_path / "bundled"
     result = runner.invoke(
         app, ["release", "--bump", "minor", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(bundle)]
@@ -71,7 +85,9 @@ def test_release_bump_cuts_the_next_version_and_bundles_it(root: Path, tmp_path:
     ]
 
 
-def test_release_prints_its_folder_as_given(root: Path, tmp_path: Path) -> None:
+def test_release_prints_its_folder_as_given(
+    root: Path, tmp_path: Path, seeds_built_once: None, no_figures: None
+) -> None:
     odd = root.rename(tmp_path / "odd[red]x")
     result = runner.invoke(app, ["release", "1.1.0", "--root", str(odd), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 0, result.output
@@ -122,7 +138,7 @@ def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(
 
 
 @pytest.mark.parametrize("out", [".", "releases", "releases/1.0.0", "index.json"])
-def test_build_never_replaces_what_is_not_a_build(root: Path, out: str) -> None:
+def test_build_never_replaces_what_is_not_a_build(root: Path, out: str, seeds_built_once: None) -> None:
     """A build replaces its folder whole: `--out datasets` took the changelog, index and releases."""
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     result = runner.invoke(app, ["build", "--seeds", str(SEEDS), "--out", str(root / out)])
@@ -261,12 +277,6 @@ def test_diff_of_a_name_too_long_for_a_path_is_a_clear_error(root: Path) -> None
 # --- errors that are the machine's, not the data's (item 12) --------------------------------
 
 
-@pytest.fixture
-def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Releases without figures: drawing them takes seconds, and these tests are not about them."""
-    monkeypatch.setattr(report, "write_report", card_without_figures)
-
-
 def deny_writes_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """Make `folder` read-only for this process, as it would be for a user who is not root.
 
@@ -389,7 +399,7 @@ def assert_index_and_folders_agree(root: Path) -> None:
     for entry in index.releases:
         folder = root / "releases" / entry.version
         assert [f.path for f in entry.files] == folder_files(folder)
-        assert all(file_sha256(folder / f.path) == f.sha256 for f in entry.files), entry.version
+        assert all(sha256_file(folder / f.path) == f.sha256 for f in entry.files), entry.version
 
 
 def assert_bundle_is_latest(root: Path, bundle: Path) -> None:
@@ -427,10 +437,11 @@ def test_the_same_release_twice_at_once_is_cut_once_and_refused_once(root: Path,
     assert_bundle_is_latest(root, bundle)
 
 
-def recover_and_release_again(root: Path, bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def recover_and_release_again(root: Path, bundle: Path, monkeypatch: pytest.MonkeyPatch, seed_build: Build) -> None:
     """After a release was killed: the index and the folders agree, or `release` refuses and
     names the command that clears what was left; after it, the next release goes through."""
     monkeypatch.setattr(report, "write_report", card_without_figures)
+    build_seeds_once(monkeypatch, seed_build)
     listed = [r.version for r in read_index(root).releases]
     version = "1.2.0" if "1.1.0" in listed else "1.1.0"
     args = release_args(version, root, bundle)
@@ -452,7 +463,7 @@ def recover_and_release_again(root: Path, bundle: Path, monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize("step", list(KILL_STEPS))
 def test_release_killed_at_each_step_is_reported_and_cleared(
-    root: Path, tmp_path: Path, step: str, monkeypatch: pytest.MonkeyPatch
+    root: Path, tmp_path: Path, step: str, monkeypatch: pytest.MonkeyPatch, seed_build: Build
 ) -> None:
     bundle, go = tmp_path / "bundled", tmp_path / "go"
     bundle_latest(root, bundle)
@@ -460,11 +471,11 @@ def test_release_killed_at_each_step_is_reported_and_cleared(
     run = start(release_args("1.1.0", root, bundle), go, kill=step)
     out, err = run.communicate(timeout=300)
     assert run.returncode == -signal.SIGKILL, out + err  # the step was reached
-    recover_and_release_again(root, bundle, monkeypatch)
+    recover_and_release_again(root, bundle, monkeypatch, seed_build)
 
 
 def test_release_killed_at_any_moment_is_reported_and_cleared(
-    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_build: Build
 ) -> None:
     """SIGKILL at moments spread over a release's run, measured on a first run that is not killed."""
     pristine = tmp_path / "pristine"
@@ -485,4 +496,4 @@ def test_release_killed_at_any_moment_is_reported_and_cleared(
         time.sleep(share * run_time)
         run.kill()
         run.communicate(timeout=300)
-        recover_and_release_again(root, bundle, monkeypatch)
+        recover_and_release_again(root, bundle, monkeypatch, seed_build)

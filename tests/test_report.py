@@ -14,37 +14,35 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
+from peacetrack.card import CARD_NAME, datacard_text, environment
 from peacetrack.cli import app
-from peacetrack.coding import build_tables
-from peacetrack.release import write_tables
-from peacetrack.report import (
-    CARD_NAME,
+from peacetrack.coding import Build
+from peacetrack.figures import (
     DPI,
     FIGURE_FOLDER,
     FIGURE_WIDTH,
     FIGURES,
     TIMELINE_PNG,
     TRANSFERS_PNG,
-    datacard_text,
     drawn_transfer_ids,
     png_bytes,
     timeline_figure,
     transfer_counts,
-    write_report,
 )
+from peacetrack.markdown import md_text
+from peacetrack.report import write_report
+from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, frame_from_rows
 
 from .conftest import ROOT, SEEDS
-from .release_fixture import write_release
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    build = build_tables(SEEDS)
-    assert build.ok, build.errors
-    return build.frames
+def frames(seed_build: Build) -> dict[str, pd.DataFrame]:
+    """The seed's tables, built once per session, copied once for this module's tests (which read them)."""
+    return {name: frame.copy(deep=True) for name, frame in seed_build.frames.items()}
 
 
 def plain(value: object) -> object:
@@ -236,22 +234,41 @@ def card_with(frames: dict[str, pd.DataFrame], text: str, publisher: str) -> str
     )
 
 
-def test_card_keeps_the_data_as_text(frames: dict[str, pd.DataFrame]) -> None:
+def rendered(card: str) -> tuple[list[str], str]:
+    """The card's HTML elements, and its text as a reader sees it."""
     from markdown_it import MarkdownIt
 
-    def rendered(card: str) -> tuple[list[str], str]:
-        """The card's HTML elements, and its text as a reader sees it."""
-        html = MarkdownIt("commonmark").enable("table").render(card)
-        text = re.sub(r"<[^>]+>", "", html)
-        return re.findall(r"</?[a-z0-9]+", html), text.replace("&lt;", "<").replace("&gt;", ">").replace(
-            "&quot;", '"'
-        ).replace("&amp;", "&")
+    html = MarkdownIt("commonmark").enable("table").render(card)
+    text = re.sub(r"<[^>]+>", "", html)
+    return re.findall(r"</?[a-z0-9]+", html), text.replace("&lt;", "<").replace("&gt;", ">").replace(
+        "&quot;", '"'
+    ).replace("&amp;", "&")
 
+
+def test_card_keeps_the_data_as_text(frames: dict[str, pd.DataFrame]) -> None:
     hostile, plain = card_with(frames, HOSTILE_TEXT, "line\nbreak\n# heading"), card_with(frames, "plain", "plain")
     (elements, text), (plain_elements, _) = rendered(hostile), rendered(plain)
     assert elements == plain_elements  # the data made no element: no link, image, HTML, cell or heading
     assert text.count(HOSTILE_TEXT) == 6  # title, speaker, occasion, person and role, notes: as written
     assert "line break # heading" in text
+
+
+def test_card_keeps_languages_and_processes_as_text(frames: dict[str, pd.DataFrame]) -> None:
+    """Every value of the data is text on the card, not only the free-text columns (a source's
+    language and a round's process were once printed as they were)."""
+    sources = frames["sources"].assign(language=HOSTILE_TEXT)
+    rounds = frames["negotiation_rounds"].assign(process=HOSTILE_TEXT)
+    card = datacard_text({**frames, "sources": sources, "negotiation_rounds": rounds}, "1.1.0", "2026-12-01")
+    elements, text = rendered(card)
+    assert elements == rendered(datacard_text(frames, "1.1.0", "2026-12-01"))[0]
+    assert text.count(HOSTILE_TEXT) == 3  # the language in the sentence and in the table, the process
+
+
+def test_card_template_prints_every_value_as_text() -> None:
+    """The template needs no filter to keep data text: whatever `{{ ... }}` prints is escaped."""
+    template = environment().from_string("{{ value }} {{ value ~ '!' }} {{ values | join(', ') }}")
+    printed = template.render(value=HOSTILE_TEXT, values=[HOSTILE_TEXT])
+    assert printed == f"{md_text(HOSTILE_TEXT)} {md_text(HOSTILE_TEXT + '!')} {md_text(HOSTILE_TEXT)}"
 
 
 # --- writing, and regenerating committed cards ----------------------------------------------
@@ -283,7 +300,7 @@ def card_header(card: str) -> tuple[str, str]:
 
 def assert_card_regenerates(release: Path) -> None:
     """A release's committed card equals the card regenerated from its own tables."""
-    from peacetrack.release import read_tables
+    from peacetrack.tablefiles import read_tables
 
     committed = (release / CARD_NAME).read_text(encoding="utf-8")
     version, release_date = card_header(committed)
@@ -318,10 +335,10 @@ def test_report_command_without_release_describes_the_build(tmp_path: Path, monk
 
 
 def test_report_command_reads_a_release_and_never_writes_into_it(
-    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    write_release(tmp_path / "datasets", frames=frames)
+    shutil.copytree(ROOT / "datasets", tmp_path / "datasets", ignore=shutil.ignore_patterns("build"))  # release 1.0.0
     release = tmp_path / "datasets" / "releases" / "1.0.0"
     before = sorted(p.name for p in release.iterdir())
     runner = CliRunner()

@@ -1,18 +1,24 @@
-"""Writing files so that a reader sees the old file or the new one, never half of one."""
+"""Files and folders written so that a reader sees the old one or the new one, never half of
+one; the lock that makes writers take turns; and a file's SHA-256."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from peacetrack.errors import ReleaseError
+
 # `.<target>.<8 random characters>.partial` (or `.old`): what `tempfile.mkstemp` / `mkdtemp`
-# make beside a target for `write_atomic` and `release.atomic_folder`. One left behind means
+# make beside a target for `write_atomic` and `atomic_folder`. One left behind means
 # a writer was killed before it could clean up.
 STAGING_SUFFIX = ".partial"
 OLD_SUFFIX = ".old"
@@ -80,3 +86,66 @@ def folder_lock(folder: Path) -> Iterator[None]:
             _locked.discard(key)
     finally:
         os.close(handle)
+
+
+@contextmanager
+def atomic_folder(target: Path, replace: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside `target` and move it into place only on success.
+
+    An interrupted write leaves `target` as it was. With `replace`, an existing `target`
+    is swapped out; without, an existing `target` is an error. Two writers of the same
+    `target` swap in turn (a lock on its folder), the last one's folder stays.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target), suffix=STAGING_SUFFIX, dir=target.parent))
+    try:
+        yield staging
+        os.chmod(staging, 0o755)
+        with folder_lock(target.parent):
+            if target.exists() or target.is_symlink():
+                if not replace:
+                    raise FileExistsError(target)
+                old = Path(tempfile.mkdtemp(prefix=staging_prefix(target), suffix=OLD_SUFFIX, dir=target.parent))
+                os.replace(target, old / target.name)
+                os.replace(staging, target)
+                shutil.rmtree(old)
+            else:
+                os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def remove(path: Path) -> None:
+    """Remove a file, a link (never what it points at) or a folder tree."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+@contextmanager
+def reported_as_release_error(doing: str) -> Iterator[None]:
+    """An OSError while `doing` (a read-only folder, a file where a folder should be, a name
+    too long) becomes a ReleaseError that says what failed and where."""
+    try:
+        yield
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        raise ReleaseError(f"cannot {doing}: {error.strerror or error}{where}") from None
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of the file at `path` (followed if a link: callers that refuse links check first).
+
+    Hashed once per state of the file (size, change times, inode): a release's files are
+    checked on every read, and rehashing megabytes of unchanged files each time is what it saves.
+    """
+    state = path.stat()
+    return _sha256(path, state.st_size, state.st_mtime_ns, state.st_ctime_ns, state.st_ino, state.st_dev)
+
+
+@cache
+def _sha256(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int, device: int) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

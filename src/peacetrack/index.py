@@ -1,12 +1,20 @@
-"""The registry of releases, `index.json`: one definition for the writer and the readers."""
+"""The registry of releases, `index.json`: one definition for the writer and the readers,
+and its reading and writing under a data folder (`root/index.json`, `root/releases/VERSION/`)."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import semver
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from peacetrack.errors import ReleaseError
+from peacetrack.files import reported_as_release_error, write_atomic
+from peacetrack.schema import dump_json
+
+INDEX_FILE = "index.json"
+RELEASES_DIR = "releases"
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MAX_NAME_BYTES = 255  # the longest file name most file systems hold
@@ -138,3 +146,33 @@ def parse_index(data: bytes) -> ReleaseIndex:
         raise ValueError(
             "\n".join(f"  {'.'.join(map(str, p['loc'])) or 'file'}: {p['msg']}" for p in problems)
         ) from None
+
+
+def read_index_bytes(root: Path) -> tuple[ReleaseIndex, bytes]:
+    """The registry of releases under `root` and the bytes it was read from; empty when there is none yet."""
+    path = root / INDEX_FILE
+    with reported_as_release_error(f"read the release index {path}"):
+        if not path.exists():
+            return ReleaseIndex(), b""
+        data = path.read_bytes()
+    try:
+        return parse_index(data), data
+    except ValueError as error:
+        raise ReleaseError(f"{path}: not a peacetrack release index:\n{error}") from None
+
+
+def read_index(root: Path) -> ReleaseIndex:
+    """The registry of releases under `root`; empty when there is none yet."""
+    return read_index_bytes(root)[0]
+
+
+def sorted_index(index: ReleaseIndex) -> ReleaseIndex:
+    return ReleaseIndex(releases=tuple(sorted(index.releases, key=lambda r: r.key)))
+
+
+def write_index(root: Path, index: ReleaseIndex) -> None:
+    write_atomic(root / INDEX_FILE, dump_json(sorted_index(index).model_dump(mode="json")))
+
+
+def release_folder(root: Path, version: str) -> Path:
+    return root / RELEASES_DIR / version

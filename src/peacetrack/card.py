@@ -1,0 +1,372 @@
+"""The data card's text, DATACARD.md: a Jinja2 template filled from a release's tables alone.
+
+The prose is in `templates/DATACARD.md.j2`; the functions here compute what it shows, one
+section each. Everything is a pure function of (frames, version, release_date): no clock, no
+paths, no environment, so a release's card comes out the same to the byte.
+
+Data stays text: the template is Markdown (no HTML escaping), and every value it prints
+passes through `md_text` unless it is `Markdown` this module built, whose data parts were
+escaped when it was built. The environment's `finalize` does this for every `{{ ... }}`, so a
+template cannot forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import jinja2
+import pandas as pd
+import semver
+
+from peacetrack.figures import FIGURE_FOLDER, TIMELINE_PNG, TRANSFERS_PNG, actor_names, sorted_frames
+from peacetrack.markdown import md_text
+from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Certainty, Column, Kind
+
+CARD_NAME = "DATACARD.md"
+TEMPLATE = "DATACARD.md.j2"
+UNRELEASED = "unreleased"  # the version shown on the card of a build that is not a release
+
+# How to cite the dataset; CITATION.cff says the same (a test holds them together).
+TITLE = "peacetrack: a versioned, validated dataset of the Armenia–Azerbaijan peace process"
+AUTHORS = "The peacetrack contributors"
+REPOSITORY = "https://github.com/peacetrack/peacetrack"
+# Releases up to this one were published with the first card (no metadata header, a shorter
+# "cite as"); a release is immutable, so their cards are rebuilt as they were published.
+LAST_FIRST_EDITION = semver.Version.parse("1.0.0")
+# Hugging Face's size categories, by the count of rows: (upper bound, name).
+SIZE_CATEGORIES = [
+    (10**3, "n<1K"),
+    (10**4, "1K<n<10K"),
+    (10**5, "10K<n<100K"),
+    (10**6, "100K<n<1M"),
+    (10**7, "1M<n<10M"),
+    (10**8, "10M<n<100M"),
+    (10**9, "100M<n<1B"),
+]
+
+
+# --- Markdown of the data ------------------------------------------------------------------
+
+
+class Markdown(str):
+    """Markdown this module wrote (code spans of ids, the contract's descriptions, tables of
+    escaped cells): printed as it is. Any other text is the data's, and is escaped."""
+
+
+def as_markdown(value: object) -> str:
+    """What the template prints for `{{ value }}`: Markdown as it is, anything else as text."""
+    return value if isinstance(value, Markdown) else md_text(value)
+
+
+def is_null(value: object) -> bool:
+    """None, NaN, NA or NaT: `pd.isna` of one cell (a list is a value, never null)."""
+    cell: Any = value  # pandas-stubs has no overload of isna for `object`
+    return value is None or (not isinstance(value, list | tuple) and bool(pd.isna(cell)))
+
+
+def md_cell(value: object) -> str:
+    if is_null(value):
+        return "unknown"
+    return value.replace("|", "\\|") if isinstance(value, Markdown) else md_text(value)
+
+
+def cell(value: object) -> Markdown:
+    """A value of the data as a table cell or list item: escaped, `unknown` for null."""
+    return Markdown(md_cell(value))
+
+
+def code(text: object) -> Markdown:
+    """An id or a name of the contract as a code span."""
+    return Markdown(f"`{text}`")
+
+
+def md_table(header: list[str], rows: list[list[object]]) -> Markdown:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows]
+    return Markdown("\n".join(lines))
+
+
+def share(count: int, total: int) -> str:
+    """`7 (63.6 %)`: a count with its share of the total."""
+    return f"{count} ({100 * count / total:.1f} %)" if total else f"{count}"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def listing(values: Sequence[str]) -> str:
+    """`a, b, c` (or `none`): text, escaped where it is printed."""
+    return ", ".join(values) if values else "none"
+
+
+def markdown_listing(values: list[Markdown]) -> Markdown:
+    """`a, b, c` (or `none`) of Markdown, each part escaped already."""
+    return Markdown(listing(values))
+
+
+def yes_no(flag: object) -> str:
+    return "yes" if flag else "no"
+
+
+def null_share(series: pd.Series) -> str:
+    return share(int(series.isna().sum()), len(series))
+
+
+def column_type(column: Column) -> Markdown:
+    kind = f"enum `{column.enum_name}`" if column.kind is Kind.enum else column.kind.value
+    if column.is_list:
+        kind = f"list of {kind}"
+    if column.references:
+        kind += f" → {column.references}"
+    if column.primary_key:
+        kind += ", primary key"
+    return Markdown(kind)
+
+
+def counts_line(series: pd.Series) -> str:
+    """`a: 3, b: 1`, for the values that occur, in contract order for enums."""
+    counts = series.dropna().astype(str).value_counts()
+    order = list(series.cat.categories) if isinstance(series.dtype, pd.CategoricalDtype) else sorted(counts.index)
+    return listing([f"{v}: {counts[v]}" for v in order if v in counts.index])
+
+
+def first_edition(version: str) -> bool:
+    return semver.Version.is_valid(version) and semver.Version.parse(version) <= LAST_FIRST_EDITION
+
+
+def size_category(rows: int) -> str:
+    return next((name for bound, name in SIZE_CATEGORIES if rows < bound), "n>1B")
+
+
+# --- the card's sections, one function each -------------------------------------------------
+
+
+def hub_header(frames: Mapping[str, pd.DataFrame]) -> Markdown:
+    """The YAML header that dataset hubs (Hugging Face) read: licence, language, size, and a
+    config per table naming its Parquet file beside the card. Written by hand, so that its
+    bytes do not depend on a YAML library's version; nothing in it comes from the data."""
+    rows = sum(len(frame) for frame in frames.values())
+    configs = [line for name in TABLES for line in (f"  - config_name: {name}", f"    data_files: {name}.parquet")]
+    lines = [
+        "---",
+        f'pretty_name: "{TITLE}"',
+        "license: cc-by-4.0",
+        "language:",
+        "  - en",
+        "size_categories:",
+        f"  - {size_category(rows)}",
+        "tags:",
+        "  - armenia",
+        "  - azerbaijan",
+        "  - peace-process",
+        "  - arms-transfers",
+        "  - event-data",
+        "configs:",
+        *configs,
+        "---",
+    ]
+    return Markdown("\n".join(lines))
+
+
+def at_a_glance(frames: Mapping[str, pd.DataFrame]) -> Markdown:
+    return md_table(
+        ["table", "rows", "one row per"],
+        [[code(n), len(frames[n]), Markdown(TABLES[n].description)] for n in TABLES],
+    )
+
+
+def shared_canonical(frames: Mapping[str, pd.DataFrame]) -> Markdown:
+    """Per claim table, how many rows share a `canonical_id` with another row."""
+    counts = {name: int(frames[name]["canonical_id"].duplicated(keep=False).sum()) for name in CLAIM_TABLES}
+    return markdown_listing([Markdown(f"`{name}` {count}") for name, count in counts.items()])
+
+
+def sources_section(sources: pd.DataFrame) -> dict[str, Any]:
+    rows = list(sources.itertuples(index=False))
+    return {
+        "count": len(sources),
+        "languages": listing(sorted(set(sources["language"].astype(str)))),
+        "publisher_unknown": null_share(sources["publisher"]),
+        "title_unknown": null_share(sources["title"]),
+        "published_unknown": null_share(sources["published_on"]),
+        "text_in_repo": share(int(sources["text_in_repo"].sum()), len(sources)),
+        "published_on": markdown_listing([cell(day) for day in sources["published_on"]]),
+        "notes": [(r.source_id, cell(r.notes)) for r in rows],
+        "table": md_table(
+            ["source", "title", "publisher", "published", "language", "characters", "text in repository"],
+            [
+                [
+                    code(r.source_id),
+                    r.title,
+                    r.publisher,
+                    r.published_on,
+                    r.language,
+                    r.char_count,
+                    yes_no(r.text_in_repo),
+                ]
+                for r in rows
+            ],
+        ),
+    }
+
+
+def statements_section(frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    statements, names = frames["statements"], actor_names(frames)
+    speakers = [cell(name) for name in sorted({names.get(s, s) for s in statements["speaker_id"]})]
+    occasions = [cell(occasion) for occasion in sorted(set(statements["occasion"].dropna()))]
+    return {
+        "count": len(statements),
+        "speaker_count": len(speakers),
+        "speakers": markdown_listing(speakers),
+        "occasion_count": len(occasions),
+        "occasions": markdown_listing(occasions),
+        "kind": counts_line(statements["kind"]),
+        "topic": counts_line(statements["topic"]),
+        "event_type": counts_line(statements["event_type"]),
+        "no_event_type": null_share(statements["event_type"]),
+    }
+
+
+def transfers_section(transfers: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "count": len(transfers),
+        "with_quantity": share(int(transfers["quantity"].notna().sum()), len(transfers)),
+        "status": counts_line(transfers["status"]),
+        "item_category": counts_line(transfers["item_category"]),
+        "undated": int((transfers["date_start"].isna() & transfers["date_end"].isna()).sum()),
+        "certainty_meaning": Markdown(TABLES["military_transfers"].column("certainty").description),
+        "certainty": md_table(
+            ["certainty", "transfers"],
+            [[c.value, share(int((transfers["certainty"] == c.value).sum()), len(transfers))] for c in Certainty],
+        ),
+    }
+
+
+def rounds_section(rounds: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "count": len(rounds),
+        "process_count": rounds["process"].nunique(),
+        "processes": listing(sorted(set(rounds["process"].astype(str)))),
+        "format": counts_line(rounds["format"]),
+        "no_mediator": null_share(rounds["mediator_id"]),
+    }
+
+
+def date_coverage(frame: pd.DataFrame) -> list[object]:
+    start, end = frame["date_start"], frame["date_end"]
+    known = pd.concat([start.dropna(), end.dropna()])
+    return [
+        len(frame),
+        known.min() if len(known) else None,
+        known.max() if len(known) else None,
+        int((start.notna() & end.notna()).sum()),
+        int((start.isna() & end.notna()).sum()),
+        int((start.notna() & end.isna()).sum()),
+        int((start.isna() & end.isna()).sum()),
+    ]
+
+
+def enum_shares(frames: Mapping[str, pd.DataFrame], column: str, tables: tuple[str, ...]) -> Markdown:
+    values = TABLES[tables[0]].column(column).enum or ()
+    rows: list[list[object]] = []
+    for name in tables:
+        counts = frames[name][column].astype(str).value_counts()
+        rows.append([code(name), *(share(int(counts.get(v, 0)), len(frames[name])) for v in values)])
+    return md_table(["table", *values], rows)
+
+
+def dates_section(frames: Mapping[str, pd.DataFrame]) -> dict[str, Markdown]:
+    return {
+        "coverage": md_table(
+            ["table", "rows", "earliest date", "latest date", "both ends known", "open start", "open end", "undated"],
+            [[code(name), *date_coverage(frames[name])] for name in CLAIM_TABLES],
+        ),
+        "precision": enum_shares(frames, "date_precision", CLAIM_TABLES),
+        "basis": enum_shares(frames, "date_basis", CLAIM_TABLES),
+    }
+
+
+def people(actors: pd.DataFrame) -> Markdown:
+    """The people among the actors, each with the role the sources give them."""
+    persons: list[Any] = list(actors[actors["actor_type"] == "person"].itertuples(index=False))
+    return markdown_listing([cell(r.name if is_null(r.role) else f"{r.name} ({r.role})") for r in persons])
+
+
+def evidence_counts(evidence: pd.DataFrame) -> Markdown:
+    per_table = evidence["table_name"].astype(str).value_counts()
+    tables = TABLES["evidence"].column("table_name").enum or ()
+    return markdown_listing([Markdown(f"`{t}` {int(per_table.get(t, 0))}") for t in tables])
+
+
+def columns_section(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, object]]:
+    """Per table: its columns, their types, how often each is null, and what each means."""
+    sections: list[dict[str, object]] = []
+    for name, table in TABLES.items():
+        frame = frames[name]
+        rows: list[list[object]] = [
+            [code(c.name), column_type(c), share(int(frame[c.name].isna().sum()), len(frame)), Markdown(c.description)]
+            for c in table.columns
+        ]
+        sections.append(
+            {
+                "name": name,
+                "rows": plural(len(frame), "row"),
+                "description": Markdown(table.description),
+                "columns": md_table(["column", "type", "null (unknown)", "description"], rows),
+            }
+        )
+    return sections
+
+
+# --- the card ------------------------------------------------------------------------------
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """Templates of this package, for Markdown: no HTML escaping, but `as_markdown` on every value."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("peacetrack", "templates"),
+        autoescape=False,
+        finalize=as_markdown,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["plural"] = plural
+    return env
+
+
+def card_context(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> dict[str, Any]:
+    """What the template shows, from tables sorted by their keys (row order changes nothing)."""
+    frames = sorted_frames(frames)
+    return {
+        "version": version,
+        "release_date": release_date,
+        "schema_version": SCHEMA_VERSION,
+        "first_edition": first_edition(version),
+        "hub_header": hub_header(frames),
+        "figures": {"folder": FIGURE_FOLDER, "timeline": TIMELINE_PNG, "transfers": TRANSFERS_PNG},
+        "glance": at_a_glance(frames),
+        "shared_canonical": shared_canonical(frames),
+        "sources": sources_section(frames["sources"]),
+        "statements": statements_section(frames),
+        "transfers": transfers_section(frames["military_transfers"]),
+        "rounds": rounds_section(frames["negotiation_rounds"]),
+        "dates": dates_section(frames),
+        "people": people(frames["actors"]),
+        "people_count": int((frames["actors"]["actor_type"] == "person").sum()),
+        "evidence_count": len(frames["evidence"]),
+        "evidence": evidence_counts(frames["evidence"]),
+        "tables": columns_section(frames),
+        "cite": {"title": TITLE, "authors": AUTHORS, "repository": REPOSITORY},
+    }
+
+
+def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> str:
+    """DATACARD.md for these tables, after the questions of "Datasheets for Datasets" (Gebru et al.)."""
+    text = environment().get_template(TEMPLATE).render(card_context(frames, version, release_date))
+    return text.rstrip("\n") + "\n"
