@@ -1,14 +1,17 @@
-"""Writing files so that a reader sees the old file or the new one, never half of one."""
+"""Writing files so that a reader sees the old file or the new one, never half of one; and a
+file's SHA-256."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 # `.<target>.<8 random characters>.partial` (or `.old`): what `tempfile.mkstemp` / `mkdtemp`
@@ -80,3 +83,19 @@ def folder_lock(folder: Path) -> Iterator[None]:
             _locked.discard(key)
     finally:
         os.close(handle)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of the file at `path` (followed if a link: callers that refuse links check first).
+
+    Hashed once per state of the file (size, change times, inode): a release's files are
+    checked on every read, and rehashing megabytes of unchanged files each time is what it saves.
+    """
+    state = path.stat()
+    return _sha256(path, state.st_size, state.st_mtime_ns, state.st_ctime_ns, state.st_ino, state.st_dev)
+
+
+@cache
+def _sha256(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int, device: int) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
