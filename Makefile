@@ -15,8 +15,11 @@ $(INSTALLED): pyproject.toml
 dataset: $(INSTALLED)  ## set up, then build every table from seeds/ into datasets/build/
 	$(BIN)/peacetrack build
 
-test: $(INSTALLED)  ## set up, then run the whole test suite
+test: $(INSTALLED)  ## set up, then lint, check the format and the types, and run the whole test suite
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) datasets/build .pytest_cache
+	rm -rf $(VENV) datasets/build .pytest_cache .mypy_cache .ruff_cache

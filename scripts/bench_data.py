@@ -33,7 +33,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
-from peacetrack import data
+from peacetrack import data, database, mirror
 from peacetrack.coding import build_tables
 from peacetrack.release import write_tables
 from peacetrack.schema import sql_string
@@ -121,7 +121,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         site = args.release or root / "site"
-        os.environ[data.CACHE_DIR_ENV] = str(root / "cache")
+        os.environ[mirror.CACHE_DIR_ENV] = str(root / "cache")
         if not (site / "index.json").exists():
             timed(f"write a release of {rows:,} statements", lambda: make_release(site, rows))
         folder = site / "releases" / "1.0.0"
@@ -151,17 +151,17 @@ def main() -> None:
             },
         )
         contenders = {
-            "connect() + join": lambda: data.connect().execute(JOIN).fetchone(),
+            "connect() + join": lambda: database.connect().execute(JOIN).fetchone(),
             "read_parquet views + join": lambda: views(folder).execute(JOIN).fetchone(),
-            "connect()": data.connect,
+            "connect()": database.connect,
             "read_parquet views": lambda: views(folder),
             "CREATE TABLE AS read_parquet, as is": lambda: copied_tables(folder),
-            "connect(allow_files=False)": lambda: data.connect(allow_files=False),
+            "connect(allow_files=False)": lambda: database.connect(allow_files=False),
         }
-        if "strict" in inspect.signature(data.connect).parameters:
-            contenders["connect(strict=True)"] = lambda: data.connect(strict=True)  # type: ignore[call-arg]
+        if "strict" in inspect.signature(database.connect).parameters:
+            contenders["connect(strict=True)"] = lambda: database.connect(strict=True)  # type: ignore[call-arg]
         interleaved(args.runs, contenders)
-        assert data.connect().execute(JOIN).fetchone() == (rows,)
+        assert database.connect().execute(JOIN).fetchone() == (rows,)
         print(f"{'peak RSS':<40} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MB")
 
 

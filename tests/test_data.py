@@ -17,13 +17,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
 import peacetrack
-from peacetrack import data
+from peacetrack import data, mirror
 from peacetrack.cli import app
 from peacetrack.index import FileEntry, ReleaseEntry
 from peacetrack.release import sorted_frame
@@ -49,10 +50,10 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     paths = {"data": tmp_path / "data", "cache": tmp_path / "cache"}
     paths["data"].mkdir()
     monkeypatch.setenv(data.DATA_DIR_ENV, str(paths["data"]))
-    monkeypatch.setenv(data.CACHE_DIR_ENV, str(paths["cache"]))
-    monkeypatch.setenv(data.BASE_URL_ENV, CLOSED_PORT_URL)
-    monkeypatch.setenv(data.CONFIG_ENV, str(tmp_path / "no-config.toml"))
-    monkeypatch.delenv(data.REMOTE_ENV, raising=False)
+    monkeypatch.setenv(mirror.CACHE_DIR_ENV, str(paths["cache"]))
+    monkeypatch.setenv(mirror.BASE_URL_ENV, CLOSED_PORT_URL)
+    monkeypatch.setenv(mirror.CONFIG_ENV, str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv(mirror.REMOTE_ENV, raising=False)
     return paths
 
 
@@ -166,14 +167,14 @@ def test_bundled_release_is_the_default_data_folder(monkeypatch: pytest.MonkeyPa
 
 
 def test_release_url_layout_and_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(data.BASE_URL_ENV, raising=False)
-    assert data.release_url("1.0.0", "https://m.example/data") == "https://m.example/data/releases/1.0.0/"
-    assert data.release_url("1.0.0", "https://m.example/v{version}/files") == "https://m.example/v1.0.0/files/"
-    monkeypatch.setenv(data.BASE_URL_ENV, "https://env.example/")
-    assert data.release_url("2.0.0") == "https://env.example/releases/2.0.0/"
+    monkeypatch.delenv(mirror.BASE_URL_ENV, raising=False)
+    assert mirror.release_url("1.0.0", "https://m.example/data") == "https://m.example/data/releases/1.0.0/"
+    assert mirror.release_url("1.0.0", "https://m.example/v{version}/files") == "https://m.example/v1.0.0/files/"
+    monkeypatch.setenv(mirror.BASE_URL_ENV, "https://env.example/")
+    assert mirror.release_url("2.0.0") == "https://env.example/releases/2.0.0/"
     monkeypatch.delenv("PEACETRACK_BASE_URL")
     with pytest.raises(data.DataError, match="no mirror is set"):
-        data.release_url("2.0.0")
+        mirror.release_url("2.0.0")
 
 
 # --- pandas -----------------------------------------------------------------------------------------
@@ -359,7 +360,7 @@ def test_connect_makes_read_only_views_and_strict_makes_tables(local_release: Re
     fast = peacetrack.connect()
     assert fast.execute(views).fetchall() == sorted((name,) for name in TABLES)
     assert fast.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
-    with pytest.raises(data.duckdb.Error):
+    with pytest.raises(duckdb.Error):
         fast.execute("DELETE FROM actors")
     strict = peacetrack.connect(strict=True)
     assert strict.execute(views).fetchall() == []
@@ -395,7 +396,7 @@ def test_download_then_load_from_the_cache_with_the_server_gone(
     monkeypatch.setattr(socket.socket, "connect", lambda *a: pytest.fail("the network was used"))
     assert len(peacetrack.load("statements")) == release.rows["statements"]
     assert peacetrack.release_path() == folder
-    monkeypatch.delenv(data.BASE_URL_ENV)  # with every file cached, no mirror is needed at all
+    monkeypatch.delenv(mirror.BASE_URL_ENV)  # with every file cached, no mirror is needed at all
     assert len(peacetrack.load("actors")) == release.rows["actors"]
     assert peacetrack.release_path() == folder
 
@@ -404,7 +405,7 @@ def test_load_downloads_only_the_table_it_needs(
     published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serve(published.parent) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url + "releases/{version}")
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url + "releases/{version}")
         actors = peacetrack.load("actors")
     assert len(actors) == data.find_release().rows["actors"]
     assert cached_files(dirs["cache"]) == ["1.0.0/actors.parquet"]
@@ -435,7 +436,7 @@ def test_missing_file_is_a_clear_error_leaving_nothing(
 ) -> None:
     (published / "1.0.0" / "evidence.parquet").unlink()
     with serve(published.parent) as url, pytest.raises(data.DataError) as caught:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         peacetrack.load("evidence", version="1.0.0")
     assert f"could not download {url}releases/1.0.0/evidence.parquet: 404" in str(caught.value)
     assert cached_files(dirs["cache"]) == []
@@ -461,9 +462,9 @@ def test_unreachable_mirror_names_the_url(published: Path, dirs: dict[str, Path]
 def test_large_files_get_a_progress_bar(
     published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bars: list[data.RichDownloadBar] = []
+    bars: list[mirror.RichDownloadBar] = []
     monkeypatch.setattr(data, "PROGRESS_BAR_BYTES", 2_000)
-    monkeypatch.setattr(data.RichDownloadBar, "close", lambda self: bars.append(self) or self._progress.stop())
+    monkeypatch.setattr(mirror.RichDownloadBar, "close", lambda self: bars.append(self) or self._progress.stop())
     with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
     large = [f for f in data.find_release().files if f.bytes >= 2_000]
@@ -555,6 +556,19 @@ def test_cli_download_prints_the_folder(published: Path, dirs: dict[str, Path]) 
         result = runner.invoke(app, ["download", "--base-url", url])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(dirs["cache"] / "1.0.0")
+
+
+def test_cli_download_prints_a_long_folder_on_one_line(
+    local_release: ReleaseEntry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scripts read the folder (`$(peacetrack download)`): never wrapped at the terminal's width."""
+    deep = tmp_path.joinpath(*["a-folder-with-a-long-name"] * 8, "data")
+    shutil.copytree(tmp_path / "data", deep)
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(deep))
+    monkeypatch.setenv("COLUMNS", "40")
+    result = runner.invoke(app, ["download"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{deep / 'releases' / '1.0.0'}\n"
 
 
 # --- the README runs ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ for the machine."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -15,13 +16,14 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import duckdb
 import filelock
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 import peacetrack
-from peacetrack import data
+from peacetrack import data, mirror
 from peacetrack.cli import app
 from peacetrack.errors import ReleaseError
 from peacetrack.index import ReleaseEntry
@@ -101,7 +103,7 @@ def test_sql_errors_show_terminal_escapes_escaped(local_release: ReleaseEntry) -
 
 
 def test_download_labels_are_plain_text() -> None:
-    bar = data.RichDownloadBar("1.0.0/[/bold]\x1b[2J.csv")  # a file name from the index
+    bar = mirror.RichDownloadBar("1.0.0/[/bold]\x1b[2J.csv")  # a file name from the index
     bar.total = 10
     bar.update(10)
     bar.close()
@@ -170,7 +172,7 @@ def test_connect_joins_files_unless_locked(local_release: ReleaseEntry, tmp_path
     assert peacetrack.connect().execute(query).fetchone() == (1,)
     locked = peacetrack.connect(allow_files=False)
     assert locked.execute("SELECT count(*) FROM actors").fetchone() == (local_release.rows["actors"],)
-    with pytest.raises(data.duckdb.PermissionException):
+    with pytest.raises(duckdb.PermissionException):
         locked.execute(query)
 
 
@@ -192,7 +194,7 @@ def test_locked_connect_can_neither_read_nor_write_the_releases_own_files(
     folder = dirs["data"] / "releases" / local_release.version
     before = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
     locked = peacetrack.connect(allow_files=False)
-    with pytest.raises(data.duckdb.PermissionException):
+    with pytest.raises(duckdb.PermissionException):
         locked.execute(query.format(folder=str(folder).replace("'", "''")))
     assert locked.execute("SELECT count(*) FROM actors").fetchone() == (local_release.rows["actors"],)
     assert {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()} == before
@@ -232,8 +234,8 @@ def test_a_local_file_is_hashed_once_per_state(
     local_release: ReleaseEntry, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hashed: list[str] = []
-    file_hash = data.pooch.file_hash
-    monkeypatch.setattr(data.pooch, "file_hash", lambda path: hashed.append(path) or file_hash(path))
+    file_digest = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest", lambda file, name: hashed.append(file.name) or file_digest(file, name))
     actors = dirs["data"] / "releases" / "1.0.0" / "actors.parquet"
     peacetrack.load("actors")
     peacetrack.load("actors")
@@ -285,7 +287,7 @@ def test_a_corrupt_cache_is_called_corrupt(
     with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
     (folder / "actors.parquet").write_bytes(b"not the published bytes")
-    monkeypatch.delenv(data.BASE_URL_ENV)
+    monkeypatch.delenv(mirror.BASE_URL_ENV)
     with pytest.raises(data.DataError) as caught:
         peacetrack.load("actors")
     message = str(caught.value)
@@ -333,7 +335,7 @@ def test_an_invalid_index_is_not_quoted(local_release: ReleaseEntry, dirs: dict[
     """An index may be any file a setting or a link points at: its errors say where, not what it holds."""
     (dirs["data"] / "index.json").write_bytes(content)
     for read, error in ((peacetrack.versions, data.DataError), (lambda: read_index(dirs["data"]), ReleaseError)):
-        with pytest.raises(error, match="not a .*release index") as caught:
+        with pytest.raises(error, match=r"not a .*release index") as caught:
             read()
         assert "TOPSECRET" not in str(caught.value)
 
@@ -380,7 +382,7 @@ def test_a_reply_larger_than_published_is_refused_unwritten(
     remove = os.remove
     monkeypatch.setattr(os, "remove", lambda path: written.append(os.path.getsize(path)) or remove(path))
     with serve(published.parent, handler) as url, pytest.raises(data.DataError) as caught:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         peacetrack.load("actors", version="1.0.0")
     published_size = data.find_release().file("actors.parquet").bytes
     assert f"refused {url}releases/1.0.0/actors.parquet, not kept" in str(caught.value)
@@ -408,7 +410,7 @@ def stalling() -> Iterator[type[StallingHandler]]:
 def test_a_stalled_mirror_times_out(
     published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, stalling: type[StallingHandler]
 ) -> None:
-    monkeypatch.setenv(data.TIMEOUT_ENV, "0.5")
+    monkeypatch.setenv(mirror.TIMEOUT_ENV, "0.5")
     with (
         serve(published.parent, stalling) as url,
         pytest.raises(data.DataError, match=r"could not download .*timed out"),
@@ -418,7 +420,7 @@ def test_a_stalled_mirror_times_out(
 
 
 def test_a_bad_timeout_setting_is_a_clear_error(published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(data.TIMEOUT_ENV, "soon")
+    monkeypatch.setenv(mirror.TIMEOUT_ENV, "soon")
     with pytest.raises(data.DataError, match=r"PEACETRACK_TIMEOUT must be a number of seconds above 0, not 'soon'"):
         peacetrack.download()
 
@@ -453,7 +455,7 @@ def test_a_password_with_url_characters_is_hidden(password: str) -> None:
     """A password pasted unescaped, as requests then reports the address in its errors."""
     url = f"https://reader:{password}@mirror.example:9/1.0.0/a.csv"
     for message in (f"could not download {url}: refused", f"No connection adapters were found for '{url}'"):
-        shown = data.redact(message)
+        shown = mirror.redact(message)
         assert "https://***@mirror.example:9/1.0.0/a.csv" in shown, shown
 
 

@@ -9,6 +9,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import peacetrack
 
 from .conftest import ROOT
@@ -59,3 +61,102 @@ def test_install_completion_writes_the_shell_script(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "_peacetrack_completion" in (tmp_path / ".bash_completions" / "peacetrack.sh").read_text(encoding="utf-8")
     assert ".bash_completions/peacetrack.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+
+# Prints what a program may have set for itself, before and after peacetrack is imported and
+# after commands run: a library that changes it changes every program that imports it.
+INTERPRETER_STATE = r"""
+import csv, gc, logging, signal, sys, warnings
+
+def state():
+    signals = {}
+    for number in signal.valid_signals():
+        try:
+            signals[int(number)] = signal.getsignal(number)
+        except (OSError, ValueError):
+            pass
+    return {
+        "gc.isenabled": gc.isenabled(),
+        "gc.get_freeze_count": gc.get_freeze_count(),
+        "gc.get_threshold": gc.get_threshold(),
+        "sys.unraisablehook": sys.unraisablehook,
+        "sys.excepthook": sys.excepthook,
+        "sys.displayhook": sys.displayhook,
+        "sys.getrecursionlimit": sys.getrecursionlimit(),
+        "warnings.filters": list(warnings.filters),
+        "warnings.showwarning": warnings.showwarning,
+        "logging root": (logging.root.level, list(logging.root.handlers), logging.root.manager.disable),
+        "signal handlers": signals,
+        "csv.field_size_limit": csv.field_size_limit(),
+    }
+
+def changed(before, after):
+    return sorted(name for name in before if before[name] != after[name])
+
+# Libraries that set warnings filters of their own as they load (numpy, ruamel.yaml): loaded
+# first, so that only what peacetrack itself changes is seen.
+import duckdb, numpy, pandas, pandera.pandas, pooch, pyarrow, requests, rich, ruamel.yaml, typer
+before = state()
+import peacetrack, peacetrack.cli
+print("import", changed(before, state()))
+from typer.testing import CliRunner
+for args in COMMANDS:
+    result = CliRunner().invoke(peacetrack.cli.app, args)
+    assert result.exit_code in (0, 1), (args, result.output)
+    print(args[0], changed(before, state()))
+from peacetrack.__main__ import main  # the installed script's entry: it pauses the collector
+try:
+    main(["versions"])
+except SystemExit as done:
+    assert done.code == 0, done.code
+# typer's app(), the program itself, sets sys.excepthook for its own tracebacks: its business.
+print("main", [name for name in changed(before, state()) if name != "sys.excepthook"])
+"""
+
+
+def test_importing_peacetrack_and_running_commands_changes_no_interpreter_state(tmp_path: Path) -> None:
+    seed = str(ROOT / "seeds" / "aliyev-milli-majlis-2024-09-23" / "coding.yaml")
+    commands = [["--version"], ["versions"], ["info"], ["download"], ["sql", "SELECT 1"], ["validate", seed]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEACETRACK_")}
+    env["PEACETRACK_CACHE_DIR"] = str(tmp_path / "cache")
+    env["PEACETRACK_CONFIG"] = str(tmp_path / "no-config.toml")
+    done = subprocess.run(
+        [sys.executable, "-c", f"COMMANDS = {commands!r}\n{INTERPRETER_STATE}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if line.endswith("]")] == [
+        "import []",
+        *(f"{args[0]} []" for args in commands),
+        "main []",
+    ]
+
+
+PUBLIC = ["DataError", "PeacetrackError", "__version__", "connect", "download", "load", "load_all", "release_path"]
+
+
+def test_the_public_api_is_listed_shown_and_documented() -> None:
+    assert sorted(peacetrack.__all__) == sorted([*PUBLIC, "validate", "versions"])
+    assert set(peacetrack.__all__) <= set(dir(peacetrack))
+    for name in peacetrack.__all__:
+        if name != "__version__":
+            assert getattr(peacetrack, name).__doc__, name
+    for name in ("load", "load_all", "connect", "download", "versions", "release_path"):
+        doc = getattr(peacetrack, name).__doc__
+        for section in ("Parameters", "Returns", "Raises", "Examples"):
+            assert f"\n    {section}\n    --" in doc, (name, section)
+    assert issubclass(peacetrack.DataError, peacetrack.PeacetrackError)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        peacetrack.nothing  # noqa: B018 - the attribute lookup is what is tested
+
+
+def test_importing_peacetrack_loads_no_data_library() -> None:
+    """The command line and the validator need neither duckdb, pooch nor requests: `import
+    peacetrack` leaves them unloaded until a function that needs them is used."""
+    code = "import sys, peacetrack; print(sorted({'duckdb', 'pooch', 'requests', 'pandas'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import peacetrack
-from peacetrack import data
+from peacetrack import data, mirror
 from peacetrack.cli import app
 from peacetrack.index import ReleaseEntry
 
@@ -50,7 +50,7 @@ def armenia(frame: pd.DataFrame) -> str:
 
 
 def age_index_copy(url: str, seconds: float) -> Path:
-    copy = data._index_copy(data.index_url(url))
+    copy = mirror._index_copy(mirror.index_url(url))
     then = time.time() - seconds
     os.utime(copy, (then, then))
     return copy
@@ -63,12 +63,12 @@ def test_a_newer_release_on_the_mirror_is_found_downloaded_verified_and_loaded(
     site: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serve(site) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         assert peacetrack.versions() == ["1.0.0"]  # never silently
         assert armenia(peacetrack.load("actors", version="latest")) == "Armenia"
         assert peacetrack.versions(remote=True) == ["1.1.0", "1.0.0"]
         assert armenia(peacetrack.load("actors", version="latest", remote=True)) == "Republic of Armenia"
-        monkeypatch.setenv(data.REMOTE_ENV, "1")
+        monkeypatch.setenv(mirror.REMOTE_ENV, "1")
         assert data.find_release("latest").version == "1.1.0"
         assert runner.invoke(app, ["versions"]).output.startswith("1.1.0\t2026-12-01\tmirror\n")
         assert runner.invoke(app, ["versions", "--no-remote"]).output == "1.0.0\t2026-11-27\tlocal\n"
@@ -93,7 +93,7 @@ def test_with_the_mirror_gone_the_cached_copy_still_loads_and_says_it_is_stale(
     site: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serve(site) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         peacetrack.load("actors", version="latest", remote=True)
     assert armenia(peacetrack.load("actors", version="latest", remote=True)) == "Republic of Armenia"
     age_index_copy(url, TWO_HOURS)
@@ -118,13 +118,13 @@ def test_the_mirrors_index_is_cached_for_an_hour(
     site: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with serve(site) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         assert peacetrack.versions(remote=True) == ["1.1.0", "1.0.0"]
         write_release(site, "1.2.0", "2026-12-02")
         assert peacetrack.versions(remote=True) == ["1.1.0", "1.0.0"]  # the copy is fresh
-        age_index_copy(url, data.MIRROR_INDEX_LIFETIME_SECONDS - 60)
+        age_index_copy(url, mirror.MIRROR_INDEX_LIFETIME_SECONDS - 60)
         assert peacetrack.versions(remote=True) == ["1.1.0", "1.0.0"]
-        copy = age_index_copy(url, data.MIRROR_INDEX_LIFETIME_SECONDS + 1)
+        copy = age_index_copy(url, mirror.MIRROR_INDEX_LIFETIME_SECONDS + 1)
         assert peacetrack.versions(remote=True) == ["1.2.0", "1.1.0", "1.0.0"]
     assert copy.read_bytes() == (site / "index.json").read_bytes()
     assert [p.name for p in copy.parent.iterdir()] == ["index.json"]  # no temporary file left
@@ -141,7 +141,7 @@ def tamper_index(site: Path, change: str) -> None:
     elif change == "a path out of the release":
         newest["files"][0]["path"] = "../../../../outside.parquet"
     elif change == "oversized":
-        index["padding"] = "x" * data.MIRROR_INDEX_MAX_BYTES
+        index["padding"] = "x" * mirror.MIRROR_INDEX_MAX_BYTES
     (site / "index.json").write_text(json.dumps(index))
 
 
@@ -151,7 +151,7 @@ def test_a_tampered_mirror_index_is_refused_and_not_cached(
 ) -> None:
     tamper_index(site, change)
     with serve(site) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         with pytest.raises(data.DataError, match=rf"{url}index\.json: (not a valid release index|an index over)"):
             peacetrack.load("actors", version="latest", remote=True)
     assert not (dirs["cache"] / "mirrors").exists()
@@ -163,7 +163,7 @@ def test_a_tampered_file_on_the_mirror_is_refused_and_not_kept(
     actors = site / "releases" / "1.1.0" / "actors.parquet"
     actors.write_bytes(actors.read_bytes()[:-1] + b"\x00")
     with serve(site) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         with pytest.raises(data.DataError, match=rf"refused {url}releases/1\.1\.0/actors\.parquet, not kept"):
             peacetrack.load("actors", version="latest", remote=True)
     assert not (dirs["cache"] / "1.1.0" / "actors.parquet").exists()
@@ -176,7 +176,7 @@ def test_a_mirror_address_naming_a_release_folder_has_no_index(local_release: Re
 
 
 def test_peacetrack_remote_must_say_yes_or_no(local_release: ReleaseEntry, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(data.REMOTE_ENV, "sometimes")
+    monkeypatch.setenv(mirror.REMOTE_ENV, "sometimes")
     with pytest.raises(data.DataError, match="PEACETRACK_REMOTE must be 1 or 0"):
         peacetrack.load("actors")
 
@@ -189,18 +189,18 @@ def test_the_mirror_is_the_option_else_the_environment_else_the_config_file(
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text('base_url = "https://config.example/"\n')
-    monkeypatch.setenv(data.CONFIG_ENV, str(config))
-    monkeypatch.delenv(data.BASE_URL_ENV)
-    assert data.mirror_url() == "https://config.example/"
-    monkeypatch.setenv(data.BASE_URL_ENV, "https://env.example/")
-    assert data.mirror_url() == "https://env.example/"
-    assert data.mirror_url("https://option.example/") == "https://option.example/"
+    monkeypatch.setenv(mirror.CONFIG_ENV, str(config))
+    monkeypatch.delenv(mirror.BASE_URL_ENV)
+    assert mirror.mirror_url() == "https://config.example/"
+    monkeypatch.setenv(mirror.BASE_URL_ENV, "https://env.example/")
+    assert mirror.mirror_url() == "https://env.example/"
+    assert mirror.mirror_url("https://option.example/") == "https://option.example/"
 
 
 def test_the_config_file_is_read_from_the_user_config_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(data.CONFIG_ENV, raising=False)
-    monkeypatch.setattr(data.platformdirs, "user_config_path", lambda app: tmp_path / app)
-    assert data.config_path() == tmp_path / "peacetrack" / "config.toml"
+    monkeypatch.delenv(mirror.CONFIG_ENV, raising=False)
+    monkeypatch.setattr(mirror.platformdirs, "user_config_path", lambda app: tmp_path / app)
+    assert mirror.config_path() == tmp_path / "peacetrack" / "config.toml"
 
 
 @pytest.mark.parametrize(
@@ -217,8 +217,8 @@ def test_a_bad_config_file_is_a_clear_error(
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text(text)
-    monkeypatch.setenv(data.CONFIG_ENV, str(config))
-    monkeypatch.delenv(data.BASE_URL_ENV)
+    monkeypatch.setenv(mirror.CONFIG_ENV, str(config))
+    monkeypatch.delenv(mirror.BASE_URL_ENV)
     result = runner.invoke(app, ["versions", "--remote"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert f"{config}: not a valid peacetrack config file" in result.output.replace("\n", "") and said in result.output
@@ -262,7 +262,7 @@ def test_diff_and_report_read_a_newer_release_on_the_mirror(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with serve(site) as url:
-        monkeypatch.setenv(data.BASE_URL_ENV, url)
+        monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         result = runner.invoke(app, ["diff", "1.0.0", "latest", "--remote", "--format", "json"])
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["tables"]["actors"]["changed"] == [{"key": "arm", "columns": ["name"]}]
@@ -322,11 +322,11 @@ def test_readme_use_it_from_anywhere_commands_run(
     (block,) = [block for block in anywhere_blocks("sh") if "peacetrack versions --remote" in block]
     commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(data.BASE_URL_ENV)
+    monkeypatch.delenv(mirror.BASE_URL_ENV)
     with serve(site) as url:
         config = tmp_path / "config.toml"
         config.write_text(re.sub(r'"https://[^"]+"', f'"{url}"', config_text))
-        monkeypatch.setenv(data.CONFIG_ENV, str(config))
+        monkeypatch.setenv(mirror.CONFIG_ENV, str(config))
         outputs = {}
         for command in commands:
             assert command[0] == "peacetrack"

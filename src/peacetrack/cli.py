@@ -1,9 +1,13 @@
-"""The command line: one small function per verb over the library, no logic of its own."""
+"""The command line: one small function per verb over the library, no logic of its own.
+
+Over 400 lines because each option is declared, with its help, where typer reads it: the
+commands themselves are short. Output for scripts (paths, versions, CSV, JSON) goes out as
+plain lines; tables for people through rich, every cell as text, never as markup.
+"""
 
 from __future__ import annotations
 
 import csv
-import gc
 import json
 import sys
 import warnings
@@ -13,23 +17,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, NoReturn
 
-# The libraries below make about a million objects as they load, and no garbage: the collector,
-# walking them again and again, would take a fifth of the start. It is off while they load;
-# then they are frozen, out of its way, and it is as it was.
-_collecting = gc.isenabled()
-gc.disable()
-try:
-    import typer
-    from rich.console import Console
-    from rich.table import Table as RichTable
-    from rich.text import Text
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
 
-    from peacetrack import release as releases
-    from peacetrack.terminal import printable
-finally:
-    gc.freeze()
-    if _collecting:
-        gc.enable()
+from peacetrack import release as releases
+from peacetrack.errors import CallError, DataError, PeacetrackError, ReleaseError, StaleIndexWarning
+from peacetrack.terminal import printable
 
 # Each command imports the rest of what it needs when it runs: `peacetrack validate` should
 # not wait for duckdb, pooch and requests to load.
@@ -81,14 +76,9 @@ def build(
         raise typer.Exit(1)
     try:
         write_build(result.frames, out)
-    except releases.ReleaseError as error:
+    except ReleaseError as error:
         _fail(error)
-    summary = RichTable(title=Text(f"peacetrack build → {out}"))  # Text: a path is no markup
-    summary.add_column("table")
-    summary.add_column("rows", justify="right")
-    for name, frame in result.frames.items():
-        summary.add_row(name, str(len(frame)))
-    out_console.print(summary)
+    _print_counts(f"peacetrack build → {out}", {name: len(frame) for name, frame in result.frames.items()})
 
 
 @app.command()
@@ -99,7 +89,7 @@ def schema(
     from peacetrack.schema import write_schema
 
     for path in write_schema(out):
-        out_console.print(str(path), markup=False)
+        _print_path(path)
 
 
 RootOption = Annotated[Path, typer.Option("--root", help="Folder of the releases, index.json and CHANGELOG.md.")]
@@ -127,46 +117,49 @@ def release(
     ] = False,
 ) -> None:
     """Cut an immutable, checksummed release from the seeds (needs its CHANGELOG.md entry)."""
+    bundle = None if no_bundle else bundle
     try:
         if clean:
             if version is not None or bump is not None:
-                raise releases.ReleaseError("give --clean alone, without VERSION or --bump")
-            removed = releases.clean_releases(root, None if no_bundle else bundle)
-            for path in removed:
-                out_console.print(f"removed {path}", markup=False)
-            out_console.print(f"{len(removed)} leftover(s) of interrupted releases removed", markup=False)
+                raise ReleaseError("give --clean alone, without VERSION or --bump")
+            _clean(root, bundle)
             return
         if (version is None) == (bump is None):
-            raise releases.ReleaseError("give either VERSION or --bump major|minor|patch (or --clean alone)")
+            raise ReleaseError("give either VERSION or --bump major|minor|patch (or --clean alone)")
         if bump is not None:
             latest = releases.read_index(root).latest()
             version = releases.bump_version(latest.version if latest else None, bump)
-        assert version is not None
-        if not no_bundle and bundle is not None:
+        if bundle is not None:
             releases.check_bundle(root, bundle)
+        assert version is not None  # given, or bumped from the latest
         entry = releases.cut_release(version, seeds, root)
-    except releases.ReleaseError as error:
-        err_console.print(f"error: {printable(error)}", markup=False)
-        raise typer.Exit(1) from None
+    except ReleaseError as error:
+        _fail(error)
     try:
-        bundled = None if no_bundle or bundle is None else releases.bundle_latest(root, bundle)
-    except releases.ReleaseError as error:
-        err_console.print(
-            f"error: release {entry.version} is cut and registered, but not bundled: {printable(error)}", markup=False
-        )
-        raise typer.Exit(1) from None
-    summary = RichTable(
-        title=Text(
-            f"peacetrack release {entry.version} ({entry.date}) → {releases.release_folder(root, entry.version)}"
-        )
-    )
-    summary.add_column("table")
-    summary.add_column("rows", justify="right")
-    for name, rows in entry.rows.items():
-        summary.add_row(name, str(rows))
-    out_console.print(summary)
+        bundled = None if bundle is None else releases.bundle_latest(root, bundle)
+    except ReleaseError as error:
+        _fail(f"release {entry.version} is cut and registered, but not bundled: {printable(error)}")
+    where = releases.release_folder(root, entry.version)
+    _print_counts(f"peacetrack release {entry.version} ({entry.date}) → {where}", entry.rows)
     if bundled is not None:
         out_console.print(f"bundled release {bundled.name} into {bundled.parent.parent}", markup=False)
+
+
+def _clean(root: Path, bundle: Path | None) -> None:
+    removed = releases.clean_releases(root, bundle)
+    for path in removed:
+        typer.echo(f"removed {printable(path, keep='')}")
+    typer.echo(f"{len(removed)} leftover(s) of interrupted releases removed")
+
+
+def _print_counts(title: str, rows: dict[str, int]) -> None:
+    """A table of row counts, titled; the title is text (a path in it is no markup)."""
+    summary = RichTable(title=Text(title))
+    summary.add_column("table")
+    summary.add_column("rows", justify="right")
+    for name, count in rows.items():
+        summary.add_row(name, str(count))
+    out_console.print(summary)
 
 
 ReleaseRootOption = Annotated[
@@ -203,7 +196,7 @@ def diff(
         old_folder = releases.resolve_release(old, root, remote=remote)
         new_folder = releases.resolve_release(new, root, remote=remote)
         diffs = releases.diff_releases(old_folder, new_folder)
-    except releases.ReleaseError as error:
+    except ReleaseError as error:
         _fail(error)
     if format == "json":
         typer.echo(
@@ -234,7 +227,13 @@ class TableFormat(StrEnum):
     json = "json"
 
 
-def _fail(error: Exception | str) -> NoReturn:
+def _print_path(path: Path) -> None:
+    """A path on a line of its own, whole: scripts read it (`$(peacetrack download)`), so it is
+    never wrapped at the terminal's width, and a control character in it is written out."""
+    typer.echo(printable(path, keep=""))
+
+
+def _fail(error: PeacetrackError | str) -> NoReturn:
     err_console.print(f"error: {printable(error)}", markup=False)
     raise typer.Exit(1)
 
@@ -242,13 +241,11 @@ def _fail(error: Exception | str) -> NoReturn:
 @contextmanager
 def _stale_warnings_said() -> Iterator[None]:
     """A mirror's index used as cached, because the mirror did not answer, is said on stderr."""
-    from peacetrack import data
-
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", data.StaleIndexWarning)
+        warnings.simplefilter("always", StaleIndexWarning)
         yield
     for warning in caught:
-        if issubclass(warning.category, data.StaleIndexWarning):
+        if issubclass(warning.category, StaleIndexWarning):
             err_console.print(f"warning: {printable(warning.message)}", markup=False)
         else:  # not ours to word
             warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
@@ -267,9 +264,9 @@ def download(
     try:
         with _stale_warnings_said():
             folder = data.download(_one_release(release, version), base_url, remote=remote)
-    except data.DataError as error:
+    except DataError as error:
         _fail(error)
-    out_console.print(str(folder), markup=False)
+    _print_path(folder)
 
 
 @app.command()
@@ -288,19 +285,37 @@ def versions(
 
     try:
         with _stale_warnings_said():
-            local = data.read_index().releases
-            mirrored = data.mirror_index(base_url).releases if data.wants_remote(remote) else ()
-    except data.DataError as error:
+            listed = data.listed_releases(remote, base_url)
+    except DataError as error:
         _fail(error)
-    where = {r.version: "mirror" for r in mirrored} | {r.version: "local" for r in local}
-    entries = {r.version: r for r in (*mirrored, *local)}  # the data folder's entry wins
-    for entry in sorted(entries.values(), key=lambda r: r.key, reverse=True):
-        typer.echo(f"{entry.version}\t{entry.date}\t{where[entry.version]}")  # a semantic version and a date
+    for entry, where in listed:
+        typer.echo(f"{entry.version}\t{entry.date}\t{where}")  # a semantic version and a date
 
 
 def _plain(value: object) -> Text:
     """A cell or header as literal text: data is never read as rich markup."""
     return Text(printable(value))
+
+
+def _print_rows(columns: list[str], rows: list[tuple[object, ...]], output: TableFormat) -> None:
+    """Rows as CSV, JSON records or a table; every cell as text, never as markup."""
+    if output is TableFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([releases.csv_cell(value) for value in row] for row in rows)
+    elif output is TableFormat.json:
+        twice = sorted({column for column in columns if columns.count(column) > 1})
+        if twice:  # a JSON object keeps one value per name: the others would be lost unsaid
+            _fail(f"more than one column named {', '.join(map(repr, twice))}: name them apart (AS) for --format json")
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        result = RichTable()
+        for column in columns:
+            result.add_column(_plain(column))
+        for row in rows:
+            result.add_row(*map(_plain, row))
+        out_console.print(result)
 
 
 @app.command()
@@ -322,41 +337,15 @@ def sql(
     """Run SQL (DuckDB) over a release's tables and print the result.
 
     The query can read only the release's tables unless --allow-files is given."""
-    import duckdb
-
-    from peacetrack import data
+    from peacetrack import database
 
     try:
         with _stale_warnings_said():
-            connection = data.connect(_one_release(release, version), allow_files=allow_files, remote=remote)
-        cursor = connection.execute(query)
-        if cursor is None:  # DuckDB's answer to a query of only blanks or comments
-            _fail("no SQL statement in the query")
-        columns, rows = [d[0] for d in cursor.description or []], cursor.fetchall()
-    except data.DataError as error:
+            connection = database.connect(_one_release(release, version), allow_files=allow_files, remote=remote)
+        columns, rows = database.run_query(connection, query)
+    except DataError as error:
         _fail(error)
-    except duckdb.Error as error:
-        locked = isinstance(error, duckdb.PermissionException) or "configuration has been locked" in str(error)
-        _fail(
-            f"{error}\nthe query sees only the release's tables: --allow-files lets it use files" if locked else error
-        )
-    if output is TableFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([releases.csv_cell(value) for value in row] for row in rows)
-    elif output is TableFormat.json:
-        twice = sorted({column for column in columns if columns.count(column) > 1})
-        if twice:  # a JSON object keeps one value per name: the others would be lost unsaid
-            _fail(f"more than one column named {', '.join(map(repr, twice))}: name them apart (AS) for --format json")
-        records = [dict(zip(columns, row, strict=True)) for row in rows]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
-    else:
-        result = RichTable()
-        for column in columns:
-            result.add_column(_plain(column))
-        for row in rows:
-            result.add_row(*map(_plain, row))
-        out_console.print(result)
+    _print_rows(columns, rows, output)
 
 
 @app.command()
@@ -369,7 +358,7 @@ def info(release: ReleaseOption = None, version: OldVersionOption = None, remote
     try:
         with _stale_warnings_said():
             release_entry = data.find_release(_one_release(release, version), remote=remote)
-    except data.DataError as error:
+    except DataError as error:
         _fail(error)
     out_console.print(
         f"peacetrack release {release_entry.version} ({release_entry.date}), schema {release_entry.schema_version}",
@@ -409,10 +398,10 @@ def report(
     try:
         with _stale_warnings_said():
             written = releases.write_card(_one_release(release, version), root, seeds, out, remote=remote)
-    except releases.ReleaseError as error:
+    except ReleaseError as error:
         _fail(error)
     for path in written:
-        out_console.print(str(path), markup=False)
+        _print_path(path)
 
 
 class FaultFormat(StrEnum):
@@ -446,7 +435,6 @@ def validate(
     """Check contributed rows; report every fault. Exit 0 valid, 1 faults, 2 unreadable input or wrong call."""
     import io
 
-    from peacetrack.errors import CallError
     from peacetrack.validator import FORMATS, checking
     from peacetrack.validator.report import call_error_annotation
 

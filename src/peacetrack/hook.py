@@ -24,9 +24,9 @@ def validate_argv(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
-    from peacetrack.cli import app
+    from peacetrack.__main__ import main as run
 
-    app(args=validate_argv(sys.argv[1:]), prog_name="peacetrack")
+    run(validate_argv(sys.argv[1:]))
 
 
 if __name__ == "__main__":

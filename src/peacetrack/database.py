@@ -1,0 +1,143 @@
+"""A release as an in-memory DuckDB database (`peacetrack.connect`, `peacetrack sql`): its tables
+found and verified as `load` finds them, typed and commented as `schema/duckdb.sql` publishes them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pyarrow.parquet as pq
+
+from peacetrack.data import check_schema, find_release, table_files
+from peacetrack.errors import DataError
+from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select, sql_string
+from peacetrack.tables import TABLES, Table
+
+# Once the tables are in: no file, network or extension, and no way for a query to undo it.
+# No temporary folder either: a locked DuckDB still lets queries read and write in it (`.tmp`).
+LOCK_STATEMENTS = """
+SET temp_directory = '';
+SET enable_external_access = false;
+SET autoinstall_known_extensions = false;
+SET autoload_known_extensions = false;
+SET lock_configuration = true;
+"""
+
+
+def connect(
+    version: str | None = None, *, allow_files: bool = True, strict: bool = False, remote: bool | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database holding every table of a release, its files verified first.
+
+    The tables have the published enum types, column types and comments (`schema/duckdb.sql`).
+    A release was validated when it was cut, so by default each table is a read-only VIEW of
+    its verified Parquet file, read at query time without checking keys again. The connection
+    is the caller's own: it may join the tables with the caller's files.
+
+    Parameters
+    ----------
+    version : str, optional
+        A version (`1.0.0`), or None or `latest` for the latest release.
+    allow_files : bool
+        False (as `peacetrack sql`): the rows are copied into tables and the connection
+        locked: queries cannot read or write files, reach the network, install or load
+        extensions, or undo that. (DuckDB's `allowed_paths` would let views read their files
+        under the lock, but it lets queries write those files too.)
+    strict : bool
+        True: tables made by the full DDL, declaring and enforcing every key and check, as
+        `load.sql` does; they can be written to.
+    remote : bool, optional
+        Let the latest be a newer release on the mirror. None reads `PEACETRACK_REMOTE`.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        The connection; close it when done.
+
+    Raises
+    ------
+    DataError
+        As `load`; or a table's file cannot be loaded into DuckDB.
+
+    Examples
+    --------
+    >>> import peacetrack
+    >>> db = peacetrack.connect("1.0.0", allow_files=False)
+    >>> db.execute("SELECT count(*) FROM statements WHERE speaker_id = 'ilham-aliyev'").fetchone()
+    (23,)
+    >>> db.close()
+    """
+    release = find_release(version, remote=remote)
+    check_schema(release)
+    files = table_files(release, list(TABLES))
+    connection = duckdb.connect()
+    try:
+        if strict:
+            connection.execute(duckdb_ddl())
+            for name, table in TABLES.items():
+                _insert(connection, table, files[name])
+        else:
+            _create_tables(connection, files, "VIEW" if allow_files else "TABLE")
+        if not allow_files:
+            connection.execute(LOCK_STATEMENTS)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _create_tables(
+    connection: duckdb.DuckDBPyConnection, files: dict[str, Path], kind: Literal["TABLE", "VIEW"]
+) -> None:
+    """Each table made from its verified Parquet file in one statement, typed and commented.
+
+    A view cannot take a `?` parameter, so the path goes in as a quoted SQL string."""
+    connection.execute("\n".join(duckdb_enum_types()))
+    for name, table in TABLES.items():
+        try:
+            connection.execute(f"CREATE {kind} {name} AS {duckdb_select(table, sql_string(str(files[name])))}")
+        except duckdb.Error as error:
+            raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
+    # Every comment in one transaction: one by one they took more time than the views (~50 ms).
+    comments = [line for table in TABLES.values() for line in duckdb_comments(table, kind)]
+    connection.execute("\n".join(["BEGIN TRANSACTION;", *comments, "COMMIT;"]))
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: Table, path: Path) -> None:
+    """Insert a table's rows; rows that point at rows of the same table go in after them.
+
+    DuckDB checks a foreign key against rows already in the table, not against the rows of
+    the same statement, so a self-referencing table (actors' parent_id) goes in by rounds.
+    """
+    key = table.primary_key
+    parents = [c for c, target in table.foreign_keys.items() if target == table.name and not table.column(c).is_list]
+    ready = " AND ".join(f"({c} IS NULL OR {c} IN (SELECT {key} FROM {table.name}))" for c in parents) or "TRUE"
+    total = pq.read_metadata(path).num_rows
+    inserted = 0
+    while inserted < total:
+        try:
+            (count,) = connection.execute(
+                f"INSERT INTO {table.name} BY NAME SELECT * FROM read_parquet(?) "
+                f"WHERE {key} NOT IN (SELECT {key} FROM {table.name}) AND {ready}",
+                [str(path)],
+            ).fetchone() or (0,)
+        except duckdb.Error as error:
+            raise DataError(f"{path}: cannot load into DuckDB table {table.name}: {error}") from None
+        if count == 0:
+            raise DataError(f"{path}: {total - inserted} row(s) of {table.name} point at rows that never load")
+        inserted += count
+
+
+def run_query(connection: duckdb.DuckDBPyConnection, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The column names and rows of `query`; DuckDB's complaint about it a DataError."""
+    try:
+        cursor = connection.execute(query)
+        if cursor is None:  # DuckDB's answer to a query of only blanks or comments
+            raise DataError("no SQL statement in the query")
+        return [d[0] for d in cursor.description or []], cursor.fetchall()
+    except duckdb.Error as error:
+        locked = isinstance(error, duckdb.PermissionException) or "configuration has been locked" in str(error)
+        hint = "\nthe query sees only the release's tables: --allow-files lets it use files" if locked else ""
+        raise DataError(f"{error}{hint}") from None
