@@ -32,14 +32,10 @@ from peacetrack.release import (
     write_tables,
 )
 
-from .conftest import ROOT, SEEDS
-from .release_driver import KILL_STEPS, card_without_figures
+from .helpers import ROOT, SEEDS, card_without_figures, snapshot
+from .release_driver import KILL_STEPS
 
 runner = CliRunner()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from peacetrack.checks import sha256_text
 from peacetrack.coding import QuoteRef, build_tables, nth_occurrence, occurrences, resolve_quote
 from peacetrack.faults import Fault
 
-from .conftest import SEED_ID, SEEDS, seed_without_text
+from .helpers import SEED_ID, SEEDS, seed_without_text
 
 
 def edit(seeds: Path, old: str, new: str, file: str = "coding.yaml") -> Path:

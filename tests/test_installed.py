@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-from .tagged_copy import TAG, tagged_copy
+from .helpers import ROOT, TAG, tagged_copy
 from .test_entry_points import PYPROJECT_VERSION
 from .test_workflow import HOSTILE, scratch_repository
 

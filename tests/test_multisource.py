@@ -9,7 +9,7 @@ import pytest
 
 from peacetrack.coding import Build, build_tables
 
-from .conftest import FIXTURES
+from .helpers import FIXTURES
 
 TWO_SOURCES = FIXTURES / "two-sources" / "seeds"
 CANONICAL = "fra-arm-armoured-vehicles-2024-10-01"

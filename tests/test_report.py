@@ -34,8 +34,7 @@ from peacetrack.report import (
 )
 from peacetrack.tables import TABLES, frame_from_rows
 
-from .conftest import ROOT, SEEDS
-from .release_fixture import write_release
+from .helpers import ROOT, SEEDS, write_release
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

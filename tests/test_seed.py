@@ -11,7 +11,7 @@ import pytest
 from peacetrack.checks import sha256_text
 from peacetrack.coding import Build
 
-from .conftest import ROOT, SEED_ID, SEEDS
+from .helpers import ROOT, SEED_ID, SEEDS
 
 # SHA-256 of ../shared/seeds/000_b2369043da5549d5.txt, the article as handed to the project.
 SEED_SHA256 = "1750b345a901891efa238f1cd4b28612d6e0110900eff4cab99a63aede1c7677"

@@ -32,7 +32,7 @@ from peacetrack.tables import (
     Rule,
 )
 
-from .conftest import SEED_ID
+from .helpers import SEED_ID
 
 runner = CliRunner()
 TEXT_RULES = {rule.name: rule.message for rule in (CONTROL_CHARACTER, DISPLAY_CONTROL, FORMULA, INVISIBLE_CHARACTER)}

@@ -27,7 +27,7 @@ from peacetrack.validator import readers
 from peacetrack.validator.cells import MAX_CELL_BYTES
 from peacetrack.validator.readers import BLOCK_BYTES
 
-from .conftest import seed_without_text
+from .helpers import seed_without_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
