@@ -29,7 +29,10 @@ from packaging.utils import canonicalize_name
 
 from .helpers import HOSTILE, PYPROJECT_VERSION, ROOT, checkout_files, scratch_repository, tagged_copy
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
+    pytest.mark.xdist_group("installed"),  # one worker builds and installs the wheel, once
+]
 NOT_SHIPPED = {".ci/run", ".gitattributes", ".gitignore"}  # the sdist's own files aside
 WHEEL = f"peacetrack-{PYPROJECT_VERSION}-py3-none-any.whl"
 
