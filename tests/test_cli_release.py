@@ -384,7 +384,7 @@ def assert_index_and_folders_agree(root: Path) -> None:
     assert sorted(p.name for p in (root / "releases").iterdir()) == sorted(r.version for r in index.releases)
     for entry in index.releases:
         folder = root / "releases" / entry.version
-        assert [f.path for f in entry.files] == folder_files(folder)
+        assert entry.files and [f.path for f in entry.files] == folder_files(folder)
         assert all(file_sha256(folder / f.path) == f.sha256 for f in entry.files), entry.version
 
 
@@ -462,7 +462,8 @@ def test_release_killed_at_each_step_is_reported_and_cleared(
 def test_release_killed_at_any_moment_is_reported_and_cleared(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SIGKILL at moments spread over a release's run, measured on a first run that is not killed."""
+    """SIGKILL at moments spread over a release's run, measured on a first run that is not killed.
+    Three moments (early, middle, late): the named steps of a release are killed one by one above."""
     pristine = tmp_path / "pristine"
     shutil.copytree(root, pristine)
     bundle, go = tmp_path / "bundled", tmp_path / "go"
@@ -471,7 +472,7 @@ def test_release_killed_at_any_moment_is_reported_and_cleared(
     began = time.monotonic()
     assert run.wait(timeout=300) == 0
     run_time = time.monotonic() - began
-    for n, share in enumerate((0.2, 0.45, 0.7, 0.9)):
+    for n, share in enumerate((0.2, 0.55, 0.9)):
         shutil.rmtree(root), shutil.rmtree(bundle)
         shutil.copytree(pristine, root)
         bundle_latest(root, bundle)

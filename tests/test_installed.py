@@ -125,8 +125,17 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     ).stdout.strip()
     Path(purelib, "dependencies.pth").write_text(f"{dependencies}\n", encoding="utf-8")
     done = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-index"]
-        + [str(dist / WHEEL)],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-index",
+            str(dist / WHEEL),
+        ],
         capture_output=True,
         text=True,
         env=clean_environment(),
