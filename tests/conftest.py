@@ -1,20 +1,41 @@
-"""Shared fixtures: the repository's seeds and the tables built from them."""
+"""Fixtures that more than one test file uses; pytest hands each to a test that names it.
+
+Plain helpers (paths, `write_release`, scratch repositories, the local mirror) are in helpers.py.
+Session-scoped fixtures are made once per run and shared: never change them, copy them.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import os
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from peacetrack import data, mirror
 from peacetrack.coding import Build, build_tables
+from peacetrack.index import ReleaseEntry
+from peacetrack.release import cut_release
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SEED_ID = "aliyev-milli-majlis-2024-09-23"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from . import helpers
+from .helpers import CLOSED_PORT_URL, RELEASE_DATE, SEEDS, changelog, shared_folder, write_release
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder in which helpers.shared_folder keeps what is made once per run; one for all
+    pytest-xdist workers (their temporary folders are side by side)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "shared"
+    folder.mkdir(exist_ok=True)
+    helpers.SHARED[:] = [folder]
+    yield folder
+    helpers.SHARED.clear()
 
 
 @pytest.fixture(scope="session")
@@ -38,17 +59,57 @@ def seeds_copy(tmp_path: Path) -> Path:
     return target
 
 
-def seed_without_text(seeds: Path, char_start: int) -> Path:
-    """A seed folder whose text is not in the repository (`text_in_repo: false`: only its hash
-    and length), coding one actor quoted at `char_start`; returns its coding.yaml."""
-    text = "Minister Ada Lovelace met the envoy."
-    folder = seeds / "no-text-source"
-    folder.mkdir(parents=True)
-    (folder / "source.yaml").write_text(
-        f"language: en\ntext_in_repo: false\ntext_sha256: {hashlib.sha256(text.encode()).hexdigest()}\nchar_count: {len(text)}\n"
-    )
-    (folder / "coding.yaml").write_text(
-        "actors:\n  - actor_id: ada-lovelace\n    name: Ada Lovelace\n    actor_type: person\n"
-        f"    evidence:\n      - quote: Ada Lovelace\n        char_start: {char_start}\n"
-    )
-    return folder / "coding.yaml"
+@pytest.fixture(scope="session")
+def released() -> Path:
+    """A data folder (`datasets/` layout) with release 1.0.0 cut from the seeds by `cut_release`,
+    data card and figures included; made once per run. Read-only: copy it to change it."""
+
+    def cut(folder: Path) -> None:
+        root = folder / "datasets"
+        changelog(root, ("1.0.0", RELEASE_DATE))
+        cut_release("1.0.0", SEEDS, root)
+
+    return shared_folder("released", cut) / "datasets"
+
+
+# --- a data folder and a mirror, as `load` and `download` find them ----------------------------
+
+
+@pytest.fixture
+def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """An empty data folder and cache, made current through the environment.
+
+    The mirror defaults to a closed local port, so no test can reach the real network.
+    """
+    paths = {"data": tmp_path / "data", "cache": tmp_path / "cache"}
+    paths["data"].mkdir()
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(paths["data"]))
+    monkeypatch.setenv(mirror.CACHE_DIR_ENV, str(paths["cache"]))
+    monkeypatch.setenv(mirror.BASE_URL_ENV, CLOSED_PORT_URL)
+    monkeypatch.setenv(mirror.CONFIG_ENV, str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv(mirror.REMOTE_ENV, raising=False)
+    return paths
+
+
+@pytest.fixture
+def local_release(dirs: dict[str, Path]) -> ReleaseEntry:
+    """Release 1.0.0 at hand in the data folder, as the bundled release is."""
+    return write_release(dirs["data"])
+
+
+@pytest.fixture
+def published(tmp_path: Path, dirs: dict[str, Path]) -> Path:
+    """Release 1.0.0 on a would-be mirror; the data folder holds only its index."""
+    site = tmp_path / "site"
+    write_release(site)
+    shutil.copy(site / "index.json", dirs["data"] / "index.json")
+    return site / "releases"
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network disabled by the test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)

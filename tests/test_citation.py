@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from peacetrack.card import AUTHORS, REPOSITORY, TITLE, datacard_text, size_category
 from peacetrack.tables import TABLES
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 CITATION = YAML(typ="safe").load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from peacetrack.cli import app
 from peacetrack.tables import TABLES
 
-from .conftest import SEED_ID, SEEDS
+from .helpers import SEED_ID, SEEDS
 
 runner = CliRunner()
 

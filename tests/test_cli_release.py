@@ -26,14 +26,10 @@ from peacetrack.index import ReleaseEntry, ReleaseIndex, read_index, write_index
 from peacetrack.release import bundle_latest
 from peacetrack.tablefiles import write_tables
 
-from .conftest import ROOT, SEEDS
-from .release_driver import KILL_STEPS, card_without_figures
+from .helpers import ROOT, SEEDS, card_without_figures, snapshot
+from .release_driver import KILL_STEPS
 
 runner = CliRunner()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -398,7 +394,7 @@ def assert_index_and_folders_agree(root: Path) -> None:
     assert sorted(p.name for p in (root / "releases").iterdir()) == sorted(r.version for r in index.releases)
     for entry in index.releases:
         folder = root / "releases" / entry.version
-        assert [f.path for f in entry.files] == folder_files(folder)
+        assert entry.files and [f.path for f in entry.files] == folder_files(folder)
         assert all(sha256_file(folder / f.path) == f.sha256 for f in entry.files), entry.version
 
 
@@ -477,7 +473,8 @@ def test_release_killed_at_each_step_is_reported_and_cleared(
 def test_release_killed_at_any_moment_is_reported_and_cleared(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_build: Build
 ) -> None:
-    """SIGKILL at moments spread over a release's run, measured on a first run that is not killed."""
+    """SIGKILL at moments spread over a release's run, measured on a first run that is not killed.
+    Three moments (early, middle, late): the named steps of a release are killed one by one above."""
     pristine = tmp_path / "pristine"
     shutil.copytree(root, pristine)
     bundle, go = tmp_path / "bundled", tmp_path / "go"
@@ -486,7 +483,7 @@ def test_release_killed_at_any_moment_is_reported_and_cleared(
     began = time.monotonic()
     assert run.wait(timeout=300) == 0
     run_time = time.monotonic() - began
-    for n, share in enumerate((0.2, 0.45, 0.7, 0.9)):
+    for n, share in enumerate((0.2, 0.55, 0.9)):
         shutil.rmtree(root), shutil.rmtree(bundle)
         shutil.copytree(pristine, root)
         bundle_latest(root, bundle)

@@ -14,7 +14,7 @@ from peacetrack.faults import Fault
 from peacetrack.rules import REQUIRED, UNKNOWN_COLUMN, column_rules
 from peacetrack.tables import TABLES
 
-from .conftest import SEED_ID, SEEDS, seed_without_text
+from .helpers import SEED_ID, SEEDS, seed_without_text
 
 
 def edit(seeds: Path, old: str, new: str, file: str = "coding.yaml") -> Path:
@@ -212,6 +212,7 @@ def test_the_seed_builds_every_table(seed_build: object) -> None:
 def test_malformed_coding_files_are_faults_not_crashes(seeds_copy: Path, document: str) -> None:
     (seeds_copy / SEED_ID / "coding.yaml").write_text(document, encoding="utf-8")
     build = build_tables(seeds_copy)
+    assert len(build.faults) == (0 if document == "" else 1)  # an empty file codes nothing
     assert all(f.file for f in build.faults)
 
 

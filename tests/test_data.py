@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import re
 import shlex
 import shutil
 import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +15,6 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
-from typer.testing import CliRunner
 
 import peacetrack
 from peacetrack import data, mirror
@@ -30,104 +23,9 @@ from peacetrack.index import FileEntry, ReleaseEntry
 from peacetrack.release import sorted_frame
 from peacetrack.tables import TABLES, Kind, analysis_dtype
 
-from .conftest import ROOT
-from .release_fixture import seed_frames, write_release
+from .helpers import ROOT, CutHandler, cached_files, runner, seed_frames, serve, sha256, write_release
 
 README = ROOT / "README.md"
-SERVER_LIFETIME_SECONDS = 30
-CLOSED_PORT_URL = "http://127.0.0.1:9/"
-
-
-# --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    """An empty data folder and cache, made current through the environment.
-
-    The mirror defaults to a closed local port, so no test can reach the real network.
-    """
-    paths = {"data": tmp_path / "data", "cache": tmp_path / "cache"}
-    paths["data"].mkdir()
-    monkeypatch.setenv(data.DATA_DIR_ENV, str(paths["data"]))
-    monkeypatch.setenv(mirror.CACHE_DIR_ENV, str(paths["cache"]))
-    monkeypatch.setenv(mirror.BASE_URL_ENV, CLOSED_PORT_URL)
-    monkeypatch.setenv(mirror.CONFIG_ENV, str(tmp_path / "no-config.toml"))
-    monkeypatch.delenv(mirror.REMOTE_ENV, raising=False)
-    return paths
-
-
-@pytest.fixture
-def local_release(dirs: dict[str, Path]) -> ReleaseEntry:
-    """Release 1.0.0 at hand in the data folder, as the bundled release is."""
-    return write_release(dirs["data"])
-
-
-@pytest.fixture
-def published(tmp_path: Path, dirs: dict[str, Path]) -> Path:
-    """Release 1.0.0 on a would-be mirror; the data folder holds only its index."""
-    site = tmp_path / "site"
-    write_release(site)
-    shutil.copy(site / "index.json", dirs["data"] / "index.json")
-    return site / "releases"
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("network disabled by the test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class CutHandler(QuietHandler):
-    """Promises the whole file in Content-Length, sends half, and hangs up."""
-
-    def do_GET(self) -> None:
-        body = Path(self.translate_path(self.path)).read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body[: len(body) // 2])
-        self.wfile.flush()
-        self.after_half()
-        self.close_connection = True
-
-    def after_half(self) -> None:
-        """What the server does once half the file is sent: here, nothing (it hangs up)."""
-
-
-@contextmanager
-def serve(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 until the block ends (or, at the latest, for 30 seconds)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    watchdog = threading.Timer(SERVER_LIFETIME_SECONDS, server.shutdown)
-    watchdog.daemon = True
-    thread.start()
-    watchdog.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        watchdog.cancel()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def cached_files(cache: Path) -> list[str]:
-    """The files in the cache, without the lock files that keep two downloads apart."""
-    return sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file() and p.suffix != ".lock")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # --- the index ------------------------------------------------------------------------------------
@@ -490,9 +388,6 @@ def test_without_network_a_missing_release_is_a_clear_error(published: Path, no_
 
 
 # --- the CLI -------------------------------------------------------------------------------------------
-
-
-runner = CliRunner()
 
 
 def test_cli_info_lists_tables_rows_and_descriptions(local_release: ReleaseEntry) -> None:

@@ -30,7 +30,7 @@ from peacetrack.index import ReleaseEntry
 from peacetrack.release import diff_releases, read_index
 from peacetrack.validator.validate import _release_path as validator_release_path
 
-from .test_data import CutHandler, QuietHandler, cached_files, dirs, local_release, published, runner, serve  # noqa: F401
+from .helpers import CutHandler, QuietHandler, cached_files, runner, serve
 
 WAIT_SECONDS = 60
 

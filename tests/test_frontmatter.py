@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 from peacetrack.release import read_index
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 def citation() -> dict[str, object]:

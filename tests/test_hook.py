@@ -1,7 +1,13 @@
-"""The pre-commit hook as its documentation says to use it: the config in the comment of
-.pre-commit-hooks.yaml (only the repository's address changed to a local copy of this one,
-tagged as the release process tags it), run by pre-commit itself on a scratch repository with
-hostile and non-ASCII file names."""
+"""The pre-commit hook as its documentation says to use it, run by pre-commit itself on a scratch
+repository with hostile and non-ASCII file names.
+
+The hook pre-commit runs is the one .pre-commit-hooks.yaml defines (its id, name, entry, file
+pattern and options) with the arguments of the config shown in that file's comment. It runs as
+a `repo: local` hook with `language: system`, on this test's own Python (with `python` first on
+PATH), instead of in a virtual environment pre-commit would make by installing a tagged copy
+with every dependency: what is run, on which files and with which arguments is pre-commit's and
+the hook file's; that the tagged toolkit installs and runs outside a checkout is test_installed's.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +16,17 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
 from peacetrack.hook import validate_argv
 
-from .conftest import ROOT
-from .tagged_copy import TAG, tagged_copy
-from .test_workflow import HOSTILE, git, scratch_repository
+from .helpers import HOOKS, HOSTILE, ROOT, TAG, documented_config, git, load_yaml, scratch_repository
 
-HOOKS = ROOT / ".pre-commit-hooks.yaml"
 RELEASE = ROOT / "datasets" / "releases" / "1.0.0"
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def documented_config() -> dict:
-    """The `.pre-commit-config.yaml` shown in the comment atop .pre-commit-hooks.yaml."""
-    lines = HOOKS.read_text(encoding="utf-8").splitlines()
-    example = [line.removeprefix("#") for line in lines[1:] if line.startswith("#   ")]
-    return YAML(typ="safe").load("\n".join(example))
 
 
 def test_the_documented_rev_is_a_toolkit_release_tag() -> None:
@@ -46,46 +43,63 @@ def test_options_come_first_and_every_other_argument_is_a_path() -> None:
     assert validate_argv(argv) == ["validate", "--against", "1.0.0", "--", *argv[2:]]
 
 
-@pytest.fixture(scope="session")
-def hook_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("pre_commit")
-    return tagged_copy(tmp_path_factory.mktemp("hook-source"))
+def local_hook() -> dict[str, Any]:
+    """The hook of .pre-commit-hooks.yaml as the documented config uses it (its `args` laid over
+    the hook's definition, as pre-commit does), to run on this Python instead of its own venv."""
+    (defined,) = load_yaml(HOOKS)
+    ((used,),) = [repo["hooks"] for repo in documented_config()["repos"]]
+    assert defined["language"] == "python" and used["id"] == defined["id"]
+    return {**defined, **used, "language": "system"}
 
 
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")  # the hook's environment, made once
+def test_the_local_hook_is_the_defined_hook_with_the_documented_arguments() -> None:
+    hook = local_hook()
+    assert hook["entry"] == "python -m peacetrack.hook"
+    assert hook["args"] == ["--against", "1.0.0"] and hook["pass_filenames"] is True
 
 
-def run_pre_commit(repo: Path, source: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    config = documented_config()
-    config["repos"][0]["repo"] = str(source)
+@pytest.fixture
+def python_first(tmp_path: Path) -> dict[str, str]:
+    """The environment with a `python` first on PATH that is this test's Python (and so the
+    peacetrack under test, with its dependencies)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+    }
+
+
+def run_pre_commit(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    config = {"repos": [{"repo": "local", "hooks": [local_hook()]}]}
     with (repo / ".pre-commit-config.yaml").open("w", encoding="utf-8") as stream:
         YAML(typ="safe", pure=True).dump(config, stream)
     git(repo, "add", ".pre-commit-config.yaml")
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PRE_COMMIT_HOME": str(home)},
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=repo, capture_output=True, text=True, env=env
     )
 
 
-def test_the_documented_hook_passes_valid_rows(tmp_path: Path, hook_source: Path, pre_commit_home: Path) -> None:
+def test_the_documented_hook_passes_valid_rows(tmp_path: Path, python_first: dict[str, str]) -> None:
+    pytest.importorskip("pre_commit")
     repo = scratch_repository(tmp_path, ["data/actors.csv"])
     shutil.copy(RELEASE / "actors.csv", repo / "data" / "actors.csv")
     git(repo, "add", "--all")
-    done = run_pre_commit(repo, hook_source, pre_commit_home)
+    done = run_pre_commit(repo, python_first)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "peacetrack validate" in done.stdout and "Passed" in done.stdout
 
 
 def test_the_documented_hook_checks_hostile_names_and_runs_nothing(
-    tmp_path: Path, hook_source: Path, pre_commit_home: Path
+    tmp_path: Path, python_first: dict[str, str]
 ) -> None:
+    pytest.importorskip("pre_commit")
     repo = scratch_repository(tmp_path, HOSTILE)
-    done = run_pre_commit(repo, hook_source, pre_commit_home)
+    done = run_pre_commit(repo, python_first)
     assert done.returncode == 1, done.stdout + done.stderr
     assert not list(tmp_path.rglob("PWNED*"))
     assert "Failed" in done.stdout

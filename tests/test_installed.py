@@ -1,7 +1,14 @@
-"""peacetrack as a user outside this repository gets it: the sdist and wheel built by `build`,
-and a fresh virtual environment with the toolkit installed the way the README says
-(`pip install "git+https://github.com/peacetrack/peacetrack@v0.1.0"`, the address swapped for a
-tagged local copy), used from a folder outside any checkout."""
+"""peacetrack as a user outside this repository gets it: the sdist and wheel built by `build`
+from a tagged copy of this checkout, the wheel installed into a fresh virtual environment and
+used from a folder outside any checkout.
+
+The fresh environment gets the wheel alone (`pip install --no-deps`, nothing downloaded). Its
+dependencies are the ones the wheel declares (and theirs, and pip, which a venv comes with),
+taken from the environment running the tests: a folder of links to just those distributions'
+files, put on the path by a `.pth` file. A dependency the package imports but does not declare
+is missing there, as on a user's machine. So what is under test is the wheel: its package data
+(the bundled release, the data card's templates, `py.typed`), entry points and dependencies.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +19,22 @@ import subprocess
 import sys
 import tarfile
 import venv
+import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
-from .conftest import ROOT
-from .tagged_copy import TAG, tagged_copy
-from .test_entry_points import PYPROJECT_VERSION
-from .test_workflow import HOSTILE, scratch_repository
+from .helpers import HOSTILE, PYPROJECT_VERSION, ROOT, checkout_files, scratch_repository, tagged_copy
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
+    pytest.mark.xdist_group("installed"),  # one worker builds and installs the wheel, once
+]
 NOT_SHIPPED = {".ci/run", ".gitattributes", ".gitignore"}  # the sdist's own files aside
+WHEEL = f"peacetrack-{PYPROJECT_VERSION}-py3-none-any.whl"
 
 
 def clean_environment(home: Path | None = None) -> dict[str, str]:
@@ -35,35 +47,94 @@ def clean_environment(home: Path | None = None) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist, and the wheel built from it, as `python -m build` makes them."""
-    pytest.importorskip("build")
-    source = tagged_copy(tmp_path_factory.mktemp("build-source"))  # builds write into their source
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(source)], check=True, capture_output=True)
-    return out
-
-
-@pytest.fixture(scope="session")
 def tagged_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tagged_copy(tmp_path_factory.mktemp("install-source"))
 
 
 @pytest.fixture(scope="session")
-def installed(tagged_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with peacetrack installed from a tagged repository, not editable."""
-    source = tagged_source
+def dist(tagged_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist, and the wheel built from it, as `python -m build` makes them."""
+    pytest.importorskip("build")
+    source = tmp_path_factory.mktemp("build-source") / "peacetrack"
+    shutil.copytree(tagged_source, source)  # builds write into their source
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
+        capture_output=True,
+        text=True,
+        env=clean_environment(),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def requirements(texts: list[str] | None, extras: frozenset[str] = frozenset()) -> list[Requirement]:
+    """The requirements among `texts` that apply here, with `extras` asked for."""
+    applying = []
+    for requirement in map(Requirement, texts or []):
+        marker = requirement.marker
+        if marker is None or any(marker.evaluate({"extra": extra}) for extra in ("", *extras)):
+            applying.append(requirement)
+    return applying
+
+
+def required_distributions(wheel: Path) -> list[metadata.Distribution]:
+    """The distributions (installed here) that the wheel requires, and those they require; and pip."""
+    with zipfile.ZipFile(wheel) as archive:
+        info = zipfile.Path(archive, f"peacetrack-{PYPROJECT_VERSION}.dist-info/")
+        queue = requirements([*(metadata.PathDistribution(info).requires or []), "pip"])
+    found: dict[str, metadata.Distribution] = {}
+    asked: set[tuple[str, frozenset[str]]] = set()
+    while queue:
+        requirement = queue.pop()
+        name, extras = canonicalize_name(requirement.name), frozenset(requirement.extras)
+        if (name, extras) in asked:
+            continue
+        asked.add((name, extras))
+        found.setdefault(name, metadata.distribution(requirement.name))
+        queue += requirements(found[name].requires, extras)
+    return list(found.values())
+
+
+def link_distributions(distributions: list[metadata.Distribution], folder: Path) -> None:
+    """In `folder`, a link to each top-level file or folder of each distribution (its modules,
+    packages, compiled libraries and metadata), so that `folder` on the path imports them alone."""
+    folder.mkdir()
+    for distribution in distributions:
+        site = Path(str(distribution.locate_file("")))
+        for top in {file.parts[0] for file in distribution.files or [] if file.parts[0] != ".."}:
+            if not (folder / top).exists() and (site / top).exists():
+                (folder / top).symlink_to(site / top)
+
+
+@pytest.fixture(scope="session")
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel installed (not editable) and its declared dependencies (this
+    Python's, linked)."""
     folder = tmp_path_factory.mktemp("venv")
-    venv.create(folder, with_pip=True)
+    venv.create(folder, with_pip=False, symlinks=True)
+    dependencies = tmp_path_factory.mktemp("dependencies") / "site-packages"
+    link_distributions(required_distributions(dist / WHEEL), dependencies)
+    python = folder / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=clean_environment(),
+    ).stdout.strip()
+    Path(purelib, "dependencies.pth").write_text(f"{dependencies}\n", encoding="utf-8")
     done = subprocess.run(
         [
-            str(folder / "bin" / "python"),
+            str(python),
             "-m",
             "pip",
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            f"git+file://{source}@{TAG}",
+            "--no-deps",
+            "--no-index",
+            str(dist / WHEEL),
         ],
         capture_output=True,
         text=True,
@@ -78,21 +149,28 @@ def test_the_sdist_holds_the_repository_and_builds_the_wheel(dist: Path) -> None
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     (sdist,) = dist.glob("*.tar.gz")
-    assert [wheel.name for wheel in dist.glob("*.whl")] == [f"peacetrack-{PYPROJECT_VERSION}-py3-none-any.whl"]
+    assert [wheel.name for wheel in dist.glob("*.whl")] == [WHEEL]
     prefix = f"peacetrack-{PYPROJECT_VERSION}/"
     with tarfile.open(sdist) as archive:
         shipped = {m.name.removeprefix(prefix) for m in archive.getmembers() if m.isfile()}
-    tracked = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    wanted = {os.fsdecode(name) for name in tracked.split(b"\0") if name} - NOT_SHIPPED
+    wanted = set(checkout_files()) - NOT_SHIPPED
     assert wanted - shipped == set()  # tests, seeds, releases, schema, examples: all there
     assert {name for name in shipped - wanted if not name.startswith("src/peacetrack.egg-info/")} == {
         "PKG-INFO",
         "setup.cfg",
     }
+
+
+def test_the_wheel_holds_the_package_and_its_data(dist: Path) -> None:
+    """Every file of src/peacetrack/ but caches (the bundled release, templates, `py.typed`),
+    and the `peacetrack` command, are in the wheel."""
+    package = {name for name in checkout_files() if name.startswith("src/peacetrack/")}
+    assert {"src/peacetrack/py.typed", "src/peacetrack/bundled/index.json"} <= package
+    with zipfile.ZipFile(dist / WHEEL) as wheel:
+        names = set(wheel.namelist())
+        entry_points = wheel.read(f"peacetrack-{PYPROJECT_VERSION}.dist-info/entry_points.txt").decode()
+    assert {name.removeprefix("src/") for name in package} <= names
+    assert "peacetrack = peacetrack.cli:app" in entry_points
 
 
 def run(installed: Path, command: str, *args: str, cwd: Path) -> str:

@@ -22,9 +22,7 @@ from peacetrack import data, mirror
 from peacetrack.cli import app
 from peacetrack.index import ReleaseEntry
 
-from .conftest import ROOT
-from .release_fixture import seed_frames, write_release
-from .test_data import cached_files, dirs, local_release, runner, serve, sha256  # noqa: F401
+from .helpers import ROOT, cached_files, runner, seed_frames, serve, sha256, write_release
 
 TWO_HOURS = 7200
 

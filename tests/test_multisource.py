@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,7 @@ import pytest
 
 from peacetrack.coding import Build, build_tables
 
-from .conftest import FIXTURES
+from .helpers import FIXTURES
 
 TWO_SOURCES = FIXTURES / "two-sources" / "seeds"
 CANONICAL = "fra-arm-armoured-vehicles-2024-10-01"
@@ -40,6 +41,7 @@ def test_sources_that_disagree_are_both_kept(two_sources: Build) -> None:
 def test_each_row_has_evidence_from_its_own_source(two_sources: Build) -> None:
     evidence = two_sources.frames["evidence"]
     transfers = two_sources.frames["military_transfers"]
+    assert len(transfers) == 2
     for transfer_id, source_id in zip(transfers["transfer_id"], transfers["source_id"], strict=True):
         mine = evidence[evidence["row_id"] == transfer_id]
         assert len(mine) == 1 and set(mine["source_id"]) == {source_id}
@@ -64,8 +66,6 @@ def test_grouping_by_canonical_id_merges_without_losing_a_source(two_sources: Bu
 
 
 def test_an_actor_defined_differently_by_two_sources_is_refused(tmp_path: Path) -> None:
-    import shutil
-
     shutil.copytree(TWO_SOURCES, tmp_path / "seeds")
     coding = tmp_path / "seeds" / "yerevan-wire-2024-10-02" / "coding.yaml"
     coding.write_text(coding.read_text(encoding="utf-8").replace("country: FRA", "country: BEL"), encoding="utf-8")

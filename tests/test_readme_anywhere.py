@@ -7,10 +7,7 @@ import re
 
 from ruamel.yaml import YAML
 
-from .conftest import ROOT
-from .tagged_copy import TAG
-from .test_hook import documented_config
-from .test_workflow import ACTION, WORKFLOW, load_yaml
+from .helpers import ACTION, ROOT, TAG, WORKFLOW, documented_config, load_yaml
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Use it from anywhere\n", 1)[1].split("\n## ", 1)[0]

@@ -34,8 +34,7 @@ from peacetrack.release import (
 from peacetrack.tablefiles import read_tables, write_build, write_tables
 from peacetrack.tables import SCHEMA_VERSION, TABLES
 
-from .conftest import ROOT, SEEDS
-from .release_driver import card_without_figures
+from .helpers import ROOT, SEEDS, card_without_figures, changelog, snapshot
 
 DATASETS = ROOT / "datasets"
 BUNDLED = ROOT / "src" / "peacetrack" / "bundled"
@@ -43,29 +42,9 @@ RELEASE_DATE = date(2026, 11, 27)
 TABLE_FILES = {f"{name}.{fmt}" for name in TABLES for fmt in ("csv", "parquet")}
 
 
-def changelog(root: Path, *entries: tuple[str, str]) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    body = "".join(f"## [{version}] - {day}\n\n### Added\n\n- Rows.\n\n" for version, day in entries)
-    (root / "CHANGELOG.md").write_text(f"# Changelog\n\n## [Unreleased]\n\n{body}", encoding="utf-8")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` (hidden ones too) and its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def build(seed_build: Build) -> Build:
     return seed_build  # built once per session (conftest)
-
-
-@pytest.fixture(scope="session")
-def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A root with release 1.0.0 cut from the seeds; tests that change it work on a copy."""
-    root = tmp_path_factory.mktemp("released") / "datasets"
-    changelog(root, ("1.0.0", RELEASE_DATE.isoformat()))
-    cut_release("1.0.0", SEEDS, root)
-    return root
 
 
 @pytest.fixture

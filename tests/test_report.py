@@ -34,7 +34,7 @@ from peacetrack.report import write_report
 from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, frame_from_rows
 
-from .conftest import ROOT, SEEDS
+from .helpers import ROOT, SEEDS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

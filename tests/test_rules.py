@@ -44,7 +44,7 @@ from peacetrack.rules import (
 )
 from peacetrack.tables import TABLES, Kind, arrow_schema
 
-from .conftest import SEED_ID
+from .helpers import SEED_ID
 
 runner = CliRunner()
 TEXT_RULES = {rule.name: rule.message for rule in (CONTROL_CHARACTER, DISPLAY_CONTROL, FORMULA, INVISIBLE_CHARACTER)}

@@ -24,7 +24,7 @@ from peacetrack.coding import build_tables
 from peacetrack.schema import schema_files
 from peacetrack.tables import TABLES, Column, Kind, Table
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 SCHEMA = ROOT / "schema"
 DATASETS = ROOT / "datasets"

@@ -1,4 +1,8 @@
-"""The coding of the seed article: every fact of the article is a row, and no row says more."""
+"""The coding of the seed article: every fact of the article is a row, and no row says more.
+
+Where it can, a test derives what it expects from the article's words (a hedge, a quotation
+mark, a number, a month) rather than from the coding file it checks.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import pytest
 from peacetrack.checks import sha256_text
 from peacetrack.coding import Build
 
-from .conftest import ROOT, SEED_ID, SEEDS
+from .helpers import ROOT, SEED_ARTICLE, SEED_ID, SEEDS
 
 # SHA-256 of ../shared/seeds/000_b2369043da5549d5.txt, the article as handed to the project.
 SEED_SHA256 = "1750b345a901891efa238f1cd4b28612d6e0110900eff4cab99a63aede1c7677"
@@ -150,9 +154,89 @@ def test_ten_rounds_of_exchange_known_only_by_the_day_of_the_speech(seed_build: 
 
 def test_every_row_is_proven_by_a_quote_at_its_offsets(seed_build: Build) -> None:
     evidence, text = seed_build.frames["evidence"], seed_build.texts[SEED_ID]
+    assert len(evidence) > 0
     for start, end, quote in zip(evidence["char_start"], evidence["char_end"], evidence["quote"], strict=True):
         assert text[start:end] == quote
     proven = set(zip(evidence["table_name"], evidence["row_id"], strict=True))
     for table in ("actors", "statements", "military_transfers", "negotiation_rounds"):
         frame = seed_build.frames[table]
+        assert len(frame) > 0, table
         assert {(table, rid) for rid in frame.iloc[:, 0]} <= proven
+
+
+# --- expectations read from the article's words ------------------------------------------------
+
+ARTICLE = SEED_ARTICLE.read_text(encoding="utf-8")
+HEDGES = ("reportedly", "allegedly", "reported to", "said to", "believed to", "according to")
+
+
+def evidence_quotes(build: Build, table: str) -> dict[str, list[str]]:
+    """Each row of `table` and the quotes that prove it."""
+    evidence = build.frames["evidence"]
+    mine = evidence[evidence["table_name"] == table]
+    return mine.groupby("row_id")["quote"].agg(list).to_dict()
+
+
+def test_a_transfer_the_article_hedges_is_not_stated_and_one_it_states_is(seed_build: Build) -> None:
+    """ "reportedly" (or another hedge) in a transfer's evidence makes it `reported`, not `stated`."""
+    certainty = seed_build.frames["military_transfers"].set_index("transfer_id")["certainty"]
+    quotes = evidence_quotes(seed_build, "military_transfers")
+    hedged = {row for row, said in quotes.items() if any(h in q.lower() for q in said for h in HEDGES)}
+    assert len(hedged) == 9  # the Mistral missiles, the radars, and the seven US deliveries
+    assert set(certainty[certainty != "stated"].index) == hedged
+    assert set(certainty[list(hedged)]) == {"reported"}
+
+
+def test_every_direct_quote_is_the_article_s_words_inside_its_quotation_marks(seed_build: Build) -> None:
+    statements = seed_build.frames["statements"]
+    quotes = statements.loc[statements["kind"] == "direct_quote", "quote"].tolist()
+    assert len(quotes) == 6
+    passages = quoted_passages(ARTICLE)
+    for quote in quotes:
+        assert quote in ARTICLE, quote
+        assert any(quote in passage for passage in passages), quote  # said, not the reporter's words
+    paraphrases = statements.loc[statements["kind"] == "paraphrase", "quote"]
+    assert len(paraphrases) == 17 and paraphrases.isna().all()
+
+
+def test_every_number_of_a_transfer_is_in_its_evidence(seed_build: Build) -> None:
+    """A quantity, and the year of a date the article states, are written in the row's evidence."""
+    transfers = seed_build.frames["military_transfers"]
+    quotes = {row: " ".join(said) for row, said in evidence_quotes(seed_build, "military_transfers").items()}
+    numbers = 0
+    for row in transfers.itertuples():
+        if pd.notna(row.quantity):
+            assert (
+                str(row.quantity) in quotes[row.transfer_id]
+                or NUMBER_WORDS[int(row.quantity)] in quotes[row.transfer_id]
+            )
+            numbers += 1
+        if pd.notna(row.date_start):
+            assert str(row.date_start.year) in quotes[row.transfer_id], row.transfer_id
+            numbers += 1
+    assert numbers == 1 + 9  # the three radar systems; nine dated transfers
+
+
+def test_each_date_is_in_its_evidence_or_is_the_day_of_the_speech(seed_build: Build) -> None:
+    """A date the article states is written in the row's evidence at the row's precision
+    ("November 2023"); one it does not is the day of the speech, "on Monday" (23 September 2024,
+    inferred, as the source's notes say), never earlier than any date the article states."""
+    speech_day = date(2024, 9, 23)
+    assert "on Monday" in ARTICLE and speech_day.weekday() == 0
+    assert speech_day.strftime("%A %-d %B %Y") in seed_build.frames["sources"].at[0, "notes"]
+    dated = 0
+    for table in ("statements", "military_transfers", "negotiation_rounds"):
+        frame, quotes = seed_build.frames[table], evidence_quotes(seed_build, table)
+        key = frame.columns[0]
+        for row in frame.to_dict("records"):
+            for day in (row["date_start"], row["date_end"]):
+                if pd.isna(day):
+                    continue
+                dated += 1
+                if row["date_basis"] == "inferred":
+                    assert (day, row["date_precision"]) == (speech_day, "day"), row[key]
+                    continue
+                assert row["date_basis"] == "stated" and row["date_precision"] == "month", row[key]
+                assert any(day.strftime("%B %Y") in quote for quote in quotes[row[key]]), row[key]
+                assert day < speech_day
+    assert dated == 23 * 2 + 9 + 7 + 10  # statements: both ends; transfers: 9 starts, 7 ends; rounds: ends

@@ -31,7 +31,7 @@ from peacetrack.validator.readers.csv import BLOCK_BYTES
 from peacetrack.validator.readers.csv_lines import may_break_lines
 from peacetrack.validator.report import fault_record, totals_record
 
-from .conftest import seed_without_text
+from .helpers import seed_without_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -169,7 +169,7 @@ def test_the_latest_release_is_found_through_a_linked_data_folder(
 ) -> None:
     """The refusal of links is for what a contributor gives: a release found as `load` finds it
     (a virtual environment reached through a link, say) is checked by its hashes instead."""
-    from .release_fixture import write_release
+    from .helpers import write_release
 
     write_release(tmp_path / "data")
     (tmp_path / "linked").symlink_to(tmp_path / "data")

@@ -13,43 +13,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from peacetrack.action import DATA_FILE
 
-from .conftest import ROOT
+from .helpers import ACTION, HOOKS, HOSTILE, WORKFLOW, git, load_yaml, scratch_repository
 
-WORKFLOW = ROOT / "docs" / "examples" / "validate-data.yml"
-ACTION = ROOT / "action.yml"
-HOOKS = ROOT / ".pre-commit-hooks.yaml"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
-# Each would run a command if a name were pasted into a shell; each must be validated.
-HOSTILE = [
-    "seeds/$(touch PWNED-dollar)/coding.yaml",
-    "seeds/`touch PWNED-backtick`/coding.yaml",
-    "seeds/;touch PWNED-semicolon;/coding.yaml",
-    "seeds/café/coding.yaml",
-    "seeds/Əliyev Ilham/coding.yaml",
-    "seeds/Հայաստան/coding.yaml",
-    "seeds/line\nbreak/coding.yaml",
-    "seeds/tab\there/coding.yaml",
-    "seeds/'quote\"s/coding.yaml",
-    "--help/statements.csv",
-    "-x/evidence.jsonl",
-    "data/actors.csv",
-    "data/*/military_transfers.parquet",
-]
 IGNORED = [
     "README.md",
     "data/notes.csv",
     "seeds/x/notes.txt",
     "article.txt",
 ]  # an article outside a seed is no seed file
-
-
-def load_yaml(path: Path) -> object:
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
 
 
 def test_the_workflow_reads_the_repository_only_and_uses_the_action() -> None:
@@ -73,31 +49,6 @@ def test_the_action_pastes_no_expression_into_a_shell() -> None:
 def test_the_hook_and_the_action_pick_the_same_files() -> None:
     (hook,) = load_yaml(HOOKS)
     assert hook["files"] == DATA_FILE.pattern
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
-
-
-def scratch_repository(tmp_path: Path, added: list[str]) -> Path:
-    """A repository with `origin/main` and a HEAD that adds `added` (each with some bytes)."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "ci@example.org")
-    git(repo, "config", "user.name", "CI")
-    (repo / "base.txt").write_text("base\n", encoding="utf-8")
-    git(repo, "add", "--all")
-    git(repo, "commit", "-q", "-m", "base")
-    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
-    git(repo, "checkout", "-q", "-b", "pull-request")
-    for name in added:
-        path = repo / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"x\n")
-    git(repo, "add", "--all")
-    git(repo, "commit", "-q", "-m", "pull request")
-    return repo
 
 
 def run_action(
