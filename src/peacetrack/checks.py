@@ -3,6 +3,10 @@ coding files) or Arrow data (the validator's chunks), each rule one definition f
 
 `check_tables` returns every fault it finds, not the first, each naming the table, the row
 and the column, so a caller (the build, the validator) can point a contributor at it.
+Each rule's name and message are in `rules`.
+
+Over 400 lines: one function per rule across rows or tables (keys, links, evidence, dates,
+quotes), each on pandas frames and on Arrow data alike.
 """
 
 from __future__ import annotations

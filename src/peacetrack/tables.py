@@ -6,6 +6,9 @@ them back, so the pandera schema (in `rules`), the Arrow schema, the Frictionles
 schemas and the JSON Schema are all derived from these classes and never listed again by hand.
 The vocabularies are in `enums`; the rules on values, with their names and messages, in
 `rules`. This module imports nothing else of peacetrack's but `enums`.
+
+Over 400 lines: the six row models are the contract and read best side by side; the rest
+(columns read back, Arrow and pandas types) is what every other module derives from them.
 """
 
 from __future__ import annotations
