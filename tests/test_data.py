@@ -463,7 +463,7 @@ def test_large_files_get_a_progress_bar(
     published: Path, dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bars: list[mirror.RichDownloadBar] = []
-    monkeypatch.setattr(data, "PROGRESS_BAR_BYTES", 2_000)
+    monkeypatch.setattr(mirror, "PROGRESS_BAR_BYTES", 2_000)
     monkeypatch.setattr(mirror.RichDownloadBar, "close", lambda self: bars.append(self) or self._progress.stop())
     with serve(published.parent) as url:
         folder = peacetrack.download(base_url=url)
