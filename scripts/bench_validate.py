@@ -155,7 +155,7 @@ def frictionless_faulty_rows(work: Path, csv_name: str) -> tuple[set[int], int]:
 def peacetrack_report(work: Path, csv_name: str, release: Path, env: dict[str, str]) -> dict[str, Any]:
     """The JSON report of `peacetrack validate` (the code on `env`'s PYTHONPATH)."""
     report = subprocess.run(
-        [sys.executable, "-m", "peacetrack.cli", "validate", csv_name, "--against", str(release), "--format", "json"],
+        [sys.executable, "-m", "peacetrack", "validate", csv_name, "--against", str(release), "--format", "json"],
         cwd=work, capture_output=True, text=True, env=env,
     )  # fmt: skip
     return dict(json.loads(report.stdout))
@@ -214,7 +214,7 @@ def main() -> None:
         validate = [
             sys.executable,
             "-m",
-            "peacetrack.cli",
+            "peacetrack",
             "validate",
             str(data),
             "--against",

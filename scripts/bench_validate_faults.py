@@ -166,7 +166,7 @@ def main() -> None:
             command = [
                 sys.executable,
                 "-m",
-                "peacetrack.cli",
+                "peacetrack",
                 "validate",
                 str(data),
                 "--against",
