@@ -15,21 +15,12 @@ from typer.testing import CliRunner
 
 from peacetrack import checks
 from peacetrack.cli import app
-from peacetrack.coding import build_tables
-from peacetrack.release import write_tables
 from peacetrack.validator import checking, readers, report, validate
 
 validate_module = importlib.import_module("peacetrack.validator.validate")  # the package's `validate` is the function
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_tables(build_tables(ROOT / "seeds").frames, folder)
-    return folder
 
 
 @pytest.fixture
