@@ -99,7 +99,7 @@ def schema(
     from peacetrack.schema import write_schema
 
     for path in write_schema(out):
-        out_console.print(str(path), markup=False)
+        out_console.print(str(path), markup=False, soft_wrap=True)
 
 
 RootOption = Annotated[Path, typer.Option("--root", help="Folder of the releases, index.json and CHANGELOG.md.")]
@@ -269,7 +269,7 @@ def download(
             folder = data.download(_one_release(release, version), base_url, remote=remote)
     except data.DataError as error:
         _fail(error)
-    out_console.print(str(folder), markup=False)
+    out_console.print(str(folder), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -412,7 +412,7 @@ def report(
     except releases.ReleaseError as error:
         _fail(error)
     for path in written:
-        out_console.print(str(path), markup=False)
+        out_console.print(str(path), markup=False, soft_wrap=True)
 
 
 class FaultFormat(StrEnum):
