@@ -18,7 +18,7 @@ import pytest
 from peacetrack import data, mirror
 from peacetrack.coding import Build, build_tables
 from peacetrack.index import ReleaseEntry
-from peacetrack.release import cut_release
+from peacetrack.release import cut_release, write_tables
 
 from . import helpers
 from .helpers import CLOSED_PORT_URL, RELEASE_DATE, SEEDS, changelog, shared_folder, write_release
@@ -57,6 +57,15 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def release(seed_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the seed's tables as a release holds them (`<table>.parquet` and `.csv`,
+    no data card), to validate against. Read-only: copy it to change it."""
+    folder = tmp_path_factory.mktemp("release")
+    write_tables(seed_build.frames, folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 import tomllib
 from collections.abc import Callable, Iterator
@@ -71,15 +70,17 @@ SHARED: list[Path] = []
 
 def shared_folder(name: str, make: Callable[[Path], object]) -> Path:
     """`make(folder)` run once for the whole test run, whichever worker asks first; the others
-    wait for it and get the same folder. The folder is read-only by agreement: copy it to change it."""
+    wait for it and get the same folder. The folder is read-only by agreement: copy it to change it.
+    It is made in place (a virtual environment cannot move), and is done once `make` returns."""
     (base,) = SHARED  # conftest.py's session fixture sets it
-    done = base / name
+    folder, done = base / name, base / f"{name}.done"
     with filelock.FileLock(base / f"{name}.lock"):
-        if not done.is_dir():
-            staging = Path(tempfile.mkdtemp(dir=base, prefix=f"{name}-"))
-            make(staging)
-            staging.rename(done)
-    return done
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed to make it
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
 
 
 @cache

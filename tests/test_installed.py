@@ -27,12 +27,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from .helpers import HOSTILE, PYPROJECT_VERSION, ROOT, checkout_files, scratch_repository, tagged_copy
+from .helpers import HOSTILE, PYPROJECT_VERSION, ROOT, checkout_files, scratch_repository, shared_folder, tagged_copy
 
-pytestmark = [
-    pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
-    pytest.mark.xdist_group("installed"),  # one worker builds and installs the wheel, once
-]
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 NOT_SHIPPED = {".ci/run", ".gitattributes", ".gitignore"}  # the sdist's own files aside
 WHEEL = f"peacetrack-{PYPROJECT_VERSION}-py3-none-any.whl"
 
@@ -47,25 +44,29 @@ def clean_environment(home: Path | None = None) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def tagged_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tagged_copy(tmp_path_factory.mktemp("install-source"))
+def tagged_source() -> Path:
+    """A tagged copy of this checkout, made once per run (for every xdist worker)."""
+    return shared_folder("install-source", tagged_copy) / "peacetrack"
 
 
 @pytest.fixture(scope="session")
-def dist(tagged_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist, and the wheel built from it, as `python -m build` makes them."""
+def dist(tagged_source: Path) -> Path:
+    """The sdist, and the wheel built from it, as `python -m build` makes them (once per run)."""
     pytest.importorskip("build")
-    source = tmp_path_factory.mktemp("build-source") / "peacetrack"
-    shutil.copytree(tagged_source, source)  # builds write into their source
-    out = tmp_path_factory.mktemp("dist")
-    done = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
-        capture_output=True,
-        text=True,
-        env=clean_environment(),
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out
+
+    def build(out: Path) -> None:
+        source = out / "source"
+        shutil.copytree(tagged_source, source)  # builds write into their source
+        done = subprocess.run(
+            [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
+            capture_output=True,
+            text=True,
+            env=clean_environment(),
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        shutil.rmtree(source)
+
+    return shared_folder("dist", build)
 
 
 def requirements(texts: list[str] | None, extras: frozenset[str] = frozenset()) -> list[Requirement]:
@@ -99,7 +100,6 @@ def required_distributions(wheel: Path) -> list[metadata.Distribution]:
 def link_distributions(distributions: list[metadata.Distribution], folder: Path) -> None:
     """In `folder`, a link to each top-level file or folder of each distribution (its modules,
     packages, compiled libraries and metadata), so that `folder` on the path imports them alone."""
-    folder.mkdir()
     for distribution in distributions:
         site = Path(str(distribution.locate_file("")))
         for top in {file.parts[0] for file in distribution.files or [] if file.parts[0] != ".."}:
@@ -108,41 +108,40 @@ def link_distributions(distributions: list[metadata.Distribution], folder: Path)
 
 
 @pytest.fixture(scope="session")
-def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel installed (not editable) and its declared dependencies (this
-    Python's, linked)."""
-    folder = tmp_path_factory.mktemp("venv")
+def dependencies(dist: Path) -> Path:
+    """A folder of links to the distributions the wheel requires (see the module's docstring)."""
+    return shared_folder(
+        "dependencies", lambda folder: link_distributions(required_distributions(dist / WHEEL), folder)
+    )
+
+
+def fresh_venv(folder: Path, dependencies: Path) -> Path:
+    """A new virtual environment in `folder` whose only packages are `dependencies`."""
     venv.create(folder, with_pip=False, symlinks=True)
-    dependencies = tmp_path_factory.mktemp("dependencies") / "site-packages"
-    link_distributions(required_distributions(dist / WHEEL), dependencies)
-    python = folder / "bin" / "python"
     purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        [str(folder / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
         text=True,
         check=True,
         env=clean_environment(),
     ).stdout.strip()
     Path(purelib, "dependencies.pth").write_text(f"{dependencies}\n", encoding="utf-8")
-    done = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--no-index",
-            str(dist / WHEEL),
-        ],
-        capture_output=True,
-        text=True,
-        env=clean_environment(),
-        cwd=folder,
-    )
-    assert done.returncode == 0, done.stderr
     return folder
+
+
+@pytest.fixture(scope="session")
+def installed(dist: Path, dependencies: Path) -> Path:
+    """A fresh venv with the wheel installed (not editable), made once per run."""
+
+    def install(folder: Path) -> None:
+        python = fresh_venv(folder, dependencies) / "bin" / "python"
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
+        done = subprocess.run(
+            [*pip, "--no-index", str(dist / WHEEL)], capture_output=True, text=True, env=clean_environment(), cwd=folder
+        )
+        assert done.returncode == 0, done.stderr
+
+    return shared_folder("installed", install)
 
 
 def test_the_sdist_holds_the_repository_and_builds_the_wheel(dist: Path) -> None:
@@ -207,14 +206,15 @@ def test_the_installed_toolkit_works_outside_any_checkout(installed: Path, tmp_p
 
 
 def test_the_action_script_installs_and_validates_hostile_names(
-    installed: Path, tagged_source: Path, tmp_path: Path
+    dependencies: Path, tagged_source: Path, tmp_path: Path
 ) -> None:
     """scripts/action.sh as action.yml runs it from the action's folder (the tagged checkout),
-    reusing the job's venv (here, the fresh one, so that only peacetrack is installed again)."""
+    reusing the job's venv (here, a fresh one with the dependencies, so that only peacetrack is
+    installed, from the action's folder)."""
     repo = scratch_repository(tmp_path, HOSTILE)
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir()
-    (runner_temp / "peacetrack-action").symlink_to(installed)
+    fresh_venv(runner_temp / "peacetrack-action", dependencies)
     env = clean_environment() | {
         "RUNNER_TEMP": str(runner_temp),
         "ACTION_PATH": str(tagged_source),

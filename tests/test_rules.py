@@ -25,7 +25,7 @@ from peacetrack import release as release_module
 from peacetrack.cli import app
 from peacetrack.coding import Build, build_tables
 from peacetrack.errors import ReleaseError
-from peacetrack.release import csv_frame, publish_release, write_parquet, write_tables
+from peacetrack.release import csv_frame, publish_release, write_parquet
 from peacetrack.rules import (
     CONTROL_CHARACTER,
     DATE_ORDER,
@@ -189,13 +189,6 @@ def write_jsonl(table: str, frame: pd.DataFrame, path: Path) -> None:
             out.write(
                 json.dumps({k: None if v == "" else int(v) if k in integers else v for k, v in row.items()}) + "\n"
             )
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory, seed_build: Build) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_tables(seed_build.frames, folder)
-    return folder
 
 
 def changed_frames(seed_build: Build, case: Case) -> dict[str, pd.DataFrame]:

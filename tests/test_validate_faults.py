@@ -15,8 +15,6 @@ from typer.testing import CliRunner
 
 from peacetrack import checks
 from peacetrack.cli import app
-from peacetrack.coding import build_tables
-from peacetrack.release import write_tables
 from peacetrack.validator import checking, report, second_pass, spool, validate
 from peacetrack.validator.readers import csv as readers_csv
 from peacetrack.validator.readers import jsonl as readers_jsonl
@@ -26,13 +24,6 @@ validate_module = importlib.import_module("peacetrack.validator.validate")  # th
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_tables(build_tables(ROOT / "seeds").frames, folder)
-    return folder
 
 
 @pytest.fixture

@@ -22,8 +22,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from peacetrack.cli import app
-from peacetrack.coding import build_tables
-from peacetrack.release import write_tables
 from peacetrack.validator import validate
 from peacetrack.validator.cells import MAX_CELL_BYTES
 from peacetrack.validator.readers import csv as readers_csv
@@ -37,16 +35,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED_ID = "aliyev-milli-majlis-2024-09-23"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release folder built from the seed."""
-    folder = tmp_path_factory.mktemp("release")
-    build = build_tables(SEEDS)
-    assert build.ok
-    write_tables(build.frames, folder)
-    return folder
 
 
 @pytest.fixture

@@ -10,21 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from peacetrack.cli import app
-from peacetrack.coding import build_tables
 from peacetrack.faults import Fault
-from peacetrack.release import write_tables
 from peacetrack.validator.readers import jsonl as readers_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 FORGED = "a\n::error title=forged::INJECTED\x1b[2J\r::add-mask::x\n.csv"  # a file name a pull request may hold
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("release")
-    write_tables(build_tables(ROOT / "seeds").frames, folder)
-    return folder
 
 
 def forged_lines(text: str) -> list[str]:
