@@ -169,7 +169,7 @@ def test_the_wheel_holds_the_package_and_its_data(dist: Path) -> None:
         names = set(wheel.namelist())
         entry_points = wheel.read(f"peacetrack-{PYPROJECT_VERSION}.dist-info/entry_points.txt").decode()
     assert {name.removeprefix("src/") for name in package} <= names
-    assert "peacetrack = peacetrack.cli:app" in entry_points
+    assert "peacetrack = peacetrack.__main__:main" in entry_points
 
 
 def run(installed: Path, command: str, *args: str, cwd: Path) -> str:
