@@ -85,7 +85,7 @@ def shared_folder(name: str, make: Callable[[Path], object]) -> Path:
 @cache
 def seed_frames() -> dict[str, pd.DataFrame]:
     """The seed's tables as `build` makes them (shared: copy a frame before changing it)."""
-    from peacetrack.coding import build_tables
+    from peacetrack.seeds import build_tables
 
     build = build_tables(SEEDS)
     assert build.ok, build.errors

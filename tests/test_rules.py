@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 
 from peacetrack import release as release_module
 from peacetrack.cli import app
-from peacetrack.coding import Build, build_tables
 from peacetrack.errors import ReleaseError
 from peacetrack.release import csv_frame, publish_release, write_parquet, write_tables
 from peacetrack.rules import (
@@ -42,6 +41,7 @@ from peacetrack.rules import (
     Rule,
     column_rules,
 )
+from peacetrack.seeds import Build, build_tables
 from peacetrack.tables import TABLES, Kind, arrow_schema
 
 from .helpers import SEED_ID

@@ -20,8 +20,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from peacetrack import release
-from peacetrack.coding import build_tables
 from peacetrack.schema import schema_files
+from peacetrack.seeds import build_tables
 from peacetrack.tables import TABLES, Column, Kind, Table
 
 from .helpers import ROOT

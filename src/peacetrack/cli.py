@@ -65,8 +65,8 @@ def build(
     seeds: SeedsOption = Path("seeds"),
 ) -> None:
     """Build every table from the seeds; write Parquet and CSV only when all is valid."""
-    from peacetrack.coding import build_tables
     from peacetrack.release import write_build
+    from peacetrack.seeds import build_tables
 
     result = build_tables(seeds)
     for fault in result.faults:

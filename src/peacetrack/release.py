@@ -53,7 +53,7 @@ from peacetrack.tablefiles import read_tables, write_tables
 from peacetrack.tables import SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
-    from peacetrack.coding import Build
+    from peacetrack.seeds import Build
 
 CHANGELOG_FILE = "CHANGELOG.md"
 # The DuckDB script that makes a database of the release, run in its folder (`schema/load.sql`).
@@ -190,7 +190,7 @@ def check_new_version(root: Path, index: ReleaseIndex, version: str) -> None:
 
 def build_tables(seeds: Path) -> Build:
     """The tables built from `seeds`; the build stack (YAML, pydantic) loads only when asked."""
-    from peacetrack.coding import build_tables as build
+    from peacetrack.seeds import build_tables as build
 
     return build(seeds)
 
