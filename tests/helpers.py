@@ -27,15 +27,8 @@ import pandas as pd
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import (
-    check_new_version,
-    publish_release,
-    read_index,
-    release_folder,
-    release_lock,
-    write_index,
-)
+from peacetrack.index import ReleaseEntry, ReleaseIndex, read_index, release_folder, write_index
+from peacetrack.release import check_new_version, publish_release, release_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from peacetrack import rowdata
 from peacetrack.cli import app
-from peacetrack.release import write_tables
 from peacetrack.seeds import build_tables
+from peacetrack.tablefiles import write_tables
 from peacetrack.validator import checking, report, second_pass, spool, validate
 from peacetrack.validator.readers import csv as readers_csv
 from peacetrack.validator.readers import jsonl as readers_jsonl

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from peacetrack.cli import app
-from peacetrack.release import write_tables
 from peacetrack.seeds import build_tables
+from peacetrack.tablefiles import write_tables
 from peacetrack.validator import validate
 from peacetrack.validator.cells import MAX_CELL_BYTES
 from peacetrack.validator.readers import csv as readers_csv

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from peacetrack.cli import app
 from peacetrack.faults import Fault
-from peacetrack.release import write_tables
 from peacetrack.seeds import build_tables
+from peacetrack.tablefiles import write_tables
 from peacetrack.validator.readers import jsonl as readers_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]

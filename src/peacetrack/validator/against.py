@@ -18,7 +18,7 @@ from peacetrack.errors import PeacetrackError, Refused, Unreadable
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault
 from peacetrack.links import check_inside, input_root, names_inside
-from peacetrack.release import read_tables
+from peacetrack.tablefiles import read_tables
 from peacetrack.tables import ARTICLE, CODING_FILE, TABLES
 from peacetrack.validator.readers.chunks import reading_fault
 
