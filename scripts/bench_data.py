@@ -34,9 +34,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from peacetrack import data, database, mirror
-from peacetrack.coding import build_tables
-from peacetrack.release import write_tables
 from peacetrack.schema import sql_string
+from peacetrack.seeds import build_tables
+from peacetrack.tablefiles import write_tables
 from peacetrack.tables import SCHEMA_VERSION
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

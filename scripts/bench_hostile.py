@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from peacetrack.coding import QuoteRef, read_yaml, resolve_quote
+from peacetrack.coding import QuoteRef
 from peacetrack.errors import FileFault
+from peacetrack.quotes import resolve_quote
 from peacetrack.tables import TABLES
 from peacetrack.validator import validate
+from peacetrack.yamlfile import read_yaml
 
 
 def _yaml(text: str) -> str:

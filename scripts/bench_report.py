@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from peacetrack.card import datacard_text
-from peacetrack.coding import build_tables
 from peacetrack.figures import FIGURES, drawn_transfer_ids, png_bytes
+from peacetrack.seeds import build_tables
 from peacetrack.tables import TABLES, frame_from_rows
 
 ROOT = Path(__file__).resolve().parents[1]

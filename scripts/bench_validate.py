@@ -35,9 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from peacetrack.coding import build_tables  # noqa: E402
-from peacetrack.release import write_tables  # noqa: E402
 from peacetrack.schema import frictionless_schema  # noqa: E402
+from peacetrack.seeds import build_tables  # noqa: E402
+from peacetrack.tablefiles import write_tables  # noqa: E402
 from peacetrack.tables import TABLES  # noqa: E402
 
 SOURCE_ID = "aliyev-milli-majlis-2024-09-23"

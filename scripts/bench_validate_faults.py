@@ -30,8 +30,8 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from peacetrack.coding import build_tables  # noqa: E402
-from peacetrack.release import write_tables  # noqa: E402
+from peacetrack.seeds import build_tables  # noqa: E402
+from peacetrack.tablefiles import write_tables  # noqa: E402
 
 GOAL_BYTES = 1_000_000_000
 # Runs argv[1:] and prints "<exit code> <peak kB>" on stderr.

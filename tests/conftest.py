@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 
 from peacetrack import data, mirror
-from peacetrack.coding import Build, build_tables
 from peacetrack.index import ReleaseEntry
-from peacetrack.release import cut_release, write_tables
+from peacetrack.release import cut_release
+from peacetrack.seeds import Build, build_tables
+from peacetrack.tablefiles import write_tables
 
 from . import helpers
 from .helpers import CLOSED_PORT_URL, RELEASE_DATE, SEEDS, changelog, shared_folder, write_release

@@ -26,15 +26,8 @@ import pandas as pd
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from peacetrack.index import ReleaseEntry, ReleaseIndex
-from peacetrack.release import (
-    check_new_version,
-    publish_release,
-    read_index,
-    release_folder,
-    release_lock,
-    write_index,
-)
+from peacetrack.index import ReleaseEntry, ReleaseIndex, read_index, release_folder, write_index
+from peacetrack.release import check_new_version, publish_release, release_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -86,7 +79,7 @@ def shared_folder(name: str, make: Callable[[Path], object]) -> Path:
 @cache
 def seed_frames() -> dict[str, pd.DataFrame]:
     """The seed's tables as `build` makes them (shared: copy a frame before changing it)."""
-    from peacetrack.coding import build_tables
+    from peacetrack.seeds import build_tables
 
     build = build_tables(SEEDS)
     assert build.ok, build.errors

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from peacetrack import cli, files, release, report
+from peacetrack.index import INDEX_FILE
 
 from .helpers import card_without_figures
 
@@ -51,7 +52,7 @@ KILL_STEPS: dict[str, Callable[[], None]] = {
     # the release folder moved into place, the index not yet written
     "moved": lambda: setattr(release, "write_index", lambda root, index: die()),
     # the new index written beside the old one, not yet renamed over it
-    "index": lambda: die_on_rename(lambda source, target: target.name == release.INDEX_FILE),
+    "index": lambda: die_on_rename(lambda source, target: target.name == INDEX_FILE),
     # the release registered, the old bundle moved aside, the new one not yet in place
     "bundle": lambda: die_on_rename(lambda source, target: target.parent.name.endswith(files.OLD_SUFFIX)),
 }

@@ -11,19 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peacetrack.checks import (
-    RowData,
-    check_canonical_ids,
-    check_dates,
-    check_foreign_keys,
-    check_quotes,
-    check_row_rules,
-    check_sources,
-    check_tables,
-    taken,
-)
-from peacetrack.coding import Build
+from peacetrack.checks import check_canonical_ids, check_dates, check_foreign_keys, check_row_rules, check_tables
+from peacetrack.evidence import check_quotes, check_sources
 from peacetrack.faults import Fault
+from peacetrack.rowdata import RowData, taken
+from peacetrack.seeds import Build
 from peacetrack.tables import TABLES, arrow_from_frame
 
 Frames = dict[str, pd.DataFrame]

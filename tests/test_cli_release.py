@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from peacetrack import coding, report
+from peacetrack import report
 from peacetrack.cli import app
-from peacetrack.coding import Build, build_tables
 from peacetrack.datapackage import file_entries, folder_files
 from peacetrack.errors import ReleaseError
 from peacetrack.files import sha256_file, staging_leftovers
 from peacetrack.index import ReleaseEntry, ReleaseIndex, read_index, write_index
 from peacetrack.release import bundle_latest
+from peacetrack.seeds import Build, build_tables
 from peacetrack.tablefiles import write_tables
 
 from .helpers import ROOT, SEEDS, card_without_figures, snapshot
@@ -41,8 +41,9 @@ def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
 def build_seeds_once(monkeypatch: pytest.MonkeyPatch, seed_build: Build) -> None:
     """`build` and `release` of SEEDS (in this process) take the session's build of them:
     building takes seconds, and these tests are about what is done with the tables."""
-    build_tables = coding.build_tables
-    monkeypatch.setattr(coding, "build_tables", lambda seeds: seed_build if seeds == SEEDS else build_tables(seeds))
+    monkeypatch.setattr(
+        "peacetrack.seeds.build_tables", lambda seeds: seed_build if seeds == SEEDS else build_tables(seeds)
+    )
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetrack.checks import sha256_text
-from peacetrack.coding import QuoteRef, build_tables, nth_occurrence, occurrences, resolve_quote
+from peacetrack.coding import QuoteRef
+from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault
+from peacetrack.quotes import nth_occurrence, occurrences, resolve_quote
 from peacetrack.rules import REQUIRED, UNKNOWN_COLUMN, column_rules
+from peacetrack.seeds import build_tables
 from peacetrack.tables import TABLES
 
 from .helpers import SEED_ID, SEEDS, seed_without_text

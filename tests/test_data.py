@@ -20,7 +20,7 @@ import peacetrack
 from peacetrack import data, mirror
 from peacetrack.cli import app
 from peacetrack.index import FileEntry, ReleaseEntry
-from peacetrack.release import sorted_frame
+from peacetrack.tablefiles import sorted_frame
 from peacetrack.tables import TABLES, Kind, analysis_dtype
 
 from .helpers import ROOT, CutHandler, cached_files, runner, seed_frames, serve, sha256, write_release

@@ -8,7 +8,7 @@ from datetime import date
 
 from ruamel.yaml import YAML
 
-from peacetrack.release import read_index
+from peacetrack.index import read_index
 
 from .helpers import ROOT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacetrack.coding import Build, build_tables
+from peacetrack.seeds import Build, build_tables
 
 from .helpers import FIXTURES
 

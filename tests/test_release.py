@@ -16,7 +16,6 @@ import pytest
 
 from peacetrack import release, report, tablefiles
 from peacetrack.changelog import changelog_date
-from peacetrack.coding import Build
 from peacetrack.datapackage import DATAPACKAGE_FILE, SUMS_FILE, folder_files
 from peacetrack.diff import diff_releases, diff_text
 from peacetrack.errors import ReleaseError
@@ -31,6 +30,7 @@ from peacetrack.release import (
     parse_version,
     resolve_release,
 )
+from peacetrack.seeds import Build
 from peacetrack.tablefiles import read_tables, write_build, write_tables
 from peacetrack.tables import SCHEMA_VERSION, TABLES
 

@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from peacetrack.card import CARD_NAME, datacard_text, environment
 from peacetrack.cli import app
-from peacetrack.coding import Build
 from peacetrack.figures import (
     DPI,
     FIGURE_FOLDER,
@@ -31,6 +30,7 @@ from peacetrack.figures import (
 )
 from peacetrack.markdown import md_text
 from peacetrack.report import write_report
+from peacetrack.seeds import Build
 from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, frame_from_rows
 

@@ -23,9 +23,8 @@ from typer.testing import CliRunner
 
 from peacetrack import release as release_module
 from peacetrack.cli import app
-from peacetrack.coding import Build, build_tables
 from peacetrack.errors import ReleaseError
-from peacetrack.release import csv_frame, publish_release, write_parquet
+from peacetrack.release import publish_release
 from peacetrack.rules import (
     CONTROL_CHARACTER,
     DATE_ORDER,
@@ -42,6 +41,8 @@ from peacetrack.rules import (
     Rule,
     column_rules,
 )
+from peacetrack.seeds import Build, build_tables
+from peacetrack.tablefiles import csv_frame, write_parquet
 from peacetrack.tables import TABLES, Kind, arrow_schema
 
 from .helpers import SEED_ID

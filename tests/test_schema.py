@@ -20,8 +20,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from peacetrack import release
-from peacetrack.coding import build_tables
+from peacetrack.files import sha256_file
+from peacetrack.index import read_index
 from peacetrack.schema import schema_files
+from peacetrack.seeds import build_tables
+from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, Column, Kind, Table
 
 from .helpers import ROOT
@@ -33,7 +36,7 @@ DATASETS = ROOT / "datasets"
 @pytest.fixture(scope="module")
 def release_folder() -> Path:
     """The latest committed release; its absence is a failure, not a skip."""
-    latest = release.read_index(DATASETS).latest()
+    latest = read_index(DATASETS).latest()
     assert latest is not None, "datasets/index.json lists no release: cut and commit one"
     return DATASETS / "releases" / latest.version
 
@@ -96,7 +99,7 @@ def test_every_release_row_inserts_with_keys_enforced(release_folder: Path) -> N
     for name, table in TABLES.items():
         insert_table(db, table, release_folder / f"{name}.parquet")
     counts = {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES}  # type: ignore[index]
-    latest = release.read_index(DATASETS).latest()
+    latest = read_index(DATASETS).latest()
     assert latest is not None and counts == latest.rows
 
 
@@ -193,7 +196,7 @@ def test_frictionless_sees_a_broken_foreign_key_and_a_changed_file(
     (folder / "evidence.parquet").write_bytes((folder / "evidence.parquet").read_bytes() + b"\0")
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     (csv_resource,) = [r for r in package["resources"] if r["name"] == "actors"]
-    csv_resource["hash"], csv_resource["bytes"] = f"sha256:{release.file_sha256(actors)}", actors.stat().st_size
+    csv_resource["hash"], csv_resource["bytes"] = f"sha256:{sha256_file(actors)}", actors.stat().st_size
     (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     errors = {(name, kind) for name, kind, _ in frictionless_errors(folder, monkeypatch)}
     assert errors == {("actors", "foreign-key"), ("evidence-parquet", "hash-count"), ("evidence-parquet", "byte-count")}
@@ -227,7 +230,7 @@ def test_load_script_makes_the_database_of_the_committed_release(
 ) -> None:
     """Release 1.0.0 was published without load.sql: the schema folder's copy loads it."""
     db = run_load_script(release_folder, SCHEMA / "load.sql", monkeypatch)
-    latest = release.read_index(DATASETS).latest()
+    latest = read_index(DATASETS).latest()
     counts = {name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES}  # type: ignore[index]
     assert latest is not None and counts == latest.rows
     assert db.execute("SELECT parent_id FROM actors WHERE actor_id = 'us-air-force'").fetchone() == ("usa",)
@@ -254,12 +257,12 @@ def test_load_script_loads_a_deep_tree_and_stops_on_a_loop(tmp_path: Path, monke
     frames["actors"] = pd.concat([actors, chain.astype({c: actors[c].dtype for c in chain})], ignore_index=True)
     folder = tmp_path / "release"
     folder.mkdir()
-    release.write_tables(frames, folder)
+    write_tables(frames, folder)
     db = run_load_script(folder, SCHEMA / "load.sql", monkeypatch)
     assert db.execute("SELECT count(*) FROM actors").fetchone() == (len(frames["actors"]),)
     looped = frames["actors"].copy()
     looped.loc[looped["actor_id"] == "usa", "parent_id"] = "unit-9"
-    release.write_tables({**frames, "actors": looped}, folder)
+    write_tables({**frames, "actors": looped}, folder)
     with pytest.raises(duckdb.Error, match="actors: rows left out"):
         run_load_script(folder, SCHEMA / "load.sql", monkeypatch)
 

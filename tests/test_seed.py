@@ -12,8 +12,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from peacetrack.checks import sha256_text
-from peacetrack.coding import Build
+from peacetrack.evidence import sha256_text
+from peacetrack.seeds import Build
 
 from .helpers import ROOT, SEED_ARTICLE, SEED_ID, SEEDS
 

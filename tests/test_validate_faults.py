@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from peacetrack import checks
+from peacetrack import rowdata
 from peacetrack.cli import app
 from peacetrack.validator import checking, report, second_pass, spool, validate
 from peacetrack.validator.readers import csv as readers_csv
@@ -66,7 +66,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     values taken 2 at a time: every path taken."""
     for reader in (readers_csv, readers_jsonl, readers_parquet):
         monkeypatch.setattr(reader, "BATCH_ROWS", 4)
-    monkeypatch.setattr(checks, "TAKE_ROWS", 2)
+    monkeypatch.setattr(rowdata, "TAKE_ROWS", 2)
     monkeypatch.setattr(second_pass, "TAKE_ROWS", 2)
     monkeypatch.setattr(spool, "RUN_FAULTS", 3)
     monkeypatch.setattr(spool, "MERGE_RUNS", 2)

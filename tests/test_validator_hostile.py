@@ -93,8 +93,8 @@ def test_a_release_folder_given_to_against_may_be_named_with_dots(
 
 def test_a_coding_file_of_many_keys_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     """Under the size limit, 250,000 `k: v` lines took four minutes to parse (and passed)."""
-    from peacetrack.coding import MAX_YAML_TOKENS, read_yaml
     from peacetrack.errors import FileFault
+    from peacetrack.yamlfile import MAX_YAML_TOKENS, read_yaml
 
     path = tmp_path / "coding.yaml"
     keys = MAX_YAML_TOKENS // 4 + 1  # a key, its value and two marks each

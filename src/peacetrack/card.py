@@ -20,9 +20,10 @@ import jinja2
 import pandas as pd
 import semver
 
+from peacetrack.enums import Certainty
 from peacetrack.figures import FIGURE_FOLDER, TIMELINE_PNG, TRANSFERS_PNG, actor_names, sorted_frames
 from peacetrack.markdown import md_text
-from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Certainty, Column, Kind
+from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Column, Kind
 
 CARD_NAME = "DATACARD.md"
 TEMPLATE = "DATACARD.md.j2"

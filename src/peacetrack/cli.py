@@ -65,8 +65,8 @@ def build(
     seeds: SeedsOption = Path("seeds"),
 ) -> None:
     """Build every table from the seeds; write Parquet and CSV only when all is valid."""
-    from peacetrack.coding import build_tables
-    from peacetrack.release import write_build
+    from peacetrack.seeds import build_tables
+    from peacetrack.tablefiles import write_build
 
     result = build_tables(seeds)
     for fault in result.faults:
@@ -117,6 +117,8 @@ def release(
     ] = False,
 ) -> None:
     """Cut an immutable, checksummed release from the seeds (needs its CHANGELOG.md entry)."""
+    from peacetrack.index import read_index, release_folder
+
     bundle = None if no_bundle else bundle
     try:
         if clean:
@@ -127,7 +129,7 @@ def release(
         if (version is None) == (bump is None):
             raise ReleaseError("give either VERSION or --bump major|minor|patch (or --clean alone)")
         if bump is not None:
-            latest = releases.read_index(root).latest()
+            latest = read_index(root).latest()
             version = releases.bump_version(latest.version if latest else None, bump)
         if bundle is not None:
             releases.check_bundle(root, bundle)
@@ -139,7 +141,7 @@ def release(
         bundled = None if bundle is None else releases.bundle_latest(root, bundle)
     except ReleaseError as error:
         _fail(f"release {entry.version} is cut and registered, but not bundled: {printable(error)}")
-    where = releases.release_folder(root, entry.version)
+    where = release_folder(root, entry.version)
     _print_counts(f"peacetrack release {entry.version} ({entry.date}) → {where}", entry.rows)
     if bundled is not None:
         out_console.print(f"bundled release {bundled.name} into {bundled.parent.parent}", markup=False)
@@ -192,18 +194,18 @@ def diff(
     remote: RemoteOption = None,
 ) -> None:
     """Rows added, removed and changed per table between two releases, by primary key."""
+    from peacetrack.diff import diff_json, diff_releases, diff_text
+
     try:
         old_folder = releases.resolve_release(old, root, remote=remote)
         new_folder = releases.resolve_release(new, root, remote=remote)
-        diffs = releases.diff_releases(old_folder, new_folder)
+        diffs = diff_releases(old_folder, new_folder)
     except ReleaseError as error:
         _fail(error)
     if format == "json":
-        typer.echo(
-            json.dumps({"old": old, "new": new, "tables": releases.diff_json(diffs)}, indent=2, ensure_ascii=False)
-        )
+        typer.echo(json.dumps({"old": old, "new": new, "tables": diff_json(diffs)}, indent=2, ensure_ascii=False))
     else:
-        typer.echo(printable(releases.diff_text(diffs)), nl=False)  # keys and column names are data
+        typer.echo(printable(diff_text(diffs)), nl=False)  # keys and column names are data
 
 
 ReleaseOption = Annotated[
@@ -300,9 +302,11 @@ def _plain(value: object) -> Text:
 def _print_rows(columns: list[str], rows: list[tuple[object, ...]], output: TableFormat) -> None:
     """Rows as CSV, JSON records or a table; every cell as text, never as markup."""
     if output is TableFormat.csv:
+        from peacetrack.tablefiles import csv_cell
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([releases.csv_cell(value) for value in row] for row in rows)
+        writer.writerows([csv_cell(value) for value in row] for row in rows)
     elif output is TableFormat.json:
         twice = sorted({column for column in columns if columns.count(column) > 1})
         if twice:  # a JSON object keeps one value per name: the others would be lost unsaid

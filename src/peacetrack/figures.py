@@ -26,7 +26,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import ColorType, RcKeyType
 
-from peacetrack.tables import TABLES, Certainty, ItemCategory
+from peacetrack.enums import Certainty, ItemCategory
+from peacetrack.tables import TABLES
 
 FIGURE_FOLDER = "figures"
 TIMELINE_PNG = "timeline.png"

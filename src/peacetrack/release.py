@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 import semver
 
-from peacetrack import diff, tablefiles
 from peacetrack.changelog import changelog_date
 from peacetrack.checks import check_tables
 from peacetrack.datapackage import DATAPACKAGE_FILE, SUMS_FILE, datapackage, file_entries, file_entry, sha256sums
@@ -53,7 +52,7 @@ from peacetrack.tablefiles import read_tables, write_tables
 from peacetrack.tables import SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
-    from peacetrack.coding import Build
+    from peacetrack.seeds import Build
 
 CHANGELOG_FILE = "CHANGELOG.md"
 # The DuckDB script that makes a database of the release, run in its folder (`schema/load.sql`).
@@ -61,12 +60,6 @@ LOAD_SCRIPT_FILE = "load.sql"
 # Published before releases carried the load script: releases are immutable, so they rebuild without it.
 RELEASES_WITHOUT_LOAD_SCRIPT = frozenset({"1.0.0"})
 Bump = Literal["major", "minor", "patch"]
-
-# Re-exported until their callers (cli.py, the validator, scripts, other helpers' tests) import
-# them from the modules they moved to; the merge of issue 12 moves those imports and drops these.
-diff_releases, diff_json, diff_text = diff.diff_releases, diff.diff_json, diff.diff_text
-csv_cell, csv_frame, write_parquet = tablefiles.csv_cell, tablefiles.csv_frame, tablefiles.write_parquet
-write_build, sorted_frame, file_sha256 = tablefiles.write_build, tablefiles.sorted_frame, sha256_file
 
 
 def parse_version(text: str) -> semver.Version:
@@ -190,7 +183,7 @@ def check_new_version(root: Path, index: ReleaseIndex, version: str) -> None:
 
 def build_tables(seeds: Path) -> Build:
     """The tables built from `seeds`; the build stack (YAML, pydantic) loads only when asked."""
-    from peacetrack.coding import build_tables as build
+    from peacetrack.seeds import build_tables as build
 
     return build(seeds)
 

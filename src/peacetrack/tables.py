@@ -45,21 +45,6 @@ from peacetrack.enums import (
     TransferStatus,
 )
 
-__all__ = [  # the vocabularies are part of the contract: importable from here too
-    "ActorType",
-    "Certainty",
-    "ClaimTable",
-    "CountryCode",
-    "DateBasis",
-    "DatePrecision",
-    "EventType",
-    "ItemCategory",
-    "NegotiationFormat",
-    "StatementKind",
-    "Topic",
-    "TransferStatus",
-]
-
 SCHEMA_VERSION = "1.0.0"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 

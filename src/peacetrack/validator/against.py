@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from peacetrack.checks import sha256_text
 from peacetrack.errors import PeacetrackError, Refused, Unreadable
+from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault
 from peacetrack.links import check_inside, input_root, names_inside
-from peacetrack.release import read_tables
+from peacetrack.tablefiles import read_tables
 from peacetrack.tables import ARTICLE, CODING_FILE, TABLES
 from peacetrack.validator.readers.chunks import reading_fault
 
@@ -70,8 +70,8 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
     A text whose hash differs from the released source row is not the same text: not used.
     The seed folder of a coding file given is left to that file's reading.
     """
-    from peacetrack.coding import read_article
     from peacetrack.errors import FileFault
+    from peacetrack.seeds import read_article
 
     inputs, cwd = list(inputs), Path.cwd()
     candidates = [(Path("seeds"), cwd)] + [(p.parent / "seeds", root) for p, root in inputs]

@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from peacetrack.checks import one_array, taken
 from peacetrack.faults import Fault, shorten
+from peacetrack.rowdata import one_array, taken
 from peacetrack.rules import type_rule, value_bytes
 from peacetrack.tables import LIST_DELIMITER, Column, Table, _types_mapper, arrow_type
 

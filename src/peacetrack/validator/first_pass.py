@@ -16,21 +16,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from peacetrack.checks import (
-    RowData,
-    arrow_values,
-    check_dates,
-    check_quotes,
-    check_row_rules,
-    check_schema,
-    check_sources,
-    check_values,
-    is_in,
-    shorten,
-    taken,
-)
-from peacetrack.faults import Fault
-from peacetrack.release import csv_frame
+from peacetrack.checks import check_dates, check_row_rules, check_schema, check_values
+from peacetrack.evidence import check_quotes, check_sources
+from peacetrack.faults import Fault, shorten
+from peacetrack.rowdata import RowData, arrow_values, is_in, taken
+from peacetrack.tablefiles import csv_frame
 from peacetrack.tables import CLAIM_TABLES, Table
 from peacetrack.validator.cells import as_frame, parse_arrow
 from peacetrack.validator.keys import KeptRows, Locate, key_data

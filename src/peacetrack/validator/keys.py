@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from peacetrack.checks import RowData, is_in
 from peacetrack.faults import Fault
+from peacetrack.rowdata import RowData, is_in
 from peacetrack.tables import TABLES, Table, arrow_type
 
 

@@ -11,17 +11,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from peacetrack.checks import (
-    TAKE_ROWS,
-    check_canonical_ids,
-    check_evidence_links,
-    check_foreign_keys,
-    check_spans,
-    check_threads,
-    repeated,
-    taken,
-)
+from peacetrack.checks import check_canonical_ids, check_foreign_keys
+from peacetrack.evidence import check_evidence_links, check_spans
 from peacetrack.faults import Fault
+from peacetrack.rowdata import TAKE_ROWS, check_threads, repeated, taken
 from peacetrack.tables import CLAIM_TABLES, TABLES
 from peacetrack.validator.cells import as_frame
 from peacetrack.validator.first_pass import Validator

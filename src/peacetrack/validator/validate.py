@@ -321,7 +321,7 @@ def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
 
 def _read_coding(path: Path, validator: Validator) -> bool:
     """A coding file: its seed folder read as the build reads it, then checked like rows."""
-    from peacetrack.coding import Coded, SeedReader
+    from peacetrack.seeds import Coded, SeedReader
 
     coded = Coded()
 
