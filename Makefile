@@ -15,10 +15,11 @@ $(INSTALLED): pyproject.toml
 dataset: $(INSTALLED)  ## set up, then build every table from seeds/ into datasets/build/
 	$(BIN)/peacetrack build
 
-test: $(INSTALLED)  ## set up, then lint, check the format and the types, and run the whole test suite
+test: $(INSTALLED)  ## set up, then lint, check the format, the types and the layers, and run the whole test suite
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 clean:
