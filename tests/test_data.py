@@ -469,8 +469,8 @@ def test_cli_download_prints_a_long_folder_on_one_line(
 # --- the README runs ------------------------------------------------------------------------------------
 
 
-def readme_blocks(language: str) -> list[str]:
-    section = README.read_text(encoding="utf-8").split("\n## Use the data\n", 1)[1].split("\n## ", 1)[0]
+def readme_blocks(language: str, heading: str = "Use the data") -> list[str]:
+    section = README.read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(rf"```{language}\n(.*?)```", section, flags=re.DOTALL)
 
 
@@ -485,6 +485,25 @@ def test_readme_python_examples_run(local_release: ReleaseEntry) -> None:
     to_armenia = namespace["to_armenia"]
     assert to_armenia[["supplier", "transfers"]].values.tolist() == [["United States", 7], ["France", 4]]
     assert "Mistral" in list(to_armenia["items"].iloc[1])
+
+
+def test_readme_validate_from_python_runs(
+    local_release: ReleaseEntry, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's `peacetrack.validate` example gives the command's exit code and faults."""
+    (example,) = readme_blocks("python", "Validate contributed rows")
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(example, namespace)
+    report = namespace["report"]
+    assert (report.exit_code, namespace["errors"]) == (0, [])
+    # Every row of the seed is released: each is said as a warning, in both.
+    assert report.rows == 124 and report.totals == {("warning", "released_row"): 124}
+    command = ["validate", "seeds/aliyev-milli-majlis-2024-09-23/coding.yaml", "--against", "1.0.0", "--format", "json"]
+    result = runner.invoke(app, command)
+    assert result.exit_code == report.exit_code
+    said = json.loads(result.output)
+    assert (said["rows"], said["totals"]) == (124, {"errors": {}, "warnings": {"released_row": 124}})
 
 
 def test_readme_shell_examples_run(local_release: ReleaseEntry) -> None:
