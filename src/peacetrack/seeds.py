@@ -25,7 +25,7 @@ from peacetrack.links import names_inside, read_inside
 from peacetrack.quotes import evidence_id, resolve_quote
 from peacetrack.rules import UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
-from peacetrack.yamlfile import key_line, line_of, locate, not_utf8, read_yaml
+from peacetrack.yamlfile import decoded, key_line, locate, read_yaml
 
 
 @dataclass
@@ -73,17 +73,7 @@ def read_article(path: Path, root: Path) -> str | None:
                 file=str(path),
             )
         ) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise FileFault(
-            Fault(
-                rule="encoding",
-                message=not_utf8(raw, error),
-                file=str(path),
-                line=line_of(raw, error.start),
-            )
-        ) from None
+    return decoded(raw, path)
 
 
 class SeedReader:

@@ -63,17 +63,7 @@ def read_yaml(path: Path, root: Path) -> Any:
                 file=str(path),
             )
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileFault(
-            Fault(
-                rule="encoding",
-                message=not_utf8(raw, error),
-                file=str(path),
-                line=line_of(raw, error.start),
-            )
-        ) from None
+    text = decoded(raw, path, "utf-8-sig")
     yaml = YAML(typ="rt", pure=True)
 
     def refuse(rule: str, message: str, token: Any) -> FileFault:
@@ -128,6 +118,16 @@ def read_yaml(path: Path, root: Path) -> Any:
 
 def line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
+
+
+def decoded(raw: bytes, path: Path, encoding: str = "utf-8") -> str:
+    """The text of a seed's file, or a FileFault at the line where it stops being UTF-8."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise FileFault(
+            Fault(rule="encoding", message=not_utf8(raw, error), file=str(path), line=line_of(raw, error.start))
+        ) from None
 
 
 def not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
