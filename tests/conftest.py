@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from peacetrack import data, mirror
 from peacetrack.index import ReleaseEntry
@@ -23,6 +24,14 @@ from peacetrack.tablefiles import write_tables
 
 from . import helpers
 from .helpers import CLOSED_PORT_URL, RELEASE_DATE, SEEDS, changelog, shared_folder, write_release
+
+# Hypothesis profiles. A test that sets no max_examples of its own (the validator's fuzzers, whose
+# every example runs a whole validation) takes it from the profile: "quick" for `make test`, "deep"
+# for a maintainer's hunt (`python -m pytest --hypothesis-profile=deep`, or PEACETRACK_HYPOTHESIS=deep).
+# Failures found are kept in .hypothesis/ and tried first next time, whatever the profile.
+settings.register_profile("quick", max_examples=30)
+settings.register_profile("deep", max_examples=1000)
+settings.load_profile(os.environ.get("PEACETRACK_HYPOTHESIS", "quick"))
 
 
 @pytest.fixture(scope="session", autouse=True)

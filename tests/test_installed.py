@@ -180,27 +180,33 @@ def run(installed: Path, command: str, *args: str, cwd: Path) -> str:
     return done.stdout
 
 
+INSTALLED_COMMANDS = """
+import json, sys
+from typer.testing import CliRunner
+import peacetrack
+from peacetrack.cli import app
+commands = [["info"], ["versions"], ["diff", "latest", "1.0.0"], ["report", "--release", "latest", "--out", sys.argv[1]]]
+outputs = []
+for args in commands:
+    result = CliRunner().invoke(app, args)
+    outputs.append([result.exit_code, result.output])
+t = peacetrack.load("actors")
+print(json.dumps([outputs, len(t), peacetrack.__version__, peacetrack.__file__]))
+"""
+
+
 def test_the_installed_toolkit_works_outside_any_checkout(installed: Path, tmp_path: Path) -> None:
     assert run(installed, "peacetrack", "--version", cwd=tmp_path) == f"peacetrack {PYPROJECT_VERSION}\n"
     assert "Usage: peacetrack" in run(installed, "python", "-m", "peacetrack", "--help", cwd=tmp_path)
-    assert "1.0.0" in run(installed, "peacetrack", "info", cwd=tmp_path)
-    assert "1.0.0" in run(installed, "peacetrack", "versions", cwd=tmp_path)
-    assert "actors: 0 added, 0 removed, 0 changed" in run(
-        installed, "peacetrack", "diff", "latest", "1.0.0", cwd=tmp_path
-    )
-    run(installed, "peacetrack", "report", "--release", "latest", "--out", str(tmp_path / "card"), cwd=tmp_path)
+    # The commands and the API, in one process of the installed Python (the entry script and
+    # `-m` are proven above): each command's output, and what `load` gives.
+    loaded = run(installed, "python", "-c", INSTALLED_COMMANDS, str(tmp_path / "card"), cwd=tmp_path)
+    outputs, rows, version, module = json.loads(loaded)
+    assert [code for code, _ in outputs] == [0, 0, 0, 0], outputs
+    info, versions, diff, _report = (output for _, output in outputs)
+    assert "1.0.0" in info and "1.0.0" in versions
+    assert "actors: 0 added, 0 removed, 0 changed" in diff
     assert (tmp_path / "card" / "DATACARD.md").is_file()
-    loaded = run(
-        installed,
-        "python",
-        "-c",
-        (
-            "import json, peacetrack; t = peacetrack.load('actors');"
-            "print(json.dumps([len(t), peacetrack.__version__, peacetrack.__file__]))"
-        ),
-        cwd=tmp_path,
-    )
-    rows, version, module = json.loads(loaded)
     assert rows > 0 and version == PYPROJECT_VERSION
     assert Path(module).is_relative_to(installed) and not Path(module).is_relative_to(ROOT)
 

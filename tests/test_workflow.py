@@ -13,8 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from peacetrack import action
 from peacetrack.action import DATA_FILE
+from peacetrack.cli import app
 
 from .helpers import ACTION, HOOKS, HOSTILE, WORKFLOW, git, load_yaml, scratch_repository
 
@@ -64,6 +67,23 @@ def run_action(
     return subprocess.run([python, "-m", "peacetrack.action"], cwd=repo, env=env, capture_output=True, text=True)
 
 
+def run_action_here(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], **inputs: str
+) -> subprocess.CompletedProcess[str]:
+    """`peacetrack.action.main()` in this process, in `repo`, with the step's environment: what
+    `python -m peacetrack.action` does less the interpreter's start (which run_action keeps
+    proving). Its `peacetrack validate` still runs in a process of its own; capfd takes both outputs."""
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("GITHUB_BASE_REF", "main")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "step-summary.md"))
+    for name, value in inputs.items():
+        monkeypatch.setenv(f"INPUT_{name.upper()}", value)
+    capfd.readouterr()
+    code = action.main()
+    out, err = capfd.readouterr()
+    return subprocess.CompletedProcess([], code, out, err)
+
+
 def validated_files(stdout: str) -> set[str]:
     return {fault["file"] for fault in json.loads(stdout)["faults"]}
 
@@ -80,16 +100,28 @@ def test_hostile_and_non_ascii_names_run_nothing_and_are_all_validated(tmp_path:
 
 
 @needs_git
-def test_a_pull_request_without_data_files_validates_nothing(tmp_path: Path) -> None:
+def test_a_pull_request_without_data_files_validates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     repo = scratch_repository(tmp_path, IGNORED)
-    done = run_action(repo, tmp_path)
+    done = run_action_here(repo, tmp_path, monkeypatch, capfd)
     assert (done.returncode, done.stdout) == (0, "no changed data files\n")
 
 
 @needs_git
-def test_the_paths_input_is_validated_instead_of_the_changes(tmp_path: Path) -> None:
+def test_the_paths_input_is_validated_instead_of_the_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     repo = scratch_repository(tmp_path, ["data/actors.csv", "data/evidence.csv", "café/sources.csv"])
-    done = run_action(repo, tmp_path, FORMAT="json", AGAINST="1.0.0", PATHS="café/sources.csv\n\ndata/actors.csv\n")
+    done = run_action_here(
+        repo,
+        tmp_path,
+        monkeypatch,
+        capfd,
+        FORMAT="json",
+        AGAINST="1.0.0",
+        PATHS="café/sources.csv\n\ndata/actors.csv\n",
+    )
     assert validated_files(done.stdout) == {"café/sources.csv", "data/actors.csv"}
 
 
@@ -101,41 +133,43 @@ def test_the_paths_input_is_validated_instead_of_the_changes(tmp_path: Path) -> 
         ({"FORMAT": "yaml"}, "unknown format 'yaml'"),
     ],
 )
-def test_a_wrong_call_is_annotated(tmp_path: Path, inputs: dict[str, str], message: str) -> None:
+def test_a_wrong_call_is_annotated(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    inputs: dict[str, str],
+    message: str,
+) -> None:
     repo = scratch_repository(tmp_path, ["data/actors.csv"])
-    done = run_action(repo, tmp_path, **inputs)
+    done = run_action_here(repo, tmp_path, monkeypatch, capfd, **inputs)
     assert done.returncode == 2
     assert any(line.startswith("::error ") and message in line for line in done.stdout.splitlines()), done.stdout
 
 
 @needs_git
-def test_outside_a_pull_request_without_paths_the_action_says_so(tmp_path: Path) -> None:
+def test_outside_a_pull_request_without_paths_the_action_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     repo = scratch_repository(tmp_path, ["data/actors.csv"])
-    done = subprocess.run(
-        [sys.executable, "-m", "peacetrack.action"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env={k: v for k, v in os.environ.items() if k != "GITHUB_BASE_REF"},
-    )
-    assert done.returncode == 2
-    assert done.stdout.startswith("::error title=peacetrack validate::not a pull request")
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("GITHUB_BASE_REF", raising=False)
+    capfd.readouterr()
+    assert action.main() == 2
+    assert capfd.readouterr().out.startswith("::error title=peacetrack validate::not a pull request")
 
 
 def test_validate_annotates_an_unknown_table(tmp_path: Path) -> None:
     rows = tmp_path / "rows.csv"
     rows.write_text("id\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "peacetrack", "validate", "--table", "nope", "--format", "github", str(rows)],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 2
+    done = CliRunner().invoke(app, ["validate", "--table", "nope", "--format", "github", str(rows)])
+    assert done.exit_code == 2
     assert done.stdout.startswith("::error title=peacetrack validate::unknown table 'nope'")
 
 
 @needs_git
-def test_a_changed_article_or_source_is_validated_through_its_coding_file(tmp_path: Path) -> None:
+def test_a_changed_article_or_source_is_validated_through_its_coding_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A pull request that changes only an article (its quotes' offsets move) or a source.yaml,
     or turns an article into a link (a type change), still has its seed validated."""
     repo = scratch_repository(tmp_path, ["seeds/a/article.txt", "seeds/b/coding.yaml"])
@@ -147,14 +181,10 @@ def test_a_changed_article_or_source_is_validated_through_its_coding_file(tmp_pa
         (repo / name).write_text("changed\n", encoding="utf-8")
     git(repo, "add", "--all")
     git(repo, "commit", "-q", "-m", "change the texts")
-    listed = subprocess.run(
-        [sys.executable, "-c", "from peacetrack.action import changed_data_files; print(changed_data_files('main'))"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert listed.stdout.strip() == str(["seeds/a/coding.yaml", "seeds/b/coding.yaml", "seeds/c/coding.yaml"])
+    with monkeypatch.context() as here:
+        here.chdir(repo)
+        listed = action.changed_data_files("main")
+    assert listed == ["seeds/a/coding.yaml", "seeds/b/coding.yaml", "seeds/c/coding.yaml"]
     done = run_action(repo, tmp_path, FORMAT="json")
     assert {"seeds/a/coding.yaml", "seeds/c/coding.yaml"} <= validated_files(done.stdout)
     assert "root:" not in done.stdout
