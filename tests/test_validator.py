@@ -820,7 +820,9 @@ def test_a_column_named_dask_is_unknown_not_a_crash(release: Path, statements: P
 SMALL_BLOCK_BYTES = 1 << 16
 
 
-@pytest.mark.parametrize("after_blocks", [0, 3], ids=["fast_reader", "exact_reader"])
+@pytest.mark.parametrize(
+    "after_blocks", [0, 3], ids=["within_a_block", "after_three_blocks"]
+)  # both found on pyarrow's ragged-row path
 def test_an_unterminated_quote_is_reported_where_it_opens(
     release: Path, statements: Path, after_blocks: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
