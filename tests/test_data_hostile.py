@@ -28,7 +28,7 @@ from peacetrack.cli import app
 from peacetrack.diff import diff_releases
 from peacetrack.errors import ReleaseError
 from peacetrack.index import ReleaseEntry, read_index
-from peacetrack.validator.validate import _release_path as validator_release_path
+from peacetrack.validator.against import _release_path as validator_release_path
 
 from .helpers import CutHandler, QuietHandler, cached_files, runner, serve
 

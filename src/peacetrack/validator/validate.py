@@ -25,7 +25,6 @@ from peacetrack.faults import Fault, shorten
 from peacetrack.links import check_inside, input_root
 from peacetrack.tables import CLAIM_TABLES, CODING_FILE, TABLES, Kind, Table
 from peacetrack.validator.against import (
-    _release_path,  # noqa: F401 - tests/test_data_hostile.py imports it from here
     find_texts,
     load_release,
 )
