@@ -362,6 +362,18 @@ def test_jsonl_faults_name_their_line(release: Path, tmp_path: Path) -> None:
     assert {(3, "json"), (4, "type"), (5, "json")} <= located
 
 
+def test_a_jsonl_value_of_the_wrong_type_is_worded_by_the_contract_type_rule(release: Path, tmp_path: Path) -> None:
+    """A JSON Lines value of the wrong type says what a coding file's would: the type rule's words."""
+    from peacetrack.rules import LIST_TYPE, TYPE_RULES
+    from peacetrack.tables import Kind
+
+    path = tmp_path / "actors.jsonl"
+    path.write_text('{"actor_id": 5, "name": "Y", "actor_type": "state", "aliases": "Y"}\n')
+    _code, report = run(release, str(path))
+    said = {(f["column"], f["rule"], f["message"]) for f in report["faults"] if f["rule"] == "type"}
+    assert said == {("actor_id", "type", TYPE_RULES[Kind.slug].message), ("aliases", "type", LIST_TYPE.message)}
+
+
 def test_missing_path(release: Path, tmp_path: Path) -> None:
     check(release, tmp_path / "statements.csv", 2, "missing_file")
 

@@ -15,6 +15,7 @@ from peacetrack.checks import check_canonical_ids, check_foreign_keys
 from peacetrack.evidence import check_evidence_links, check_spans
 from peacetrack.faults import Fault
 from peacetrack.rowdata import TAKE_ROWS, check_threads, repeated, taken
+from peacetrack.rules import UNIQUE
 from peacetrack.tables import CLAIM_TABLES, TABLES
 from peacetrack.validator.cells import as_frame
 from peacetrack.validator.first_pass import Validator
@@ -77,8 +78,8 @@ def repeated_ids(kept: KeptRows, name: str, twice: np.ndarray) -> Iterator[Fault
                     table=name,
                     row_id=row_id,
                     column=table.primary_key,
-                    rule="unique",
-                    message="this id is used by more than one row",
+                    rule=UNIQUE.name,
+                    message=UNIQUE.message,
                     value=row_id,
                     position=position,
                 )

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from peacetrack.checks import check_schema
 from peacetrack.faults import Fault, Severity, shorten
+from peacetrack.rules import UNKNOWN_COLUMN
 from peacetrack.tables import Kind, Table, pandas_dtype
 
 BATCH_ROWS = 100_000  # rows per chunk of Parquet and JSON Lines, and of the csv module's path
@@ -112,8 +113,8 @@ def check_header(table: Table, names: list[str], file: str, line: int | None) ->
             message = f"column {shorten(name)!r} appears more than once"
             faults.append(reading_fault(file, line, "duplicate_column", message, name, table=table.name))
         elif name not in contract:
-            message = f"column {shorten(name)!r} is not in the contract"
-            faults.append(reading_fault(file, line, "unknown_column", message, name, table=table.name))
+            message = UNKNOWN_COLUMN.says(column=shorten(name))
+            faults.append(reading_fault(file, line, UNKNOWN_COLUMN.name, message, name, table=table.name))
         seen.add(name)
     if len(names) == 1 and len(contract) > 1:
         for delimiter in (";", "\t", "|"):

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from peacetrack.faults import MESSAGE_WIDTH, Fault, shorten
+from peacetrack.rules import LIST_TYPE, UNKNOWN_COLUMN, type_rule
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table
 from peacetrack.validator.readers.chunks import BATCH_ROWS, Chunk, Progress, max_columns, reading_fault
 
@@ -84,19 +85,21 @@ def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> Ge
                 continue
             for key in row:
                 if key not in contract:
-                    message = f"column {shorten(key)!r} is not in the contract"
-                    yield reading_fault(file, line, "unknown_column", message, str(key), table=table.name)
+                    message = UNKNOWN_COLUMN.says(column=shorten(key))
+                    yield reading_fault(file, line, UNKNOWN_COLUMN.name, message, str(key), table=table.name)
             position = len(row_lines)
             for name, column in contract.items():
-                cell, ok = _json_cell(column, row.get(name))
-                if not ok:
+                value = row.get(name)
+                cell, ok = _json_cell(column, value)
+                if not ok:  # in the words of the contract's type rule, as a coding file's value
+                    wrong = LIST_TYPE if column.is_list and not isinstance(value, list) else type_rule(column)
                     faults.append(
                         Fault(
                             table=table.name,
                             row_id=None,
                             column=name,
-                            rule="type",
-                            message=f"wrong JSON type for a {column.kind}{' list' if column.is_list else ''} column",
+                            rule=wrong.name,
+                            message=wrong.message,
                             value=shorten(cell),
                             position=position,
                         )
