@@ -21,11 +21,11 @@ from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, QuoteRef, 
 from peacetrack.errors import FileFault, Refused
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault, shorten
-from peacetrack.links import names_inside, read_inside
+from peacetrack.links import names_inside
 from peacetrack.quotes import evidence_id, resolve_quote
 from peacetrack.rules import UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
-from peacetrack.yamlfile import decoded, key_line, locate, read_yaml
+from peacetrack.yamlfile import decoded, key_line, locate, read_yaml, seed_bytes
 
 
 @dataclass
@@ -59,21 +59,8 @@ class Coded:
 def read_article(path: Path, root: Path) -> str | None:
     """The text of an article; None when there is none. Raises FileFault when it is there
     but cannot be used: a link, or not UTF-8 (said where, not reported as missing)."""
-    try:
-        raw = read_inside(path, root)
-    except Refused as refused:
-        raise FileFault(Fault(rule=refused.rule, message=refused.message, file=str(path))) from None
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as error:
-        raise FileFault(
-            Fault(
-                rule="unreadable",
-                message=f"cannot read: {error.strerror}",
-                file=str(path),
-            )
-        ) from None
-    return decoded(raw, path)
+    raw = seed_bytes(path, root, missing_ok=True)
+    return None if raw is None else decoded(raw, path)
 
 
 class SeedReader:

@@ -8,7 +8,7 @@ than a coding file needs. Lines of keys and items come from ruamel's round-trip 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -43,18 +43,7 @@ def read_yaml(path: Path, root: Path) -> Any:
     """Parse YAML keeping line numbers; refuse links out of `root`, duplicate keys, anchors,
     aliases and nesting deeper than a coding file needs (the pure-Python parser recurses,
     and slows down with depth: a deep file would take minutes or crash)."""
-    try:
-        raw = read_inside(path, root, MAX_YAML_BYTES + 1)
-    except Refused as refused:
-        raise FileFault(Fault(rule=refused.rule, message=refused.message, file=str(path))) from None
-    except OSError as error:
-        raise FileFault(
-            Fault(
-                rule="unreadable",
-                message=f"cannot read: {error.strerror}",
-                file=str(path),
-            )
-        ) from None
+    raw = seed_bytes(path, root, MAX_YAML_BYTES + 1)
     if len(raw) > MAX_YAML_BYTES:
         raise FileFault(
             Fault(
@@ -118,6 +107,23 @@ def read_yaml(path: Path, root: Path) -> Any:
 
 def line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
+
+
+@overload
+def seed_bytes(path: Path, root: Path, limit: int = -1, *, missing_ok: Literal[False] = False) -> bytes: ...
+@overload
+def seed_bytes(path: Path, root: Path, limit: int = -1, *, missing_ok: Literal[True]) -> bytes | None: ...
+def seed_bytes(path: Path, root: Path, limit: int = -1, *, missing_ok: bool = False) -> bytes | None:
+    """The bytes of a seed's file (its first `limit`), never through a link out of `root`; a
+    FileFault says why it cannot be read. With `missing_ok`, a missing file is None."""
+    try:
+        return read_inside(path, root, limit)
+    except Refused as refused:
+        raise FileFault(Fault(rule=refused.rule, message=refused.message, file=str(path))) from None
+    except OSError as error:
+        if missing_ok and isinstance(error, FileNotFoundError | NotADirectoryError):
+            return None
+        raise FileFault(Fault(rule="unreadable", message=f"cannot read: {error.strerror}", file=str(path))) from None
 
 
 def decoded(raw: bytes, path: Path, encoding: str = "utf-8") -> str:
