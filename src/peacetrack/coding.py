@@ -16,7 +16,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
 from peacetrack.faults import Fault, shorten
-from peacetrack.rules import LIST_TYPE, REQUIRED, UNKNOWN_COLUMN, column_rules, type_rule
+from peacetrack.rules import REQUIRED, UNKNOWN_COLUMN, broken_type_rule, column_rules
 from peacetrack.tables import BCP47_PATTERN, CLAIM_TABLES, TABLES, TEXT_PATTERN, arrow_type
 from peacetrack.yamlfile import locate
 
@@ -133,7 +133,7 @@ def contract_words(table: str | None, loc: tuple[Any, ...], item: Any) -> tuple[
     try:
         values = pa.array([value], arrow_type(column))
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
-        rule = LIST_TYPE if column.is_list and not isinstance(value, list) else type_rule(column)
+        rule = broken_type_rule(column, value)
         return rule.name, rule.message
     for check in column_rules(column):
         if not check.passes(values)[0]:

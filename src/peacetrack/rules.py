@@ -234,6 +234,12 @@ def type_rule(column: Column) -> TypeRule:
     return TYPE_RULES[column.kind]
 
 
+def broken_type_rule(column: Column, value: object) -> TypeRule:
+    """The type rule a value of the wrong type breaks in `column`: a list column's list rule
+    when the value is no list, else the type rule of the column's kind (of each item)."""
+    return LIST_TYPE if column.is_list and not isinstance(value, list) else type_rule(column)
+
+
 # --- the rules on a column's values ---------------------------------------------------------
 
 RULE_MESSAGES: dict[Kind, str] = {

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from peacetrack.faults import MESSAGE_WIDTH, Fault, shorten
-from peacetrack.rules import LIST_TYPE, UNKNOWN_COLUMN, type_rule
+from peacetrack.rules import UNKNOWN_COLUMN, broken_type_rule
 from peacetrack.tables import LIST_DELIMITER, Column, Kind, Table
 from peacetrack.validator.readers.chunks import BATCH_ROWS, Chunk, Progress, max_columns, reading_fault
 
@@ -92,7 +92,7 @@ def read_jsonl(path: Path, table: Table, progress: Progress | None = None) -> Ge
                 value = row.get(name)
                 cell, ok = _json_cell(column, value)
                 if not ok:  # in the words of the contract's type rule, as a coding file's value
-                    wrong = LIST_TYPE if column.is_list and not isinstance(value, list) else type_rule(column)
+                    wrong = broken_type_rule(column, value)
                     faults.append(
                         Fault(
                             table=table.name,
