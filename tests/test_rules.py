@@ -26,15 +26,15 @@ from peacetrack.cli import app
 from peacetrack.errors import ReleaseError
 from peacetrack.release import publish_release
 from peacetrack.rules import (
-    CONTROL_CHARACTER,
     COMPUTED,
+    CONTROL_CHARACTER,
     DATE_EDTF,
     DATE_ORDER,
     DIRECT_QUOTE,
     DISPLAY_CONTROL,
+    EDTF,
     FOREIGN_KEY,
     FORMULA,
-    EDTF,
     INVISIBLE_CHARACTER,
     NOT_A_PARTY,
     PART_OF,
