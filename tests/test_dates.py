@@ -14,10 +14,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from peacetrack.cli import app
-from peacetrack.dates import DateFault, read_edtf
+from peacetrack.dates import PLAIN_DATE, DateFault, parsed_spans, plain_spans, read_edtf
 from peacetrack.rules import DATE_EDTF, DATE_ORDER, EDTF, TableRule
 from peacetrack.seeds import Build, build_tables
 from peacetrack.tablefiles import csv_frame, write_tables
@@ -151,3 +153,30 @@ def test_a_table_file_is_checked_against_its_edtf_as_the_build_is(dates_build: B
         ("talks-continue", "date_edtf", *EDTF.words),
         ("road-open", "date_edtf", *DATE_ORDER.words),
     }
+
+
+plain_dates = st.builds(
+    lambda year, month, day, parts: "-".join([f"{year:04d}", f"{month:02d}", f"{day:02d}"][:parts]),
+    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(1, 3),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)  # the parser takes some 0.1 s an expression
+@given(lower=st.one_of(st.just(".."), plain_dates), upper=st.one_of(st.none(), st.just(".."), plain_dates))
+def test_plain_dates_are_read_as_the_edtf_package_reads_them(lower: str, upper: str | None) -> None:
+    """The calendar's shortcut for plain dates and their intervals agrees with the parser."""
+    expression = lower if upper is None else f"{lower}/{upper}"
+    shortcut = plain_spans(expression)
+    try:
+        parsed: list[object] | type[DateFault] = parsed_spans(expression)
+    except DateFault:
+        parsed = DateFault
+    if shortcut is not None:
+        assert shortcut == parsed, expression
+    else:  # not a plain expression, or no real day: the parser has the last word
+        assert parsed is DateFault or not PLAIN_DATE.fullmatch(lower), expression
+
+
+def test_a_long_expression_is_refused_unread() -> None:
+    with pytest.raises(DateFault):
+        read_edtf("2024-09-23/" + "9" * 1_000_000)
