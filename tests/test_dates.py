@@ -180,3 +180,12 @@ def test_plain_dates_are_read_as_the_edtf_package_reads_them(lower: str, upper: 
 def test_a_long_expression_is_refused_unread() -> None:
     with pytest.raises(DateFault):
         read_edtf("2024-09-23/" + "9" * 1_000_000)
+
+
+def test_a_when_that_is_not_text_is_no_edtf_date(tmp_path: Path) -> None:
+    shutil.copytree(DATES_SEEDS, tmp_path / "seeds")
+    coding = tmp_path / "seeds" / SOURCE_ID / "coding.yaml"
+    text = coding.read_text(encoding="utf-8")
+    coding.write_text(text.replace("    when: 2024-09\n", "    when: [2024, 9]\n"), encoding="utf-8")
+    [fault] = build_tables(tmp_path / "seeds").errors
+    assert (fault.row_id, fault.column, fault.rule, fault.message) == ("commissions-met-twice", "when", *EDTF.words)
