@@ -156,12 +156,12 @@ def test_a_table_file_is_checked_against_its_edtf_as_the_build_is(dates_build: B
 
 
 plain_dates = st.builds(
-    lambda year, month, day, parts: "-".join([f"{year:04d}", f"{month:02d}", f"{day:02d}"][:parts]),
-    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(1, 3),
+    lambda year, month, day, parts, mark: "-".join([f"{year:04d}", f"{month:02d}", f"{day:02d}"][:parts]) + mark,
+    st.integers(0, 9999), st.integers(0, 25), st.integers(0, 32), st.integers(1, 3), st.sampled_from(["", "", "?", "~", "%"]),
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None)  # the parser takes some 0.1 s an expression
+@settings(max_examples=100, deadline=None)  # the parser takes some 0.1 s an expression
 @given(lower=st.one_of(st.just(".."), plain_dates), upper=st.one_of(st.none(), st.just(".."), plain_dates))
 def test_plain_dates_are_read_as_the_edtf_package_reads_them(lower: str, upper: str | None) -> None:
     """The calendar's shortcut for plain dates and their intervals agrees with the parser."""

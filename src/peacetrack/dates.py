@@ -77,8 +77,9 @@ NO_DATE = Dates(None, None, None, DatePrecision.unknown)
 # Longer than any expression the contract takes (`2024-06-01?/2024-08-31~` is 23): refused
 # unparsed, as a hostile file's megabyte of text would keep the parser busy.
 MAX_LENGTH = 40
-# A plain calendar date (`2024`, `2024-09`, `2024-09-23`) as an end of an expression.
-PLAIN_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+# A plain calendar date (`2024`, `2024-09`, `2024-09-23`, maybe uncertain or approximate:
+# `2024-06?`, `2024-06~`, `2024-06%`) or season (`2024-22`) as an end of an expression.
+PLAIN_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?[?~%]?")
 Span = tuple[date, date, DatePrecision]
 
 
@@ -118,9 +119,10 @@ def parsed_spans(expression: str) -> list[Span | None]:
 
 
 def plain_spans(expression: str) -> list[Span | None] | None:
-    """`parsed_spans` of a plain date or an interval of plain dates and open ends (`2024-09-23`,
-    `2024-03/2024-05`, `../2024-09-23`), the dates of most rows, by the calendar; None for any
-    other expression, and for a date that is no real day (the parser says why).
+    """`parsed_spans` of a plain date or season or an interval of them and open ends (`2024-09-23`,
+    `2024-06?`, `2024-22`, `2024-03/2024-05`, `../2024-09-23`), the dates of most rows, by the
+    calendar; None for any other expression, and for a date that is no real day (the parser says
+    why).
 
     Buys: the parser takes some 0.1 s an expression, so a table of 3,650 distinct days took six
     minutes; a test holds this to what the parser gives."""
@@ -134,7 +136,10 @@ def plain_spans(expression: str) -> list[Span | None] | None:
 
 
 def _plain_span(text: str) -> Span | None:
-    year, *rest = (int(part) for part in text.split("-"))
+    qualified = text[-1] in "?~%"  # uncertain or approximate: the date's bounds all the same
+    year, *rest = (int(part) for part in text.rstrip("?~%").split("-"))
+    if len(rest) == 1 and rest[0] in SEASON_MONTHS:
+        return None if qualified else _season(year, rest[0])  # EDTF qualifies no season (level 1)
     try:
         if not rest:
             return date(year, 1, 1), date(year, 12, 31), DatePrecision.year
