@@ -283,3 +283,13 @@ def test_fault_is_made_by_keyword_only() -> None:
         Fault("actors", "aze", "name", "enum", "not one of: ...")  # type: ignore[misc]  # the call under test is wrong on purpose
     fault = Fault(rule="enum", message="not one of: a", table="actors", row_id="aze", column="name")
     assert (fault.table, fault.row_id, fault.column, fault.rule) == ("actors", "aze", "name", "enum")
+
+
+def test_a_batch_names_a_transfer_that_exists(frames: Frames, seed_build: Build) -> None:
+    transfers = frames["military_transfers"]
+    transfers.at[row(transfers, "transfer_id", "fra-arm-arquus-bastion-components-2023-11"), "part_of"] = (
+        "fra-arm-bastion-2023-11"  # a part of another transfer: fine
+    )
+    assert faults(frames, seed_build.texts) == []
+    transfers.at[row(transfers, "transfer_id", "fra-arm-mistral"), "part_of"] = "fra-arm-no-such-deal"
+    assert found(frames, seed_build.texts) == {("military_transfers", "fra-arm-mistral", "part_of", "foreign_key")}
