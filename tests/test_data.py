@@ -153,7 +153,7 @@ def test_polars_refuses_a_value_outside_its_enum_without_quoting_it(local_releas
         statements.column_names.index("kind"), "kind", pa.array(["\x1b[2Jnope"] * len(statements))
     )
     with pytest.raises(data.DataError, match=r"^statements: an enum column holds a value it does not allow") as error:
-        data._polars_frame(TABLES["statements"], statements)
+        data._polars_frame(TABLES["statements"], statements, local_release.schema_version)
     assert "nope" not in str(error.value)
 
 
@@ -191,15 +191,6 @@ def test_load_all_gives_every_table_with_the_index_row_counts(local_release: Rel
 def test_unknown_table_names_the_tables(local_release: ReleaseEntry) -> None:
     with pytest.raises(data.DataError, match=r"no table 'speeches'; the tables are: sources, actors"):
         peacetrack.load("speeches")
-
-
-def test_release_of_another_major_schema_is_refused(dirs: dict[str, Path]) -> None:
-    write_release(dirs["data"])
-    index = json.loads((dirs["data"] / "index.json").read_text())
-    index["releases"][0]["schema_version"] = "2.0.0"
-    (dirs["data"] / "index.json").write_text(json.dumps(index))
-    with pytest.raises(data.DataError, match=r"uses schema 2\.0\.0; this peacetrack reads schema 1\."):
-        peacetrack.load("actors")
 
 
 # --- DuckDB -----------------------------------------------------------------------------------------
@@ -317,7 +308,7 @@ def test_load_downloads_only_the_table_it_needs(
         monkeypatch.setenv(mirror.BASE_URL_ENV, url + "releases/{version}")
         actors = peacetrack.load("actors")
     assert len(actors) == data.find_release().rows["actors"]
-    assert cached_files(dirs["cache"]) == ["1.0.0/actors.parquet"]
+    assert cached_files(dirs["cache"]) == ["1.0.0/actors.parquet", "1.0.0/datapackage.json"]  # and its schema
 
 
 def test_tampered_file_is_refused_and_not_kept(published: Path, dirs: dict[str, Path]) -> None:
@@ -348,7 +339,7 @@ def test_missing_file_is_a_clear_error_leaving_nothing(
         monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         peacetrack.load("evidence", version="1.0.0")
     assert f"could not download {url}releases/1.0.0/evidence.parquet: 404" in str(caught.value)
-    assert cached_files(dirs["cache"]) == []
+    assert cached_files(dirs["cache"]) == ["1.0.0/datapackage.json"]  # the schema, verified; nothing of the table
 
 
 def test_connection_cut_mid_file_is_a_clear_error_leaving_nothing(published: Path, dirs: dict[str, Path]) -> None:

@@ -354,21 +354,21 @@ def sql(
 
 @app.command()
 def info(release: ReleaseOption = None, version: OldVersionOption = None, remote: RemoteOption = None) -> None:
-    """Show a release's tables, row counts and column descriptions."""
+    """Show a release's tables, row counts and column descriptions, in the release's own schema."""
     from peacetrack import data
     from peacetrack.schema import duckdb_type
-    from peacetrack.tables import TABLES
 
     try:
         with _stale_warnings_said():
             release_entry = data.find_release(_one_release(release, version), remote=remote)
+            tables = data.release_tables(release_entry)
     except DataError as error:
         _fail(error)
     out_console.print(
         f"peacetrack release {release_entry.version} ({release_entry.date}), schema {release_entry.schema_version}",
         markup=False,
     )
-    for name, table in TABLES.items():
+    for name, table in tables.items():
         title = _plain(f"{name}: {release_entry.rows.get(name, 0)} rows")
         columns = RichTable("column", "type", "description", title=title, title_justify="left")
         for column in table.columns:
