@@ -114,6 +114,8 @@ def _column(table: str, field: _Field, primary_key: str, references: dict[str, s
         # The SQL type's name is the contract's, where it has the column (`transfer_status`),
         # so a query reads alike across releases; the values are this release's own.
         enum_name=((same.enum_name if same and same.enum_name else field.name) if enum else None),
+        # What each value means, where the release's vocabulary is the contract's own.
+        definitions=same.definitions if same and enum is not None and same.enum == enum else None,
         references=references.get(field.name),
         primary_key=field.name == primary_key,
         minimum=rules.minimum,

@@ -122,6 +122,19 @@ def _duckdb_column(column: Column, tables: Mapping[str, Table]) -> str:
     return "    " + " ".join(parts)
 
 
+def vocabularies(tables: Mapping[str, Table] = TABLES) -> dict[str, dict[str, str]]:
+    """Every vocabulary of the contract (or of `tables`, a release's own) by its enum name
+    (`topic`), each value with its one-line definition, in order: what `peacetrack info` and the
+    data card show a coder. ISO country codes aside: they are a list of their own
+    (`country_code`), not a vocabulary to read."""
+    found: dict[str, dict[str, str]] = {}
+    for table in tables.values():
+        for column in table.columns:
+            if column.enum_name and column.enum and column.definitions and column.enum_name != "country_code":
+                found.setdefault(column.enum_name, dict(zip(column.enum, column.definitions, strict=True)))
+    return found
+
+
 def duckdb_enum_types(tables: Mapping[str, Table] = TABLES) -> list[str]:
     """CREATE TYPE for every enum of the contract (or of `tables`, a release's own), each once."""
     enums: dict[str, tuple[str, ...]] = {}
