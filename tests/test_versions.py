@@ -133,6 +133,7 @@ def test_sql_and_info_read_the_release_asked_for_in_its_schema(two_schemas: tupl
     assert before.exit_code == after.exit_code == 0, before.output + after.output
     assert "schema 1.0.0" in before.output and f"schema {SCHEMA_VERSION}" in after.output
     assert "date_edtf" not in before.output and "date_edtf" in after.output
+    assert "border_delimitation" not in before.output and "border_delimitation" in after.output  # its vocabularies
 
 
 def test_diff_of_releases_of_two_schemas(two_schemas: tuple[ReleaseEntry, ReleaseEntry]) -> None:
