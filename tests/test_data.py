@@ -128,7 +128,13 @@ def test_load_answers_what_analysts_write(local_release: ReleaseEntry, recwarn: 
 def test_load_keeps_dates_outside_the_nanosecond_range(dirs: dict[str, Path]) -> None:
     frames = dict(seed_frames())
     statements = frames["statements"].copy()
-    statements.loc[statements.index[0], ["date_start", "date_end"]] = datetime.date(1648, 10, 24)
+    day = datetime.date(1648, 10, 24)
+    statements.loc[statements.index[0], ["date_edtf", "date_start", "date_end", "date_precision"]] = [
+        day.isoformat(),
+        day,
+        day,
+        "day",
+    ]
     frames["statements"] = statements
     write_release(dirs["data"], frames=frames)
     loaded = peacetrack.load("statements")

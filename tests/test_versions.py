@@ -229,6 +229,26 @@ def test_a_descriptor_peacetrack_cannot_read_is_a_clear_error(dirs: dict[str, Pa
     assert "\x1b" not in str(error.value), what
 
 
+def test_a_descriptor_naming_a_column_as_sql_reserves_a_word_is_a_message(dirs: dict[str, Path]) -> None:
+    """A plain identifier, so nothing is injected; but DuckDB reserves it: a message, not a traceback."""
+    committed_release(dirs["data"])
+
+    def rewrite(folder: Path) -> None:
+        path = folder / DATAPACKAGE_FILE
+        descriptor = json.loads(path.read_bytes())
+        for resource in descriptor["resources"][:2]:  # sources, as CSV and as Parquet
+            resource["schema"]["fields"][3]["name"] = "select"
+        path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+    republished(dirs["data"], "1.0.0", rewrite)
+    for how in ({}, {"strict": True}):
+        with pytest.raises(
+            data.DataError,
+            match=r"cannot load into DuckDB table sources|release 1\.0\.0: its schema cannot be made in DuckDB",
+        ):
+            peacetrack.connect("1.0.0", **how)
+
+
 def carried(column: Column) -> Column:
     """What a Frictionless field carries of a column: not whether its text is verbatim, nor a
     list column's foreign key, pattern or kind of string (`parties`, a list of slugs, reads as text)."""

@@ -84,6 +84,9 @@ def connect(
             _create_tables(connection, tables, files, "VIEW" if allow_files else "TABLE")
         if not allow_files:
             connection.execute(LOCK_STATEMENTS)
+    except duckdb.Error as error:  # the release's own schema, which DuckDB would not take (a name it reserves)
+        connection.close()
+        raise DataError(f"release {release.version}: its schema cannot be made in DuckDB: {error}") from None
     except BaseException:
         connection.close()
         raise
