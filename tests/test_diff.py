@@ -17,7 +17,7 @@ from .helpers import runner, seed_frames
 Frames = dict[str, pd.DataFrame]
 # A quote over a line break, holding a terminal escape, longer than a diff line shows.
 QUOTE = "Armenia must sign\nthe  treaty \x1b[2J now, said the President, and he said it at some length."
-SHOWN = r"“Armenia must sign the treaty \x1b[2J now, said the President, …”"
+SHOWN = r"“Armenia must sign the treaty \x1b[2J now, said the Presiden…”"
 
 
 def two_folders(tmp_path: Path, change: Callable[[Frames], None]) -> tuple[Path, Path]:

@@ -127,13 +127,14 @@ def _column(table: str, field: _Field, primary_key: str, references: dict[str, s
 def _table_name(resource: _Resource) -> str:
     """A Parquet resource's table: its file `<table>.parquet`, beside the descriptor."""
     path = PurePosixPath(resource.path)
-    if path.suffix != ".parquet" or str(path.parent) != "." or not re.match(IDENTIFIER_PATTERN, path.stem):
+    if path.suffix != ".parquet" or str(path.parent) != "." or not re.fullmatch(IDENTIFIER_PATTERN, path.stem):
         raise ValueError(f"resource {resource.name[:80]!r}: not a table file <table>.parquet: {resource.path[:80]!r}")
     return path.stem
 
 
-def described_tables(descriptor: dict[str, Any]) -> dict[str, Table]:
-    """Each table of a release (its Parquet resources, in order) with the columns it describes.
+def described_tables(descriptor: Any) -> dict[str, Table]:
+    """Each table of a release (its Parquet resources, in order) with the columns it describes,
+    from a descriptor as JSON gives it.
 
     Raises ValueError saying what is wrong, never quoting more than a name."""
     try:

@@ -142,6 +142,8 @@ def _rows(path: Path, columns: list[str]) -> list[dict[str, Any]]:
 def evidence_changes(diff: TableDiff, old: Path, new: Path) -> list[EvidenceChange]:
     """The evidence table's changed rows as proofs of rows: a span that now proves another
     row is removed from the one and added to the other."""
+    if not (diff.added or diff.removed or diff.changed):
+        return []
     before = {r["evidence_id"]: r for r in _rows(old / f"{EVIDENCE}.parquet", EVIDENCE_COLUMNS)}
     after = {r["evidence_id"]: r for r in _rows(new / f"{EVIDENCE}.parquet", EVIDENCE_COLUMNS)}
 
@@ -164,6 +166,8 @@ def evidence_changes(diff: TableDiff, old: Path, new: Path) -> list[EvidenceChan
 
 def links(diff: TableDiff, primary_key: str, old: Path, new: Path) -> list[Link]:
     """The links made by rows whose `canonical_id` changed, and by added rows that share one."""
+    if not diff.added and not any(CANONICAL in changed for changed in diff.changed.values()):
+        return []
     columns = [primary_key, CANONICAL]
     before = {r[primary_key]: r[CANONICAL] for r in _rows(old / f"{diff.table}.parquet", columns)}
     after = {r[primary_key]: r[CANONICAL] for r in _rows(new / f"{diff.table}.parquet", columns)}
@@ -173,7 +177,7 @@ def links(diff: TableDiff, primary_key: str, old: Path, new: Path) -> list[Link]
             group[canonical].append(key)
 
     def others(group: defaultdict[str, list[str]], key: str, canonical: str) -> list[str]:
-        return sorted(k for k in group[canonical] if k != key)
+        return sorted((k for k in group[canonical] if k != key), key=str)
 
     keys = [k for k in diff.added if k in after and after[k] != k]
     keys += [k for k, changed in diff.changed.items() if CANONICAL in changed and k in after]
@@ -185,7 +189,7 @@ def links(diff: TableDiff, primary_key: str, old: Path, new: Path) -> list[Link]
             others(members[1], key, after[key]),
             others(members[0], key, before[key]) if key in before else [],
         )
-        for key in sorted(keys)
+        for key in sorted(keys, key=str)
     ]
 
 
@@ -250,8 +254,8 @@ def evidence_text(change: EvidenceChange) -> str:
     """`+ evidence for statements/x: “the quote, shortened…”`."""
     sign = {"added": "+", "removed": "-", "changed": "~"}[change.change]
     changed = f" ({', '.join(map(_line, change.columns))})" if change.columns else ""
-    quote = " ".join(change.quote.split())  # one line, whatever line breaks the source has
-    quote = _line(quote if len(quote) <= QUOTE_WIDTH else quote[: QUOTE_WIDTH - 1] + "…")
+    quote = " ".join(printable(change.quote).split())  # one line, whatever line breaks the source has
+    quote = quote if len(quote) <= QUOTE_WIDTH else quote[: QUOTE_WIDTH - 1] + "…"
     return f"{sign} evidence for {_line(change.table)}/{_line(change.row_id)}{changed}: “{quote}”"
 
 
@@ -273,5 +277,7 @@ def diff_text(diffs: list[TableDiff]) -> str:
         lines += [f"  - {_line(k)}" for k in d.removed if k not in shown]
         lines += [f"  ~ {_line(k)}: {', '.join(map(_line, cols))}" for k, cols in d.changed.items() if k not in shown]
         lines += [f"  = {link_text(d.table, link)}" for link in d.links]
-        lines += [f"  {evidence_text(change)}" for change in sorted(d.evidence, key=lambda c: (c.row_id, c.change))]
+        lines += [
+            f"  {evidence_text(change)}" for change in sorted(d.evidence, key=lambda c: (str(c.row_id), c.change))
+        ]
     return "\n".join(lines) + "\n"
