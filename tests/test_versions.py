@@ -158,6 +158,15 @@ def test_diff_of_releases_of_two_schemas(two_schemas: tuple[ReleaseEntry, Releas
     assert "statements: 0 added, 0 removed" in text.output and "; columns added: date_edtf" in text.output
 
 
+def test_report_of_a_release_of_another_schema_points_at_its_own_card(
+    two_schemas: tuple[ReleaseEntry, ReleaseEntry], tmp_path: Path
+) -> None:
+    result = runner.invoke(app, ["report", "--release", "1.0.0", "--out", str(tmp_path / "card")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "release 1.0.0 is of schema 1.0.0" in result.output and "DATACARD.md" in result.output
+    assert not (tmp_path / "card").exists()
+
+
 # --- a release whose schema cannot be read is refused ---------------------------------------------------
 
 

@@ -305,6 +305,12 @@ def write_card(
             raise ReleaseError(f"{faults}\nno release yet, and {len(build.errors)} error(s) in {seeds}")
         frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
     else:
+        if entry.schema_version != SCHEMA_VERSION:  # the card is drawn from this contract's columns
+            raise ReleaseError(
+                f"release {entry.version} is of schema {entry.schema_version}; this peacetrack draws cards of "
+                f"schema {SCHEMA_VERSION}: read the card published with it, DATACARD.md in its folder "
+                f"(`peacetrack download --release {entry.version}` prints where)"
+            )
         with reported_as_release_error(f"read release {entry.version}"):
             frames = read_tables(folder)
         label, release_date = entry.version, entry.date.isoformat()
