@@ -206,6 +206,17 @@ def test_a_descriptor_other_than_the_published_one_is_refused(dirs: dict[str, Pa
             call()
 
 
+def test_diff_with_root_refuses_a_descriptor_other_than_the_published_one(tmp_path: Path) -> None:
+    """The descriptor says a release's tables and keys: `diff --root` checks it as it checks the tables."""
+    root = tmp_path / "datasets"
+    committed_release(root)
+    path = root / "releases" / "1.0.0" / DATAPACKAGE_FILE
+    path.write_bytes(path.read_bytes().replace(b'"day",', b'"week",', 1))
+    result = runner.invoke(app, ["diff", "1.0.0", "1.0.0", "--root", str(root)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"{path}: not the file published as release 1.0.0" in result.output
+
+
 @pytest.mark.parametrize(
     ("what", "change"),
     [

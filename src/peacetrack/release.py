@@ -305,6 +305,13 @@ def write_card(
             raise ReleaseError(f"{faults}\nno release yet, and {len(build.errors)} error(s) in {seeds}")
         frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
     else:
+        label, release_date = entry.version, entry.date.isoformat()
+    out = out or (Path(f"report-{label}") if root is None else root / "build" / f"report-{label}")
+    if out.resolve().is_relative_to(immutable.resolve()):
+        raise ReleaseError(
+            f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card"
+        )
+    if entry is not None:
         if entry.schema_version != SCHEMA_VERSION:  # the card is drawn from this contract's columns
             raise ReleaseError(
                 f"release {entry.version} is of schema {entry.schema_version}; this peacetrack draws cards of "
@@ -313,12 +320,6 @@ def write_card(
             )
         with reported_as_release_error(f"read release {entry.version}"):
             frames = read_tables(folder)
-        label, release_date = entry.version, entry.date.isoformat()
-    out = out or (Path(f"report-{label}") if root is None else root / "build" / f"report-{label}")
-    if out.resolve().is_relative_to(immutable.resolve()):
-        raise ReleaseError(
-            f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card"
-        )
     return write_report(frames, label, release_date, out)
 
 
