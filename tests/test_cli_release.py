@@ -208,6 +208,10 @@ def test_diff_between_two_versions(tmp_path: Path) -> None:
         "added": [],
         "removed": [],
         "changed": [{"key": changed, "columns": ["quantity", "status"]}],
+        "added_columns": [],
+        "removed_columns": [],
+        "links": [],
+        "evidence": [],
     }
     assert report["tables"]["sources"]["removed"] == frames["sources"]["source_id"].tolist()
     text = runner.invoke(app, ["diff", str(old), str(new)])

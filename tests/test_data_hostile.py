@@ -239,11 +239,12 @@ def test_a_local_file_is_hashed_once_per_state(
     actors = dirs["data"] / "releases" / "1.0.0" / "actors.parquet"
     peacetrack.load("actors")
     peacetrack.load("actors")
-    assert hashed == [str(actors)]
+    descriptor = actors.parent / "datapackage.json"
+    assert hashed == [str(descriptor), str(actors)]  # the schema, then the table
     flip_a_byte(actors)
     with pytest.raises(data.DataError, match="not the file published"):
         peacetrack.load("actors")
-    assert hashed == [str(actors)] * 2
+    assert hashed == [str(descriptor), str(actors), str(actors)]
 
 
 def test_a_link_out_of_the_release_folder_is_refused(
@@ -384,8 +385,9 @@ def test_a_reply_larger_than_published_is_refused_unwritten(
     with serve(published.parent, handler) as url, pytest.raises(data.DataError) as caught:
         monkeypatch.setenv(mirror.BASE_URL_ENV, url)
         peacetrack.load("actors", version="1.0.0")
-    published_size = data.find_release().file("actors.parquet").bytes
-    assert f"refused {url}releases/1.0.0/actors.parquet, not kept" in str(caught.value)
+    # The first file a load fetches is the release's descriptor, which says the tables' schema.
+    published_size = data.find_release().file("datapackage.json").bytes
+    assert f"refused {url}releases/1.0.0/datapackage.json, not kept" in str(caught.value)
     assert "published" in str(caught.value)
     assert written and max(written) <= published_size
     assert cached_files(dirs["cache"]) == []

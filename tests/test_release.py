@@ -16,7 +16,8 @@ import pytest
 
 from peacetrack import release, report, tablefiles
 from peacetrack.changelog import changelog_date
-from peacetrack.datapackage import DATAPACKAGE_FILE, SUMS_FILE, folder_files
+from peacetrack.datapackage import SUMS_FILE, folder_files
+from peacetrack.descriptor import DATAPACKAGE_FILE
 from peacetrack.diff import diff_releases, diff_text
 from peacetrack.errors import ReleaseError
 from peacetrack.files import sha256_file

@@ -354,28 +354,29 @@ def sql(
 
 @app.command()
 def info(release: ReleaseOption = None, version: OldVersionOption = None, remote: RemoteOption = None) -> None:
-    """Show a release's tables, row counts and column descriptions, and what each value of an enum means."""
+    """Show a release's tables, row counts and column descriptions, and what each value of an enum
+    means, in the release's own schema."""
     from peacetrack import data
     from peacetrack.schema import duckdb_type, vocabularies
-    from peacetrack.tables import TABLES
 
     try:
         with _stale_warnings_said():
             release_entry = data.find_release(_one_release(release, version), remote=remote)
+            tables = data.release_tables(release_entry)
     except DataError as error:
         _fail(error)
     out_console.print(
         f"peacetrack release {release_entry.version} ({release_entry.date}), schema {release_entry.schema_version}",
         markup=False,
     )
-    for name, table in TABLES.items():
+    for name, table in tables.items():
         title = _plain(f"{name}: {release_entry.rows.get(name, 0)} rows")
         columns = RichTable("column", "type", "description", title=title, title_justify="left")
         for column in table.columns:
             kind = duckdb_type(column) + ("" if column.nullable else " NOT NULL")
             columns.add_row(*map(_plain, (column.name, kind, column.description)))
         out_console.print(columns)
-    for enum_name, definitions in vocabularies().items():
+    for enum_name, definitions in vocabularies(tables).items():
         values = RichTable("value", "definition", title=_plain(enum_name), title_justify="left")
         for value, definition in definitions.items():
             values.add_row(_plain(value), _plain(definition))

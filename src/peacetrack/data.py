@@ -5,7 +5,9 @@ data folder (the release bundled with the package, or the folder named by
 `PEACETRACK_DATA_DIR`, laid out like `datasets/`: `index.json` and `releases/<version>/`), then
 in the mirror's index (`mirror.py`). Its files are read from the data folder, else the
 download cache, else the mirror. Every file is checked against the SHA-256 the index publishes
-for it, so what is loaded is what was released. `database.py` loads them into DuckDB. A newer
+for it, so what is loaded is what was released; its tables have the columns, types and enums
+of the release's own schema, as its `datapackage.json` (verified like every file) describes
+them, so a release made under an older schema still loads. `database.py` loads them into DuckDB. A newer
 release on the mirror is used as the latest only when asked (`remote=True`, `--remote` or
 `PEACETRACK_REMOTE=1`), never silently.
 
@@ -15,6 +17,7 @@ run as doctests), which an analyst reads here first.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import os
 from collections.abc import Iterable
@@ -25,10 +28,11 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from peacetrack.descriptor import DATAPACKAGE_FILE, read_tables
 from peacetrack.errors import DataError, StaleIndexWarning
 from peacetrack.index import LATEST, ReleaseEntry, ReleaseIndex, parse_index
 from peacetrack.mirror import fetch, mirror_index, mirror_url, release_file, release_file_sha256, wants_remote
-from peacetrack.tables import SCHEMA_VERSION, TABLES, Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
+from peacetrack.tables import Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
 
 __all__ = [
     "DataError",
@@ -39,6 +43,7 @@ __all__ = [
     "load_all",
     "read_index",
     "release_path",
+    "release_tables",
     "table_folder",
     "versions",
 ]
@@ -269,10 +274,39 @@ def download(version: str | None = None, base_url: str | None = None, *, remote:
     return release_path(version, base_url, remote=remote)
 
 
+def release_tables(release: ReleaseEntry) -> dict[str, Table]:
+    """The tables of `release` with the columns of its own schema, read from its `datapackage.json`.
+
+    The descriptor is verified against the SHA-256 the index publishes, as every file is: a
+    release without one, or with other bytes, is refused, never read with another schema."""
+    entry = release.file(DATAPACKAGE_FILE)
+    if entry is None:
+        raise DataError(
+            f"release {release.version} lists no {DATAPACKAGE_FILE} in the index: without it, the "
+            f"columns of its schema {release.schema_version} are unknown, so its tables cannot be read"
+        )
+    path = _release_folder(release, [DATAPACKAGE_FILE]) / DATAPACKAGE_FILE
+    try:
+        descriptor = path.read_bytes()
+    except OSError as error:
+        raise DataError(f"{path}: cannot read the descriptor of release {release.version}: {error.strerror}") from None
+    if hashlib.sha256(descriptor).hexdigest() != entry.sha256:  # changed since it was verified
+        raise DataError(f"{path}: not the file published as release {release.version}: refused")
+    return dict(_described(descriptor, str(path)))
+
+
+@cache
+def _described(descriptor: bytes, where: str) -> dict[str, Table]:
+    """Parsed once per content: `load` and `connect` ask for a release's tables on every call."""
+    return read_tables(descriptor, where)
+
+
 def table_folder(version: str | None = None, *, remote: bool | None = None) -> tuple[ReleaseEntry, Path]:
-    """A release and a folder holding each table's Parquet file, verified, found as `load` does."""
+    """A release and a folder holding its descriptor and each table's Parquet file, verified,
+    found as `load` finds them."""
     release = find_release(version, remote=remote)
-    return release, _release_folder(release, [f"{name}.parquet" for name in TABLES])
+    paths = [DATAPACKAGE_FILE, *(f"{name}.parquet" for name in release_tables(release))]
+    return release, _release_folder(release, paths)
 
 
 def table_files(release: ReleaseEntry, names: list[str]) -> dict[str, Path]:
@@ -282,19 +316,10 @@ def table_files(release: ReleaseEntry, names: list[str]) -> dict[str, Path]:
     return {name: folder / path for name, path in zip(names, paths, strict=True)}
 
 
-def check_schema(release: ReleaseEntry) -> None:
-    """A release of another major schema version may not fit this package's dtypes."""
-    if release.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise DataError(
-            f"release {release.version} uses schema {release.schema_version}; this peacetrack "
-            f"reads schema {SCHEMA_VERSION}: install a peacetrack made for that schema"
-        )
-
-
-def _table(name: str) -> Table:
-    if name not in TABLES:
-        raise DataError(f"no table {name!r}; the tables are: {', '.join(TABLES)}")
-    return TABLES[name]
+def _table(tables: dict[str, Table], name: str) -> Table:
+    if name not in tables:
+        raise DataError(f"no table {name!r}; the tables are: {', '.join(tables)}")
+    return tables[name]
 
 
 # --- pandas and polars -------------------------------------------------------------------------------
@@ -306,6 +331,9 @@ Backend = Literal["pandas", "polars"]
 def load(table: str, version: str | None = None, *, backend: Backend = "pandas", remote: bool | None = None) -> Any:
     """One table of a release as a pandas (or polars) data frame, its file verified first.
 
+    The frame has the columns, types and enums of the release's own schema (its
+    `datapackage.json`): a release made under schema 1.0.0 keeps 1.0.0's columns and values.
+
     Parameters
     ----------
     table : str
@@ -314,23 +342,25 @@ def load(table: str, version: str | None = None, *, backend: Backend = "pandas",
     version : str, optional
         A version (`1.0.0`), or None or `latest` for the latest release.
     backend : {"pandas", "polars"}
-        pandas dtypes: dates `datetime64[s]`, enums categoricals of every allowed value,
+        pandas dtypes: dates `datetime64[s]`, enums categoricals of every value the
+        release's schema allows,
         integers `Int64`, booleans `boolean`, lists `list<string>[pyarrow]`, text `string`.
         polars (`pip install 'peacetrack[polars]'`): dates `Date`, enums `Enum` of every
-        allowed value, integers `Int64`, lists `List(String)`.
+        value it allows, integers `Int64`, lists `List(String)`.
     remote : bool, optional
         Let the latest be a newer release on the mirror. None reads `PEACETRACK_REMOTE`.
 
     Returns
     -------
     pandas.DataFrame or polars.DataFrame
-        The table's rows, its columns in the contract's order.
+        The table's rows, its columns in the order of the release's schema.
 
     Raises
     ------
     DataError
-        No such table, backend or release; the release is of another major schema version;
-        its file is not the published one or cannot be fetched.
+        No such table, backend or release; its file or its `datapackage.json` is missing,
+        not the published one, or cannot be fetched; the descriptor is not one this
+        peacetrack can read.
 
     Examples
     --------
@@ -353,7 +383,7 @@ def load_all(
     backend: Backend = "pandas",
     remote: bool | None = None,
 ) -> dict[str, Any]:
-    """Every table (or the named ones) of a release, by name, in the contract's order.
+    """Every table (or the named ones) of a release, by name, in the order of its schema.
 
     Parameters
     ----------
@@ -369,7 +399,7 @@ def load_all(
     Returns
     -------
     dict of str to pandas.DataFrame or polars.DataFrame
-        Each table by its name, in the contract's order (the named ones in it, as named).
+        Each table by its name, in the release's order (the named ones as named).
 
     Raises
     ------
@@ -386,22 +416,27 @@ def load_all(
     """
     if backend not in ("pandas", "polars"):
         raise DataError(f"no backend {backend!r}; the backends are: pandas, polars")
-    names = [_table(name).name for name in (tables or list(TABLES))]
     release = find_release(version, remote=remote)
-    check_schema(release)
-    files = table_files(release, names)
-    convert = _polars_frame if backend == "polars" else partial(frame_from_arrow, dtype=analysis_dtype)
+    described = release_tables(release)
+    chosen = [_table(described, name) for name in (tables or list(described))]
+    files = table_files(release, [table.name for table in chosen])
+    schema = release.schema_version
+    convert = (
+        partial(_polars_frame, schema=schema)
+        if backend == "polars"
+        else partial(frame_from_arrow, dtype=analysis_dtype)
+    )
     frames = {}
-    for name in names:
+    for table in chosen:
         try:
-            frames[name] = convert(TABLES[name], pq.read_table(files[name]))
+            frames[table.name] = convert(table, pq.read_table(files[table.name]))
         except (pa.ArrowException, KeyError) as error:
-            raise DataError(f"{files[name]}: not a {name} table of schema {SCHEMA_VERSION}: {error}") from None
+            raise DataError(f"{files[table.name]}: not a {table.name} table of schema {schema}: {error}") from None
     return frames
 
 
-def _polars_frame(table: Table, data: pa.Table) -> Any:
-    """A polars frame in the contract's Arrow types, each enum an `Enum` of its allowed values."""
+def _polars_frame(table: Table, data: pa.Table, schema: str) -> Any:
+    """A polars frame in the release's Arrow types, each enum an `Enum` of its allowed values."""
     try:
         import polars as pl
     except ImportError:
@@ -413,6 +448,4 @@ def _polars_frame(table: Table, data: pa.Table) -> Any:
     try:
         return frame.with_columns(enums)
     except pl.exceptions.PolarsError:  # its message would quote the file's values
-        raise DataError(
-            f"{table.name}: an enum column holds a value it does not allow: not schema {SCHEMA_VERSION}"
-        ) from None
+        raise DataError(f"{table.name}: an enum column holds a value it does not allow: not schema {schema}") from None

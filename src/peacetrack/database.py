@@ -1,5 +1,6 @@
 """A release as an in-memory DuckDB database (`peacetrack.connect`, `peacetrack sql`): its tables
-found and verified as `load` finds them, typed and commented as `schema/duckdb.sql` publishes them.
+found and verified as `load` finds them, typed and commented as `schema/duckdb.sql` publishes them,
+with the columns, enums and comments of the release's own schema (its `datapackage.json`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from typing import Any, Literal
 import duckdb
 import pyarrow.parquet as pq
 
-from peacetrack.data import check_schema, find_release, table_files
+from peacetrack.data import find_release, release_tables, table_files
 from peacetrack.errors import DataError
 from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select, sql_string
-from peacetrack.tables import TABLES, Table
+from peacetrack.tables import Table
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
 # No temporary folder either: a locked DuckDB still lets queries read and write in it (`.tmp`).
@@ -31,7 +32,8 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database holding every table of a release, its files verified first.
 
-    The tables have the published enum types, column types and comments (`schema/duckdb.sql`).
+    The tables have the published enum types, column types and comments (`schema/duckdb.sql`)
+    of the release's own schema: a release made under schema 1.0.0 has 1.0.0's columns and enums.
     A release was validated when it was cut, so by default each table is a read-only VIEW of
     its verified Parquet file, read at query time without checking keys again. The connection
     is the caller's own: it may join the tables with the caller's files.
@@ -70,18 +72,21 @@ def connect(
     >>> db.close()
     """
     release = find_release(version, remote=remote)
-    check_schema(release)
-    files = table_files(release, list(TABLES))
+    tables = release_tables(release)
+    files = table_files(release, list(tables))
     connection = duckdb.connect()
     try:
         if strict:
-            connection.execute(duckdb_ddl())
-            for name, table in TABLES.items():
+            connection.execute(duckdb_ddl(tables, release.schema_version))
+            for name, table in tables.items():
                 _insert(connection, table, files[name])
         else:
-            _create_tables(connection, files, "VIEW" if allow_files else "TABLE")
+            _create_tables(connection, tables, files, "VIEW" if allow_files else "TABLE")
         if not allow_files:
             connection.execute(LOCK_STATEMENTS)
+    except duckdb.Error as error:  # the release's own schema, which DuckDB would not take (a name it reserves)
+        connection.close()
+        raise DataError(f"release {release.version}: its schema cannot be made in DuckDB: {error}") from None
     except BaseException:
         connection.close()
         raise
@@ -89,19 +94,22 @@ def connect(
 
 
 def _create_tables(
-    connection: duckdb.DuckDBPyConnection, files: dict[str, Path], kind: Literal["TABLE", "VIEW"]
+    connection: duckdb.DuckDBPyConnection,
+    tables: dict[str, Table],
+    files: dict[str, Path],
+    kind: Literal["TABLE", "VIEW"],
 ) -> None:
     """Each table made from its verified Parquet file in one statement, typed and commented.
 
     A view cannot take a `?` parameter, so the path goes in as a quoted SQL string."""
-    connection.execute("\n".join(duckdb_enum_types()))
-    for name, table in TABLES.items():
+    connection.execute("\n".join(duckdb_enum_types(tables)))
+    for name, table in tables.items():
         try:
             connection.execute(f"CREATE {kind} {name} AS {duckdb_select(table, sql_string(str(files[name])))}")
         except duckdb.Error as error:
             raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
     # Every comment in one transaction: one by one they took more time than the views (~50 ms).
-    comments = [line for table in TABLES.values() for line in duckdb_comments(table, kind)]
+    comments = [line for table in tables.values() for line in duckdb_comments(table, kind)]
     connection.execute("\n".join(["BEGIN TRANSACTION;", *comments, "COMMIT;"]))
 
 

@@ -16,7 +16,6 @@ from peacetrack.schema import frictionless_schema
 from peacetrack.tables import TABLES, Table
 
 SUMS_FILE = "SHA256SUMS"
-DATAPACKAGE_FILE = "datapackage.json"
 DATA_LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",

@@ -22,7 +22,8 @@ import semver
 
 from peacetrack.changelog import changelog_date
 from peacetrack.checks import check_tables
-from peacetrack.datapackage import DATAPACKAGE_FILE, SUMS_FILE, datapackage, file_entries, file_entry, sha256sums
+from peacetrack.datapackage import SUMS_FILE, datapackage, file_entries, file_entry, sha256sums
+from peacetrack.descriptor import DATAPACKAGE_FILE
 from peacetrack.errors import DataError, ReleaseError
 from peacetrack.files import (
     atomic_folder,
@@ -99,11 +100,13 @@ def inputs_sha256(seeds: Path) -> str:
 
 
 def verified_tables(root: Path, entry: ReleaseEntry) -> Path:
-    """The folder of a listed release, once each table's Parquet file is a regular file (not a
-    link) with the SHA-256 the index publishes: a changed file is refused, never read."""
+    """The folder of a listed release, once each table's Parquet file (and its descriptor,
+    which says the tables' schema, where the index lists one) is a regular file (not a link)
+    with the SHA-256 the index publishes: a changed file is refused, never read."""
     folder = release_folder(root, entry.version)
-    for name in TABLES:
-        published, path = entry.file(f"{name}.parquet"), folder / f"{name}.parquet"
+    described = [DATAPACKAGE_FILE] if entry.file(DATAPACKAGE_FILE) else []
+    for file in [*(f"{name}.parquet" for name in TABLES), *described]:
+        published, path = entry.file(file), folder / file
         if published is None:
             raise ReleaseError(f"release {entry.version} lists no file {path.name} in {root / INDEX_FILE}")
         if not os.path.lexists(path):
@@ -302,14 +305,21 @@ def write_card(
             raise ReleaseError(f"{faults}\nno release yet, and {len(build.errors)} error(s) in {seeds}")
         frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
     else:
-        with reported_as_release_error(f"read release {entry.version}"):
-            frames = read_tables(folder)
         label, release_date = entry.version, entry.date.isoformat()
     out = out or (Path(f"report-{label}") if root is None else root / "build" / f"report-{label}")
     if out.resolve().is_relative_to(immutable.resolve()):
         raise ReleaseError(
             f"refusing to write into {out}: a release is immutable; `peacetrack release` writes its card"
         )
+    if entry is not None:
+        if entry.schema_version != SCHEMA_VERSION:  # the card is drawn from this contract's columns
+            raise ReleaseError(
+                f"release {entry.version} is of schema {entry.schema_version}; this peacetrack draws cards of "
+                f"schema {SCHEMA_VERSION}: read the card published with it, DATACARD.md in its folder "
+                f"(`peacetrack download --release {entry.version}` prints where)"
+            )
+        with reported_as_release_error(f"read release {entry.version}"):
+            frames = read_tables(folder)
     return write_report(frames, label, release_date, out)
 
 

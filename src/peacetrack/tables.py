@@ -289,13 +289,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    name: str
-    model: type[Row]
-    description: str
+    """A table as every schema, reader and loader sees it: its name, description and columns.
 
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        return columns(self.model)
+    The contract's tables are `ModelTable`s, their columns read from a row model; a release
+    made under another schema has its tables read from its own datapackage.json (`descriptor`)."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
 
     @property
     def primary_key(self) -> str:
@@ -307,6 +308,13 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class ModelTable(Table):
+    """A table of the contract: its columns are read back from its row model."""
+
+    model: type[Row]
 
 
 def _flatten(annotation: Any) -> tuple[Any, list[Any]]:
@@ -376,19 +384,19 @@ def columns(model: type[Row]) -> tuple[Column, ...]:
     return tuple(result)
 
 
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        Table("sources", Source, "Source texts the rows are coded from."),
-        Table("actors", Actor, "Real-world actors: states, people, forces, companies, groups."),
-        Table("statements", Statement, "Who said what, about whom, when, as one source reports it."),
-        Table(
+TABLES: dict[str, ModelTable] = {
+    name: ModelTable(name, description, columns(model), model)
+    for name, model, description in (
+        ("sources", Source, "Source texts the rows are coded from."),
+        ("actors", Actor, "Real-world actors: states, people, forces, companies, groups."),
+        ("statements", Statement, "Who said what, about whom, when, as one source reports it."),
+        (
             "military_transfers",
             MilitaryTransfer,
             "Transfers of military equipment as one source reports them (after SIPRI).",
         ),
-        Table("negotiation_rounds", NegotiationRound, "Rounds of negotiation as one source reports them."),
-        Table("evidence", Evidence, "Verbatim quotes at exact offsets proving every row but sources."),
+        ("negotiation_rounds", NegotiationRound, "Rounds of negotiation as one source reports them."),
+        ("evidence", Evidence, "Verbatim quotes at exact offsets proving every row but sources."),
     )
 }
 CLAIM_TABLES: tuple[str, ...] = ("statements", "military_transfers", "negotiation_rounds")
