@@ -6,7 +6,8 @@ release and in the local seeds, so that a coder links a new row to an existing o
 Matching ignores case and accents: both sides are case folded and decomposed (NFKD) with
 their combining marks dropped, and a few letters that do not decompose are spelt as English
 spells them (Azerbaijani `ə`, `ı`): "Aliyev" finds "Əliyev". Every text column is searched,
-and the id and canonical_id; an evidence quote is reported as the row it proves.
+and the id, canonical_id and part_of (a search for a transfer's id finds its batches); an evidence
+quote is reported as the row it proves.
 """
 
 from __future__ import annotations
@@ -64,10 +65,13 @@ def folded(text: str) -> tuple[str, list[int]]:
     return "".join(out), origins
 
 
+LINKS = ("canonical_id", "part_of")  # ids naming a row of the same table: a search for one finds its kin
+
+
 def searched_columns(table: Table) -> list[str]:
-    """The columns of words, then the id and canonical_id (not foreign keys: every statement of
-    a speaker would match the speaker's name)."""
-    ids = [table.primary_key, *(["canonical_id"] if "canonical_id" in table.model.model_fields else [])]
+    """The columns of words, then the id, canonical_id and part_of (not the foreign keys to
+    other tables: every statement of a speaker would match the speaker's name)."""
+    ids = [table.primary_key, *(c.name for c in table.columns if c.name in LINKS)]
     return [c.name for c in table.columns if c.kind is Kind.text and c.name not in ids] + ids
 
 
