@@ -71,6 +71,11 @@ def test_occurrence_and_char_start_count_in_the_original_text() -> None:
     )
 
 
+def test_whitespace_at_either_end_of_a_quote_is_not_part_of_its_span() -> None:
+    """A YAML block scalar ends in a line feed; a span ends at the quote's last word."""
+    assert found(ARTICLE, "\r\n  meet again in spring,\n") == "meet again in spring,"
+
+
 def test_a_quote_of_only_whitespace_is_refused() -> None:
     assert resolve_quote(ARTICLE, " \n\t ") == "the quote is only whitespace"
 
