@@ -232,3 +232,17 @@ def test_an_unknown_part_of_gets_the_nearest_transfer_ids(seeds: Path) -> None:
     [fault] = build_tables(seeds).errors
     assert (fault.row_id, fault.column, fault.rule) == ("march-batch-of-detectors", "part_of", "foreign_key")
     assert fault.message == "no row in military_transfers has this id: did you mean fin-arm-mine-detectors?"
+
+
+def test_evidence_of_an_unknown_row_gets_the_nearest_ids_of_its_table(release: Path, tmp_path: Path) -> None:
+    evidence = pd.read_csv(release / "evidence.csv", dtype=str, keep_default_na=False)
+    row = evidence[evidence["row_id"] == "fra-arm-mistral"].iloc[[0]]
+    row = row.assign(evidence_id="ev-new", row_id="fra-arm-mistrall")
+    row.to_csv(tmp_path / "evidence.csv", index=False, lineterminator="\n")
+    result = runner.invoke(
+        app, ["validate", str(tmp_path / "evidence.csv"), "--against", str(release), "--format", "json"]
+    )
+    faults = [f for f in json.loads(result.stdout)["faults"] if f["rule"] == "evidence_target"]
+    assert [(f["column"], f["message"]) for f in faults] == [
+        ("row_id", "no row with this id in the table named by table_name: did you mean fra-arm-mistral?")
+    ]

@@ -58,8 +58,8 @@ from peacetrack.rules import (
     SELF_TRANSFER,
     UNIQUE,
     UNKNOWN_COLUMN,
+    Suggestions,
     column_rules,
-    nearest_ids,
     pandera_schema,
     series_values,
 )
@@ -187,31 +187,10 @@ def check_foreign_keys(frames: Mapping[str, RowData]) -> Iterator[Fault]:
                 yield fault.but(message=FOREIGN_KEY.suggesting(nearest(unknown), parent=parent))
 
 
-SUGGESTED_VALUES = 50  # unknown ids of one column given suggestions
-
-
 def _values_at(values: pa.Array | pa.ChunkedArray, positions: np.ndarray) -> Iterator[object]:
     """The values at `positions`, in order, taken a slice at a time (as `row_faults` takes them)."""
     for start in range(0, len(positions), TAKE_ROWS):
         yield from taken(values, positions[start : start + TAKE_ROWS])
-
-
-class Suggestions:
-    """The known ids nearest to unknown ones, each looked for once, and only for the first
-    SUGGESTED_VALUES of them: each is a search of every known id."""
-
-    def __init__(self, known: list[object]) -> None:
-        self.known = sorted({str(k) for k in known if k is not None})
-        self.found: dict[str, list[str]] = {}
-
-    def __call__(self, unknown: list[str]) -> list[str]:
-        """The ids nearest to each of `unknown`, in turn, each once."""
-        nearest: list[str] = []
-        for value in unknown:
-            if value not in self.found and len(self.found) < SUGGESTED_VALUES:
-                self.found[value] = nearest_ids(value, self.known)
-            nearest += [k for k in self.found.get(value, []) if k not in nearest]
-        return nearest
 
 
 def _unknown(value: object, known: list[str]) -> list[str]:

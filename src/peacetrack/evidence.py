@@ -29,6 +29,7 @@ from peacetrack.rules import (
     SPAN_ORDER,
     TEXT_HASH,
     UNVERIFIED,
+    Suggestions,
 )
 from peacetrack.tables import CLAIM_TABLES, TABLES
 
@@ -73,10 +74,22 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
                     "source_id",
                     *EVIDENCE_SOURCE.words,
                 )
-    yield from row_faults(table, evidence, ~targets, "row_id", *EVIDENCE_TARGET.words)
+    yield from _unknown_targets(frames, evidence, ~targets)
     order = evidence["char_start"] >= evidence["char_end"]
     yield from row_faults(table, evidence, order, "char_end", *SPAN_ORDER.words)
     yield from check_span_bounds(evidence, frames.get("sources"))
+
+
+def _unknown_targets(frames: Mapping[str, pd.DataFrame], evidence: pd.DataFrame, unknown: pd.Series) -> Iterator[Fault]:
+    """Evidence of a row its table has not: each fault suggests the nearest ids of that table."""
+    if not unknown.any():
+        return
+    nearest = {name: Suggestions(frames[name][TABLES[name].primary_key].tolist()) for name in TABLES if name in frames}
+    faults = row_faults(TABLES["evidence"], evidence, unknown, "row_id", *EVIDENCE_TARGET.words)
+    rows = evidence.loc[unknown, ["table_name", "row_id"]]
+    for fault, name, row_id in zip(faults, rows["table_name"].astype(object), rows["row_id"], strict=True):
+        suggested = nearest[name]([row_id]) if name in nearest and isinstance(row_id, str) else []
+        yield fault.but(message=EVIDENCE_TARGET.suggesting(suggested))
 
 
 def check_span_bounds(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> Iterator[Fault]:

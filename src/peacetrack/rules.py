@@ -151,6 +151,27 @@ def nearest_ids(value: str, known: list[str]) -> list[str]:
     return [str(match) for match, _, _ in found]
 
 
+SUGGESTED_VALUES = 50  # unknown ids of one column given suggestions
+
+
+class Suggestions:
+    """The known ids nearest to unknown ones, each looked for once, and only for the first
+    SUGGESTED_VALUES of them: each is a search of every known id."""
+
+    def __init__(self, known: list[object]) -> None:
+        self.known = sorted({str(k) for k in known if k is not None})
+        self.found: dict[str, list[str]] = {}
+
+    def __call__(self, unknown: list[str]) -> list[str]:
+        """The ids nearest to each of `unknown`, in turn, each once."""
+        nearest: list[str] = []
+        for value in unknown:
+            if value not in self.found and len(self.found) < SUGGESTED_VALUES:
+                self.found[value] = nearest_ids(value, self.known)
+            nearest += [k for k in self.found.get(value, []) if k not in nearest]
+        return nearest
+
+
 # Required values and keys.
 REQUIRED = TableRule("required", "a value is required")
 UNIQUE = TableRule("unique", "this id is used by more than one row")
