@@ -260,10 +260,14 @@ def through(
 EVERY_PATH = ("build", "coding file", "csv", "parquet", "jsonl", "release")
 # A character class has the same rule as the others in its rule: the build and the validator.
 CLASS_PATHS = ("build", "csv")
+# A coding file's quote spans the text from its first to its last character that is not
+# whitespace (issue 13, item 5): no span of the build starts with a carriage return.
+TABLE_FILE_CASES = {"formula carriage return"}
 RUNS = [
     pytest.param(case, path, id=f"{name}, {path}")
     for name, case in CASES.items()
     for path in (EVERY_PATH if name in EVERY_PATH_CASES else CLASS_PATHS)
+    if not (name in TABLE_FILE_CASES and path in ("build", "coding file"))
 ]
 
 

@@ -1,6 +1,9 @@
 """Rules of evidence: each span points at an existing row of its own source and quotes its
 text exactly, every row but sources has some, a source text at hand is the one its row
 describes, and a direct quote lies inside its evidence.
+
+Whitespace does not count between a statement's quote and its evidence: the evidence is the
+text exactly (it may cross a line break), the statement's quote is kept on one line.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from peacetrack.rules import (
     SPAN_ORDER,
     TEXT_HASH,
     UNVERIFIED,
+    Suggestions,
 )
 from peacetrack.tables import CLAIM_TABLES, TABLES
 
@@ -70,10 +74,22 @@ def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
                     "source_id",
                     *EVIDENCE_SOURCE.words,
                 )
-    yield from row_faults(table, evidence, ~targets, "row_id", *EVIDENCE_TARGET.words)
+    yield from _unknown_targets(frames, evidence, ~targets)
     order = evidence["char_start"] >= evidence["char_end"]
     yield from row_faults(table, evidence, order, "char_end", *SPAN_ORDER.words)
     yield from check_span_bounds(evidence, frames.get("sources"))
+
+
+def _unknown_targets(frames: Mapping[str, pd.DataFrame], evidence: pd.DataFrame, unknown: pd.Series) -> Iterator[Fault]:
+    """Evidence of a row its table has not: each fault suggests the nearest ids of that table."""
+    if not unknown.any():
+        return
+    nearest = {name: Suggestions(frames[name][TABLES[name].primary_key].tolist()) for name in TABLES if name in frames}
+    faults = row_faults(TABLES["evidence"], evidence, unknown, "row_id", *EVIDENCE_TARGET.words)
+    rows = evidence.loc[unknown, ["table_name", "row_id"]]
+    for fault, name, row_id in zip(faults, rows["table_name"].astype(object), rows["row_id"], strict=True):
+        suggested = nearest[name]([row_id]) if name in nearest and isinstance(row_id, str) else []
+        yield fault.but(message=EVIDENCE_TARGET.suggesting(suggested))
 
 
 def check_span_bounds(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> Iterator[Fault]:
@@ -112,6 +128,12 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
         )  # fmt: skip
 
 
+def whitespace_collapsed(text: str) -> str:
+    """`text` with each run of whitespace (line breaks too) one space, none at either end: how a
+    statement's quote is stored, and how quotes are compared with their evidence."""
+    return " ".join(text.split())
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -143,15 +165,19 @@ def check_quotes(statements: RowData, evidence: pd.DataFrame | None) -> Iterator
     yield from row_faults(table, statements, ~direct & quoted, "quote", *PARAPHRASE.words)
     if evidence is None:
         return
-    spans = evidence[evidence["table_name"].astype(object) == "statements"].groupby("row_id")["quote"].agg(list)
+    statement_spans = evidence[evidence["table_name"].astype(object) == "statements"]
+    spans: dict[str, list[str]] = {}
+    for row_id, span in zip(statement_spans["row_id"], statement_spans["quote"], strict=True):
+        if isinstance(span, str):  # a missing one is evidence's own fault (`required`)
+            spans.setdefault(row_id, []).append(whitespace_collapsed(span))
     ids, quotes = (arrow_values(statements[c]).to_pylist() for c in ("statement_id", "quote"))
     inside = np.array(
         [
-            q is None or any(span is not None and q in span for span in spans.get(i, []))
+            q is None or any(whitespace_collapsed(q) in span for span in spans.get(i, []))
             for i, q in zip(ids, quotes, strict=True)
         ],
         dtype=bool,
-    )  # a missing evidence quote is evidence's own fault (`required`)
+    )
     yield from row_faults(
         table,
         statements,

@@ -132,6 +132,45 @@ class TableRule:
         """Name and message, as a fault takes them."""
         return self.name, self.message
 
+    def suggesting(self, nearest: list[str], **names: str) -> str:
+        """The message about an unknown id, ending with the known ids nearest to it, if any."""
+        message = self.says(**names)
+        return f"{message}: did you mean {', '.join(nearest)}?" if nearest else message
+
+
+SUGGESTED_IDS = 3  # known ids a message about an unknown one suggests
+SIMILAR_ID = 60  # the least similarity (rapidfuzz's ratio, 0-100: difflib's) of a suggested id
+
+
+def nearest_ids(value: str, known: list[str]) -> list[str]:
+    """The ids of `known` nearest to `value`, nearest first (ties in the order of `known`).
+    By rapidfuzz: difflib's ratio, in C, as a release may hold a million ids."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(value, known, scorer=fuzz.ratio, limit=SUGGESTED_IDS, score_cutoff=SIMILAR_ID)
+    return [str(match) for match, _, _ in found]
+
+
+SUGGESTED_VALUES = 50  # unknown ids of one column given suggestions
+
+
+class Suggestions:
+    """The known ids nearest to unknown ones, each looked for once, and only for the first
+    SUGGESTED_VALUES of them: each is a search of every known id."""
+
+    def __init__(self, known: list[object]) -> None:
+        self.known = sorted({str(k) for k in known if k is not None})
+        self.found: dict[str, list[str]] = {}
+
+    def __call__(self, unknown: list[str]) -> list[str]:
+        """The ids nearest to each of `unknown`, in turn, each once."""
+        nearest: list[str] = []
+        for value in unknown:
+            if value not in self.found and len(self.found) < SUGGESTED_VALUES:
+                self.found[value] = nearest_ids(value, self.known)
+            nearest += [k for k in self.found.get(value, []) if k not in nearest]
+        return nearest
+
 
 # Required values and keys.
 REQUIRED = TableRule("required", "a value is required")
