@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import typing
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from difflib import get_close_matches
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from peacetrack.checks import check_tables
-from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, QuoteRef, SourceFile, pydantic_faults
+from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, Quote, QuoteRef, SourceFile, pydantic_faults
 from peacetrack.errors import FileFault, Refused
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault, shorten
 from peacetrack.links import names_inside
 from peacetrack.quotes import evidence_id, resolve_quote
-from peacetrack.rules import UNIQUE
+from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, EVIDENCE_REQUIRED, REQUIRED, UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
 from peacetrack.yamlfile import decoded, key_line, locate, read_yaml, seed_bytes
 
@@ -36,6 +39,9 @@ class Coded:
     texts: dict[str, str] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     origins: dict[tuple[str, str], tuple[str, int | None, Any]] = field(default_factory=dict)
+    # (table, row id, column) of the values at fault in a coding file, left null: their own
+    # fault is said, the rules on the null are not (as a table file's cell fault stands for them).
+    at_fault: set[tuple[str, str, str]] = field(default_factory=set)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """One frame per table, rows sorted by primary key."""
@@ -44,6 +50,10 @@ class Coded:
             rows = sorted(self.rows[name], key=lambda r: r[table.primary_key])
             frames[name] = frame_from_rows(table, rows)
         return frames
+
+    def said(self, fault: Fault) -> bool:
+        """Whether the fault of a rule is about a value whose own fault is said already."""
+        return said_key(fault) in self.at_fault
 
     def locate(self, fault: Fault) -> Fault:
         """Give a table fault the file and YAML line of the row (and column) it is about."""
@@ -54,6 +64,53 @@ class Coded:
             return fault
         file, line, node = origin
         return fault.located(file, key_line(node, fault.column, line) if fault.column else line)
+
+
+def said_key(fault: Fault) -> tuple[str | None, str | None, str | None]:
+    """What a fault is about, as `Coded.at_fault` holds it: a row without evidence is about
+    its `evidence` (a quote at fault there says it)."""
+    return fault.table, fault.row_id, "evidence" if fault.rule == EVIDENCE_REQUIRED.name else fault.column
+
+
+@cache
+def _field_type(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    annotation: Any = info.annotation
+    return TypeAdapter(Annotated[annotation, *info.metadata] if info.metadata else annotation)
+
+
+QUOTE_TYPE: TypeAdapter[Any] = TypeAdapter(Quote)
+
+
+def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def salvaged(model: type[BaseModel], merged: dict[str, Any], at_fault: set[str]) -> BaseModel:
+    """An entry with faults, all but them: its other fields validated one by one, those at
+    fault null (a required one too: its fault is said), and of its evidence the quotes that
+    are quotes (None in place of the others, so each keeps its place and YAML line)."""
+    values: dict[str, Any] = {}
+    for name in model.model_fields:
+        if name == "evidence" and name in at_fault:
+            given = merged.get(name)
+            values[name] = [_valid(QUOTE_TYPE, item) for item in given] if isinstance(given, list) else []
+        elif name in at_fault:
+            values[name] = None
+        elif name in merged:
+            values[name] = _valid(_field_type(model, name), merged[name])
+    return model.model_construct(**values)
+
+
+def item_node(node: Any, index: int) -> Any:
+    """The YAML node of an entry's `index`-th evidence quote (a mapping has its own keys' lines)."""
+    try:
+        return node["evidence"][index]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def read_article(path: Path, root: Path) -> str | None:
@@ -73,6 +130,7 @@ class SeedReader:
         self.root = folder.parent if root is None else root
         self.source_id = folder.name
         self.text_unusable = False  # article.txt is there but cannot be used: not "missing"
+        self.said_shared: set[tuple[object, ...]] = set()  # faults of `defaults:`, said once
 
     def fault(self, file: Path, line: int | None, rule: str, message: str, **kw: Any) -> None:
         self.coded.faults.append(
@@ -190,52 +248,107 @@ class SeedReader:
     def read_entry(
         self, path: Path, table: str, nodes: Any, index: int, entry: Any, defaults: dict[str, Any], defaults_node: Any
     ) -> None:
+        """One row: its faults said, and the rest of it checked all the same. A value at fault
+        is left null (its fault stands for the rules on it), so that the row's evidence, ids and
+        links are checked in the same run; only a row without a usable id is left out."""
         node = nodes[index]
         line = key_line(nodes, index, None)
         pk = TABLES[table].primary_key
-        row_id = entry.get(pk) if isinstance(entry, dict) else None
-        row_id = row_id if isinstance(row_id, str) else None
         if not isinstance(entry, dict):
             self.fault(path, line, "entry", f"an entry of {table} must be a mapping", table=table)
             return
+        model = ENTRY_MODELS[table]
         merged = {**defaults, **entry}
+        at_fault: set[str] = set()
         try:
-            parsed = ENTRY_MODELS[table].model_validate(merged)
+            parsed = model.model_validate(merged)
         except ValidationError as error:
-            for fault in pydantic_faults(error, node, str(path), table, row_id, line):
-                if fault.column in defaults and fault.column not in entry:
-                    fault = fault.located(str(path), key_line(defaults_node, fault.column, line))
-                self.coded.faults.append(fault)
+            at_fault = self.entry_faults(error, path, table, (line, node, entry), (defaults, defaults_node))
+            parsed = salvaged(model, merged, at_fault)
+        row_id = None if pk in at_fault else getattr(parsed, pk, None)
+        shared = "evidence" not in entry  # the quotes of `defaults:`, said once
+        quotes = typing.cast(Any, parsed).evidence or []  # a field of every entry model
+        if not self.add_evidence(path, table, row_id, quotes, defaults_node if shared else node, shared):
+            at_fault.add("evidence")
+        if row_id is None:
             return
         values = parsed.model_dump(exclude={"evidence"})
-        row_id = values[pk]
         if table != "actors":
             values["source_id"] = self.source_id
-            values["canonical_id"] = values["canonical_id"] or row_id
+            values["canonical_id"] = values.get("canonical_id") or row_id
+        self.coded.at_fault.update((table, row_id, column) for column in at_fault)
         self.coded.origins.setdefault((table, row_id), (str(path), line, node))
-        self.add_evidence(path, table, row_id, typing.cast(Any, parsed).evidence, node)  # a field of every entry model
         if table == "actors":
             self.merge_actor(path, line, values)
         else:
             self.coded.rows[table].append(values)
 
-    def add_evidence(self, path: Path, table: str, row_id: str, quotes: list[Any], node: Any) -> None:
+    def entry_faults(
+        self,
+        error: ValidationError,
+        path: Path,
+        table: str,
+        where: tuple[int | None, Any, dict[str, Any]],
+        defaults_at: tuple[dict[str, Any], Any],
+    ) -> set[str]:
+        """Say the faults of an entry (`where`: its line, node and mapping); return its fields
+        at fault. A fault of a value under `defaults:` is said once, at that value's line; a
+        misspelt default (`speakr_id`) is one fault, not one per row missing `speaker_id`."""
+        line, node, entry = where
+        defaults, defaults_node = defaults_at
+        fields = ENTRY_MODELS[table].model_fields
+        raw_id = entry.get(TABLES[table].primary_key)
+        row_id = raw_id if isinstance(raw_id, str) else None
+        misspelt = {near for key in defaults if key not in fields for near in get_close_matches(key, fields, 1, 0.8)}
+        at_fault: set[str] = set()
+        in_defaults = pydantic_faults(error, defaults_node, str(path), table, row_id, line)
+        for fault, default_fault in zip(
+            pydantic_faults(error, node, str(path), table, row_id, line), in_defaults, strict=True
+        ):
+            if fault.column == "evidence" and fault.rule in ("missing", "too_short") and row_id is not None:
+                continue  # the row is kept: the checks say it has no evidence, in the contract's words
+            if fault.column in fields:
+                at_fault.add(fault.column)
+            if fault.column in misspelt and fault.rule == REQUIRED.name and fault.column not in entry:
+                continue  # the misspelt default says it
+            if fault.column in defaults and fault.column not in entry:
+                self.shared_fault(default_fault)
+            else:
+                self.coded.faults.append(fault)
+        return at_fault
+
+    def shared_fault(self, fault: Fault) -> None:
+        """A fault of `defaults:`, found in each row it applies to: said once, of no one row."""
+        key = (fault.file, fault.line, fault.table, fault.column, fault.rule, fault.message)
+        if key not in self.said_shared:
+            self.said_shared.add(key)
+            self.coded.faults.append(fault.but(row_id=None))
+
+    def add_evidence(
+        self, path: Path, table: str, row_id: str | None, quotes: list[Any], node: Any, shared: bool
+    ) -> bool:
+        """Find each quote (None: one whose fault is said) and prove the row with it; a quote
+        not found is a fault at its own YAML line (under `defaults:` when `shared`, said once).
+        Without a row id the quotes are still looked for, so their faults come in one run.
+        False when a quote is at fault."""
         text = self.coded.texts.get(self.source_id)
+        found = True
         for index, ref in enumerate(quotes):
+            if ref is None:
+                found = False
+                continue
             line = locate(node, ("evidence", index), None)
             span = resolve_quote(text, ref)
             quote = ref.quote if isinstance(ref, QuoteRef) else ref
             if isinstance(span, str):
-                self.fault(
-                    path,
-                    line,
-                    "evidence_quote",
-                    span,
-                    table=table,
-                    row_id=row_id,
-                    column="evidence",
-                    value=shorten(quote),
-                )
+                fault = Fault(
+                    table=table, row_id=row_id, column="evidence", rule="evidence_quote", message=span,
+                    value=shorten(quote), file=str(path), line=line,
+                )  # fmt: skip
+                self.shared_fault(fault) if shared else self.coded.faults.append(fault)
+                found = False
+                continue
+            if row_id is None:
                 continue
             start, end = span
             ev_id = evidence_id(table, row_id, self.source_id, start, end)
@@ -250,35 +363,44 @@ class SeedReader:
                     "quote": quote,
                 }
             )
-            self.coded.origins[("evidence", ev_id)] = (str(path), line, node)
+            self.coded.origins[("evidence", ev_id)] = (str(path), line, item_node(node, index))
+        return found
 
     def merge_actor(self, path: Path, line: int | None, values: dict[str, Any]) -> None:
-        """Actors are entities: the same id in several sources must mean the same actor."""
-        for existing in self.coded.rows["actors"]:
-            if existing["actor_id"] != values["actor_id"]:
-                continue
-            differs = [k for k in values if k != "aliases" and values[k] != existing[k]]
-            if differs:
-                first_file, first_line, _ = self.coded.origins[("actors", values["actor_id"])]
-                if (first_file, first_line) != (str(path), line):
-                    self.fault(
-                        path, line, "actor_conflict",
-                        f"actor is defined differently in {first_file}:{first_line} ({', '.join(differs)})",
-                        table="actors", row_id=values["actor_id"], column=differs[0],
-                    )  # fmt: skip
-                else:
-                    self.fault(
-                        path,
-                        line,
-                        UNIQUE.name,
-                        UNIQUE.message,
-                        table="actors",
-                        row_id=values["actor_id"],
-                    )
-                return
-            existing["aliases"] += [a for a in values["aliases"] if a not in existing["aliases"]]
+        """Actors are entities: the same id in several sources is the same actor, which a later
+        source may give more aliases (`merged_actor`)."""
+        actor_id = values["actor_id"]
+        existing = next((a for a in self.coded.rows["actors"] if a["actor_id"] == actor_id), None)
+        if existing is None:
+            self.coded.rows["actors"].append(values)
             return
-        self.coded.rows["actors"].append(values)
+        said = {c for t, row_id, c in self.coded.at_fault if (t, row_id) == ("actors", actor_id)}
+        differs, added = merged_actor(
+            {k: v for k, v in existing.items() if k not in said}, {k: v for k, v in values.items() if k not in said}
+        )
+        first_file, first_line, _ = self.coded.origins[("actors", actor_id)]
+        where = f"as defined in {first_file}:{first_line}"
+        if differs and (first_file, first_line) == (str(path), line):
+            self.fault(path, line, UNIQUE.name, UNIQUE.message, table="actors", row_id=actor_id)
+        elif differs:
+            self.fault(
+                path, line, ACTOR_CONFLICT.name, ACTOR_CONFLICT.says(where=where, columns=", ".join(differs)),
+                table="actors", row_id=actor_id, column=differs[0], value=shorten(values[differs[0]]),
+            )  # fmt: skip
+        elif added:
+            self.fault(
+                path, line, ACTOR_EXTENDED.name, ACTOR_EXTENDED.says(aliases=", ".join(map(repr, added)), where=where),
+                table="actors", row_id=actor_id, column="aliases", value=shorten("; ".join(added)), severity="warning",
+            )  # fmt: skip
+            existing["aliases"] = existing["aliases"] + added
+
+
+def merged_actor(defined: Mapping[str, Any], again: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """An actor defined again, by another source or against a release: the columns that differ
+    (none may but aliases: an id keeps its meaning, and a changed name is a correction) and the
+    aliases it adds, in order. Build and validator both merge actors by this one definition."""
+    differs = [c for c in again if c != "aliases" and c in defined and again[c] != defined[c]]
+    return differs, [a for a in again.get("aliases") or [] if a not in (defined.get("aliases") or [])]
 
 
 def read_seeds(seeds: Path) -> Coded:
@@ -327,5 +449,5 @@ def build_tables(seeds: Path) -> Build:
     """Read, code and check everything under `seeds`; faults carry file and line."""
     coded = read_seeds(seeds)
     frames = coded.frames()
-    faults = coded.faults + [coded.locate(f) for f in check_tables(frames, coded.texts)]
+    faults = coded.faults + [coded.locate(f) for f in check_tables(frames, coded.texts) if not coded.said(f)]
     return Build(frames=frames, texts=coded.texts, faults=faults)
