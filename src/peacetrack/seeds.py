@@ -20,7 +20,17 @@ import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from peacetrack.checks import check_tables
-from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, Quote, QuoteRef, SourceFile, pydantic_faults
+from peacetrack.coding import (
+    CODED_TABLES,
+    DATE_COLUMNS,
+    ENTRY_MODELS,
+    CodingFile,
+    Quote,
+    QuoteRef,
+    SourceFile,
+    pydantic_faults,
+    row_values,
+)
 from peacetrack.errors import FileFault, Refused
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault, shorten
@@ -265,6 +275,8 @@ class SeedReader:
         except ValidationError as error:
             at_fault = self.entry_faults(error, path, table, (line, node, entry), (defaults, defaults_node))
             parsed = salvaged(model, merged, at_fault)
+            if "when" in at_fault:  # the dates it gives are null: the rules on them are not said
+                at_fault |= {*DATE_COLUMNS, "date_basis"}
         row_id = None if pk in at_fault else getattr(parsed, pk, None)
         shared = "evidence" not in entry  # the quotes of `defaults:`, said once
         quotes = typing.cast(Any, parsed).evidence or []  # a field of every entry model
@@ -272,7 +284,7 @@ class SeedReader:
             at_fault.add("evidence")
         if row_id is None:
             return
-        values = parsed.model_dump(exclude={"evidence"})
+        values = row_values(table, parsed)
         if table != "actors":
             values["source_id"] = self.source_id
             values["canonical_id"] = values.get("canonical_id") or row_id
