@@ -36,7 +36,7 @@ from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault, shorten
 from peacetrack.links import names_inside
 from peacetrack.quotes import evidence_id, resolve_quote
-from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, EVIDENCE_REQUIRED, REQUIRED, UNIQUE
+from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, EVIDENCE_REQUIRED, QUOTE_IN_EVIDENCE, REQUIRED, UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
 from peacetrack.yamlfile import decoded, key_line, locate, read_yaml, seed_bytes
 
@@ -77,9 +77,10 @@ class Coded:
 
 
 def said_key(fault: Fault) -> tuple[str | None, str | None, str | None]:
-    """What a fault is about, as `Coded.at_fault` holds it: a row without evidence is about
-    its `evidence` (a quote at fault there says it)."""
-    return fault.table, fault.row_id, "evidence" if fault.rule == EVIDENCE_REQUIRED.name else fault.column
+    """What a fault is about, as `Coded.at_fault` holds it: that a row has no evidence, or
+    none holding its quote, is about its `evidence` (a quote at fault there stands for it)."""
+    about_evidence = fault.rule in (EVIDENCE_REQUIRED.name, QUOTE_IN_EVIDENCE.name)
+    return fault.table, fault.row_id, "evidence" if about_evidence else fault.column
 
 
 @cache
@@ -291,7 +292,7 @@ class SeedReader:
         self.coded.at_fault.update((table, row_id, column) for column in at_fault)
         self.coded.origins.setdefault((table, row_id), (str(path), line, node))
         if table == "actors":
-            self.merge_actor(path, line, values)
+            self.merge_actor(path, line, node, values)
         else:
             self.coded.rows[table].append(values)
 
@@ -378,7 +379,7 @@ class SeedReader:
             self.coded.origins[("evidence", ev_id)] = (str(path), line, item_node(node, index))
         return found
 
-    def merge_actor(self, path: Path, line: int | None, values: dict[str, Any]) -> None:
+    def merge_actor(self, path: Path, line: int | None, node: Any, values: dict[str, Any]) -> None:
         """Actors are entities: the same id in several sources is the same actor, which a later
         source may give more aliases (`merged_actor`)."""
         actor_id = values["actor_id"]
@@ -396,12 +397,12 @@ class SeedReader:
             self.fault(path, line, UNIQUE.name, UNIQUE.message, table="actors", row_id=actor_id)
         elif differs:
             self.fault(
-                path, line, ACTOR_CONFLICT.name, ACTOR_CONFLICT.says(where=where, columns=", ".join(differs)),
+                path, key_line(node, differs[0], line), ACTOR_CONFLICT.name, ACTOR_CONFLICT.says(where=where, columns=", ".join(differs)),
                 table="actors", row_id=actor_id, column=differs[0], value=shorten(values[differs[0]]),
             )  # fmt: skip
         elif added:
             self.fault(
-                path, line, ACTOR_EXTENDED.name, ACTOR_EXTENDED.says(aliases=", ".join(map(repr, added)), where=where),
+                path, key_line(node, "aliases", line), ACTOR_EXTENDED.name, ACTOR_EXTENDED.says(aliases=", ".join(map(repr, added)), where=where),
                 table="actors", row_id=actor_id, column="aliases", value=shorten("; ".join(added)), severity="warning",
             )  # fmt: skip
             existing["aliases"] = existing["aliases"] + added
