@@ -241,3 +241,14 @@ def test_a_released_actor_renamed_is_refused_in_build_and_validate(
             str(coding), line_of(coding, "name: French Republic"), "name", ACTOR_CONFLICT.name, "French Republic"
         )  # fmt: skip
     assert said["message"] == ACTOR_CONFLICT.says(where="as released", columns="name")
+
+
+def test_a_quote_at_fault_is_one_fault_and_the_row_s_other_quotes_are_still_found(seeds_copy: Path) -> None:
+    coding = new_source(
+        seeds_copy,
+        ("      - France would deliver\n", "      - {quote: France would deliver, occurence: 2}\n      - Paris\n"),
+    )
+    assert {(f.line, f.column, f.rule, f.message) for f in built(seeds_copy)} == {
+        (line_of(coding, "occurence"), "evidence", "extra_forbidden", "unknown field 'occurence'"),
+        (line_of(coding, "- Paris"), "evidence", "evidence_quote", "quote not found in the article"),
+    }

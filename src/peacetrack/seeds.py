@@ -83,6 +83,15 @@ def said_key(fault: Fault) -> tuple[str | None, str | None, str | None]:
     return fault.table, fault.row_id, "evidence" if about_evidence else fault.column
 
 
+# A value at fault, left null, stands for the rules on these columns too, which a null would
+# break: the dates `when:` gives, a quantity's bound, a draft's ends among the parties.
+STANDS_FOR: dict[str, tuple[str, ...]] = {
+    "when": (*DATE_COLUMNS, "date_basis"),
+    "quantity": ("quantity_bound",),
+    "parties": ("sender_id", "receiver_id"),
+}
+
+
 @cache
 def _field_type(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
@@ -276,8 +285,7 @@ class SeedReader:
         except ValidationError as error:
             at_fault = self.entry_faults(error, path, table, (line, node, entry), (defaults, defaults_node))
             parsed = salvaged(model, merged, at_fault)
-            if "when" in at_fault:  # the dates it gives are null: the rules on them are not said
-                at_fault |= {*DATE_COLUMNS, "date_basis"}
+            at_fault |= {column for value in at_fault for column in STANDS_FOR.get(value, ())}
         row_id = None if pk in at_fault else getattr(parsed, pk, None)
         shared = "evidence" not in entry  # the quotes of `defaults:`, said once
         quotes = typing.cast(Any, parsed).evidence or []  # a field of every entry model
