@@ -2,41 +2,42 @@
 of every table, checked.
 
 Each quote is found in the article and turned into offsets (`quotes`); every fault keeps the
-file and YAML line it came from (`yamlfile`), a table fault too once the rows are checked.
+file and YAML line it came from (`yamlfile`), a table fault too once the rows are checked; a
+quote's fault, its quote's line. Every fault comes in one run: a row with a value at fault is
+still checked for the rest (`entries`); a fault of a value under `defaults:` is said once, at
+its line, not once per row. An actor coded by several sources is one row, its aliases merged
+(`entries.merged_actor`).
 """
 
 from __future__ import annotations
 
 import typing
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from peacetrack.checks import check_tables
 from peacetrack.coding import (
     CODED_TABLES,
-    DATE_COLUMNS,
     ENTRY_MODELS,
     CodingFile,
-    Quote,
     QuoteRef,
     SourceFile,
     pydantic_faults,
     row_values,
 )
+from peacetrack.entries import STANDS_FOR, merged_actor, said_key, salvaged
 from peacetrack.errors import FileFault, Refused
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault, shorten
 from peacetrack.links import names_inside
 from peacetrack.quotes import evidence_id, resolve_quote
-from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, EVIDENCE_REQUIRED, QUOTE_IN_EVIDENCE, REQUIRED, UNIQUE
+from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, REQUIRED, UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
 from peacetrack.yamlfile import decoded, key_line, locate, read_yaml, seed_bytes
 
@@ -74,55 +75,6 @@ class Coded:
             return fault
         file, line, node = origin
         return fault.located(file, key_line(node, fault.column, line) if fault.column else line)
-
-
-def said_key(fault: Fault) -> tuple[str | None, str | None, str | None]:
-    """What a fault is about, as `Coded.at_fault` holds it: that a row has no evidence, or
-    none holding its quote, is about its `evidence` (a quote at fault there stands for it)."""
-    about_evidence = fault.rule in (EVIDENCE_REQUIRED.name, QUOTE_IN_EVIDENCE.name)
-    return fault.table, fault.row_id, "evidence" if about_evidence else fault.column
-
-
-# A value at fault, left null, stands for the rules on these columns too, which a null would
-# break: the dates `when:` gives, a quantity's bound, a draft's ends among the parties.
-STANDS_FOR: dict[str, tuple[str, ...]] = {
-    "when": (*DATE_COLUMNS, "date_basis"),
-    "quantity": ("quantity_bound",),
-    "parties": ("sender_id", "receiver_id"),
-}
-
-
-@cache
-def _field_type(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
-    info = model.model_fields[name]
-    annotation: Any = info.annotation
-    return TypeAdapter(Annotated[annotation, *info.metadata] if info.metadata else annotation)
-
-
-QUOTE_TYPE: TypeAdapter[Any] = TypeAdapter(Quote)
-
-
-def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
-    try:
-        return adapter.validate_python(value)
-    except ValidationError:
-        return None
-
-
-def salvaged(model: type[BaseModel], merged: dict[str, Any], at_fault: set[str]) -> BaseModel:
-    """An entry with faults, all but them: its other fields validated one by one, those at
-    fault null (a required one too: its fault is said), and of its evidence the quotes that
-    are quotes (None in place of the others, so each keeps its place and YAML line)."""
-    values: dict[str, Any] = {}
-    for name in model.model_fields:
-        if name == "evidence" and name in at_fault:
-            given = merged.get(name)
-            values[name] = [_valid(QUOTE_TYPE, item) for item in given] if isinstance(given, list) else []
-        elif name in at_fault:
-            values[name] = None
-        elif name in merged:
-            values[name] = _valid(_field_type(model, name), merged[name])
-    return model.model_construct(**values)
 
 
 def item_node(node: Any, index: int) -> Any:
@@ -414,14 +366,6 @@ class SeedReader:
                 table="actors", row_id=actor_id, column="aliases", value=shorten("; ".join(added)), severity="warning",
             )  # fmt: skip
             existing["aliases"] = existing["aliases"] + added
-
-
-def merged_actor(defined: Mapping[str, Any], again: Mapping[str, Any]) -> tuple[list[str], list[str]]:
-    """An actor defined again, by another source or against a release: the columns that differ
-    (none may but aliases: an id keeps its meaning, and a changed name is a correction) and the
-    aliases it adds, in order. Build and validator both merge actors by this one definition."""
-    differs = [c for c in again if c != "aliases" and c in defined and again[c] != defined[c]]
-    return differs, [a for a in again.get("aliases") or [] if a not in (defined.get("aliases") or [])]
 
 
 def read_seeds(seeds: Path) -> Coded:

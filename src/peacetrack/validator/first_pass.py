@@ -17,11 +17,11 @@ import pandas as pd
 import pyarrow as pa
 
 from peacetrack.checks import check_dates, check_row_rules, check_schema, check_values
+from peacetrack.entries import merged_actor, said_key
 from peacetrack.evidence import check_quotes, check_sources
 from peacetrack.faults import Fault, shorten
 from peacetrack.rowdata import RowData, arrow_values, is_in, taken
 from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, RELEASE_CONFLICT, RELEASED_ROWS
-from peacetrack.seeds import merged_actor, said_key
 from peacetrack.tablefiles import csv_frame
 from peacetrack.tables import CLAIM_TABLES, Table
 from peacetrack.validator.cells import as_frame, parse_arrow

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from peacetrack.entries import said_key
 from peacetrack.faults import Fault
 from peacetrack.rowdata import RowData, is_in
-from peacetrack.seeds import said_key
 from peacetrack.tables import TABLES, Table, arrow_type
 
 
