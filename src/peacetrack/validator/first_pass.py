@@ -1,8 +1,9 @@
 """The first pass: every rule within a row, run on each chunk as it is read.
 
 Cells parsed to the contract's types, then the rules on values, dates, quotes, sources, row
-rules and collisions with released rows; each fault located at its file and line. The keys
-of each row are kept (`KeptRows`) for the second pass.
+rules and collisions with released rows (those released unchanged are counted: one warning an
+input; an actor may gain aliases, as in the build); each fault located at its file and line.
+The keys of each row are kept (`KeptRows`) for the second pass.
 """
 
 from __future__ import annotations
