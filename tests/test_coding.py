@@ -344,3 +344,36 @@ def test_a_late_occurrence_of_a_letter_found_millions_of_times() -> None:
     text = "ab" * 3_000_000
     assert resolve_quote(text, QuoteRef(quote="b", occurrence=2_999_999)) == (5_999_997, 5_999_998)
     assert "occurs over 1000 times" in str(resolve_quote(text, QuoteRef(quote="b", occurrence=3_000_001)))
+
+
+def test_a_coding_file_s_defaults_for_what_it_leaves_out(seeds_copy: Path) -> None:
+    """A round without round_count stands for one round; a quantity without quantity_bound is
+    exact; a row without `when:` has no date (precision unknown)."""
+    edit(seeds_copy, "    round_count: 10\n", "")
+    edit(seeds_copy, '    quantity_bound: exact   # "three radar systems"\n', "")
+    edit(
+        seeds_copy,
+        '    when: "../2024-09-23"   # by the day of the speech: see source.yaml notes\n    date_basis: inferred\n',
+        "",
+    )
+    build = build_tables(seeds_copy)
+    assert build.ok, build.faults
+    [rounds] = build.frames["negotiation_rounds"].to_dict("records")
+    assert rounds["round_count"] == 1
+    assert (rounds["date_edtf"], rounds["date_start"], rounds["date_end"], rounds["date_precision"]) == (
+        None, None, None, "unknown",
+    )  # fmt: skip
+    transfers = build.frames["military_transfers"].set_index("transfer_id")
+    assert (transfers.at["fra-arm-radar-systems", "quantity"], transfers.at["fra-arm-radar-systems", "quantity_bound"]) == (
+        3, "exact",
+    )  # fmt: skip
+
+
+def test_a_yaml_date_or_number_after_when_is_read_as_its_text(seeds_copy: Path) -> None:
+    edit(seeds_copy, "    when: 2024-08        # \"In August 2024\"\n    date_basis: stated\n    evidence:\n      - In August 2024, two Boeing C-17 military transport planes of the US Air Force reportedly delivered both military equipment and personnel to Armenia.\n      - The supplies included sniper rifles\n",
+         "    when: 2024\n    date_basis: stated\n    evidence:\n      - In August 2024, two Boeing C-17 military transport planes of the US Air Force reportedly delivered both military equipment and personnel to Armenia.\n      - The supplies included sniper rifles\n")  # fmt: skip
+    transfers = build_tables(seeds_copy).frames["military_transfers"].set_index("transfer_id")
+    assert transfers.at["usa-arm-sniper-rifles-2024-08", "date_edtf"] == "2024"  # an integer in YAML
+    assert transfers.at["usa-arm-sniper-rifles-2024-08", "date_precision"] == "year"
+    statements = build_tables(seeds_copy).frames["statements"]
+    assert set(statements["date_edtf"]) == {"2024-09-23"}  # a date in YAML, as written

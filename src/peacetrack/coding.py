@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 from peacetrack.dates import DateFault, read_edtf
 from peacetrack.enums import QuantityBound
 from peacetrack.faults import Fault, shorten
-from peacetrack.rules import COMPUTED, REQUIRED, UNKNOWN_COLUMN, broken_type_rule, column_rules
+from peacetrack.rules import COMPUTED, DATE_ORDER, EDTF, REQUIRED, UNKNOWN_COLUMN, broken_type_rule, column_rules
 from peacetrack.tables import BCP47_PATTERN, CLAIM_TABLES, TABLES, TEXT_PATTERN, arrow_type
 from peacetrack.yamlfile import locate
 
@@ -193,6 +193,8 @@ def contract_words(table: str | None, loc: tuple[Any, ...], item: Any) -> tuple[
             return UNKNOWN_COLUMN.name, UNKNOWN_COLUMN.says(column=shorten(name))
         return item["type"], f"unknown field {shorten(loc[-1])!r}"  # of a quote too: `occurence:`
     column = columns.get(name or "")
+    if name == "when" and table in CLAIM_TABLES and item["type"] not in (EDTF.name, DATE_ORDER.name):
+        return EDTF.words  # not text at all (a list, a mapping): not an EDTF date either
     if column is None:
         return item["type"], item["msg"]
     if item["type"] == "missing" or (len(loc) == 1 and item.get("input") is None):
