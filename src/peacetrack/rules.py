@@ -188,7 +188,7 @@ SELF_TRANSFER = TableRule("self_transfer", "supplier and recipient are the same 
 DISTINCT = TableRule("distinct", "a party is listed twice")
 MEDIATOR_PARTY = TableRule("mediator_party", "the mediator is also a party")
 # Rows defined before: by a release (the validator), or by another seed (the build). An id keeps
-# its meaning; an actor, an entity that many sources name, may gain aliases (`seeds.merged_actor`).
+# its meaning; an actor, an entity that many sources name, may gain aliases (`entries.merged_actor`).
 RELEASED_ROWS = TableRule("released_row", "{count} rows here are already released, unchanged")
 RELEASE_CONFLICT = TableRule(
     "release_conflict",
