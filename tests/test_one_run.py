@@ -172,13 +172,17 @@ def test_build_and_validate_say_each_fault_in_the_same_words_at_its_line(
 # --- item 9 (d): a fault under defaults: is one fault -------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("right", "wrong"),
+    [("speaker_id: arm", "speakr_id: arm"), ("when: 2024-10-05", "wen: 2024-10-05")],
+    ids=["required: not one fault a row without it", "a date: not one fault a row with a basis and no date"],
+)
 def test_a_misspelt_default_is_one_fault_at_its_line(
-    seeds_copy: Path, release: Path, monkeypatch: pytest.MonkeyPatch
+    seeds_copy: Path, release: Path, monkeypatch: pytest.MonkeyPatch, right: str, wrong: str
 ) -> None:
-    coding = new_source(seeds_copy, ("    speaker_id: arm\n    when:", "    speakr_id: arm\n    when:"))
-    expected = {
-        (str(coding), line_of(coding, "speakr_id"), "speakr_id", "unknown_column", "column 'speakr_id' is not in the contract")
-    }  # fmt: skip
+    coding = new_source(seeds_copy, (f"    {right}\n", f"    {wrong}\n"))
+    key = wrong.split(":")[0]
+    expected = {(str(coding), line_of(coding, wrong), key, "unknown_column", f"column '{key}' is not in the contract")}
     assert what(built(seeds_copy)) == expected
     monkeypatch.chdir(seeds_copy.parent)
     assert what(validated(coding, release)) == expected

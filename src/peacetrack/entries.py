@@ -18,6 +18,7 @@ version with a CHANGELOG entry.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from difflib import get_close_matches
 from functools import cache
 from typing import Annotated, Any
 
@@ -75,6 +76,12 @@ def salvaged(model: type[BaseModel], merged: dict[str, Any], at_fault: set[str])
         elif name in merged:
             values[name] = _valid(_field_type(model, name), merged[name])
     return model.model_construct(**values)
+
+
+def meant_field(key: str, fields: Mapping[str, Any]) -> list[str]:
+    """The field an unknown key of an entry was meant to be: `when` for a date column it
+    computes, else the nearest name, if near enough (`speakr_id`, `wen`)."""
+    return ["when"] if key in DATE_COLUMNS and "when" in fields else get_close_matches(key, list(fields), 1, 0.8)
 
 
 def merged_actor(defined: Mapping[str, Any], again: Mapping[str, Any]) -> tuple[list[str], list[str]]:

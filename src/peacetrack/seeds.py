@@ -14,7 +14,6 @@ from __future__ import annotations
 import typing
 import unicodedata
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from peacetrack.coding import (
     pydantic_faults,
     row_values,
 )
-from peacetrack.entries import STANDS_FOR, merged_actor, said_key, salvaged
+from peacetrack.entries import STANDS_FOR, meant_field, merged_actor, said_key, salvaged
 from peacetrack.errors import FileFault, Refused
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault, shorten
@@ -265,14 +264,19 @@ class SeedReader:
         defaults_at: tuple[dict[str, Any], Any],
     ) -> set[str]:
         """Say the faults of an entry (`where`: its line, node and mapping); return its fields
-        at fault. A fault of a value under `defaults:` is said once, at that value's line; a
-        misspelt default (`speakr_id`) is one fault, not one per row missing `speaker_id`."""
+        at fault. A fault of a value under `defaults:` is said once, at that value's line. A
+        misspelt key (`speakr_id`, `wen`, or a date column the build computes from `when:`) is
+        one fault: the field it meant is as good as at fault, its rules (a value required, a
+        date for `date_basis`) not said, under `defaults:` not once a row."""
         line, node, entry = where
         defaults, defaults_node = defaults_at
         fields = ENTRY_MODELS[table].model_fields
         raw_id = entry.get(TABLES[table].primary_key)
         row_id = raw_id if isinstance(raw_id, str) else None
-        misspelt = {near for key in defaults if key not in fields for near in get_close_matches(key, fields, 1, 0.8)}
+        given = {**defaults, **entry}
+        misspelt = {
+            meant for key in given if key not in fields for meant in meant_field(str(key), fields)
+        } - given.keys()
         at_fault: set[str] = set()
         in_defaults = pydantic_faults(error, defaults_node, str(path), table, row_id, line)
         for fault, default_fault in zip(
@@ -282,13 +286,13 @@ class SeedReader:
                 continue  # the row is kept: the checks say it has no evidence, in the contract's words
             if fault.column in fields:
                 at_fault.add(fault.column)
-            if fault.column in misspelt and fault.rule == REQUIRED.name and fault.column not in entry:
-                continue  # the misspelt default says it
+            if fault.column in misspelt and fault.rule == REQUIRED.name:
+                continue  # the misspelt key says it
             if fault.column in defaults and fault.column not in entry:
                 self.shared_fault(default_fault)
             else:
                 self.coded.faults.append(fault)
-        return at_fault
+        return at_fault | misspelt
 
     def shared_fault(self, fault: Fault) -> None:
         """A fault of `defaults:`, found in each row it applies to: said once, of no one row."""
