@@ -256,3 +256,20 @@ def test_a_quote_at_fault_is_one_fault_and_the_row_s_other_quotes_are_still_foun
         (line_of(coding, "occurence"), "evidence", "extra_forbidden", "unknown field 'occurence'"),
         (line_of(coding, "- Paris"), "evidence", "evidence_quote", "quote not found in the article"),
     }
+
+
+def test_a_released_row_left_without_evidence_is_said_so_by_validate_as_by_build(
+    release: Path, seeds_copy: Path
+) -> None:
+    """A coding file proves its source's rows: the release's evidence of that source does not."""
+    coding = seeds_copy / SEED_ID / "coding.yaml"
+    text = coding.read_text(encoding="utf-8")
+    proof = "    evidence:\n      - He reiterated that Azerbaijan has no need for mediators in the peace process\n"
+    assert text.count(proof) == 1
+    coding.write_text(text.replace(proof, ""), encoding="utf-8")
+    row = "aliyev-2024-09-23-no-need-for-mediators"
+    expected = {
+        (str(coding), line_of(coding, f"statement_id: {row}"), None, "evidence_required", "row has no evidence")
+    }
+    assert what(built(seeds_copy)) == expected
+    assert what(validated(coding, release)) == expected

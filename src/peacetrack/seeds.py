@@ -11,7 +11,6 @@ its line, not once per row. An actor coded by several sources is one row, its al
 
 from __future__ import annotations
 
-import typing
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,7 +238,7 @@ class SeedReader:
             at_fault |= {column for value in at_fault for column in STANDS_FOR.get(value, ())}
         row_id = None if pk in at_fault else getattr(parsed, pk, None)
         shared = "evidence" not in entry  # the quotes of `defaults:`, said once
-        quotes = typing.cast(Any, parsed).evidence or []  # a field of every entry model
+        quotes = getattr(parsed, "evidence", None) or []  # a field of every entry model; unset when missing
         if not self.add_evidence(path, table, row_id, quotes, defaults_node if shared else node, shared):
             at_fault.add("evidence")
         if row_id is None:
