@@ -154,6 +154,8 @@ def pydantic_faults(
     said: set[tuple[str | None, str]] = set()
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
+        if _other_branch(loc, item):
+            continue
         column = next((shorten(p) for p in loc if isinstance(p, str)), None)  # a key may be long: capped
         rule, message = contract_words(table, loc, item)
         if (column, rule) in said:  # pydantic may find one value wrong against each type of a union
@@ -171,6 +173,14 @@ def pydantic_faults(
         )
 
 
+def _other_branch(loc: tuple[Any, ...], item: Any) -> bool:
+    """Whether an evidence quote's error is pydantic's try of the form it was not written in:
+    a mapping is a quote with `occurrence` or `char_start`, anything else a plain quote."""
+    if len(loc) != 3 or loc[0] != "evidence" or not isinstance(loc[1], int):
+        return False
+    return (loc[2] == QuoteRef.__name__) != isinstance(item.get("input"), dict)
+
+
 def contract_words(table: str | None, loc: tuple[Any, ...], item: Any) -> tuple[str, str]:
     """The rule and message of a pydantic error: the contract's rule on the column where there
     is one (type, required, pattern, enum, range, list items), else pydantic's own."""
@@ -179,9 +189,9 @@ def contract_words(table: str | None, loc: tuple[Any, ...], item: Any) -> tuple[
     if item["type"] == "extra_forbidden":
         if name in DATE_COLUMNS and table in CLAIM_TABLES:
             return COMPUTED.name, COMPUTED.says(column=name)
-        if columns:
+        if columns and len(loc) == 1:
             return UNKNOWN_COLUMN.name, UNKNOWN_COLUMN.says(column=shorten(name))
-        return item["type"], f"unknown field {shorten(name)!r}"
+        return item["type"], f"unknown field {shorten(loc[-1])!r}"  # of a quote too: `occurence:`
     column = columns.get(name or "")
     if name == "when" and table in CLAIM_TABLES and item["type"] not in (EDTF.name, DATE_ORDER.name):
         return EDTF.words  # not text at all (a list, a mapping): not an EDTF date either

@@ -226,6 +226,23 @@ SELF_REFERENCE = TableRule("self_reference", "an actor cannot be its own parent"
 SELF_TRANSFER = TableRule("self_transfer", "supplier and recipient are the same actor")
 DISTINCT = TableRule("distinct", "a party is listed twice")
 MEDIATOR_PARTY = TableRule("mediator_party", "the mediator is also a party")
+# Rows defined before: by a release (the validator), or by another seed (the build). An id keeps
+# its meaning; an actor, an entity that many sources name, may gain aliases (`entries.merged_actor`).
+RELEASED_ROWS = TableRule("released_row", "{count} rows here are already released, unchanged")
+RELEASE_CONFLICT = TableRule(
+    "release_conflict",
+    "this id is released with other values in {columns}: a released id keeps its meaning; use a new id, "
+    "or ask a maintainer for a correction",
+)
+ACTOR_EXTENDED = TableRule(
+    "actor_extended",
+    "adds aliases {aliases} to the actor {where}: aliases are merged; every other column must be the same",
+)
+ACTOR_CONFLICT = TableRule(
+    "actor_conflict",
+    "the actor {where} differs in {columns}: an actor's id keeps its meaning in every source; only aliases "
+    "may be added (a changed name is a correction: ask a maintainer)",
+)
 
 
 # --- the type of a cell ----------------------------------------------------------------------

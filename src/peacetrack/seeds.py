@@ -2,12 +2,15 @@
 of every table, checked.
 
 Each quote is found in the article and turned into offsets (`quotes`); every fault keeps the
-file and YAML line it came from (`yamlfile`), a table fault too once the rows are checked.
+file and YAML line it came from (`yamlfile`), a table fault too once the rows are checked; a
+quote's fault, its quote's line. Every fault comes in one run: a row with a value at fault is
+still checked for the rest (`entries`); a fault of a value under `defaults:` is said once, at
+its line, not once per row. An actor coded by several sources is one row, its aliases merged
+(`entries.merged_actor`).
 """
 
 from __future__ import annotations
 
-import typing
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +20,22 @@ import pandas as pd
 from pydantic import ValidationError
 
 from peacetrack.checks import check_tables
-from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, QuoteRef, SourceFile, pydantic_faults, row_values
+from peacetrack.coding import (
+    CODED_TABLES,
+    ENTRY_MODELS,
+    CodingFile,
+    QuoteRef,
+    SourceFile,
+    pydantic_faults,
+    row_values,
+)
+from peacetrack.entries import STANDS_FOR, meant_field, merged_actor, said_key, salvaged
 from peacetrack.errors import FileFault, Refused
 from peacetrack.evidence import sha256_text, whitespace_collapsed
 from peacetrack.faults import Fault, shorten
 from peacetrack.links import names_inside
 from peacetrack.quotes import evidence_id, resolve_quote
-from peacetrack.rules import UNIQUE
+from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, REQUIRED, UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
 from peacetrack.yamlfile import decoded, key_line, locate, read_yaml, seed_bytes
 
@@ -36,6 +48,9 @@ class Coded:
     texts: dict[str, str] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     origins: dict[tuple[str, str], tuple[str, int | None, Any]] = field(default_factory=dict)
+    # (table, row id, column) of the values at fault in a coding file, left null: their own
+    # fault is said, the rules on the null are not (as a table file's cell fault stands for them).
+    at_fault: set[tuple[str, str, str]] = field(default_factory=set)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """One frame per table, rows sorted by primary key."""
@@ -44,6 +59,10 @@ class Coded:
             rows = sorted(self.rows[name], key=lambda r: r[table.primary_key])
             frames[name] = frame_from_rows(table, rows)
         return frames
+
+    def said(self, fault: Fault) -> bool:
+        """Whether the fault of a rule is about a value whose own fault is said already."""
+        return said_key(fault) in self.at_fault
 
     def locate(self, fault: Fault) -> Fault:
         """Give a table fault the file and YAML line of the row (and column) it is about."""
@@ -54,6 +73,14 @@ class Coded:
             return fault
         file, line, node = origin
         return fault.located(file, key_line(node, fault.column, line) if fault.column else line)
+
+
+def item_node(node: Any, index: int) -> Any:
+    """The YAML node of an entry's `index`-th evidence quote (a mapping has its own keys' lines)."""
+    try:
+        return node["evidence"][index]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def read_article(path: Path, root: Path) -> str | None:
@@ -73,6 +100,7 @@ class SeedReader:
         self.root = folder.parent if root is None else root
         self.source_id = folder.name
         self.text_unusable = False  # article.txt is there but cannot be used: not "missing"
+        self.said_shared: set[tuple[object, ...]] = set()  # faults of `defaults:`, said once
 
     def fault(self, file: Path, line: int | None, rule: str, message: str, **kw: Any) -> None:
         self.coded.faults.append(
@@ -190,54 +218,115 @@ class SeedReader:
     def read_entry(
         self, path: Path, table: str, nodes: Any, index: int, entry: Any, defaults: dict[str, Any], defaults_node: Any
     ) -> None:
+        """One row: its faults said, and the rest of it checked all the same. A value at fault
+        is left null (its fault stands for the rules on it), so that the row's evidence, ids and
+        links are checked in the same run; only a row without a usable id is left out."""
         node = nodes[index]
         line = key_line(nodes, index, None)
         pk = TABLES[table].primary_key
-        row_id = entry.get(pk) if isinstance(entry, dict) else None
-        row_id = row_id if isinstance(row_id, str) else None
         if not isinstance(entry, dict):
             self.fault(path, line, "entry", f"an entry of {table} must be a mapping", table=table)
             return
+        model = ENTRY_MODELS[table]
         merged = {**defaults, **entry}
         if table == "statements" and isinstance(merged.get("quote"), str):  # stored on one line
             merged["quote"] = whitespace_collapsed(merged["quote"])
+        at_fault: set[str] = set()
         try:
-            parsed = ENTRY_MODELS[table].model_validate(merged)
+            parsed = model.model_validate(merged)
         except ValidationError as error:
-            for fault in pydantic_faults(error, node, str(path), table, row_id, line):
-                if fault.column in defaults and fault.column not in entry:
-                    fault = fault.located(str(path), key_line(defaults_node, fault.column, line))
-                self.coded.faults.append(fault)
+            at_fault = self.entry_faults(error, path, table, (line, node, entry), (defaults, defaults_node))
+            parsed = salvaged(model, merged, at_fault)
+            at_fault |= {column for value in at_fault for column in STANDS_FOR.get(value, ())}
+        row_id = None if pk in at_fault else getattr(parsed, pk, None)
+        shared = "evidence" not in entry  # the quotes of `defaults:`, said once
+        quotes = getattr(parsed, "evidence", None) or []  # a field of every entry model; unset when missing
+        if not self.add_evidence(path, table, row_id, quotes, defaults_node if shared else node, shared):
+            at_fault.add("evidence")
+        if row_id is None:
             return
         values = row_values(table, parsed)
-        row_id = values[pk]
         if table != "actors":
             values["source_id"] = self.source_id
-            values["canonical_id"] = values["canonical_id"] or row_id
+            values["canonical_id"] = values.get("canonical_id") or row_id
+        self.coded.at_fault.update((table, row_id, column) for column in at_fault)
         self.coded.origins.setdefault((table, row_id), (str(path), line, node))
-        self.add_evidence(path, table, row_id, typing.cast(Any, parsed).evidence, node)  # a field of every entry model
         if table == "actors":
-            self.merge_actor(path, line, values)
+            self.merge_actor(path, line, node, values)
         else:
             self.coded.rows[table].append(values)
 
-    def add_evidence(self, path: Path, table: str, row_id: str, quotes: list[Any], node: Any) -> None:
+    def entry_faults(
+        self,
+        error: ValidationError,
+        path: Path,
+        table: str,
+        where: tuple[int | None, Any, dict[str, Any]],
+        defaults_at: tuple[dict[str, Any], Any],
+    ) -> set[str]:
+        """Say the faults of an entry (`where`: its line, node and mapping); return its fields
+        at fault. A fault of a value under `defaults:` is said once, at that value's line. A
+        misspelt key (`speakr_id`, `wen`, or a date column the build computes from `when:`) is
+        one fault: the field it meant is as good as at fault, its rules (a value required, a
+        date for `date_basis`) not said, under `defaults:` not once a row."""
+        line, node, entry = where
+        defaults, defaults_node = defaults_at
+        fields = ENTRY_MODELS[table].model_fields
+        raw_id = entry.get(TABLES[table].primary_key)
+        row_id = raw_id if isinstance(raw_id, str) else None
+        given = {**defaults, **entry}
+        misspelt = {
+            meant for key in given if key not in fields for meant in meant_field(str(key), fields)
+        } - given.keys()
+        at_fault: set[str] = set()
+        in_defaults = pydantic_faults(error, defaults_node, str(path), table, row_id, line)
+        for fault, default_fault in zip(
+            pydantic_faults(error, node, str(path), table, row_id, line), in_defaults, strict=True
+        ):
+            if fault.column == "evidence" and fault.rule in ("missing", "too_short") and row_id is not None:
+                continue  # the row is kept: the checks say it has no evidence, in the contract's words
+            if fault.column in fields:
+                at_fault.add(fault.column)
+            if fault.column in misspelt and fault.rule == REQUIRED.name:
+                continue  # the misspelt key says it
+            if fault.column in defaults and fault.column not in entry:
+                self.shared_fault(default_fault)
+            else:
+                self.coded.faults.append(fault)
+        return at_fault | misspelt
+
+    def shared_fault(self, fault: Fault) -> None:
+        """A fault of `defaults:`, found in each row it applies to: said once, of no one row."""
+        key = (fault.file, fault.line, fault.table, fault.column, fault.rule, fault.message)
+        if key not in self.said_shared:
+            self.said_shared.add(key)
+            self.coded.faults.append(fault.but(row_id=None))
+
+    def add_evidence(
+        self, path: Path, table: str, row_id: str | None, quotes: list[Any], node: Any, shared: bool
+    ) -> bool:
+        """Find each quote (None: one whose fault is said) and prove the row with it; a quote
+        not found is a fault at its own YAML line (under `defaults:` when `shared`, said once).
+        Without a row id the quotes are still looked for, so their faults come in one run.
+        False when a quote is at fault."""
         text = self.coded.texts.get(self.source_id)
+        found = True
         for index, ref in enumerate(quotes):
+            if ref is None:
+                found = False
+                continue
             line = locate(node, ("evidence", index), None)
             span = resolve_quote(text, ref)
             quote = ref.quote if isinstance(ref, QuoteRef) else ref
             if isinstance(span, str):
-                self.fault(
-                    path,
-                    line,
-                    "evidence_quote",
-                    span,
-                    table=table,
-                    row_id=row_id,
-                    column="evidence",
-                    value=shorten(quote),
-                )
+                fault = Fault(
+                    table=table, row_id=row_id, column="evidence", rule="evidence_quote", message=span,
+                    value=shorten(quote), file=str(path), line=line,
+                )  # fmt: skip
+                self.shared_fault(fault) if shared else self.coded.faults.append(fault)
+                found = False
+                continue
+            if row_id is None:
                 continue
             start, end = span
             ev_id = evidence_id(table, row_id, self.source_id, start, end)
@@ -252,35 +341,36 @@ class SeedReader:
                     "quote": quote if text is None else text[start:end],  # as the text has it
                 }
             )
-            self.coded.origins[("evidence", ev_id)] = (str(path), line, node)
+            self.coded.origins[("evidence", ev_id)] = (str(path), line, item_node(node, index))
+        return found
 
-    def merge_actor(self, path: Path, line: int | None, values: dict[str, Any]) -> None:
-        """Actors are entities: the same id in several sources must mean the same actor."""
-        for existing in self.coded.rows["actors"]:
-            if existing["actor_id"] != values["actor_id"]:
-                continue
-            differs = [k for k in values if k != "aliases" and values[k] != existing[k]]
-            if differs:
-                first_file, first_line, _ = self.coded.origins[("actors", values["actor_id"])]
-                if (first_file, first_line) != (str(path), line):
-                    self.fault(
-                        path, line, "actor_conflict",
-                        f"actor is defined differently in {first_file}:{first_line} ({', '.join(differs)})",
-                        table="actors", row_id=values["actor_id"], column=differs[0],
-                    )  # fmt: skip
-                else:
-                    self.fault(
-                        path,
-                        line,
-                        UNIQUE.name,
-                        UNIQUE.message,
-                        table="actors",
-                        row_id=values["actor_id"],
-                    )
-                return
-            existing["aliases"] += [a for a in values["aliases"] if a not in existing["aliases"]]
+    def merge_actor(self, path: Path, line: int | None, node: Any, values: dict[str, Any]) -> None:
+        """Actors are entities: the same id in several sources is the same actor, which a later
+        source may give more aliases (`merged_actor`)."""
+        actor_id = values["actor_id"]
+        existing = next((a for a in self.coded.rows["actors"] if a["actor_id"] == actor_id), None)
+        if existing is None:
+            self.coded.rows["actors"].append(values)
             return
-        self.coded.rows["actors"].append(values)
+        said = {c for t, row_id, c in self.coded.at_fault if (t, row_id) == ("actors", actor_id)}
+        differs, added = merged_actor(
+            {k: v for k, v in existing.items() if k not in said}, {k: v for k, v in values.items() if k not in said}
+        )
+        first_file, first_line, _ = self.coded.origins[("actors", actor_id)]
+        where = f"as defined in {first_file}:{first_line}"
+        if differs and (first_file, first_line) == (str(path), line):
+            self.fault(path, line, UNIQUE.name, UNIQUE.message, table="actors", row_id=actor_id)
+        elif differs:
+            self.fault(
+                path, key_line(node, differs[0], line), ACTOR_CONFLICT.name, ACTOR_CONFLICT.says(where=where, columns=", ".join(differs)),
+                table="actors", row_id=actor_id, column=differs[0], value=shorten(values[differs[0]]),
+            )  # fmt: skip
+        elif added:
+            self.fault(
+                path, key_line(node, "aliases", line), ACTOR_EXTENDED.name, ACTOR_EXTENDED.says(aliases=", ".join(map(repr, added)), where=where),
+                table="actors", row_id=actor_id, column="aliases", value=shorten("; ".join(added)), severity="warning",
+            )  # fmt: skip
+            existing["aliases"] = existing["aliases"] + added
 
 
 def read_seeds(seeds: Path) -> Coded:
@@ -329,5 +419,5 @@ def build_tables(seeds: Path) -> Build:
     """Read, code and check everything under `seeds`; faults carry file and line."""
     coded = read_seeds(seeds)
     frames = coded.frames()
-    faults = coded.faults + [coded.locate(f) for f in check_tables(frames, coded.texts)]
+    faults = coded.faults + [coded.locate(f) for f in check_tables(frames, coded.texts) if not coded.said(f)]
     return Build(frames=frames, texts=coded.texts, faults=faults)

@@ -417,8 +417,9 @@ def arrow_type(column: Column) -> pa.DataType:
     return pa.list_(base) if column.is_list else base
 
 
-def arrow_schema(table: Table) -> pa.Schema:
-    return pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in table.columns])
+def arrow_schema(table: Table, *, nullable: bool = False) -> pa.Schema:
+    """The contract's Arrow schema; `nullable`: every column may hold nulls."""
+    return pa.schema([pa.field(c.name, arrow_type(c), nullable=nullable or c.nullable) for c in table.columns])
 
 
 def pandas_dtype(column: Column) -> Any:
@@ -446,9 +447,12 @@ def analysis_dtype(column: Column) -> Any:
     return pandas_dtype(column)
 
 
-def frame_from_arrow(table: Table, data: pa.Table, dtype: Callable[[Column], Any] = pandas_dtype) -> pd.DataFrame:
-    """A pandas frame with each column's `dtype`, from Arrow data in the contract's shape."""
-    data = data.select([c.name for c in table.columns]).cast(arrow_schema(table))
+def frame_from_arrow(
+    table: Table, data: pa.Table, dtype: Callable[[Column], Any] = pandas_dtype, *, nullable: bool = False
+) -> pd.DataFrame:
+    """A pandas frame with each column's `dtype`, from Arrow data in the contract's shape
+    (`nullable`: with nulls where the contract has none, for the checks to find)."""
+    data = data.select([c.name for c in table.columns]).cast(arrow_schema(table, nullable=nullable))
     data = pa.table([_for_pandas(data[c.name], dtype(c)) for c in table.columns], names=data.column_names)
     frame = data.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)
     for column in table.columns:
@@ -485,7 +489,10 @@ def _types_mapper(dtype: pa.DataType) -> Any:
 
 
 def frame_from_rows(table: Table, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return frame_from_arrow(table, pa.Table.from_pylist(rows, schema=arrow_schema(table)))
+    """Coded rows as a frame; a value a coding file has at fault is null, required or not: its
+    fault is said, and the checks see the rest of the row."""
+    schema = arrow_schema(table, nullable=True)
+    return frame_from_arrow(table, pa.Table.from_pylist(rows, schema=schema), nullable=True)
 
 
 def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:

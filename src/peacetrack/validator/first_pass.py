@@ -1,8 +1,9 @@
 """The first pass: every rule within a row, run on each chunk as it is read.
 
 Cells parsed to the contract's types, then the rules on values, dates, quotes, sources, row
-rules and collisions with released rows; each fault located at its file and line. The keys
-of each row are kept (`KeptRows`) for the second pass.
+rules and collisions with released rows (those released unchanged are counted: one warning an
+input; an actor may gain aliases, as in the build); each fault located at its file and line.
+The keys of each row are kept (`KeptRows`) for the second pass.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import pandas as pd
 import pyarrow as pa
 
 from peacetrack.checks import check_dates, check_row_rules, check_schema, check_values
+from peacetrack.entries import merged_actor, said_key
 from peacetrack.evidence import check_quotes, check_sources
 from peacetrack.faults import Fault, shorten
 from peacetrack.rowdata import RowData, arrow_values, is_in, taken
+from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, RELEASE_CONFLICT, RELEASED_ROWS
 from peacetrack.tablefiles import csv_frame
 from peacetrack.tables import CLAIM_TABLES, Table
 from peacetrack.validator.cells import as_frame, parse_arrow
@@ -54,6 +57,7 @@ class Validator:
         self.texts, self.spool = texts, spool
         self.kept = KeptRows(release)
         self.rows = 0
+        self.released_unchanged = 0  # rows of the input being read that a release holds as they are
         self.has_evidence = False
         self._evidence: pd.DataFrame | None = None
 
@@ -100,7 +104,12 @@ class Validator:
         rules.append(self.check_released(table, data))
         # A cell's own fault (say, not a date) stands for the rules on its value after it.
         seen = {(f.position, f.column) for f in cell_faults}
-        later = (f for f in itertools.chain.from_iterable(rules) if (f.position, f.column) not in seen)
+        said = self.kept.said  # and a coding file's fault for the rules on the value it left null
+        later = (
+            f
+            for f in itertools.chain.from_iterable(rules)
+            if (f.position, f.column) not in seen and not (said and said_key(f) in said)
+        )
         # The rules name their rows; the cells' faults are named here, at once: faster.
         unnamed = sorted({f.position for f in cell_faults if f.position is not None and f.row_id is None})
         row_ids = dict(
@@ -126,7 +135,8 @@ class Validator:
             self._evidence = None  # more evidence: the union is made again when next asked
 
     def check_released(self, table: Table, data: RowData) -> Iterator[Fault]:
-        """A row whose id is released: identical is a warning, different is an error."""
+        """A row whose id is released: identical is counted (`say_released`), different is an
+        error; an actor may gain aliases (a warning says so), as in the build (`merged_actor`)."""
         released = self.kept.release.get(table.name)
         pk = table.primary_key
         if released is None or not len(data):
@@ -137,36 +147,58 @@ class Validator:
         mine = as_frame(data.take(found)) if isinstance(data, pa.Table) else data.iloc[found].reset_index(drop=True)
         ids = list(mine[pk].astype(str))
         old = released.set_index(released[pk].astype(str)).loc[ids].reset_index(drop=True)
-        new, old = csv_frame(table, mine).reset_index(drop=True), csv_frame(table, old)
-        differs = new.fillna("\0").astype(str) != old.fillna("\0").astype(str)
+        new = csv_frame(table, mine).reset_index(drop=True)
+        cells = [frame.fillna("\0").astype(str) for frame in (new, csv_frame(table, old))]
         for index, position in enumerate(found.tolist()):
-            columns = [c for c in differs.columns if differs.at[index, c]]
             row_id = str(mine.at[index, pk])
-            if not columns:
-                yield Fault(
-                    table=table.name,
-                    row_id=row_id,
-                    column=None,
-                    rule="released_row",
-                    message="this row is already released, unchanged",
-                    severity="warning",
-                    position=position,
+            said = {c for c in new.columns if (table.name, row_id, c) in self.kept.said}
+            again, defined = ({c: str(row.at[index, c]) for c in row.columns if c not in said} for row in cells)
+            added: list[str] = []
+            if table.name == "actors":
+                columns, added = merged_actor(
+                    defined | {"aliases": _items(old.at[index, "aliases"])},
+                    again | {"aliases": _items(mine.at[index, "aliases"])},
                 )
             else:
-                value: Any = new.at[index, columns[0]]
-                yield Fault(
-                    table=table.name,
-                    row_id=row_id,
-                    column=columns[0],
-                    rule="release_conflict",
-                    message=f"this id is released with other values in {', '.join(columns)}: a released id keeps "
-                    "its meaning; use a new id",
-                    value=None if pd.isna(value) else shorten(value),
-                    position=position,
+                columns = [c for c in again if again[c] != defined[c]]
+            value: Any = new.at[index, columns[0]] if columns else None
+            fault = Fault(
+                table=table.name, row_id=row_id, column=columns[0] if columns else None, rule="", message="",
+                value=None if pd.isna(value) else shorten(value), position=position,
+            )  # fmt: skip
+            if columns and table.name == "actors":
+                yield fault.but(
+                    rule=ACTOR_CONFLICT.name,
+                    message=ACTOR_CONFLICT.says(where="as released", columns=", ".join(columns)),
                 )
+            elif columns:
+                yield fault.but(rule=RELEASE_CONFLICT.name, message=RELEASE_CONFLICT.says(columns=", ".join(columns)))
+            elif added:
+                yield fault.but(
+                    column="aliases", rule=ACTOR_EXTENDED.name, severity="warning", value=shorten("; ".join(added)),
+                    message=ACTOR_EXTENDED.says(aliases=", ".join(map(repr, added)), where="as released"),
+                )  # fmt: skip
+            else:
+                self.released_unchanged += 1
+
+    def say_released(self, file: str, table: str | None) -> None:
+        """One warning for the rows of an input that are released unchanged, not one a row."""
+        if self.released_unchanged:
+            self.spool.add(
+                Fault(
+                    table=table, rule=RELEASED_ROWS.name, message=RELEASED_ROWS.says(count=f"{self.released_unchanged:,}"),
+                    file=file, severity="warning",
+                )
+            )  # fmt: skip
+        self.released_unchanged = 0
 
     def evidence(self) -> pd.DataFrame:
         """Input evidence so far plus released evidence the input does not replace."""
         if self._evidence is None:
             self._evidence = as_frame(self.kept.union("evidence"))
         return self._evidence
+
+
+def _items(value: Any) -> list[str]:
+    """A list cell's items; none for a null."""
+    return [] if value is None or (not hasattr(value, "__len__") and pd.isna(value)) else [str(v) for v in value]

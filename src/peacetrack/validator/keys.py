@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from peacetrack.entries import said_key
 from peacetrack.faults import Fault
 from peacetrack.rowdata import RowData, is_in
 from peacetrack.tables import TABLES, Table, arrow_type
@@ -93,6 +94,10 @@ class KeptRows:
         self.release = release
         self.keys: dict[str, Keys] = {name: Keys(table) for name, table in TABLES.items()}
         self._released_keys: dict[str, pa.Table] = {}
+        # What coding files' faults said already (`seeds.said_key`): the rules on it are not said.
+        self.said: set[tuple[str | None, str | None, str | None]] = set()
+        # Sources whose coding file is in the input: it proves their rows, not their released evidence.
+        self.recoded: set[str] = set()
 
     def released_keys(self, name: str) -> pa.Table:
         if name not in self._released_keys:
@@ -105,13 +110,17 @@ class KeptRows:
         if name not in self.release:
             return mine
         released = self.released_keys(name)
+        if name == "evidence" and self.recoded:
+            released = released.filter(pa.array(~is_in(released["source_id"], pa.array(sorted(self.recoded)))))
         # Which released ids the input uses: hashing the few released ids, not the many input ones.
         used = mine[table.primary_key].filter(pa.array(is_in(mine[table.primary_key], released[table.primary_key])))
         return pa.concat_tables([mine, released.filter(pa.array(~is_in(released[table.primary_key], used)))])
 
     def mine(self, faults: Iterable[Fault]) -> Iterator[Fault]:
-        """Faults about input rows only, located in their files."""
+        """Faults about input rows only, located in their files, but those said already."""
         for fault in faults:
+            if self.said and said_key(fault) in self.said:
+                continue
             if fault.position is None:
                 yield fault
             elif fault.table and fault.position < self.keys[fault.table].count:

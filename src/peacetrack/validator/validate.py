@@ -258,6 +258,7 @@ def _check(
         except Unreadable as error:
             spool.add(error.fault)
             report.unreadable, finished = True, True
+        validator.say_released(str(path), None if table_ is None else table_.name)
         if spool.enough:
             assert spool.max_errors is not None
             rest = [str(p) for p, _ in inputs[index + 1 :]]
@@ -329,6 +330,8 @@ def _read_coding(path: Path, validator: Validator) -> bool:
 
     SeedReader(path.parent, coded, input_root(path)).read()
     validator.spool.add_all(coded.faults)
+    validator.kept.said |= coded.at_fault
+    validator.kept.recoded.add(path.parent.name)
     validator.texts = {**validator.texts, **coded.texts}
     frames = coded.frames()
     for name in TABLE_ORDER:
