@@ -1,6 +1,9 @@
 """Rules of evidence: each span points at an existing row of its own source and quotes its
 text exactly, every row but sources has some, a source text at hand is the one its row
 describes, and a direct quote lies inside its evidence.
+
+Whitespace does not count between a statement's quote and its evidence: the evidence is the
+text exactly (it may cross a line break), the statement's quote is kept on one line.
 """
 
 from __future__ import annotations
@@ -112,6 +115,12 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
         )  # fmt: skip
 
 
+def whitespace_collapsed(text: str) -> str:
+    """`text` with each run of whitespace (line breaks too) one space, none at either end: how a
+    statement's quote is stored, and how quotes are compared with their evidence."""
+    return " ".join(text.split())
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -143,15 +152,19 @@ def check_quotes(statements: RowData, evidence: pd.DataFrame | None) -> Iterator
     yield from row_faults(table, statements, ~direct & quoted, "quote", *PARAPHRASE.words)
     if evidence is None:
         return
-    spans = evidence[evidence["table_name"].astype(object) == "statements"].groupby("row_id")["quote"].agg(list)
+    statement_spans = evidence[evidence["table_name"].astype(object) == "statements"]
+    spans: dict[str, list[str]] = {}
+    for row_id, span in zip(statement_spans["row_id"], statement_spans["quote"], strict=True):
+        if isinstance(span, str):  # a missing one is evidence's own fault (`required`)
+            spans.setdefault(row_id, []).append(whitespace_collapsed(span))
     ids, quotes = (arrow_values(statements[c]).to_pylist() for c in ("statement_id", "quote"))
     inside = np.array(
         [
-            q is None or any(span is not None and q in span for span in spans.get(i, []))
+            q is None or any(whitespace_collapsed(q) in span for span in spans.get(i, []))
             for i, q in zip(ids, quotes, strict=True)
         ],
         dtype=bool,
-    )  # a missing evidence quote is evidence's own fault (`required`)
+    )
     yield from row_faults(
         table,
         statements,

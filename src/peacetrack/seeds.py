@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from peacetrack.checks import check_tables
 from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, QuoteRef, SourceFile, pydantic_faults, row_values
 from peacetrack.errors import FileFault, Refused
-from peacetrack.evidence import sha256_text
+from peacetrack.evidence import sha256_text, whitespace_collapsed
 from peacetrack.faults import Fault, shorten
 from peacetrack.links import names_inside
 from peacetrack.quotes import evidence_id, resolve_quote
@@ -199,6 +199,8 @@ class SeedReader:
             self.fault(path, line, "entry", f"an entry of {table} must be a mapping", table=table)
             return
         merged = {**defaults, **entry}
+        if table == "statements" and isinstance(merged.get("quote"), str):  # stored on one line
+            merged["quote"] = whitespace_collapsed(merged["quote"])
         try:
             parsed = ENTRY_MODELS[table].model_validate(merged)
         except ValidationError as error:
@@ -247,7 +249,7 @@ class SeedReader:
                     "source_id": self.source_id,
                     "char_start": start,
                     "char_end": end,
-                    "quote": quote,
+                    "quote": quote if text is None else text[start:end],  # as the text has it
                 }
             )
             self.coded.origins[("evidence", ev_id)] = (str(path), line, node)
