@@ -15,7 +15,9 @@ import re
 import shlex
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -27,6 +29,7 @@ from peacetrack.seeds import Build, build_tables
 from peacetrack.tablefiles import write_csv
 from peacetrack.tables import TABLES
 
+from .built_rows import rows
 from .helpers import ROOT, SEEDS, runner
 
 DOC = ROOT / "CONTRIBUTING.md"
@@ -72,7 +75,8 @@ def of_kind(kind: str) -> list[Block]:
 def table_rows(block: Block) -> list[dict[str, str]]:
     """A markdown table's rows, by its header's words (backquotes dropped)."""
     lines = [
-        [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")] for line in block.body.splitlines()
+        [cell.replace("`", "").strip() for cell in line.strip().strip("|").split("|")]
+        for line in block.body.splitlines()
     ]
     header, _, *rows = lines
     return [dict(zip(header, row, strict=True)) for row in rows]
@@ -142,28 +146,29 @@ def test_cleaning_removes_the_page_s_furniture_and_nothing_else() -> None:
 
 
 def test_the_walkthrough_builds_with_the_seed_and_says_what_its_article_says(walkthrough: Build) -> None:
-    frames = {
-        name: frame[frame["source_id"] == SOURCE_ID] for name, frame in walkthrough.frames.items() if name != "actors"
-    }
-    transfers = frames["military_transfers"].set_index("transfer_id")
-    assert transfers.at["fra-arm-bastion-2025-03", "quantity"] == 20  # "more than 20"
-    assert transfers.at["fra-arm-bastion-2025-03", "quantity_bound"] == "lower_bound"
-    assert transfers.at["fra-arm-bastion-2025-03", "certainty"] == "reported"  # "reportedly"
-    assert (
-        transfers.at["fra-arm-bastion-offer-2025-06", "quantity"],
-        transfers.at["fra-arm-bastion-offer-2025-06", "quantity_bound"],
-    ) == (50, "upper_bound")
-    assert transfers.at["fra-arm-bastion-offer-2025-06", "status"] == "offered"
-    [meeting] = frames["negotiation_rounds"].to_dict("records")
+    transfers = rows(walkthrough, "military_transfers", SOURCE_ID)
+    delivered, offered = transfers["fra-arm-bastion-2025-03"], transfers["fra-arm-bastion-offer-2025-06"]
+    # "has reportedly delivered more than 20 Bastion armoured vehicles"
+    assert (delivered["quantity"], delivered["quantity_bound"], delivered["certainty"]) == (
+        20,
+        "lower_bound",
+        "reported",
+    )
+    # "Paris is ready to send up to 50 more"
+    assert (offered["quantity"], offered["quantity_bound"], offered["status"]) == (50, "upper_bound", "offered")
+    [meeting] = rows(walkthrough, "negotiation_rounds", SOURCE_ID).values()
     assert (meeting["place"], str(meeting["date_start"]), meeting["date_basis"]) == ("Ijevan", "2025-06-12", "inferred")
-    statements = frames["statements"].set_index("statement_id")
-    linked = walkthrough.frames["statements"].groupby("canonical_id")["source_id"].agg(sorted)
-    assert linked["aliyev-2024-09-23-artificially-delaying"] == ["aliyev-milli-majlis-2024-09-23", SOURCE_ID]
-    assert statements.at["grigoryan-2025-06-moving-slowly", "quote"] == "We are moving slowly, but we are moving"
-    assert pd.isna(statements.at["grigoryan-2025-06-moving-slowly", "date_start"])  # on or before publication
-    actors = walkthrough.frames["actors"].set_index("actor_id")
-    assert {"France", "Paris"} <= set(actors.at["fra", "aliases"])  # an alias added to a released actor
-    assert actors.at["example-news-2025-06-13-diplomatic-source", "actor_type"] == "anonymous"
+    statements = rows(walkthrough, "statements")
+    aliyev = [
+        r["source_id"] for r in statements.values() if r["canonical_id"] == "aliyev-2024-09-23-artificially-delaying"
+    ]
+    assert sorted(aliyev) == ["aliyev-milli-majlis-2024-09-23", SOURCE_ID]
+    grigoryan = statements["grigoryan-2025-06-moving-slowly"]
+    assert grigoryan["quote"] == "We are moving slowly, but we are moving"
+    assert (grigoryan["date_start"], grigoryan["date_end"]) == (None, date(2025, 6, 13))  # on or before publication
+    actors = rows(walkthrough, "actors")
+    assert {"France", "Paris"} <= set(actors["fra"]["aliases"])  # an alias added to a released actor
+    assert actors["example-news-2025-06-13-diplomatic-source"]["actor_type"] == "anonymous"
 
 
 def test_a_quote_of_the_walkthrough_crosses_a_line_break(walkthrough: Build) -> None:
@@ -179,7 +184,7 @@ def test_a_quote_of_the_walkthrough_crosses_a_line_break(walkthrough: Build) -> 
 TABLE_ARTICLE = "Made-up text for the tests of CONTRIBUTING.md's tables.\n"
 
 
-def build_rows(folder: Path, table: str, rows: list[dict[str, object]]) -> Build:
+def build_rows(folder: Path, table: str, rows: list[dict[str, Any]]) -> Build:
     """Rows of one table, each proven by the same made-up sentence, built on their own."""
     seed = folder / "seeds" / "guide-tables"
     seed.mkdir(parents=True)
@@ -202,7 +207,7 @@ def build_rows(folder: Path, table: str, rows: list[dict[str, object]]) -> Build
     return build
 
 
-def cell(value: object) -> str:
+def cell(value: Any) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
@@ -233,7 +238,7 @@ def test_the_numbers_table_is_what_the_build_keeps(tmp_path: Path) -> None:
     shown = table_rows(block)
     rows = []
     for index, row in enumerate(shown):
-        entry: dict[str, object] = {
+        entry: dict[str, Any] = {
             "transfer_id": f"number-{index}",
             "supplier_id": "fra",
             "recipient_id": "arm",
