@@ -3,16 +3,21 @@ stay exact, a statement's quote is kept on one line (issue 13, item 5)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from peacetrack.cli import app
 from peacetrack.coding import QuoteRef
 from peacetrack.evidence import check_quotes
 from peacetrack.quotes import collapse, resolve_quote
 from peacetrack.seeds import build_tables
 from peacetrack.validator import validate
+
+from .helpers import runner
 
 # Made up for these tests, in the style of a wire report, hard-wrapped as a copied page is.
 ARTICLE = (
@@ -76,7 +81,7 @@ def test_a_long_quote_of_many_spaces_against_a_long_text() -> None:
     text = ("a" + " " * 1000) * 2000 + "b"
     assert resolve_quote(text, "a" + " " * 100_000 + "b") == (len(text) - 1002, len(text))
     words = "a " * 50_000
-    assert resolve_quote(words * 4, words + "b") == "quote not found in the article"
+    assert str(resolve_quote(words * 4, words + "b")).startswith("quote not found in the article")
 
 
 def test_the_collapsed_text_maps_back_to_every_original_offset() -> None:
@@ -144,3 +149,68 @@ def test_the_quote_on_one_line_equals_its_evidence_once_collapsed(tmp_path: Path
     coding = seed(tmp_path / "seeds", STATEMENT.replace("|-\n      no\n      deadline", quote))
     build = build_tables(coding.parent.parent)
     assert build.ok, "\n".join(map(str, build.errors))
+
+
+# --- `peacetrack quote SOURCE TEXT` (issue 13, item 7) -------------------------------------------
+
+
+def quote_command(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["quote", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    """A seed folder holding ARTICLE (no coding needed to look a quote up)."""
+    return seed(tmp_path / "seeds", "").parent
+
+
+def test_quote_finds_a_quote_across_a_line_break(article: Path) -> None:
+    code, out, _ = quote_command(article, "commissions would meet again in spring")
+    start = ARTICLE.index("commissions  would")
+    assert code == 0
+    assert f"found once: char_start {start}, char_end {start + 39}, line 3" in out
+    assert repr("commissions  would\nmeet again in spring") in out
+
+
+def test_quote_lists_every_occurrence_of_an_ambiguous_quote(article: Path) -> None:
+    code, out, _ = quote_command(article / "article.txt", "the border commissions would meet again")
+    assert code == 0 and "found 2 times: add `occurrence: N`" in out
+    starts = [m.start() for m in re.finditer("the border commissions", ARTICLE)]
+    assert f"occurrence: 1 char_start {starts[0]}," in out and f"occurrence: 2 char_start {starts[1]}," in out
+    assert "line 3" in out and "line 5" in out
+
+
+def test_quote_names_a_straight_quote_where_the_text_has_a_curly_one(article: Path) -> None:
+    code, out, _ = quote_command(article, 'and that "no deadline" had been set')
+    assert code == 1 and "not found; the nearest passages:" in out
+    assert repr("and that “no   deadline” had been set") in out
+    assert "'\"' (QUOTATION MARK) for '“' (LEFT DOUBLE QUOTATION MARK)" in out
+    assert "'\"' (QUOTATION MARK) for '”' (RIGHT DOUBLE QUOTATION MARK)" in out
+
+
+def test_quote_names_the_word_that_differs(article: Path) -> None:
+    code, out, _ = quote_command(article, "the border commissions would gather again in spring")
+    assert code == 1
+    nearest = out.split("similarity ")[1]  # the nearest passage, then the next
+    assert nearest.endswith("\n    'the border commissions  would\\nmeet again in spring'\n    your 'gather', the text's 'meet'\n")
+
+
+def test_quote_says_when_nothing_is_near(article: Path) -> None:
+    assert quote_command(article, "Zzyzx") == (1, "not found, nor anything like it\n", "")
+
+
+def test_quote_as_json(article: Path) -> None:
+    code, out, _ = quote_command(article, "said the border", "--format", "json")
+    found = json.loads(out)
+    start = ARTICLE.index("said the border")
+    assert code == 0 and found["found"] is True and found["nearest"] == []
+    assert found["occurrences"] == [{"char_start": start, "char_end": start + 15, "line": 5, "text": "said the border"}]
+
+
+def test_quote_of_a_missing_source_is_a_clear_error(tmp_path: Path) -> None:
+    code, out, err = quote_command(tmp_path / "nowhere.txt", "a quote")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {tmp_path / 'nowhere.txt'}: cannot read") and "Traceback" not in err
+    code, out, err = quote_command(tmp_path, "a quote")  # a folder without article.txt
+    assert (code, out) == (2, "") and err.startswith(f"error: {tmp_path / 'article.txt'}: cannot read")

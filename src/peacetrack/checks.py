@@ -10,6 +10,7 @@ Each rule's name and message are in `rules`.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Mapping
 
 import numpy as np
@@ -21,6 +22,7 @@ from peacetrack.dates import NO_DATE, DateFault, Dates, read_edtf
 from peacetrack.evidence import check_evidence, check_quotes, check_sources
 from peacetrack.faults import Fault, shorten
 from peacetrack.rowdata import (
+    TAKE_ROWS,
     RowData,
     arrow_values,
     check_threads,
@@ -32,6 +34,7 @@ from peacetrack.rowdata import (
     repeated,
     row_faults,
     same_value,
+    taken,
 )
 from peacetrack.rules import (
     BASIS_WITHOUT_DATE,
@@ -56,6 +59,7 @@ from peacetrack.rules import (
     UNIQUE,
     UNKNOWN_COLUMN,
     column_rules,
+    nearest_ids,
     pandera_schema,
     series_values,
 )
@@ -159,7 +163,8 @@ def _describe_pandera(check: str, column: str, case: object) -> tuple[str, str]:
 
 
 def check_foreign_keys(frames: Mapping[str, RowData]) -> Iterator[Fault]:
-    """Every foreign key resolves to a row of the table it names (list columns too)."""
+    """Every foreign key resolves to a row of the table it names (list columns too); a fault
+    suggests the ids of that table nearest to the unknown one."""
     for name, data in frames.items():
         table = TABLES[name]
         for column, parent in table.foreign_keys.items():
@@ -173,7 +178,46 @@ def check_foreign_keys(frames: Mapping[str, RowData]) -> Iterator[Fault]:
                 missing[pc.list_parent_indices(values).to_numpy()[items_missing]] = True
             else:
                 missing = _missing(values, keys)
-            yield from row_faults(table, data, missing, column, FOREIGN_KEY.name, FOREIGN_KEY.says(parent=parent))
+            if not missing.any():
+                continue
+            nearest = Suggestions(arrow_values(keys).to_pylist())
+            faults = row_faults(table, data, missing, column, FOREIGN_KEY.name, FOREIGN_KEY.says(parent=parent))
+            for fault, value in zip(faults, _values_at(values, np.flatnonzero(missing)), strict=True):
+                unknown = _unknown(value, nearest.known)
+                yield fault.but(message=FOREIGN_KEY.suggesting(nearest(unknown), parent=parent))
+
+
+SUGGESTED_VALUES = 50  # unknown ids of one column given suggestions
+
+
+def _values_at(values: pa.Array | pa.ChunkedArray, positions: np.ndarray) -> Iterator[object]:
+    """The values at `positions`, in order, taken a slice at a time (as `row_faults` takes them)."""
+    for start in range(0, len(positions), TAKE_ROWS):
+        yield from taken(values, positions[start : start + TAKE_ROWS])
+
+
+class Suggestions:
+    """The known ids nearest to unknown ones, each looked for once, and only for the first
+    SUGGESTED_VALUES of them: each is a search of every known id."""
+
+    def __init__(self, known: list[object]) -> None:
+        self.known = sorted({str(k) for k in known if k is not None})
+        self.found: dict[str, list[str]] = {}
+
+    def __call__(self, unknown: list[str]) -> list[str]:
+        """The ids nearest to each of `unknown`, in turn, each once."""
+        nearest: list[str] = []
+        for value in unknown:
+            if value not in self.found and len(self.found) < SUGGESTED_VALUES:
+                self.found[value] = nearest_ids(value, self.known)
+            nearest += [k for k in self.found.get(value, []) if k not in nearest]
+        return nearest
+
+
+def _unknown(value: object, known: list[str]) -> list[str]:
+    """The ids of a key's value (an id, or a list of them) that are not among `known` (sorted)."""
+    ids = [str(v) for v in (value if isinstance(value, list) else [value]) if v is not None]
+    return [v for v in ids if (at := bisect.bisect_left(known, v)) == len(known) or known[at] != v]
 
 
 def _missing(values: pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -246,9 +290,15 @@ def check_canonical_ids(table: Table, data: RowData) -> Iterator[Fault]:
         shared[np.flatnonzero(held.to_numpy(zero_copy_only=False))] = repeated(
             canonical.filter(held)
         )  # a filter keeps chunks
-    yield from row_faults(
-        table, data, other & ~shared, "canonical_id", *CANONICAL_ID.words,
-    )  # fmt: skip
+    alone = other & ~shared
+    if not alone.any():
+        return
+    # What a canonical_id may name: a row's own id, or a canonical_id rows share.
+    nearest = Suggestions(own.to_pylist() + canonical.filter(pa.array(~alone)).to_pylist())
+    faults = row_faults(table, data, alone, "canonical_id", *CANONICAL_ID.words)
+    for fault, value in zip(faults, _values_at(canonical, np.flatnonzero(alone)), strict=True):
+        suggested = [k for k in nearest([str(value)]) if k != value]
+        yield fault.but(message=CANONICAL_ID.suggesting(suggested))
 
 
 def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:

@@ -408,6 +408,31 @@ def report(
         _print_path(path)
 
 
+@app.command()
+def quote(
+    source: Annotated[Path, typer.Argument(help="A seed folder (seeds/<source_id>/) or its article.txt.")],
+    text: Annotated[str, typer.Argument(help="The quote as copied: its spaces and line breaks need not match.")],
+    format: Annotated[Literal["text", "json"], typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Where a quote is in a source: offsets, line, the `occurrence` to give, or the nearest passages.
+
+    Exit 0 found, 1 not found, 2 the source cannot be read."""
+    from peacetrack.errors import FileFault
+    from peacetrack.lookup import describe, look_up, read_source
+
+    try:
+        article = read_source(source)
+    except FileFault as error:
+        err_console.print(printable(f"error: {error.fault.file}: {error.fault.message}", keep=""), markup=False)
+        raise typer.Exit(2) from None
+    found = look_up(article, text)
+    if format == "json":
+        typer.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(printable(describe(found)))
+    raise typer.Exit(0 if found.found else 1)
+
+
 class FaultFormat(StrEnum):
     text = "text"
     json = "json"

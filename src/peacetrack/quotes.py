@@ -114,6 +114,9 @@ def _nearest(text: str, quote: str, offset: int) -> int:
     return before if after < 0 or (before >= 0 and offset - before <= after - offset) else after
 
 
+NEAREST_HINT = ": `peacetrack quote SOURCE QUOTE` shows the passages nearest to it"
+
+
 def _not_found_hint(text: str, quote: str) -> str:
     folded: dict[str, str | int | None] = {"“": '"', "”": '"', "’": "'", "‘": "'", "—": "-", "–": "-", "…": "..."}
     plain = quote.translate(str.maketrans(folded))
@@ -153,7 +156,7 @@ def resolve_quote(text: str | None, ref: str | QuoteRef) -> tuple[int, int] | st
         return article.span(start, len(quote))
     first = text.find(quote)
     if first < 0:
-        return "quote not found in the article" + _not_found_hint(text, quote)
+        return "quote not found in the article" + (_not_found_hint(text, quote) or NEAREST_HINT)
     if ref.occurrence is None and text.find(quote, first + 1) >= 0:
         return f"the quote occurs {_how_often(text, quote)}: add `occurrence: N` or quote more"
     start = first if ref.occurrence is None else nth_occurrence(text, quote, ref.occurrence)

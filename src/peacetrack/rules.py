@@ -132,6 +132,24 @@ class TableRule:
         """Name and message, as a fault takes them."""
         return self.name, self.message
 
+    def suggesting(self, nearest: list[str], **names: str) -> str:
+        """The message about an unknown id, ending with the known ids nearest to it, if any."""
+        message = self.says(**names)
+        return f"{message}: did you mean {', '.join(nearest)}?" if nearest else message
+
+
+SUGGESTED_IDS = 3  # known ids a message about an unknown one suggests
+SIMILAR_ID = 60  # the least similarity (rapidfuzz's ratio, 0-100: difflib's) of a suggested id
+
+
+def nearest_ids(value: str, known: list[str]) -> list[str]:
+    """The ids of `known` nearest to `value`, nearest first (ties in the order of `known`).
+    By rapidfuzz: difflib's ratio, in C, as a release may hold a million ids."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(value, known, scorer=fuzz.ratio, limit=SUGGESTED_IDS, score_cutoff=SIMILAR_ID)
+    return [str(match) for match, _, _ in found]
+
 
 # Required values and keys.
 REQUIRED = TableRule("required", "a value is required")
