@@ -26,6 +26,7 @@ import typer.main
 from ruamel.yaml import YAML
 
 from peacetrack.cli import app
+from peacetrack.enums import ActorType, Certainty, QuantityBound, Topic, TransferStatus, Vocabulary
 from peacetrack.seeds import Build, build_tables
 from peacetrack.tablefiles import write_csv
 from peacetrack.tables import TABLES
@@ -315,3 +316,8 @@ def test_the_commands_run(block: Block, tmp_path: Path, walkthrough: Build, monk
     shown = BLOCKS[BLOCKS.index(block) + 1] if BLOCKS.index(block) + 1 < len(BLOCKS) else None
     if shown is not None and shown.kind == "output":
         assert output.strip() == shown.body.strip()  # what the guide shows is what the command prints
+
+
+@pytest.mark.parametrize("vocabulary", [ActorType, Topic, TransferStatus, QuantityBound, Certainty])
+def test_the_guide_names_every_value_of_the_vocabularies_it_lists(vocabulary: type[Vocabulary]) -> None:
+    assert [value for value in vocabulary.definitions() if f"`{value}`" not in TEXT] == []
