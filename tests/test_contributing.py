@@ -4,7 +4,8 @@ without one fails the test, so a new example cannot go unrun.
 
 Markers: `copied` (the page as copied) and `file PATH` (the cleaned article, source.yaml) and
 `coding PATH` (parts of one coding file, joined in order) make the walkthrough's seed, which is
-built with the real seed; `dates` and `numbers` (tables) are coded row by row and built;
+built with the real seed; `dates` and `numbers` (tables) are coded row by row and built, the
+examples of `ids` are ids of the walkthrough, the seed or the fixture articles;
 `run` (shell) runs each command with the CLI in a copy of the checkout (`exit=N`: the status it
 exits with, else 0), `needs=VERB` only once that command exists, `in=table-files` in a folder of
 the walkthrough's rows as CSV files; `output` is what the run block above it prints, exactly.
@@ -37,7 +38,7 @@ from .helpers import ROOT, SEEDS, runner
 DOC = ROOT / "CONTRIBUTING.md"
 TEXT = DOC.read_text(encoding="utf-8")
 SOURCE_ID = "example-news-2025-06-13"
-KINDS = {"copied", "file", "coding", "run", "output", "dates", "numbers"}
+KINDS = {"copied", "file", "coding", "run", "output", "dates", "numbers", "ids"}
 MARKER = re.compile(r"^<!-- test: (?P<kind>\w+)(?P<rest>[^>]*?) -->\n", re.MULTILINE)
 FENCE = re.compile(r"```(?P<lang>\w*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 TABLE = re.compile(r"(?:^\|.*\|\n)+", re.MULTILINE)
@@ -321,3 +322,14 @@ def test_the_commands_run(block: Block, tmp_path: Path, walkthrough: Build, monk
 @pytest.mark.parametrize("vocabulary", [ActorType, Topic, TransferStatus, QuantityBound, Certainty])
 def test_the_guide_names_every_value_of_the_vocabularies_it_lists(vocabulary: type[Vocabulary]) -> None:
     assert [value for value in vocabulary.definitions() if f"`{value}`" not in TEXT] == []
+
+
+def test_every_example_id_is_one_the_walkthrough_the_seed_or_a_fixture_uses(walkthrough: Build) -> None:
+    [block] = of_kind("ids")
+    examples = [i for row in table_rows(block) for i in row["example"].split(", ")]
+    known = {str(v) for name, frame in walkthrough.frames.items() for v in frame[TABLES[name].primary_key]}
+    for coding in (ROOT / "tests" / "fixtures" / "articles").glob("*/coding.yaml"):
+        known.add(coding.parent.name)
+        tables = YAML(typ="safe").load(coding.read_text(encoding="utf-8"))
+        known |= {str(row[TABLES[name].primary_key]) for name in TABLES if name in tables for row in tables[name]}
+    assert [i for i in examples if i not in known] == []
