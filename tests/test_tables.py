@@ -21,11 +21,12 @@ DESIGN_COLUMNS = {
     "sources": "source_id title publisher url published_on language text_sha256 text_in_repo char_count notes",
     "actors": "actor_id name actor_type country parent_id role aliases",
     "statements": "statement_id source_id canonical_id speaker_id target_id kind quote summary topic event_type "
-    "occasion date_start date_end date_precision date_basis",
+    "occasion date_edtf date_start date_end date_precision date_basis",
     "military_transfers": "transfer_id source_id canonical_id supplier_id recipient_id end_user_id item item_category "
-    "manufacturer_id quantity status certainty carrier notes date_start date_end date_precision date_basis",
-    "negotiation_rounds": "round_id source_id canonical_id process round_number parties mediator_id format outcome "
-    "notes date_start date_end date_precision date_basis",
+    "manufacturer_id quantity quantity_bound status certainty carrier part_of notes "
+    "date_edtf date_start date_end date_precision date_basis",
+    "negotiation_rounds": "round_id source_id canonical_id process round_number round_count parties sender_id "
+    "receiver_id mediator_id format place outcome notes date_edtf date_start date_end date_precision date_basis",
     "evidence": "evidence_id table_name row_id source_id char_start char_end quote",
 }
 

@@ -433,6 +433,34 @@ def quote(
     raise typer.Exit(0 if found.found else 1)
 
 
+@app.command()
+def find(
+    text: Annotated[str, typer.Argument(help="Words to look for: a name, an alias, words of a summary or a quote.")],
+    table: Annotated[str | None, typer.Option("--table", help="Search this table only.")] = None,
+    seeds: SeedsOption = Path("seeds"),
+    release: ReleaseOption = None,
+    output: Annotated[Literal["text", "json"], typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Find the id to link to: actors by name or alias, rows by their words, in the release and the seeds.
+
+    Case and accents do not count. Exit 0 found, 1 nothing found, 2 wrong call."""
+    from peacetrack.find import describe
+    from peacetrack.find import find as find_rows
+
+    try:
+        hits, notes = find_rows(text, seeds, [table] if table else None, release)
+    except CallError as error:
+        err_console.print(f"error: {printable(error)}", markup=False)
+        raise typer.Exit(2) from None
+    for note in notes:
+        err_console.print(f"note: {printable(note)}", markup=False)
+    if output == "json":
+        typer.echo(json.dumps([hit.as_json() for hit in hits], indent=2, ensure_ascii=False))
+    elif hits:
+        typer.echo(printable(describe(hits)))
+    raise typer.Exit(0 if hits else 1)
+
+
 class FaultFormat(StrEnum):
     text = "text"
     json = "json"
