@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from peacetrack.checks import check_schema
 from peacetrack.rules import RUN_MIN_ROWS, Rule, column_rules, pandera_schema
+from peacetrack.schema import vocabularies
 from peacetrack.tables import TABLES, Actor, Column, Kind, MilitaryTransfer, arrow_schema, columns, frame_from_rows
 
 DESIGN_COLUMNS = {
@@ -263,3 +264,16 @@ def test_values_in_runs_are_judged_as_one_by_one(runs: list[tuple[str | None, in
     for column, name in PATTERN_RULES:
         rule = _pattern_rule(column, name)
         assert rule.passes(pa.array(values, pa.string())).tolist() == _expected(rule.pattern, values), name
+
+
+def test_every_value_of_every_vocabulary_has_a_one_line_definition() -> None:
+    found = vocabularies()
+    assert {"actor_type", "topic", "transfer_status", "quantity_bound", "date_precision", "negotiation_format"} <= set(
+        found
+    )
+    for enum_name, definitions in found.items():
+        for value, definition in definitions.items():
+            assert definition and "\n" not in definition and len(definition) <= 120, (enum_name, value)
+    assert {"media", "expert", "anonymous"} <= set(found["actor_type"])
+    assert {"in_production", "offered", "declined", "cancelled"} <= set(found["transfer_status"])
+    assert list(found["date_precision"]) == ["day", "month", "season", "year", "decade", "unknown"]

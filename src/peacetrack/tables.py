@@ -44,6 +44,7 @@ from peacetrack.enums import (
     StatementKind,
     Topic,
     TransferStatus,
+    Vocabulary,
 )
 
 SCHEMA_VERSION = "2.0.0"
@@ -277,6 +278,7 @@ class Column:
     description: str
     enum: tuple[str, ...] | None = None
     enum_name: str | None = None  # snake_case name of the enum type, e.g. `actor_type`
+    definitions: tuple[str, ...] | None = None  # what each value of `enum` means, in its order
     references: str | None = None
     primary_key: bool = False
     verbatim: bool = False
@@ -347,6 +349,7 @@ def columns(model: type[Row]) -> tuple[Column, ...]:
         kinds = [m for m in metadata if isinstance(m, Kind)]
         is_enum = isinstance(base, type) and issubclass(base, StrEnum)
         enum = tuple(e.value for e in base) if is_enum else None
+        definitions = tuple(base.definitions().values()) if is_enum and issubclass(base, Vocabulary) else None
         kind = Kind.enum if enum else (kinds[0] if kinds else _PYTHON_KINDS[base])
         refs = [m.table for m in metadata if isinstance(m, References)]
         result.append(
@@ -358,6 +361,7 @@ def columns(model: type[Row]) -> tuple[Column, ...]:
                 description=field.description or "",
                 enum=enum,
                 enum_name=re.sub(r"(?<!^)(?=[A-Z])", "_", base.__name__).lower() if is_enum else None,
+                definitions=definitions,
                 references=refs[0] if refs else None,
                 primary_key=any(isinstance(m, PrimaryKey) for m in metadata),
                 verbatim=any(isinstance(m, Verbatim) for m in metadata),
