@@ -7,8 +7,8 @@ Markers: `copied` (the page as copied) and `file PATH` (the cleaned article, sou
 built with the real seed; `dates` and `numbers` (tables) are coded row by row and built, the
 examples of `ids` are ids of the walkthrough, the seed or the fixture articles;
 `run` (shell) runs each command with the CLI in a copy of the checkout (`exit=N`: the status it
-exits with, else 0), `needs=VERB` only once that command exists, `in=table-files` in a folder of
-the walkthrough's rows as CSV files; `output` is what the run block above it prints, exactly.
+exits with, else 0; `in=table-files`: in a folder of the walkthrough's rows as CSV files);
+`output` is what the run block above it prints, exactly.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ TABLE = re.compile(r"(?:^\|.*\|\n)+", re.MULTILINE)
 @dataclass(frozen=True)
 class Block:
     kind: str
-    argument: str  # a path, or options such as `needs=quote in=table-files`
+    argument: str  # a path, or options such as `exit=1` or `in=table-files`
     body: str
     line: int
 
@@ -293,14 +293,11 @@ def test_every_command_block_is_a_peacetrack_command() -> None:
     for block in RUNS:
         for args in commands(block):
             assert args[0] == "peacetrack", f"CONTRIBUTING.md:{block.line}: {args}"
-            assert args[1] in verbs or args[1] == block.option("needs"), f"CONTRIBUTING.md:{block.line}: {args[1]}"
+            assert args[1] in verbs, f"CONTRIBUTING.md:{block.line}: {args[1]}"
 
 
 @pytest.mark.parametrize("block", RUNS, ids=[f"line-{block.line}" for block in RUNS])
 def test_the_commands_run(block: Block, tmp_path: Path, walkthrough: Build, monkeypatch: pytest.MonkeyPatch) -> None:
-    needs = block.option("needs")
-    if needs is not None and needs not in cli_verbs():
-        pytest.skip(f"`peacetrack {needs}` is not there yet: the block at CONTRIBUTING.md:{block.line} runs once it is")
     checkout = make_checkout(tmp_path)
     if block.option("in") == "table-files":
         table_files(checkout, walkthrough)
