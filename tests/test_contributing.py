@@ -103,7 +103,7 @@ def test_the_blocks_are_the_walkthrough_s() -> None:
         ("file", f"seeds/{SOURCE_ID}/source.yaml"),
     ]
     assert {b.argument for b in of_kind("coding")} == {f"seeds/{SOURCE_ID}/coding.yaml"}
-    assert len(RUNS) == 5  # find, quote found and not found, validate and build, the table files
+    assert len(RUNS) == 6  # find, sql, quote found and not found, validate and build, the table files
     follows = [BLOCKS[BLOCKS.index(block) - 1].kind for block in of_kind("output")]
     assert follows == ["run", "run"]  # an output block shows what the run block above it prints
 
