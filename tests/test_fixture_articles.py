@@ -1,0 +1,238 @@
+"""The made-up articles of tests/fixtures/articles/, coded as a contributor would: each is built
+with the real seed, and what the build keeps is what the article's words say.
+
+Between them the articles hold every phrasing issue 13 names (dates, numbers, outcomes,
+speakers, topics, links); the assertions quote those words beside what they must become.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from peacetrack.seeds import Build, build_tables
+
+from .built_rows import Row, rows
+from .helpers import FIXTURES, SEED_ID, SEEDS
+
+ARTICLES = FIXTURES / "articles"
+TALKS = "caucasus-wire-2025-06-12"  # Qəbələ talks: yesterday, last month, since March, earlier this year
+ARMS = "caucasus-wire-2025-09-25"  # Bastion batches, offers, by 23 September, between March and May
+UNDATED = "south-caucasus-monitor-fuzuli-returns"  # no publication date, more than 20, around July
+FIXTURE_IDS = [TALKS, ARMS, UNDATED]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The three articles and the real seed, in one seeds folder."""
+    seeds = tmp_path_factory.mktemp("articles") / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for source_id in FIXTURE_IDS:
+        shutil.copytree(ARTICLES / source_id, seeds / source_id)
+    build = build_tables(seeds)
+    assert build.ok, "\n".join(map(str, build.faults))
+    return build
+
+
+def dates(row: Row) -> tuple[Any, ...]:
+    """A row's EDTF, bounds, precision and basis."""
+    return tuple(row[c] for c in ("date_edtf", "date_start", "date_end", "date_precision", "date_basis"))
+
+
+def evidence_of(built: Build, table: str, row_id: str) -> list[str]:
+    return [r["quote"] for r in rows(built, "evidence").values() if (r["table_name"], r["row_id"]) == (table, row_id)]
+
+
+# --- the articles themselves ------------------------------------------------------------------
+
+
+def test_the_fixture_folders_are_the_three_articles() -> None:
+    assert sorted(p.name for p in ARTICLES.iterdir()) == sorted(FIXTURE_IDS)
+
+
+@pytest.mark.parametrize("source_id", FIXTURE_IDS)
+def test_each_article_is_a_made_up_report_of_a_typical_length(source_id: str) -> None:
+    text = (ARTICLES / source_id / "article.txt").read_text(encoding="utf-8")
+    source = YAML(typ="safe").load((ARTICLES / source_id / "source.yaml").read_text(encoding="utf-8"))
+    assert 400 <= len(text.split()) <= 700
+    assert "made up for tests" in source["publisher"]
+    assert source["url"] is None or source["url"].startswith("https://example.org/")
+    assert re.search(r"[“”‘’–…]", text) and re.search(r"[əƏüı]", text)  # typography and Azerbaijani letters as printed
+
+
+def test_between_them_the_articles_hold_every_phrasing_of_the_issue() -> None:
+    texts = " ".join((ARTICLES / s / "article.txt").read_text(encoding="utf-8") for s in FIXTURE_IDS)
+    flat = " ".join(texts.split())
+    phrasings = [
+        "yesterday", "Last month", "this summer", "by 23 September", "since March", "earlier this year",
+        "between March and May", "around July 2025", "More than 20", "up to 50", "About 30",
+        "24, with 26 more in production", "reportedly", "allegedly", "A diplomatic source",
+        "an analyst", "The Azerbaijani daily", "Minsk Group", "landmines", "missing persons",
+    ]  # fmt: skip
+    assert [p for p in phrasings if p not in flat] == []
+
+
+# --- the build keeps what the words say -------------------------------------------------------
+
+
+def test_the_articles_build_with_the_seed(built: Build) -> None:
+    sources = rows(built, "sources")
+    assert set(sources) == {SEED_ID, *FIXTURE_IDS}
+    assert sources[UNDATED]["published_on"] is None  # "the copy we hold has no date"
+
+
+def test_yesterday_last_month_since_march_and_earlier_this_year(built: Build) -> None:
+    rounds = rows(built, "negotiation_rounds", TALKS)
+    # "met yesterday in ... Qəbələ (Gabala)", in a report of 12 June 2025; "No mediator took part."
+    meeting = rounds["arm-aze-foreign-ministers-2025-06-11"]
+    assert dates(meeting) == ("2025-06-11", date(2025, 6, 11), date(2025, 6, 11), "day", "inferred")
+    assert (meeting["place"], meeting["format"], meeting["mediator_id"]) == ("Qəbələ", "bilateral_meeting", None)
+    # "Last month Yerevan sent Baku its comments on ... the draft"
+    draft = rounds["arm-aze-draft-comments-2025-05"]
+    assert dates(draft) == ("2025-05", date(2025, 5, 1), date(2025, 5, 31), "month", "inferred")
+    assert (draft["format"], draft["sender_id"], draft["receiver_id"]) == ("draft_exchange", "arm", "aze")
+    # "have held six rounds of talks since March": one row, a count, of no stated format
+    count = rounds["arm-aze-border-commissions-2025-03-2025-06"]
+    assert (count["round_count"], count["round_number"], count["format"]) == (6, None, "unknown")
+    assert dates(count)[1:3] == (date(2025, 3, 1), date(2025, 6, 12))
+    # "Kür Xəbərləri reported earlier this year"
+    media = rows(built, "statements", TALKS)["kur-xeberleri-2025-missing-persons-list"]
+    assert dates(media) == ("2025-01/2025-06", date(2025, 1, 1), date(2025, 6, 30), "month", "inferred")
+
+
+def test_the_batches_of_an_order(built: Build) -> None:
+    # "received 24 of the 50 Bastion ... it ordered"; "we have received 24, with 26 more in production"
+    transfers = rows(built, "military_transfers", ARMS)
+    order = transfers["fra-arm-bastion-2024-06"]
+    assert (order["quantity"], order["quantity_bound"], order["status"]) == (50, "exact", "ordered")
+    assert dates(order)[:2] == ("2024-06", date(2024, 6, 1))  # "in June 2024"
+    batches = [r for r in transfers.values() if r["part_of"] == "fra-arm-bastion-2024-06"]
+    assert sorted((r["quantity"], r["quantity_bound"], r["status"]) for r in batches) == [
+        (24, "exact", "delivered"),
+        (26, "exact", "in_production"),
+    ]
+    assert dates(transfers["fra-arm-bastion-in-production"]) == (None, None, None, "unknown", None)
+
+
+def test_up_to_about_this_summer_and_between_march_and_may(built: Build) -> None:
+    transfers = rows(built, "military_transfers", ARMS)
+    mistral = transfers["fra-arm-mistral-offer"]  # "offered up to 50 Mistral"
+    assert (mistral["quantity"], mistral["quantity_bound"], mistral["status"]) == (50, "upper_bound", "offered")
+    akash = transfers["ind-arm-akash-missiles-2025-summer"]  # "About 30 ... reportedly arrived ... this summer"
+    assert (akash["quantity"], akash["quantity_bound"], akash["certainty"]) == (30, "approximate", "reported")
+    assert dates(akash) == ("2025-22", date(2025, 6, 1), date(2025, 8, 31), "season", "inferred")
+    pinaka = transfers["ind-arm-pinaka-2025-03-2025-05"]  # "allegedly received ... between March and May"
+    assert (pinaka["certainty"], pinaka["quantity"], pinaka["quantity_bound"]) == ("alleged", None, None)
+    assert dates(pinaka)[1:4] == (date(2025, 3, 1), date(2025, 5, 31), "month")
+    # "had cancelled an order for Russian air-defence systems ... and had declined a Russian offer"
+    assert transfers["rus-arm-air-defence-systems-cancelled"]["status"] == "cancelled"
+    assert transfers["rus-arm-other-weapons-declined"]["status"] == "declined"
+
+
+def test_by_23_september_is_open_before_that_day(built: Build) -> None:
+    # "had exchanged written comments on the draft three times by 23 September"
+    exchanges = rows(built, "negotiation_rounds", ARMS)["arm-aze-draft-comments-by-2025-09-23"]
+    assert dates(exchanges) == ("../2025-09-23", None, date(2025, 9, 23), "day", "inferred")
+    assert (exchanges["round_count"], exchanges["round_number"]) == (3, None)
+
+
+def test_more_than_20_in_an_undated_report_linked_to_the_other_source(built: Build) -> None:
+    transfers = rows(built, "military_transfers")
+    # "More than 20 ... have reportedly reached Armenia since March 2025, out of an order of 50."
+    batch = transfers["scm-fra-arm-bastion-2025-03"]
+    assert (batch["quantity"], batch["quantity_bound"], batch["certainty"]) == (20, "lower_bound", "reported")
+    assert dates(batch) == ("2025-03/..", date(2025, 3, 1), None, "month", "stated")
+    assert batch["part_of"] == "scm-fra-arm-bastion-order"
+    # the same batch and order as the other source: one canonical id each, both sources kept
+    for canonical in ("fra-arm-bastion-2025-03", "fra-arm-bastion-2024-06"):
+        assert sorted(r["source_id"] for r in transfers.values() if r["canonical_id"] == canonical) == [ARMS, UNDATED]
+    assert transfers["fra-arm-bastion-2025-03"]["quantity"] == 24  # each keeps what its source says
+
+
+def test_an_undated_report_dates_only_what_it_states(built: Build) -> None:
+    statements = rows(built, "statements", UNDATED)
+    assert {r["date_precision"] for r in statements.values()} == {"unknown"}  # "last month", "said"
+    meeting = rows(built, "negotiation_rounds", UNDATED)["arm-aze-border-commissions-2025-07"]
+    assert dates(meeting) == ("2025-07~", date(2025, 7, 1), date(2025, 7, 31), "month", "stated")  # "around July 2025"
+    assert meeting["place"] == "on the border in Tavush"
+
+
+def test_every_hedge_is_the_certainty_its_word_says(built: Build) -> None:
+    words = {"reportedly": "reported", "allegedly": "alleged"}
+    found = set()
+    for source_id in FIXTURE_IDS:
+        for transfer_id, transfer in rows(built, "military_transfers", source_id).items():
+            proof = " ".join(evidence_of(built, "military_transfers", transfer_id))
+            for word, expected in words.items():
+                if word in proof:
+                    found.add(word)
+                    assert transfer["certainty"] == expected, transfer_id
+    assert found == set(words)
+
+
+def test_speakers_the_sources_have(built: Build) -> None:
+    actors = rows(built, "actors")
+    assert actors["kur-xeberleri"]["actor_type"] == "media"  # "The Azerbaijani daily Kür Xəbərləri"
+    assert actors["lilit-avetisyan"]["actor_type"] == "expert"  # "an analyst at the ... Caucasus Policy Lab"
+    assert actors["caucasus-wire-2025-06-12-diplomatic-source"]["actor_type"] == "anonymous"  # "not to be named"
+    speakers = {r["speaker_id"] for r in rows(built, "statements", TALKS).values()}
+    assert {"kur-xeberleri", "lilit-avetisyan", "caucasus-wire-2025-06-12-diplomatic-source"} <= speakers
+
+
+def test_the_topics_of_the_peace_agenda(built: Build) -> None:
+    topics = {r["topic"] for s in FIXTURE_IDS for r in rows(built, "statements", s).values()}
+    assert {
+        "border_delimitation",
+        "transport_connectivity",
+        "constitutional_claims",
+        "osce_minsk_group",
+        "prisoners_missing",
+        "landmines_humanitarian",
+        "return_reconstruction",
+    } <= topics
+
+
+def test_an_alias_added_to_a_released_actor(built: Build) -> None:
+    fra = rows(built, "actors")["fra"]
+    assert (fra["name"], fra["aliases"][0]) == ("France", "France")  # as the seed has it
+    assert "Paris" in fra["aliases"]  # "Paris and Yerevan signed the order"
+
+
+def test_quotes_across_line_breaks_are_kept_exactly(built: Build) -> None:
+    crossing = [r for r in rows(built, "evidence").values() if r["source_id"] in FIXTURE_IDS and "\n" in r["quote"]]
+    assert len(crossing) >= 5
+    for r in crossing:
+        assert built.texts[r["source_id"]][r["char_start"] : r["char_end"]] == r["quote"]
+    quotes = [r["quote"] for r in rows(built, "statements").values() if r["quote"] is not None]
+    assert [q for q in quotes if q != " ".join(q.split())] == []  # a statement's quote: whitespace collapsed
+    assert rows(built, "statements", TALKS)["bayramov-2025-06-11-commissions-meet-more-often"]["quote"] == (
+        "We have agreed that the commissions will meet more often, and that the sections already "
+        "described on the ground will be put on paper without delay"
+    )
+
+
+@pytest.mark.parametrize("source_id", [TALKS, ARMS])
+def test_a_dated_report_builds_alone_with_the_seed(source_id: str, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    shutil.copytree(ARTICLES / source_id, seeds / source_id)
+    build = build_tables(seeds)
+    assert build.ok, "\n".join(map(str, build.faults))
+
+
+def test_the_undated_report_alone_links_to_rows_that_are_not_there(tmp_path: Path) -> None:
+    """Its canonical ids name the other report's rows: without them, no row shares them."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    shutil.copytree(ARTICLES / UNDATED, seeds / UNDATED)
+    faults = build_tables(seeds).errors
+    assert {(f.row_id, f.rule) for f in faults} == {
+        ("scm-fra-arm-bastion-order", "canonical_id"),
+        ("scm-fra-arm-bastion-2025-03", "canonical_id"),
+    }
