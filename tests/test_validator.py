@@ -887,7 +887,9 @@ def test_evidence_beyond_its_source_is_refused_without_the_text(
 
 
 def test_a_coding_file_quoting_beyond_its_text_not_in_the_repository(release: Path, tmp_path: Path) -> None:
-    check(release, seed_without_text(tmp_path / "seeds", char_start=3000), 1, "span_bounds", 7, "char_start")  # its key's line
+    check(
+        release, seed_without_text(tmp_path / "seeds", char_start=3000), 1, "span_bounds", 7, "char_start"
+    )  # its key's line
 
 
 # --- from Python (issue 12) -----------------------------------------------------------------------
