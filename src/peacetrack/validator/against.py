@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from peacetrack.errors import PeacetrackError, Refused, Unreadable
+from peacetrack.errors import DataError, PeacetrackError, Refused, Unreadable
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault
 from peacetrack.links import check_inside, input_root, names_inside
 from peacetrack.tablefiles import read_tables
-from peacetrack.tables import ARTICLE, CODING_FILE, TABLES
+from peacetrack.tables import ARTICLE, CODING_FILE, SCHEMA_VERSION, TABLES
 from peacetrack.validator.readers.chunks import reading_fault
 
 
@@ -57,10 +57,17 @@ def load_release(against: str | os.PathLike[str] | None) -> tuple[dict[str, pd.D
 
 
 def _release_path(version: str | None) -> Path:
-    """The verified tables' folder of a release, found as `load` finds it."""
+    """The verified tables' folder of a release, found as `load` finds it. Rows are checked
+    against a release of the contract's schema: another major's columns are not the input's."""
     from peacetrack.data import table_folder  # written beside this module; imported only when asked
 
-    return table_folder(version)[1]
+    release, folder = table_folder(version)
+    if release.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise DataError(
+            f"release {release.version} has schema {release.schema_version}; contributed rows are "
+            f"checked against a release of schema {SCHEMA_VERSION}: give --against latest or such a version"
+        )
+    return folder
 
 
 def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None) -> tuple[dict[str, str], list[Fault]]:
