@@ -111,8 +111,9 @@ def is_nfc(values: pa.Array) -> pa.Array:
     holds for every part of an NFC text): Python's quick check says so for the whole array,
     when this Python's Unicode knows every character of it (else Arrow's newer one decides).
 
-    Buys: on the 500,000 statements of `scripts/bench_validate.py --text contributor`, the NFC
-    rule takes 0.5 s of CPU instead of 6.1 s (Arrow normalising every value beyond ASCII)."""
+    Buys: on 100,000 statements of `scripts/bench_validate.py --text contributor`, the NFC
+    rule on quote, summary and occasion takes 0.26 s of CPU instead of 0.76 s (Arrow
+    normalising every value beyond ASCII; medians of 5, same run)."""
     buffers = value_bytes(values)
     if buffers is not None and not (len(buffers[1]) and buffers[1].max() >= 0x80):
         return pc.is_valid(values)  # all ASCII (nulls stay untested)
@@ -331,6 +332,8 @@ def _control_suspects(values: pa.Array) -> np.ndarray | None:
     """Values that may hold a control character: a byte below 0x20, 0x7F, or a C1 control
     (0xC2 then a byte below 0xA0; Armenian text's « and » are 0xC2 then more). Every other
     value holds none, so the pattern runs only on these (None: the values have no bytes).
+    Telling « and » from C1 controls: 0.04 s of CPU instead of 0.095 s on the quotes of
+    100,000 statements of `scripts/bench_validate.py --text contributor`.
 
     Buys: on the 300,000 statements of `scripts/bench_validate.py`, the text and slug rules take
     0.21 s of CPU instead of 0.32 s, a third of what pyarrow's CSV reader takes for the file."""
