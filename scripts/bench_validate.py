@@ -1,10 +1,12 @@
-"""Benchmark `peacetrack validate` against its floor (pyarrow's CSV reader) and frictionless.
+"""Benchmark `peacetrack validate` against its floor (pyarrow's CSV or JSON reader) and frictionless.
 
-Generates a deterministic synthetic statements file of N rows with a share of faulty rows,
-then measures, in this run and on this file, rows per second and peak memory of:
+Generates a deterministic synthetic statements file of N rows with a share of faulty rows
+(--format csv or jsonl; --text ascii, or contributor: text as contributors write it, with
+Azerbaijani and Armenian names, typographic quotes, dashes, ellipses and long quotes), then
+measures, in this run and on this file, rows per second and peak memory of:
   1. `peacetrack validate` (every check, against a release built from seeds/),
-  2. `pyarrow.csv.read_csv` alone (the floor: parsing without checking),
-  3. `frictionless validate` with the equivalent table schema (on a slice when asked).
+  2. `pyarrow.csv.read_csv` (or `pyarrow.json.read_json`) alone: the floor, parsing without checking,
+  3. `frictionless validate` with the equivalent table schema (on a slice; CSV only).
 Each is a fresh child process; its peak RSS comes from `getrusage(RUSAGE_CHILDREN)` in a
 wrapper process of its own. This machine's speed drifts: peacetrack and the floor run in turn,
 --repeat times each, and each figure is the median.
@@ -15,7 +17,8 @@ With --baseline-src (another checkout's src/, say the code before a change), tha
 `peacetrack validate` runs in turn with the others on the same file, its figures and the
 ratio to it printed, and its JSON faults on the slice must be the same as this code's.
 
-    PYTHONPATH=src python scripts/bench_validate.py --rows 1000000 [--baseline-src ../base/src]
+    PYTHONPATH=src python scripts/bench_validate.py --rows 1000000 [--text ascii] [--format jsonl]
+        [--baseline-src ../base/src]
 """
 
 from __future__ import annotations
@@ -90,23 +93,60 @@ def statement_row(i: int) -> dict[str, str]:
     return row
 
 
-def write_statements(path: Path, rows: int) -> int:
-    """Write the synthetic file; return the number of faulty rows."""
+# Text as contributors write it: Azerbaijani and Armenian names and places, typographic
+# quotes, dashes and ellipses, quotes of hundreds of characters. All NFC, no invisible
+# characters: the rows stay valid, the faults are the ASCII file's.
+NAMES = ("İlham Əliyev", "Ceyhun Bayramov", "Ararat Mirzoyan", "Նիկոլ Փաշինյան", "Hikmət Hacıyev", "Արարատ Միրզոյան")
+PLACES = ("Qəbələ", "Şuşa", "Ağdam", "Gəncə", "Երևան", "Ստեփանակերտ", "Xankəndi", "Laçın")
+SENTENCES = (
+    "Ermənistan sülh müqaviləsinin imzalanmasını süni şəkildə uzadır — bu, “yeni reallıq” deyil…",
+    "Հայաստանը պատրաստ է ստորագրել համաձայնագիրը՝ «խաղաղության օրակարգի» շրջանակում – ասել է նա։",
+    "We will not accept any ‘pre-conditions’ on the border – delimitation must follow the 1991 maps…",
+    "Azərbaycan öz ərazi bütövlüyünü bərpa edib; indi söhbət sərhədin delimitasiyasından gedir — “artıq”.",
+)
+
+
+def contributor_row(i: int) -> dict[str, str]:
+    """Row i of `statement_row`, its text as contributors write it (same faults, same rows)."""
+    row = statement_row(i)
+    name, place = NAMES[i % len(NAMES)], PLACES[i % len(PLACES)]
+    if row["quote"]:
+        start = i % len(SENTENCES)
+        sentences = [SENTENCES[(start + k) % len(SENTENCES)] for k in range(1 + i % 4)]
+        row["quote"] = f"{' '.join(sentences)} ({place}, № {i})"
+    if row["summary"]:
+        row["summary"] = f"{name} on the “peace” agenda – border delimitation, {place} — is ‘stalled’… ({i})"
+    row["occasion"] = f"Milli Məclisin yeddinci çağırışının ilk iclası — {place}"
+    return row
+
+
+TEXTS = {"ascii": statement_row, "contributor": contributor_row}
+
+
+def contract_row(row: dict[str, str], names: list[str]) -> dict[str, str]:
+    """The row in the contract's columns: those it does not give are empty, bar a date's
+    expression where the contract has one (its bounds are one day)."""
+    if "date_edtf" in names and "date_edtf" not in row:
+        row = row | {"date_edtf": row["date_start"]}
+    return {name: row.get(name, "") for name in names}
+
+
+def write_statements(path: Path, rows: int, text: str = "ascii", file_format: str = "csv") -> int:
+    """Write the synthetic file (CSV, or JSON Lines with nulls for empty cells); return the
+    number of faulty rows."""
     names = [c.name for c in TABLES["statements"].columns]
+    make = TEXTS[text]
     with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
-        writer.writeheader()
-        for i in range(rows):
-            writer.writerow(statement_row(i))
+        if file_format == "csv":
+            writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
+            writer.writeheader()
+            for i in range(rows):
+                writer.writerow(contract_row(make(i), names))
+        else:
+            for i in range(rows):
+                row = contract_row(make(i), names)
+                out.write(json.dumps({k: v or None for k, v in row.items()}, ensure_ascii=False) + "\n")
     return sum(1 for i in range(rows) if i % FAULT_EVERY == FAULT_EVERY - 1)
-
-
-def slice_file(path: Path, target: Path, rows: int) -> None:
-    with path.open("rb") as source, target.open("wb") as out:
-        for number, line in enumerate(source):
-            if number > rows:
-                break
-            out.write(line)
 
 
 @dataclass
@@ -186,6 +226,10 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is printed")
     parser.add_argument(
+        "--text", choices=sorted(TEXTS), default="contributor", help="ASCII, or text as contributors write it"
+    )
+    parser.add_argument("--format", choices=("csv", "jsonl"), default="csv", help="the file validated")
+    parser.add_argument(
         "--baseline-src", type=Path, help="another checkout's src/: measured in turn, its faults compared"
     )
     args = parser.parse_args()
@@ -198,20 +242,22 @@ def main() -> None:
         release = work / "release"
         release.mkdir()
         write_tables(build.frames, release)
-        data = work / "statements.csv"
-        faulty = write_statements(data, args.rows)
+        data = work / f"statements.{args.format}"
+        faulty = write_statements(data, args.rows, args.text, args.format)
         size = data.stat().st_size
-        print(f"statements.csv: {args.rows:,} rows, {size / 1e6:.0f} MB, {faulty:,} faulty rows")
+        print(f"{data.name} ({args.text} text): {args.rows:,} rows, {size / 1e6:.0f} MB, {faulty:,} faulty rows")
 
         friction_rows = args.rows if not args.frictionless_rows else min(args.rows, args.frictionless_rows)
         sliced = work / "slice" / "statements.csv"
         sliced.parent.mkdir()
-        slice_file(data, sliced, friction_rows)
+        write_statements(sliced, friction_rows, args.text)
+        if args.format == "jsonl":  # the slice in the format validated, for the faults before and after
+            write_statements(sliced.with_suffix(".jsonl"), friction_rows, args.text, "jsonl")
         # Without foreign keys: frictionless resolves them only inside a data package.
         schema = {k: v for k, v in frictionless_schema(TABLES["statements"]).items() if k != "foreignKeys"}
         (sliced.parent / "statements.schema.json").write_text(json.dumps(schema))
 
-        floor = "import sys, pyarrow.csv as c; c.read_csv(sys.argv[1])"
+        floor = f"import sys, pyarrow.{'csv' if args.format == 'csv' else 'json'} as r; r.read_{args.format[:4]}(sys.argv[1])"
         validate = [
             sys.executable,
             "-m",
@@ -226,7 +272,8 @@ def main() -> None:
         in_turn = {"peacetrack validate": Run(validate, work, env)}
         if baseline_env is not None:
             in_turn["baseline validate"] = Run(validate, work, baseline_env)
-        in_turn["pyarrow read_csv (floor)"] = Run([sys.executable, "-c", floor, str(data)], work)
+        floor_name = f"pyarrow read_{args.format[:4]} (floor)"
+        in_turn[floor_name] = Run([sys.executable, "-c", floor, str(data)], work)
         paired = measure(in_turn, args.repeat)
         friction_argv = [
             sys.executable,
@@ -239,11 +286,15 @@ def main() -> None:
             "statements.schema.json",
             "statements.csv",
         ]
-        friction = measure({"frictionless validate": Run(friction_argv, sliced.parent, warm=False)}, 1)
+        friction = (
+            measure({"frictionless validate": Run(friction_argv, sliced.parent, warm=False)}, 1)
+            if args.format == "csv"
+            else {}
+        )
         runs = {name: (figures, args.rows) for name, figures in paired.items()} | {
             name: (figures, friction_rows) for name, figures in friction.items()
         }
-        base = runs["pyarrow read_csv (floor)"][0][0] / args.rows
+        base = runs[floor_name][0][0] / args.rows
         mine = runs["peacetrack validate"][0][0] / args.rows
         print(f"\n{'':28}{'rows/s':>12}{'peak MB':>10}{'s / 1M rows':>13}{'× floor':>9}{'× peacetrack':>14}  exit")
         for name, ((seconds, peak, code), rows) in runs.items():
@@ -252,15 +303,19 @@ def main() -> None:
             print(
                 f"{label:28}{rows / seconds:>12,.0f}{peak / 1e6:>10,.0f}{per_row * 1e6:>13.2f}{per_row / base:>9.2f}{per_row / mine:>14.2f}  {code}"
             )
-        print(
-            f"\naim: within 3× of the floor ({mine / base:.2f}×), at least 20× faster than frictionless "
-            f"({runs['frictionless validate'][0][0] / friction_rows / mine:.1f}×)"
-        )
-        report = peacetrack_report(sliced.parent, "statements.csv", release, env)
+        aim = 3 if args.format == "csv" else 2.5
+        print(f"\naim: within {aim}× of the floor ({mine / base:.2f}×)", end="")
+        if friction:
+            print(
+                f", at least 20× faster than frictionless ({runs['frictionless validate'][0][0] / friction_rows / mine:.1f}×)"
+            )
+        print()
+        slice_name = f"statements.{args.format}"
+        report = peacetrack_report(sliced.parent, slice_name, release, env)
         if baseline_env is not None:
             before = runs["baseline validate"][0][0] / args.rows
             print(f"this code / baseline: {mine / before:.2f}× the time (baseline {before / base:.2f}× the floor)")
-            baseline = peacetrack_report(sliced.parent, "statements.csv", release, baseline_env)
+            baseline = peacetrack_report(sliced.parent, slice_name, release, baseline_env)
             same = report["faults"] == baseline["faults"] and report["totals"] == baseline["totals"]
             print(
                 f"same JSON faults as the baseline on the {friction_rows:,}-row slice: {same} "
@@ -271,6 +326,8 @@ def main() -> None:
                 print(f"  first difference: {differ[:1]}")
                 sys.exit(1)
 
+        if not friction:
+            return
         ours, our_count = peacetrack_faulty_rows(report)
         theirs, their_count = frictionless_faulty_rows(sliced.parent, "statements.csv")
         print(

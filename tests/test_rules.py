@@ -479,3 +479,29 @@ def test_a_rule_is_one_rule_on_every_path(
     case: RuleCase, path_name: str, seeds_copy: Path, release: Path, seed_build: Build, tmp_path: Path
 ) -> None:
     assert rule_through(path_name, case, seeds_copy, release, seed_build, tmp_path) == {case.expected}
+
+
+# --- the faster kernels behind the text rules find what their definitions find ---------------
+
+
+def test_nfc_finds_the_one_value_not_in_nfc_among_many_that_are() -> None:
+    """A whole array in NFC is checked at once; one value that is not, or that holds a
+    character this Python's Unicode does not know (Arrow's newer one may make it combining:
+    U+10EFD, which keeps U+0301 from joining the `a` before), is still found, as Arrow finds it."""
+    from peacetrack.rules import NFC
+
+    values = ["Əliyev, Mirzoyan, Փաշինյան: “sülh” – Qəbələ…"] * 5000
+    values[7] = "Qe\u0301bələ"  # e and a combining acute: NFC has é
+    values[4000] = "a\U00010efd\u0301"
+    values[4001] = "«Երևան»\n"
+    found = pa.array(values)
+    assert list(map(int, (~NFC.passes(found)).nonzero()[0])) == [7, 4000]
+    assert NFC.passes(pa.array(values[:7] + values[8:4000])).all()
+
+
+def test_a_c1_control_is_found_beside_armenian_quotation_marks() -> None:
+    """« and » are 0xC2 then a byte from 0xA0, as no C1 control is: the control screen passes
+    them by and still finds U+0085 (0xC2 0x85)."""
+    values = ["«Ստեփանակերտ» — Xankəndi"] * 5000
+    values[123] = "«Երևան»\x85"
+    assert list(map(int, (~CONTROL_CHARACTER.passes(pa.array(values))).nonzero()[0])) == [123]

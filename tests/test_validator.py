@@ -955,3 +955,43 @@ def test_a_bug_is_raised_not_reported_as_a_fault(
     monkeypatch.setattr(where, bug)
     with pytest.raises(TypeError, match="a bug"):
         validate([statements], against=release if against else None)
+
+
+def test_jsonl_lines_arrow_would_misread_are_read_and_located_line_by_line(release: Path, tmp_path: Path) -> None:
+    """Arrow's JSON reader reads a batch only when it reads it as `json` reads each line: two
+    objects on a line, an object over two lines and a list with a null item make the batch
+    read line by line, each fault at its line, the valid lines around them read too."""
+    good = '{"actor_id": "x-%d", "name": "X", "actor_type": "state", "aliases": ["a"]}\n'
+    path = tmp_path / "actors.jsonl"
+    path.write_text(
+        good % 1
+        + '{"actor_id": "x-2", "name": "X", "actor_type": "state"} {"actor_id": "x-3"}\n'
+        + '{"actor_id": "x-4", "name": "X",\n"actor_type": "state"}\n'
+        + '{"actor_id": "x-5", "name": "X", "actor_type": "state", "aliases": ["a", null]}\n'
+        + good % 6
+    )
+    code, report = run(release, str(path))
+    assert code == 1
+    located = {(f["line"], f["rule"]) for f in errors(report)}
+    assert located == {(2, "json"), (3, "json"), (4, "json"), (5, "type")}
+    assert report["rows"] == 3
+
+
+def test_jsonl_read_by_arrow_gives_the_cells_json_gives(tmp_path: Path) -> None:
+    """The two ways a JSON Lines batch is read make the same cells, lines and rows."""
+    from peacetrack.tables import TABLES
+    from peacetrack.validator.readers import Chunk
+    from peacetrack.validator.readers.jsonl import _arrow_chunk, _json_chunks
+
+    lines = [
+        b'\xef\xbb\xbf{"actor_id": "x-1", "name": "\\u0259liyev \xe2\x80\x9cX\xe2\x80\x9d", "aliases": ["a", "b"]}\r\n',
+        b"\n",
+        b'  {"actor_id": "x-2", "name": "", "aliases": [], "parent_id": null}  \n',
+        b'{"actor_id": "x-3", "role": "Mirzoyan\\n", "country": "ARM"}',
+    ]
+    table = TABLES["actors"]
+    by_arrow = _arrow_chunk("f", table, lines, 1, 0)
+    (by_json,) = _json_chunks("f", table, lines, 1, 0)
+    assert by_arrow is not None and isinstance(by_json, Chunk)
+    assert by_arrow.data.equals(by_json.data)
+    assert by_arrow.lines.tolist() == by_json.lines.tolist() == [1, 3, 4]
