@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -21,6 +23,9 @@ from peacetrack.figures import (
     FIGURE_FOLDER,
     FIGURE_WIDTH,
     FIGURES,
+    HEAT_GID,
+    MAX_LANES,
+    ROW_HEIGHT,
     TIMELINE_PNG,
     TRANSFERS_PNG,
     drawn_transfer_ids,
@@ -147,7 +152,104 @@ def test_timeline_draws_every_transfer_dated_open_or_undated(frames: dict[str, p
         figure = timeline_figure(data)
         assert drawn_transfer_ids(figure) == set(data["military_transfers"]["transfer_id"])
         ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
-        assert len(ticks) == len(data["military_transfers"]) + 1  # one row per transfer, one for statements
+        assert len(ticks) == len(data["military_transfers"]) + 2  # a line per transfer; statements; rounds
+        assert ticks[:2] == [f"Statements ({len(data['statements'])})", "Negotiation rounds (10)"]
+
+
+def with_second_source(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    sources = frames["sources"]
+    second = sources.iloc[:1].assign(source_id="second-source")
+    return {**frames, "sources": pd.concat([sources, second], ignore_index=True)}
+
+
+def test_timeline_draws_rows_sharing_a_canonical_id_as_one_line_with_how_many_sources(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    bastion = "fra-arm-bastion-2023-11"
+    more = with_transfers(
+        with_second_source(frames),
+        [
+            {"transfer_id": "bastion-again", "canonical_id": bastion, "source_id": "second-source"},
+            {"transfer_id": "bastion-third", "canonical_id": bastion, "certainty": "alleged"},
+        ],
+    )
+    figure = timeline_figure(more)
+    assert drawn_transfer_ids(figure) == set(more["military_transfers"]["transfer_id"])
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert len(ticks) == len(frames["military_transfers"]) + 2  # the two rows joined Bastion's line
+    assert "Bastion (France → Armenia) · 2 sources" in ticks
+
+
+def test_timeline_shows_negotiation_rounds_with_how_many_rounds(frames: dict[str, pd.DataFrame]) -> None:
+    figure = timeline_figure(frames)
+    notes = [t.get_text() for t in figure.axes[0].texts]
+    assert "10 rounds" in notes  # the seed's ten rounds, known only as a count by the day of the speech
+
+
+def visible_texts(figure: Figure) -> list[Text]:
+    figure.draw_without_rendering()
+    return [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure()]
+
+
+def test_timeline_labels_do_not_overlap(frames: dict[str, pd.DataFrame]) -> None:
+    rounds = frames["negotiation_rounds"]
+    days = [date(2024, 3, 1) + timedelta(days=i) for i in range(len(rounds))]  # ten rounds on ten days in a row
+    crowded = {**frames, "negotiation_rounds": rounds.assign(date_start=days, date_end=days)}
+    crowded["negotiation_rounds"] = crowded["negotiation_rounds"].astype(rounds.dtypes.to_dict())
+    figure = timeline_figure(crowded)
+    texts = visible_texts(figure)
+    boxes = [(t.get_text(), t.get_window_extent()) for t in texts]
+    overlapping = [(a, b) for i, (a, one) in enumerate(boxes) for b, other in boxes[i + 1 :] if one.overlaps(other)]
+    assert not overlapping
+    assert 1 <= sum(t.get_text() == "1 round" for t in texts) < len(rounds)  # some dropped, not all
+
+
+def many_transfers(frames: dict[str, pd.DataFrame], count: int) -> dict[str, pd.DataFrame]:
+    """`count` more transfers from 40 suppliers, dated over five years, one in five a second report of the one before."""
+    changes: list[dict[str, object]] = []
+    for i in range(count):
+        start = date(2020, 1, 1) + timedelta(days=(i * 37) % 1800)
+        changes.append(
+            {
+                "transfer_id": f"many-{i:05d}",
+                "canonical_id": f"many-{i - 1 if i % 5 == 1 else i:05d}",
+                "supplier_id": f"supplier-{(i * 7) % 40}",
+                "date_start": None if i % 11 == 0 else start,
+                "date_end": None if i % 13 == 0 else start + timedelta(days=i % 90),
+            }
+        )
+    return with_transfers(frames, changes)
+
+
+@pytest.mark.parametrize("count", [1000, 3000])
+def test_timeline_of_many_transfers_is_summed_up_by_supplier_and_month_in_a_bounded_figure(
+    frames: dict[str, pd.DataFrame], count: int
+) -> None:
+    many = many_transfers(frames, count)
+    figure = timeline_figure(many)
+    width, height = figure.get_size_inches()
+    assert (width, height) == (FIGURE_WIDTH, 2.6 + ROW_HEIGHT * (MAX_LANES + 2))  # whatever the count
+    (heat,) = [a for a in figure.findobj() if a.get_gid() == HEAT_GID]
+    transfers = many["military_transfers"]
+    one = transfers.drop_duplicates("canonical_id")
+    undated = int((one["date_start"].isna() & one["date_end"].isna()).sum())
+    assert heat.get_array().sum() == pytest.approx(len(one) - undated)  # each transfer once, over its months
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    suppliers = one["supplier_id"].nunique()  # of the transfers, each counted by its first report
+    assert suppliers > MAX_LANES and ticks[-1].startswith(f"{suppliers - MAX_LANES + 1} other suppliers (")
+    lanes = [int(re.findall(r"\(([\d,]+)", t)[-1].replace(",", "")) for t in ticks[2:]]  # "(1,286, 8 undated)"
+    assert sum(lanes) == len(one)
+
+
+def test_transfer_counts_of_many_transfers_keep_the_largest_pairs_and_sum_the_rest(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    many = many_transfers(frames, 1000)
+    counts = transfer_counts(many)
+    assert len(counts) == MAX_LANES
+    assert int(counts.to_numpy().sum()) == many["military_transfers"]["canonical_id"].nunique()
+    suppliers = many["military_transfers"].drop_duplicates("canonical_id")["supplier_id"].nunique()
+    assert counts.index[-1] == f"{suppliers - MAX_LANES + 1} other pairs"  # every recipient is Armenia
 
 
 def test_drawn_transfer_ids_sees_a_missing_transfer(frames: dict[str, pd.DataFrame]) -> None:
