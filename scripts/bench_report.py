@@ -218,13 +218,13 @@ def main() -> None:
         for _ in range(args.runs):
             for name, (command, env) in commands.items():
                 times[name].append(run(command, env))
-        size = f"{args.transfers:,} transfers, {args.statements:,} statements"
+        rows = f"{args.transfers:,} transfers, {args.statements:,} statements"
         plain = statistics.median(times["plain matplotlib"])
         print("\n| what | size | median s (runs) | plain matplotlib s | ratio |\n|---|---|---|---|---|")
         for name, values in times.items():
             median = statistics.median(values)
             runs = ", ".join(f"{v:.1f}" for v in values)
-            print(f"| {name} | {size} | {median:.2f} ({runs}) | {plain:.2f} | {median / plain:.1f}× |")
+            print(f"| {name} | {rows} | {median:.2f} ({runs}) | {plain:.2f} | {median / plain:.1f}× |")
 
 
 if __name__ == "__main__":

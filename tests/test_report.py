@@ -11,6 +11,7 @@ from pathlib import Path
 import matplotlib as mpl
 import pandas as pd
 import pytest
+from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
@@ -229,7 +230,7 @@ def test_timeline_of_many_transfers_is_summed_up_by_supplier_and_month_in_a_boun
     figure = timeline_figure(many)
     width, height = figure.get_size_inches()
     assert (width, height) == (FIGURE_WIDTH, 2.6 + ROW_HEIGHT * (MAX_LANES + 2))  # whatever the count
-    (heat,) = [a for a in figure.findobj() if a.get_gid() == HEAT_GID]
+    (heat,) = [a for a in figure.findobj(QuadMesh) if a.get_gid() == HEAT_GID]
     transfers = many["military_transfers"]
     one = transfers.drop_duplicates("canonical_id")
     undated = int((one["date_start"].isna() & one["date_end"].isna()).sum())
