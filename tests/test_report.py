@@ -37,7 +37,7 @@ from peacetrack.figures import (
     transfer_counts,
 )
 from peacetrack.markdown import md_text
-from peacetrack.report import write_report
+from peacetrack.report import read_report_tables, write_report
 from peacetrack.seeds import Build
 from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, frame_from_rows
@@ -398,6 +398,20 @@ def test_write_report_writes_the_card_and_figures_and_nothing_else(
     for path in written[1:]:
         assert f"]({path.relative_to(folder).as_posix()})" in card
     assert sorted(p.name for p in folder.rglob("*")) == sorted([CARD_NAME, FIGURE_FOLDER, TIMELINE_PNG, TRANSFERS_PNG])
+
+
+def test_a_release_read_for_its_card_gives_the_card_of_its_whole_tables(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    from peacetrack.tablefiles import read_tables
+
+    write_tables(frames, tmp_path)
+    quick, nulls = read_report_tables(tmp_path)
+    assert quick["statements"]["quote"].isna().all()  # not read: its null count is the footer's
+    assert nulls["statements"]["quote"] == int(frames["statements"]["quote"].isna().sum()) > 0
+    whole = datacard_text(read_tables(tmp_path), "1.1.0", "2026-12-01")
+    assert datacard_text(quick, "1.1.0", "2026-12-01", nulls) == whole
+    assert datacard_text(quick, "1.1.0", "2026-12-01") != whole  # the footer's counts are what keeps it
 
 
 def card_header(card: str) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import jinja2
 import pandas as pd
@@ -28,6 +28,8 @@ from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Column, Kind
 CARD_NAME = "DATACARD.md"
 TEMPLATE = "DATACARD.md.j2"
 UNRELEASED = "unreleased"  # the version shown on the card of a build that is not a release
+# How many values of each column are null, per table, where they are known without the values.
+NullCounts: TypeAlias = Mapping[str, Mapping[str, int]]
 
 # How to cite the dataset; CITATION.cff says the same (a test holds them together).
 TITLE = "peacetrack: a versioned, validated dataset of the Armenia–Azerbaijan peace process"
@@ -302,13 +304,19 @@ def evidence_counts(evidence: pd.DataFrame) -> Markdown:
     return markdown_listing([Markdown(f"`{t}` {int(per_table.get(t, 0))}") for t in tables])
 
 
-def columns_section(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, object]]:
-    """Per table: its columns, their types, how often each is null, and what each means."""
+def columns_section(frames: Mapping[str, pd.DataFrame], nulls: NullCounts) -> list[dict[str, object]]:
+    """Per table: its columns, their types, how often each is null (as `nulls` says, where it
+    does), and what each means."""
     sections: list[dict[str, object]] = []
     for name, table in TABLES.items():
-        frame = frames[name]
+        frame, known = frames[name], nulls.get(name, {})
         rows: list[list[object]] = [
-            [code(c.name), column_type(c), share(int(frame[c.name].isna().sum()), len(frame)), Markdown(c.description)]
+            [
+                code(c.name),
+                column_type(c),
+                share(known[c.name] if c.name in known else int(frame[c.name].isna().sum()), len(frame)),
+                Markdown(c.description),
+            ]
             for c in table.columns
         ]
         sections.append(
@@ -341,9 +349,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def card_context(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> dict[str, Any]:
-    """What the template shows, from tables sorted by their keys (row order changes nothing)."""
-    frames = sorted_frames(frames)
+def card_context(
+    frames: Mapping[str, pd.DataFrame], version: str, release_date: str, nulls: NullCounts | None = None
+) -> dict[str, Any]:
+    """What the template shows; the tables it lists rows of sorted by their keys (row order
+    changes nothing), the others only counted."""
+    frames = {**frames, **sorted_frames(frames, ("sources", "actors"))}
     return {
         "version": version,
         "release_date": release_date,
@@ -362,12 +373,15 @@ def card_context(frames: Mapping[str, pd.DataFrame], version: str, release_date:
         "people_count": int((frames["actors"]["actor_type"] == "person").sum()),
         "evidence_count": len(frames["evidence"]),
         "evidence": evidence_counts(frames["evidence"]),
-        "tables": columns_section(frames),
+        "tables": columns_section(frames, nulls or {}),
         "cite": {"title": TITLE, "authors": AUTHORS, "repository": REPOSITORY},
     }
 
 
-def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> str:
-    """DATACARD.md for these tables, after the questions of "Datasheets for Datasets" (Gebru et al.)."""
-    text = environment().get_template(TEMPLATE).render(card_context(frames, version, release_date))
+def datacard_text(
+    frames: Mapping[str, pd.DataFrame], version: str, release_date: str, nulls: NullCounts | None = None
+) -> str:
+    """DATACARD.md for these tables, after the questions of "Datasheets for Datasets" (Gebru et
+    al.). `nulls` (table → column → count) stands for the frames' own null counts where given."""
+    text = environment().get_template(TEMPLATE).render(card_context(frames, version, release_date, nulls))
     return text.rstrip("\n") + "\n"
