@@ -11,8 +11,9 @@ Each code path (`--code`, a checkout: its `src/` and `seeds/` are used; default 
 `python -m peacetrack report --root RELEASE --out OUT` as a whole process; the user's alternative
 reads the same Parquet files with pyarrow, aggregates transfers by canonical id, supplier and
 month with pandas and draws a heat map and a bar chart with plain matplotlib. Runs are
-interleaved (A B C A B C ...), `--runs` times; medians are printed with each code's ratio to the
-alternative. Prints figures; asserts nothing.
+interleaved (A B C A B C ...), `--runs` times; medians of wall and CPU (user + system) seconds are
+printed with each code's ratio to the alternative (CPU time says more on a busy machine).
+Prints figures; asserts nothing.
 
     python scripts/bench_report.py --code /path/to/main --code . --runs 3
 """
@@ -23,6 +24,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -169,10 +171,12 @@ def plain_report(release: Path, out: Path) -> None:
 # --- timing ----------------------------------------------------------------------------------------
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run of the command."""
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - started
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -214,17 +218,23 @@ def main() -> None:
             [PYTHON, str(HERE), "--plain", str(folder), str(work / "plain")],
             dict(os.environ),
         )
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, (command, env) in commands.items():
                 times[name].append(run(command, env))
         rows = f"{args.transfers:,} transfers, {args.statements:,} statements"
-        plain = statistics.median(times["plain matplotlib"])
-        print("\n| what | size | median s (runs) | plain matplotlib s | ratio |\n|---|---|---|---|---|")
+        plain = [statistics.median(t[k] for t in times["plain matplotlib"]) for k in (0, 1)]
+        print(
+            "\n| what | size | wall s, median (runs) | CPU s, median | plain matplotlib wall / CPU s | ratio wall / CPU |"
+        )
+        print("|---|---|---|---|---|---|")
         for name, values in times.items():
-            median = statistics.median(values)
-            runs = ", ".join(f"{v:.1f}" for v in values)
-            print(f"| {name} | {rows} | {median:.2f} ({runs}) | {plain:.2f} | {median / plain:.1f}× |")
+            wall, cpu = (statistics.median(t[k] for t in values) for k in (0, 1))
+            runs = ", ".join(f"{t[0]:.1f}" for t in values)
+            print(
+                f"| {name} | {rows} | {wall:.2f} ({runs}) | {cpu:.2f} | {plain[0]:.2f} / {plain[1]:.2f} "
+                f"| {wall / plain[0]:.1f}× / {cpu / plain[1]:.1f}× |"
+            )
 
 
 if __name__ == "__main__":
