@@ -20,8 +20,17 @@ import jinja2
 import pandas as pd
 import semver
 
-from peacetrack.enums import Certainty
-from peacetrack.figures import FIGURE_FOLDER, TIMELINE_PNG, TRANSFERS_PNG, actor_names, sorted_frames
+from peacetrack.enums import Certainty, CountryCode, Vocabulary
+from peacetrack.figures import (
+    FIGURE_FOLDER,
+    TIMELINE_PNG,
+    TRANSFERS_PNG,
+    actor_names,
+    as_date,
+    canonical_rows,
+    round_counts,
+    sorted_frames,
+)
 from peacetrack.markdown import md_text
 from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Column, Kind
 
@@ -38,6 +47,14 @@ REPOSITORY = "https://github.com/peacetrack/peacetrack"
 # Releases up to this one were published with the first card (no metadata header, a shorter
 # "cite as"); a release is immutable, so their cards are rebuilt as they were published.
 LAST_FIRST_EDITION = semver.Version.parse("1.0.0")
+LISTED_TRANSFERS = 100  # up to this many transfers, the card lists each; beyond, the files do
+# How a quantity reads by its `quantity_bound` (exact where the release has no such column).
+QUANTITY_WORDS = {
+    "exact": "{}",
+    "lower_bound": "at least {}",
+    "upper_bound": "up to {}",
+    "approximate": "≈ {}",
+}
 # Hugging Face's size categories, by the count of rows: (upper bound, name).
 SIZE_CATEGORIES = [
     (10**3, "n<1K"),
@@ -248,9 +265,109 @@ def transfers_section(transfers: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def quantity_text(quantity: object, bound: object) -> str:
+    """A quantity as its source gives it: `24`, `at least 20`, `up to 50`, `≈ 30`; `unknown`."""
+    if is_null(quantity):
+        return "unknown"
+    return QUANTITY_WORDS[str(bound) if not is_null(bound) else "exact"].format(f"{int(str(quantity)):,}")
+
+
+def date_text(row: Any) -> str:
+    """A row's date as the source gives it (EDTF), or its interval where there is no such column."""
+    edtf = getattr(row, "date_edtf", None)
+    if not is_null(edtf):
+        return str(edtf)
+    start, end = as_date(row.date_start), as_date(row.date_end)
+    if start is None and end is None:
+        return "unknown"
+    return f"{start.isoformat() if start else '..'}/{end.isoformat() if end else '..'}" if start != end else str(start)
+
+
+def transfer_pairs(transfers: pd.DataFrame, names: Mapping[str, str]) -> Markdown:
+    """Every supplier → recipient pair: its transfers (rows sharing a canonical id once), rows, categories."""
+    one = canonical_rows(transfers, "transfer_id")
+    pairs = transfers.assign(pair=transfers["supplier_id"].astype(str) + " " + transfers["recipient_id"].astype(str))
+    firsts = one.assign(pair=one["supplier_id"].astype(str) + " " + one["recipient_id"].astype(str))
+    counts, rows = firsts["pair"].value_counts(), pairs["pair"].value_counts()
+    order = sorted(counts.index, key=lambda pair: (-counts[pair], pair))
+    table: list[list[object]] = []
+    for pair in order:
+        supplier, recipient = pair.split(" ")
+        category = counts_line(firsts.loc[firsts["pair"] == pair, "item_category"])
+        table.append(
+            [
+                f"{names.get(supplier, supplier)} → {names.get(recipient, recipient)}",
+                int(counts[pair]),
+                int(rows[pair]),
+                category,
+            ]
+        )
+    return md_table(["supplier → recipient", "transfers", "rows", "item categories (transfers)"], table)
+
+
+def transfer_list(transfers: pd.DataFrame, names: Mapping[str, str]) -> Markdown | None:
+    """Every transfer (rows sharing a canonical id as one), with each source's quantity and date
+    as the source gives them; None beyond LISTED_TRANSFERS transfers."""
+    one = canonical_rows(transfers, "transfer_id")
+    if len(one) > LISTED_TRANSFERS:
+        return None
+    bounds = (
+        transfers["quantity_bound"] if "quantity_bound" in transfers.columns else pd.Series(None, index=transfers.index)
+    )
+    said = transfers.assign(
+        quantity_said=[quantity_text(q, b) for q, b in zip(transfers["quantity"], bounds, strict=True)],
+        date_said=[date_text(row) for row in transfers.itertuples(index=False)],
+    ).groupby("canonical_id", sort=False, observed=True)
+    quantities = said["quantity_said"].agg(lambda values: "; ".join(dict.fromkeys(values)))
+    dates = said["date_said"].agg(lambda values: "; ".join(dict.fromkeys(values)))
+    rows: list[Any] = list(one.sort_values("canonical_id", kind="stable").itertuples(index=False))
+    table: list[list[object]] = [
+        [
+            code(r.canonical_id),
+            r.item,
+            f"{names.get(r.supplier_id, r.supplier_id)} → {names.get(r.recipient_id, r.recipient_id)}",
+            r.status,
+            quantities[r.canonical_id],
+            dates[r.canonical_id],
+            r.sources,
+        ]
+        for r in rows
+    ]
+    header = ["transfer (canonical id)", "item", "supplier → recipient", "status", "quantity", "date", "sources"]
+    return md_table(header, table)
+
+
+def vocabularies(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, object]]:
+    """Each vocabulary of the tables (country codes aside: ISO's), every value with its one-line
+    definition from the contract and how many rows of the tables using it have it."""
+    used: dict[str, list[tuple[str, str]]] = {}
+    for name, table in TABLES.items():
+        for column in table.columns:
+            if column.kind is Kind.enum and column.enum_name and column.enum != tuple(CountryCode.definitions()):
+                used.setdefault(column.enum_name, []).append((name, column.name))
+    sections: list[dict[str, object]] = []
+    for enum_name, columns in used.items():
+        values = TABLES[columns[0][0]].column(columns[0][1]).enum or ()
+        vocabulary = next(v for v in Vocabulary.__subclasses__() if tuple(v.definitions()) == values)
+        counts = pd.concat([frames[t][c].astype(str) for t, c in columns]).value_counts()
+        rows: list[list[object]] = [
+            [code(value), Markdown(definition), int(counts.get(value, 0))]
+            for value, definition in vocabulary.definitions().items()
+        ]
+        sections.append(
+            {
+                "name": enum_name,
+                "columns": markdown_listing([code(f"{t}.{c}") for t, c in columns]),
+                "table": md_table(["value", "definition", "rows"], rows),
+            }
+        )
+    return sections
+
+
 def rounds_section(rounds: pd.DataFrame) -> dict[str, Any]:
     return {
         "count": len(rounds),
+        "rounds": int(round_counts(canonical_rows(rounds, "round_id")).sum()),
         "process_count": rounds["process"].nunique(),
         "processes": listing(sorted(set(rounds["process"].astype(str)))),
         "format": counts_line(rounds["format"]),
@@ -367,6 +484,10 @@ def card_context(
         "sources": sources_section(frames["sources"]),
         "statements": statements_section(frames),
         "transfers": transfers_section(frames["military_transfers"]),
+        "transfer_pairs": transfer_pairs(frames["military_transfers"], actor_names(frames)),
+        "transfer_list": transfer_list(frames["military_transfers"], actor_names(frames)),
+        "listed_transfers": LISTED_TRANSFERS,
+        "vocabularies": vocabularies(frames),
         "rounds": rounds_section(frames["negotiation_rounds"]),
         "dates": dates_section(frames),
         "people": people(frames["actors"]),
