@@ -69,6 +69,7 @@ def statement_row(i: int) -> dict[str, str]:
         "occasion": "First session of the seventh term of the Milli Majlis",
         "source_id": SOURCE_ID,
         "canonical_id": f"synthetic-{i}",
+        "date_edtf": "2024-09-23",
         "date_start": "2024-09-23",
         "date_end": "2024-09-23",
         "date_precision": "day",

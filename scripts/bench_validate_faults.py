@@ -55,15 +55,16 @@ def faulty_rows(rows: int) -> pa.Table:
         "event_type": "",
         "occasion": "Milli Məclis, Bakı",
         "source_id": "aliyev-milli-majlis-2024-09-23",
+        "date_edtf": "2024-09-30/2024-09-23",  # ends before it starts
         "date_start": "2024-09-30",
-        "date_end": "2024-09-23",  # before date_start
+        "date_end": "2024-09-23",
         "date_precision": "day",
         "date_basis": "inferred",
     }
     columns = {"statement_id": ids} | {name: pa.repeat(pa.scalar(value), rows) for name, value in same.items()}
     columns["canonical_id"] = pa.array([f"other-{i}" for i in range(rows)])  # shared by no row
     order = ["statement_id", "speaker_id", "target_id", "kind", "quote", "summary", "topic", "event_type", "occasion",
-             "source_id", "canonical_id", "date_start", "date_end", "date_precision", "date_basis"]  # fmt: skip
+             "source_id", "canonical_id", "date_edtf", "date_start", "date_end", "date_precision", "date_basis"]  # fmt: skip
     return pa.table({name: columns[name] for name in order})
 
 

@@ -17,9 +17,11 @@ import pyarrow as pa
 import pytest
 
 import peacetrack
+from peacetrack import cli as cli_module
 from peacetrack import data, mirror, report
 from peacetrack.cli import app
 from peacetrack.index import FileEntry, ReleaseEntry
+from peacetrack.schema import vocabularies
 from peacetrack.tablefiles import sorted_frame
 from peacetrack.tables import TABLES, Kind, analysis_dtype
 
@@ -404,7 +406,7 @@ def test_without_network_a_missing_release_is_a_clear_error(published: Path, no_
 def test_cli_info_lists_tables_rows_and_descriptions(local_release: ReleaseEntry) -> None:
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0, result.output
-    assert "peacetrack release 1.0.0 (2026-11-27), schema 1.0.0" in result.output
+    assert "peacetrack release 1.0.0 (2026-11-27), schema 2.0.0" in result.output  # the fixture cuts the build
     for name, rows in local_release.rows.items():
         assert f"{name}: {rows} rows" in result.output
     assert "Canonical English name." in result.output
@@ -527,3 +529,17 @@ def test_readme_shell_examples_run(local_release: ReleaseEntry) -> None:
         assert result.exit_code == 0, result.output
         if command[1] == "sql":
             assert "Ilham Aliyev,23" in result.output
+
+
+def test_cli_info_says_what_each_value_of_every_vocabulary_means(
+    local_release: ReleaseEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_module.out_console, "width", 300)  # one line a value, however long its definition
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for enum_name, definitions in vocabularies().items():
+        assert enum_name in [line.strip() for line in lines], enum_name
+        for value, definition in definitions.items():
+            assert any(value in line and definition in line for line in lines), (enum_name, value)
+    assert "A source the report does not name" in result.output  # actor_type anonymous, new in 2.0.0

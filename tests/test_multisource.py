@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from peacetrack.seeds import Build, build_tables
@@ -33,7 +32,10 @@ def test_each_source_keeps_its_own_row_under_one_canonical_id(two_sources: Build
 def test_sources_that_disagree_are_both_kept(two_sources: Build) -> None:
     transfers = two_sources.frames["military_transfers"].set_index("source_id")
     assert transfers.at["kavkaz-daily-2024-10-02", "quantity"] == 24
-    assert pd.isna(transfers.at["yerevan-wire-2024-10-02", "quantity"])  # "more than 20": no number
+    assert transfers.at["kavkaz-daily-2024-10-02", "quantity_bound"] == "exact"  # "24 armoured vehicles"
+    # "More than 20": the number as printed, and that it is a lower bound, never a guessed exact number
+    assert transfers.at["yerevan-wire-2024-10-02", "quantity"] == 20
+    assert transfers.at["yerevan-wire-2024-10-02", "quantity_bound"] == "lower_bound"
     assert transfers.at["kavkaz-daily-2024-10-02", "certainty"] == "stated"
     assert transfers.at["yerevan-wire-2024-10-02", "certainty"] == "reported"
 

@@ -26,14 +26,21 @@ from peacetrack.cli import app
 from peacetrack.errors import ReleaseError
 from peacetrack.release import publish_release
 from peacetrack.rules import (
+    COMPUTED,
     CONTROL_CHARACTER,
+    DATE_EDTF,
     DATE_ORDER,
     DIRECT_QUOTE,
     DISPLAY_CONTROL,
+    EDTF,
     FOREIGN_KEY,
     FORMULA,
     INVISIBLE_CHARACTER,
+    NOT_A_PARTY,
+    PART_OF,
+    QUANTITY_BOUND,
     REQUIRED,
+    ROUND_COUNT,
     RULE_MESSAGES,
     SELF_TRANSFER,
     TYPE_RULES,
@@ -277,7 +284,7 @@ def test_a_text_rule_is_one_rule_on_every_path(
 # --- every kind of rule, on every path it can reach ------------------------------------------
 
 TRANSFER = "fra-arm-radar-systems"  # quantity 3, undated
-ROUND = "arm-aze-peace-treaty-exchange-01"  # every value from the coding file's defaults
+ROUND = "arm-aze-peace-treaty-exchanges-by-2024-09-23"  # ten rounds as one row, every value written
 OTHER_STATEMENT = "aliyev-2024-09-23-armenia-does-not-want-peace"
 TABLE_FILES = ("csv", "parquet")
 EVERY = ("build", "coding file", *TABLE_FILES, "release")
@@ -304,6 +311,7 @@ class RuleCase:
     expected: tuple[str, str]  # rule name and message, as rules.py defines them
     paths: tuple[str, ...] = EVERY
     cell: str | None = None  # a table file's cell, where the frame cannot hold the value
+    coded_as: str | None = None  # the key a coding file writes for the column, where it is another (`when`)
 
 
 def after_row(row_id: str, key: str, lines: str) -> tuple[str, str]:
@@ -317,12 +325,13 @@ RULE_CASES = {
         "military_transfers", TRANSFER, "quantity", ("    quantity: 3\n", "    quantity: three\n"), None,
         (TYPE_RULES[Kind.integer].name, TYPE_RULES[Kind.integer].message), TEXT_CELLS, cell="three",
     ),
-    "type: date": RuleCase(
-        "statements", STATEMENT, "date_end", after_row(STATEMENT, "statement_id", "    date_end: '2024-09-31'\n"),
-        None, (TYPE_RULES[Kind.date].name, TYPE_RULES[Kind.date].message), TEXT_CELLS, cell="2024-09-31",
+    "type: date": RuleCase(  # a coding file writes no date column: the build computes them from `when:`
+        "statements", STATEMENT, "date_end", ("", ""), None, (TYPE_RULES[Kind.date].name, TYPE_RULES[Kind.date].message),
+        ("csv",), cell="2024-09-31",
     ),
     "pattern: slug": RuleCase(  # a slug with no other rule on it: no key, no link
-        "negotiation_rounds", ROUND, "process", after_row(ROUND, "round_id", "    process: Not-A-Slug\n"),
+        "negotiation_rounds", ROUND, "process",
+        ("    process: armenia-azerbaijan-peace-treaty\n", "    process: Not-A-Slug\n"),
         "Not-A-Slug", ("pattern_slug", RULE_MESSAGES[Kind.slug]),
     ),
     "enum": RuleCase(
@@ -339,9 +348,38 @@ RULE_CASES = {
     "required": RuleCase(
         "statements", STATEMENT, "summary", (SUMMARY, "    summary: null\n"), None, (REQUIRED.name, REQUIRED.message)
     ),
+    "row rule: EDTF": RuleCase(  # not a real day: not EDTF
+        "statements", STATEMENT, "date_edtf", after_row(STATEMENT, "statement_id", "    when: 2024-09-31\n"),
+        "2024-09-31", EDTF.words, coded_as="when",
+    ),
     "row rule: dates": RuleCase(
-        "statements", STATEMENT, "date_end", after_row(STATEMENT, "statement_id", "    date_end: 2024-09-22\n"),
-        date(2024, 9, 22), DATE_ORDER.words,
+        "statements", STATEMENT, "date_edtf", after_row(STATEMENT, "statement_id", "    when: 2024-09-23/2024-09-22\n"),
+        "2024-09-23/2024-09-22", DATE_ORDER.words, coded_as="when",
+    ),
+    "row rule: date_edtf": RuleCase(  # a table file's bounds must be what its date_edtf gives
+        "statements", STATEMENT, "date_end", ("", ""), date(2024, 9, 22),
+        (DATE_EDTF.name, DATE_EDTF.says(column="date_end")), (*TABLE_FILES, "release"),
+    ),
+    "row rule: quantity_bound": RuleCase(
+        "military_transfers", TRANSFER, "quantity_bound",
+        ('    quantity_bound: exact   # "three radar systems"\n', "    quantity_bound: null\n"), None,
+        QUANTITY_BOUND.words,
+    ),
+    "row rule: part_of": RuleCase(
+        "military_transfers", TRANSFER, "part_of", after_row(TRANSFER, "transfer_id", f"    part_of: {TRANSFER}\n"),
+        TRANSFER, PART_OF.words,
+    ),
+    "row rule: round_count": RuleCase(
+        "negotiation_rounds", ROUND, "round_number",
+        ("    round_number: null   # which is which is not given\n", "    round_number: 1\n"), 1, ROUND_COUNT.words,
+    ),
+    "row rule: direction": RuleCase(
+        "negotiation_rounds", ROUND, "sender_id", ("    sender_id: null      # no direction is given\n", "    sender_id: fra\n"),
+        "fra", (NOT_A_PARTY.name, NOT_A_PARTY.says(column="sender_id")),
+    ),
+    "computed": RuleCase(  # a coding file gives `when:`, never the columns computed from it
+        "statements", STATEMENT, "date_end", after_row(STATEMENT, "statement_id", "    date_end: 2024-09-23\n"),
+        None, (COMPUTED.name, COMPUTED.says(column="date_end")), ("build", "coding file"),
     ),
     "row rule: direct quote": RuleCase(
         "statements", STATEMENT, "quote", (QUOTE, "    quote: null\n"), None, DIRECT_QUOTE.words
@@ -361,14 +399,17 @@ RULE_CASES = {
 }  # fmt: skip
 
 
-def rule_faults(case: RuleCase, faults: list[tuple[str | None, str | None, str, str]]) -> set[tuple[str, str]]:
-    """(rule, message) of the faults in the case's column (a table file's report names no table).
-    A table file changes a released row: that the release holds it otherwise is a rule of its own
-    (`release_conflict`), besides the case's."""
+def rule_faults(
+    case: RuleCase, faults: list[tuple[str | None, str | None, str, str]], coded: bool = False
+) -> set[tuple[str, str]]:
+    """(rule, message) of the faults in the case's column (a table file's report names no table),
+    or in the key a coding file writes for it (`coded`). A table file changes a released row: that
+    the release holds it otherwise is a rule of its own (`release_conflict`), besides the case's."""
+    wanted = (case.coded_as or case.column) if coded else case.column
     return {
         (rule, re.sub(r"^row [0-9]+: ", "", message))  # a Parquet file has no lines: a fault names the row
         for table, column, rule, message in faults
-        if table in (None, case.table) and column == case.column and rule != "release_conflict"
+        if table in (None, case.table) and column == wanted and rule != "release_conflict"
     }
 
 
@@ -393,8 +434,10 @@ def rule_through(
         assert text.count(old) == 1, old
         coding.write_text(text.replace(old, new), encoding="utf-8")
         if path_name == "coding file":
-            return rule_faults(case, validated(coding, release))
-        return rule_faults(case, [(f.table, f.column, f.rule, f.message) for f in build_tables(seeds).errors])
+            return rule_faults(case, validated(coding, release), coded=True)
+        return rule_faults(
+            case, [(f.table, f.column, f.rule, f.message) for f in build_tables(seeds).errors], coded=True
+        )
     frames = rule_frames(seed_build, case)
     if path_name == "release":
         with pytest.raises(ReleaseError) as raised:
@@ -422,8 +465,8 @@ RULE_RUNS = [pytest.param(case, path, id=f"{name}, {path}") for name, case in RU
 
 def test_the_table_of_rule_cases_covers_every_kind_of_rule_and_path() -> None:
     kinds = {name.split(":")[0] for name in RULE_CASES}
-    assert kinds == {"type", "pattern", "enum", "range", "formula", "required", "row rule", "key", "link"}
-    assert len(RULE_RUNS) == 10 * len(EVERY) + 2 * len(TEXT_CELLS) == 56
+    assert kinds == {"type", "pattern", "enum", "range", "formula", "required", "row rule", "key", "link", "computed"}
+    assert len(RULE_RUNS) == 15 * len(EVERY) + len(TEXT_CELLS) + 1 + 3 + 2 == 84
     assert {path for case in RULE_CASES.values() for path in case.paths} == set(EVERY)
 
 

@@ -15,17 +15,19 @@ from pydantic import ValidationError
 
 from peacetrack.checks import check_schema
 from peacetrack.rules import RUN_MIN_ROWS, Rule, column_rules, pandera_schema
+from peacetrack.schema import vocabularies
 from peacetrack.tables import TABLES, Actor, Column, Kind, MilitaryTransfer, arrow_schema, columns, frame_from_rows
 
 DESIGN_COLUMNS = {
     "sources": "source_id title publisher url published_on language text_sha256 text_in_repo char_count notes",
     "actors": "actor_id name actor_type country parent_id role aliases",
     "statements": "statement_id source_id canonical_id speaker_id target_id kind quote summary topic event_type "
-    "occasion date_start date_end date_precision date_basis",
+    "occasion date_edtf date_start date_end date_precision date_basis",
     "military_transfers": "transfer_id source_id canonical_id supplier_id recipient_id end_user_id item item_category "
-    "manufacturer_id quantity status certainty carrier notes date_start date_end date_precision date_basis",
-    "negotiation_rounds": "round_id source_id canonical_id process round_number parties mediator_id format outcome "
-    "notes date_start date_end date_precision date_basis",
+    "manufacturer_id quantity quantity_bound status certainty carrier part_of notes "
+    "date_edtf date_start date_end date_precision date_basis",
+    "negotiation_rounds": "round_id source_id canonical_id process round_number round_count parties sender_id "
+    "receiver_id mediator_id format place outcome notes date_edtf date_start date_end date_precision date_basis",
     "evidence": "evidence_id table_name row_id source_id char_start char_end quote",
 }
 
@@ -262,3 +264,16 @@ def test_values_in_runs_are_judged_as_one_by_one(runs: list[tuple[str | None, in
     for column, name in PATTERN_RULES:
         rule = _pattern_rule(column, name)
         assert rule.passes(pa.array(values, pa.string())).tolist() == _expected(rule.pattern, values), name
+
+
+def test_every_value_of_every_vocabulary_has_a_one_line_definition() -> None:
+    found = vocabularies()
+    assert {"actor_type", "topic", "transfer_status", "quantity_bound", "date_precision", "negotiation_format"} <= set(
+        found
+    )
+    for enum_name, definitions in found.items():
+        for value, definition in definitions.items():
+            assert definition and "\n" not in definition and len(definition) <= 120, (enum_name, value)
+    assert {"media", "expert", "anonymous"} <= set(found["actor_type"])
+    assert {"in_production", "offered", "declined", "cancelled"} <= set(found["transfer_status"])
+    assert list(found["date_precision"]) == ["day", "month", "season", "year", "decade", "unknown"]

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from peacetrack.dates import NO_DATE, DateFault, Dates, read_edtf
 from peacetrack.evidence import check_evidence, check_quotes, check_sources
 from peacetrack.faults import Fault, shorten
 from peacetrack.rowdata import (
@@ -26,7 +27,6 @@ from peacetrack.rowdata import (
     column_names,
     display_value,
     is_in,
-    is_value,
     one_array,
     present,
     repeated,
@@ -37,23 +37,24 @@ from peacetrack.rules import (
     BASIS_WITHOUT_DATE,
     CANONICAL_ID,
     COLUMN_ORDER,
+    DATE_EDTF,
     DATE_ORDER,
     DATE_WITHOUT_BASIS,
     DISTINCT,
+    EDTF,
     FOREIGN_KEY,
     MEDIATOR_PARTY,
     MISSING_COLUMN,
-    MONTH_END,
-    MONTH_START,
-    NO_DATES,
-    ONE_MONTH,
-    ONE_YEAR,
+    NOT_A_PARTY,
+    PART_OF,
+    QUANTITY_BOUND,
     REQUIRED,
+    ROUND_COUNT,
+    SAME_DIRECTION,
     SELF_REFERENCE,
     SELF_TRANSFER,
     UNIQUE,
     UNKNOWN_COLUMN,
-    UNKNOWN_DATES,
     column_rules,
     pandera_schema,
     series_values,
@@ -192,61 +193,46 @@ def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
 
 
 def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
-    """Date intervals are ordered and no more precise than their stated precision.
+    """Each date_edtf is an EDTF date the contract takes, the bounds and precision are what it
+    gives (`dates`), and date_basis is there exactly when a date is.
 
-    On a pandas frame or on Arrow data (the validator's chunks): numpy does the calendar."""
-    start, end = _stamps(data["date_start"]), _stamps(data["date_end"])
-    has_start, has_end = ~np.isnat(start), ~np.isnat(end)
-    both = has_start & has_end
-    unknown = is_value(data["date_precision"], "unknown")
-    no_basis = ~present(data["date_basis"])
-    yield from row_faults(table, data, both & (start > end), "date_end", *DATE_ORDER.words)
-    yield from row_faults(
-        table, data, unknown & (has_start | has_end), "date_precision", *UNKNOWN_DATES.words,
-    )  # fmt: skip
-    yield from row_faults(
-        table, data, ~unknown & ~has_start & ~has_end, "date_precision", *NO_DATES.words,
-    )  # fmt: skip
-    yield from row_faults(
-        table, data, unknown & ~no_basis, "date_basis", *BASIS_WITHOUT_DATE.words
-    )  # fmt: skip
-    yield from row_faults(
-        table, data, ~unknown & no_basis, "date_basis", *DATE_WITHOUT_BASIS.words
-    )  # fmt: skip
-    month, year = is_value(data["date_precision"], "month"), is_value(data["date_precision"], "year")
-    if not (month.any() or year.any()):
-        return
-    first, last = start.astype("M8[D]"), end.astype("M8[D]")
-    same_year = both & (first.astype("M8[Y]") == last.astype("M8[Y]"))
-    same_month = same_year & (first.astype("M8[M]") == last.astype("M8[M]"))
-    month_start = ~has_start | (first == first.astype("M8[M]").astype("M8[D]"))
-    month_end = ~has_end | ((last + 1).astype("M8[M]") != last.astype("M8[M]"))
-    yield from row_faults(
-        table,
-        data,
-        month & ~month_start,
-        "date_start",
-        *MONTH_START.words,
-    )
-    yield from row_faults(
-        table,
-        data,
-        month & ~month_end,
-        "date_end",
-        *MONTH_END.words,
-    )
-    yield from row_faults(
-        table,
-        data,
-        month & both & ~same_month,
-        "date_end",
-        *ONE_MONTH.words,
-    )
-    year_start = ~has_start | (first == first.astype("M8[Y]").astype("M8[D]"))
-    year_end = ~has_end | ((last + 1).astype("M8[Y]") != last.astype("M8[Y]"))
-    yield from row_faults(
-        table, data, year & ~(year_start & year_end & (~both | same_year)), "date_precision", *ONE_YEAR.words,
-    )  # fmt: skip
+    On a pandas frame or on Arrow data (the validator's chunks): each distinct expression is
+    read once, and what it gives is compared with every row's columns by Arrow and numpy."""
+    expressions = one_array(arrow_values(data["date_edtf"])).cast(pa.string())
+    distinct = pc.unique(expressions)
+    read: list[Dates | None] = []
+    broken: dict[str, list[str]] = {}  # rule name and message: the expressions that break it
+    for text in distinct.to_pylist():
+        try:
+            read.append(read_edtf(text))
+        except DateFault as fault:
+            read.append(None)
+            broken.setdefault(fault.rule.message, []).append(text)
+    for rule in (EDTF, DATE_ORDER):
+        if rule.message in broken:
+            failing = is_in(expressions, pa.array(broken[rule.message], pa.string()))
+            yield from row_faults(table, data, failing, "date_edtf", *rule.words)
+    positions = pc.index_in(expressions, value_set=distinct, skip_nulls=False).to_numpy(zero_copy_only=False)
+    readable = np.array([dates is not None for dates in read], dtype=bool)[positions]
+    given = [dates or NO_DATE for dates in read]
+    for column, expected in (
+        ("date_start", np.array([d.start or "NaT" for d in given], dtype="M8[D]")[positions]),
+        ("date_end", np.array([d.end or "NaT" for d in given], dtype="M8[D]")[positions]),
+    ):
+        actual = _stamps(data[column]).astype("M8[D]")
+        differs = ~((actual == expected) | (np.isnat(actual) & np.isnat(expected)))
+        yield from row_faults(table, data, readable & differs, column, *_date_edtf_words(column))
+    precision = one_array(arrow_values(data["date_precision"])).cast(pa.string())
+    expected_precision = pa.array([d.precision.value for d in given], pa.string()).take(pa.array(positions))
+    differs = pc.fill_null(pc.not_equal(precision, expected_precision), False).to_numpy(zero_copy_only=False)
+    yield from row_faults(table, data, readable & differs, "date_precision", *_date_edtf_words("date_precision"))
+    dated, has_basis = present(data["date_edtf"]), present(data["date_basis"])
+    yield from row_faults(table, data, ~dated & has_basis, "date_basis", *BASIS_WITHOUT_DATE.words)
+    yield from row_faults(table, data, dated & ~has_basis, "date_basis", *DATE_WITHOUT_BASIS.words)
+
+
+def _date_edtf_words(column: str) -> tuple[str, str]:
+    return DATE_EDTF.name, DATE_EDTF.says(column=column)
 
 
 def check_canonical_ids(table: Table, data: RowData) -> Iterator[Fault]:
@@ -277,11 +263,15 @@ def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:
             *SELF_REFERENCE.words,
         )
     if "military_transfers" in frames:
-        transfers = frames["military_transfers"]
+        transfers, table = frames["military_transfers"], TABLES["military_transfers"]
         yield from row_faults(
-            TABLES["military_transfers"], transfers, same_value(transfers, "supplier_id", "recipient_id"),
-            "recipient_id", *SELF_TRANSFER.words,
+            table, transfers, same_value(transfers, "supplier_id", "recipient_id"), "recipient_id", *SELF_TRANSFER.words,
         )  # fmt: skip
+        unbound = present(transfers["quantity"]) != present(transfers["quantity_bound"])
+        yield from row_faults(table, transfers, unbound, "quantity_bound", *QUANTITY_BOUND.words)
+        yield from row_faults(
+            table, transfers, same_value(transfers, "part_of", "transfer_id"), "part_of", *PART_OF.words
+        )
     if "negotiation_rounds" in frames:
         rounds = frames["negotiation_rounds"]
         parties = [p or [] for p in arrow_values(rounds["parties"]).to_pylist()]
@@ -298,3 +288,21 @@ def check_row_rules(frames: Mapping[str, RowData]) -> Iterator[Fault]:
             "mediator_id",
             *MEDIATOR_PARTY.words,
         )
+        yield from _check_direction(rounds, parties)
+        counted = pc.fill_null(pc.greater(arrow_values(rounds["round_count"]), 1), False).to_numpy(zero_copy_only=False)
+        yield from row_faults(
+            TABLES["negotiation_rounds"], rounds, counted & present(rounds["round_number"]), "round_number",
+            *ROUND_COUNT.words,
+        )  # fmt: skip
+
+
+def _check_direction(rounds: RowData, parties: list[list[str]]) -> Iterator[Fault]:
+    """A draft's sender and receiver are two of the round's parties."""
+    table = TABLES["negotiation_rounds"]
+    for column in ("sender_id", "receiver_id"):
+        ends = arrow_values(rounds[column]).to_pylist()
+        outside = np.array([e is not None and e not in p for e, p in zip(ends, parties, strict=True)], dtype=bool)
+        yield from row_faults(table, rounds, outside, column, NOT_A_PARTY.name, NOT_A_PARTY.says(column=column))
+    yield from row_faults(
+        table, rounds, same_value(rounds, "sender_id", "receiver_id"), "receiver_id", *SAME_DIRECTION.words
+    )

@@ -354,9 +354,9 @@ def sql(
 
 @app.command()
 def info(release: ReleaseOption = None, version: OldVersionOption = None, remote: RemoteOption = None) -> None:
-    """Show a release's tables, row counts and column descriptions."""
+    """Show a release's tables, row counts and column descriptions, and what each value of an enum means."""
     from peacetrack import data
-    from peacetrack.schema import duckdb_type
+    from peacetrack.schema import duckdb_type, vocabularies
     from peacetrack.tables import TABLES
 
     try:
@@ -375,6 +375,11 @@ def info(release: ReleaseOption = None, version: OldVersionOption = None, remote
             kind = duckdb_type(column) + ("" if column.nullable else " NOT NULL")
             columns.add_row(*map(_plain, (column.name, kind, column.description)))
         out_console.print(columns)
+    for enum_name, definitions in vocabularies().items():
+        values = RichTable("value", "definition", title=_plain(enum_name), title_justify="left")
+        for value, definition in definitions.items():
+            values.add_row(_plain(value), _plain(definition))
+        out_console.print(values)
 
 
 @app.command()

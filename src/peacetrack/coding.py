@@ -1,8 +1,11 @@
 """The shape of a coding file (`seeds/<source_id>/coding.yaml`) and of `source.yaml`.
 
 A coder writes the rows of each table as YAML entries: the row's fields, less what the build
-fills in, plus evidence as verbatim quotes. A value at fault is reported in the words of its
-column's rule (`rules`), as a table file's cell would be.
+fills in, plus evidence as verbatim quotes. A claim's date is one EDTF expression in `when:`;
+the build fills in date_edtf, date_start, date_end and date_precision from it (`dates`). A
+quantity without quantity_bound is exact; a negotiation row without round_count stands for one
+round. A value at fault is reported in the words of its column's rule (`rules`), as a table
+file's cell would be.
 """
 
 from __future__ import annotations
@@ -13,14 +16,49 @@ from datetime import date
 from typing import Annotated, Any
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
 
+from peacetrack.dates import DateFault, read_edtf
+from peacetrack.enums import QuantityBound
 from peacetrack.faults import Fault, shorten
-from peacetrack.rules import REQUIRED, UNKNOWN_COLUMN, broken_type_rule, column_rules
+from peacetrack.rules import COMPUTED, REQUIRED, UNKNOWN_COLUMN, broken_type_rule, column_rules
 from peacetrack.tables import BCP47_PATTERN, CLAIM_TABLES, TABLES, TEXT_PATTERN, arrow_type
 from peacetrack.yamlfile import locate
 
 CODED_TABLES: tuple[str, ...] = ("actors", *CLAIM_TABLES)
+# What the build computes from a claim's `when:` and never reads from a coding file.
+DATE_COLUMNS = ("date_edtf", "date_start", "date_end", "date_precision")
+
+
+def _as_text(value: Any) -> Any:
+    """A YAML date or integer after `when:` (`2024-09-23`, `2024`) is read as its text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _edtf(value: str | None) -> str | None:
+    """The expression, if the contract takes it; else the fault in the words of its rule."""
+    try:
+        read_edtf(value)
+    except DateFault as fault:
+        raise PydanticCustomError(fault.rule.name, fault.rule.message) from fault
+    return value
+
+
+When = Annotated[str | None, BeforeValidator(_as_text)]
 
 
 class Strict(BaseModel):
@@ -43,7 +81,7 @@ def _entry_model(table: str) -> type[BaseModel]:
     model = TABLES[table].model
     fields: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        if name == "source_id":
+        if name == "source_id" or name in DATE_COLUMNS:
             continue
         annotation: Any = info.annotation
         if name == "canonical_id":
@@ -58,11 +96,31 @@ def _entry_model(table: str) -> type[BaseModel]:
             if info.default_factory is None
             else Field(default_factory=info.default_factory, description=info.description),
         )
+    if table in CLAIM_TABLES:
+        fields["when"] = (
+            Annotated[When, AfterValidator(_edtf)],
+            Field(None, description="The date as the source gives it, one EDTF expression; null when none."),
+        )
     fields["evidence"] = (list[Quote], Field(min_length=1, description="Verbatim quotes proving the row."))
     return create_model(f"{model.__name__}Entry", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 ENTRY_MODELS: dict[str, type[BaseModel]] = {name: _entry_model(name) for name in CODED_TABLES}
+
+
+def row_values(table: str, entry: BaseModel) -> dict[str, Any]:
+    """The row an entry stands for, less source_id and canonical_id: its dates computed from
+    `when:`, and a quantity without its bound exact."""
+    values = entry.model_dump(exclude={"evidence", "when"})
+    if table in CLAIM_TABLES:
+        values.update(read_edtf(typing.cast(Any, entry).when).columns())
+    if (
+        table == "military_transfers"
+        and values["quantity"] is not None
+        and "quantity_bound" not in entry.model_fields_set
+    ):
+        values["quantity_bound"] = QuantityBound.exact.value
+    return values
 
 
 class SourceFile(Strict):
@@ -119,6 +177,8 @@ def contract_words(table: str | None, loc: tuple[Any, ...], item: Any) -> tuple[
     name = loc[0] if loc and isinstance(loc[0], str) else None
     columns = {c.name: c for c in TABLES[table].columns} if table in TABLES else {}
     if item["type"] == "extra_forbidden":
+        if name in DATE_COLUMNS and table in CLAIM_TABLES:
+            return COMPUTED.name, COMPUTED.says(column=name)
         if columns:
             return UNKNOWN_COLUMN.name, UNKNOWN_COLUMN.says(column=shorten(name))
         return item["type"], f"unknown field {shorten(name)!r}"

@@ -39,6 +39,9 @@ class ActorType(Vocabulary):
     company = "company", "A business, such as a manufacturer of arms."
     group = "group", "A non-state group: a party, movement, militia or association."
     international_org = "international_org", "An organisation of states (the UN, the OSCE, the EU)."
+    media = "media", "A newspaper, broadcaster or news agency, speaking or reporting as such."
+    expert = "expert", "An expert or analyst speaking as such, not for a party."
+    anonymous = "anonymous", 'A source the report does not name ("a diplomatic source said").'
 
 
 class StatementKind(Vocabulary):
@@ -54,6 +57,19 @@ class Topic(Vocabulary):
     border_security = "border_security", "Borders, their guarding and incidents on them."
     sovereignty = "sovereignty", "Territory, independence and recognition."
     mediation = "mediation", "The role of third parties between the sides."
+    border_delimitation = "border_delimitation", "Drawing and demarcating the border between the states."
+    transport_connectivity = "transport_connectivity", "Roads, railways, corridors and the opening of communications."
+    constitutional_claims = (
+        "constitutional_claims",
+        "Claims on another state's territory in a constitution, and changing them.",
+    )
+    osce_minsk_group = "osce_minsk_group", "The OSCE Minsk Group: its mediation, its co-chairs and its dissolution."
+    prisoners_missing = "prisoners_missing", "Detainees, prisoners of war and missing persons."
+    landmines_humanitarian = (
+        "landmines_humanitarian",
+        "Landmines, their maps and clearance, and other humanitarian matters.",
+    )
+    return_reconstruction = "return_reconstruction", "The return of displaced people and the rebuilding of places."
 
 
 class EventType(Vocabulary):
@@ -93,10 +109,23 @@ class ItemCategory(Vocabulary):
 
 
 class TransferStatus(Vocabulary):
-    delivered = "delivered", "The items have been handed over."
+    delivered = "delivered", "The items have been handed over (all or, for a batch, this batch)."
+    in_production = "in_production", "Ordered and being made; not yet delivered."
     ordered = "ordered", "A contract or order is placed; nothing delivered yet."
+    offered = "offered", "The supplier has offered the items; the recipient has not ordered them."
     planned = "planned", "Announced or negotiated, not yet ordered."
+    declined = "declined", "Offered or requested, and refused by the other side."
+    cancelled = "cancelled", "Ordered or planned, then called off."
     unknown = "unknown", "The source does not say."
+
+
+class QuantityBound(Vocabulary):
+    """How a quantity reads in its source, after SIPRI's brackets for uncertain numbers."""
+
+    exact = "exact", 'The source gives the number as it is ("24 vehicles").'
+    lower_bound = "lower_bound", 'At least this many ("more than 20", "at least 20").'
+    upper_bound = "upper_bound", 'At most this many ("up to 50").'
+    approximate = "approximate", 'About this many ("about 30", "some 30").'
 
 
 class Certainty(Vocabulary):
@@ -111,13 +140,18 @@ class NegotiationFormat(Vocabulary):
     mediated_meeting = "mediated_meeting", "The parties meet with a mediator."
     summit = "summit", "Heads of state or government meet."
     other = "other", "Any other format."
+    unknown = "unknown", "The source does not say how the round was held."
 
 
 class DatePrecision(Vocabulary):
+    """Computed from `date_edtf`: of an interval, the coarsest of its known ends."""
+
     day = "day", "The source gives the day."
     month = "month", "The source gives the month: the interval is that whole month."
+    season = "season", 'The source gives a season ("this summer"): the interval is its three months.'
     year = "year", "The source gives the year: the interval is that whole year."
-    unknown = "unknown", "The source gives no date: both dates are null."
+    decade = "decade", "The source gives the decade: the interval is its ten years."
+    unknown = "unknown", "The source gives no date: date_edtf and both dates are null."
 
 
 class DateBasis(Vocabulary):

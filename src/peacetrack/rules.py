@@ -150,16 +150,35 @@ QUOTE_MISMATCH = TableRule("quote_mismatch", "quote differs from the source text
 UNVERIFIED = TableRule("unverified", "text of source {source!r} is not at hand: {count} evidence quotes not verified")
 TEXT_HASH = TableRule("text_hash", "the text at hand has a different SHA-256")
 CHAR_COUNT = TableRule("char_count", "the text at hand has a different length")
-# Rules within a row.
-DATE_ORDER = TableRule("date_order", "date_end is before date_start")
-UNKNOWN_DATES = TableRule("date_precision", "precision `unknown` needs both dates null")
-NO_DATES = TableRule("date_precision", "no dates: set date_start or date_end, or date_precision to `unknown`")
-MONTH_START = TableRule("date_precision", "a month-precision interval starts on the first of its month")
-MONTH_END = TableRule("date_precision", "a month-precision interval ends on the last day of its month")
-ONE_MONTH = TableRule("date_precision", "a month-precision interval spans one month")
-ONE_YEAR = TableRule("date_precision", "a year-precision interval spans one calendar year, 1 January to 31 December")
+# Rules within a row. Dates: `date_edtf` is the date; its bounds and precision follow from it (`dates`).
+EDTF = TableRule(
+    "edtf",
+    "not an EDTF date the contract takes: write one day, month, season, year or decade (2024-09-23, "
+    "2024-09, 2024-22 for summer, 2024, 202X), with ? (uncertain) or ~ (approximate) after it if need "
+    "be, or an interval of them (2024-03/2024-05; open: ../2024-09-23 by that day, 2023-11/.. since)",
+)
+DATE_ORDER = TableRule("date_order", "the interval ends before it starts: write the earlier end first")
+DATE_EDTF = TableRule(
+    "date_edtf",
+    "{column} is not what date_edtf gives: its first day, last day and precision (null ends where "
+    "open; no dates and precision `unknown` without date_edtf)",
+)
+COMPUTED = TableRule(
+    "computed", "{column} is computed from the row's EDTF date: write `when: <EDTF>` and leave {column} out"
+)
 BASIS_WITHOUT_DATE = TableRule("date_basis", "with no date there is no date_basis: leave it null")
 DATE_WITHOUT_BASIS = TableRule("date_basis", "say whether the date is stated or inferred")
+QUANTITY_BOUND = TableRule(
+    "quantity_bound",
+    "quantity_bound says how the source gives quantity (exact, lower_bound, upper_bound, approximate): "
+    "set it when quantity is set, and only then",
+)
+PART_OF = TableRule("part_of", "a transfer cannot be part of itself")
+NOT_A_PARTY = TableRule("direction", "{column} must be one of the round's parties")
+SAME_DIRECTION = TableRule("direction", "sender and receiver are the same party")
+ROUND_COUNT = TableRule(
+    "round_count", "a row standing for several rounds (round_count above 1) has no round_number: leave it null"
+)
 CANONICAL_ID = TableRule("canonical_id", "no other row shares this canonical_id: it must equal the row's own id")
 DIRECT_QUOTE = TableRule("direct_quote", "a direct quote needs its words in `quote`")
 PARAPHRASE = TableRule("paraphrase", "a paraphrase has no `quote`")

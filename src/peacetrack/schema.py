@@ -121,6 +121,18 @@ def _duckdb_column(table: Table, column: Column) -> str:
     return "    " + " ".join(parts)
 
 
+def vocabularies() -> dict[str, dict[str, str]]:
+    """Every vocabulary of the contract by its enum name (`topic`), each value with its one-line
+    definition, in order: what `peacetrack info` and the data card show a coder. ISO country codes
+    aside: they are a list of their own (`country_code`), not a vocabulary to read."""
+    found: dict[str, dict[str, str]] = {}
+    for table in TABLES.values():
+        for column in table.columns:
+            if column.enum_name and column.enum and column.definitions and column.enum_name != "country_code":
+                found.setdefault(column.enum_name, dict(zip(column.enum, column.definitions, strict=True)))
+    return found
+
+
 def duckdb_enum_types() -> list[str]:
     """CREATE TYPE for every enum of the contract, each once."""
     enums: dict[str, tuple[str, ...]] = {}

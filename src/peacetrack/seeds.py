@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from peacetrack.checks import check_tables
-from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, QuoteRef, SourceFile, pydantic_faults
+from peacetrack.coding import CODED_TABLES, ENTRY_MODELS, CodingFile, QuoteRef, SourceFile, pydantic_faults, row_values
 from peacetrack.errors import FileFault, Refused
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault, shorten
@@ -207,7 +207,7 @@ class SeedReader:
                     fault = fault.located(str(path), key_line(defaults_node, fault.column, line))
                 self.coded.faults.append(fault)
             return
-        values = parsed.model_dump(exclude={"evidence"})
+        values = row_values(table, parsed)
         row_id = values[pk]
         if table != "actors":
             values["source_id"] = self.source_id

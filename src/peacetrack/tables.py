@@ -40,12 +40,14 @@ from peacetrack.enums import (
     EventType,
     ItemCategory,
     NegotiationFormat,
+    QuantityBound,
     StatementKind,
     Topic,
     TransferStatus,
+    Vocabulary,
 )
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 # C0 and C1 control characters and DEL (tabs and newlines included), as ranges of code points
@@ -116,6 +118,7 @@ Bcp47 = Annotated[str, Kind.bcp47, StringConstraints(pattern=BCP47_PATTERN)]
 Id = Annotated[Slug, PrimaryKey()]
 ActorRef = Annotated[Slug, References("actors")]
 SourceRef = Annotated[Slug, References("sources")]
+TransferRef = Annotated[Slug, References("military_transfers")]
 
 
 class Row(BaseModel):
@@ -159,11 +162,19 @@ class Actor(Row):
 
 
 class Dated(Row):
-    """Dates as an interval, as precise as the source allows and no more."""
+    """The date as the source gives it (EDTF), and its bounds and precision for querying."""
 
-    date_start: date | None = _field("First day of the interval (inclusive); null if open.")
-    date_end: date | None = _field("Last day of the interval (inclusive); null if open.")
-    date_precision: DatePrecision = _field("How precisely the source dates the row.")
+    date_edtf: Text | None = _field(
+        "The date as the source gives it, one EDTF expression (ISO 8601-2): `2024-09-23`, `2024-09`, "
+        "`2024-22` (summer), `../2024-09-23` (by that day), `2023-11/..` (since), `2024-03/2024-05`, "
+        "`2024-06?` (uncertain), `2024-06~` (approximate); null when the source gives none."
+    )
+    date_start: date | None = _field("First day of date_edtf (inclusive); null where open or no date.")
+    date_end: date | None = _field("Last day of date_edtf (inclusive); null where open or no date.")
+    date_precision: DatePrecision = _field(
+        "How precisely date_edtf dates the row (of an interval, the coarsest of its known ends); "
+        "`unknown` when there is no date."
+    )
     date_basis: DateBasis | None = _field(
         "Whether the source states the date or it was inferred; null when there is no date."
     )
@@ -203,12 +214,17 @@ class MilitaryTransfer(Claim):
     item: Text = _field("Designation as the source gives it (`Bastion`, `sniper rifles`).")
     item_category: ItemCategory = _field("Category of the item.")
     manufacturer_id: ActorRef | None = _field("The manufacturer, where the source names one.")
-    quantity: int | None = _field("Number of items, only where the source gives one.", ge=1)
-    status: TransferStatus = _field("Delivery status as the source reports it.")
+    quantity: int | None = _field("Number of items as printed, only where the source gives one.", ge=1)
+    quantity_bound: QuantityBound | None = _field(
+        "How the source gives the quantity: exact, lower_bound (`more than 20`), upper_bound (`up to 50`), "
+        "approximate (`about 30`); set exactly when quantity is."
+    )
+    status: TransferStatus = _field("Status as the source reports it.")
     certainty: Certainty = _field(
         "stated: the source asserts it; reported: the source hedges; alleged: a party claims it."
     )
     carrier: Text | None = _field("How it was carried, e.g. `2 × Boeing C-17 (US Air Force)`.")
+    part_of: TransferRef | None = _field("The transfer this row is a batch or part of; null when none.")
     notes: Text | None = _field("Anything else the source says about the transfer.")
 
 
@@ -217,10 +233,19 @@ class NegotiationRound(Claim):
 
     round_id: Id = _field("Slug of the round.")
     process: Slug = _field("The negotiation process, e.g. `armenia-azerbaijan-peace-treaty`.")
-    round_number: int | None = _field("Ordinal of the round in its process.", ge=1)
+    round_number: int | None = _field("Ordinal of the round in its process; null when round_count > 1.", ge=1)
+    round_count: int = _field(
+        "How many rounds the row stands for: more than 1 when the source gives only a count "
+        "(`10 rounds of exchange`); 1 by default in a coding file.",
+        ge=1,
+        default=1,
+    )
     parties: list[ActorRef] = _field("The negotiating parties (at least two).", min_length=2)
+    sender_id: ActorRef | None = _field("The party that sent the draft, where the source gives a direction.")
+    receiver_id: ActorRef | None = _field("The party the draft was sent to, where the source gives a direction.")
     mediator_id: ActorRef | None = _field("The mediator; null when none is reported.")
     format: NegotiationFormat = _field("How the round was held.")
+    place: Text | None = _field("Where the round was held, as the source names it.")
     outcome: Text | None = _field("What the round produced, as the source reports it.")
     notes: Text | None = _field("Anything else the source says about the round.")
 
@@ -253,6 +278,7 @@ class Column:
     description: str
     enum: tuple[str, ...] | None = None
     enum_name: str | None = None  # snake_case name of the enum type, e.g. `actor_type`
+    definitions: tuple[str, ...] | None = None  # what each value of `enum` means, in its order
     references: str | None = None
     primary_key: bool = False
     verbatim: bool = False
@@ -323,6 +349,7 @@ def columns(model: type[Row]) -> tuple[Column, ...]:
         kinds = [m for m in metadata if isinstance(m, Kind)]
         is_enum = isinstance(base, type) and issubclass(base, StrEnum)
         enum = tuple(e.value for e in base) if is_enum else None
+        definitions = tuple(base.definitions().values()) if is_enum and issubclass(base, Vocabulary) else None
         kind = Kind.enum if enum else (kinds[0] if kinds else _PYTHON_KINDS[base])
         refs = [m.table for m in metadata if isinstance(m, References)]
         result.append(
@@ -334,6 +361,7 @@ def columns(model: type[Row]) -> tuple[Column, ...]:
                 description=field.description or "",
                 enum=enum,
                 enum_name=re.sub(r"(?<!^)(?=[A-Z])", "_", base.__name__).lower() if is_enum else None,
+                definitions=definitions,
                 references=refs[0] if refs else None,
                 primary_key=any(isinstance(m, PrimaryKey) for m in metadata),
                 verbatim=any(isinstance(m, Verbatim) for m in metadata),

@@ -12,6 +12,7 @@ from typing import Any, Literal, overload
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.tokens import (
     AliasToken,
@@ -35,6 +36,14 @@ MAX_YAML_DEPTH = 20  # a coding file nests six levels: file, table, entry, evide
 # takes about 0.1 ms a token, more as a mapping grows: 5 MB of `k: v` lines would take minutes.
 MAX_YAML_TOKENS = 50_000
 
+
+class DatesAsText(RoundTripConstructor):
+    """Reads a YAML date as the text written: `when: 2024-02-30` is then a fault of the
+    contract at its line (no such day), where ruamel would raise on constructing it."""
+
+
+DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", DatesAsText.construct_yaml_str)
+
 _OPENING = (FlowMappingStartToken, FlowSequenceStartToken, BlockMappingStartToken, BlockSequenceStartToken)
 _CLOSING = (FlowMappingEndToken, FlowSequenceEndToken, BlockEndToken)
 
@@ -54,6 +63,7 @@ def read_yaml(path: Path, root: Path) -> Any:
         )
     text = decoded(raw, path, "utf-8-sig")
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = DatesAsText
 
     def refuse(rule: str, message: str, token: Any) -> FileFault:
         return FileFault(
