@@ -20,7 +20,7 @@ import jinja2
 import pandas as pd
 import semver
 
-from peacetrack.enums import Certainty, CountryCode, Vocabulary
+from peacetrack.enums import Certainty
 from peacetrack.figures import (
     FIGURE_FOLDER,
     TIMELINE_PNG,
@@ -32,6 +32,7 @@ from peacetrack.figures import (
     sorted_frames,
 )
 from peacetrack.markdown import md_text
+from peacetrack.schema import vocabularies as schema_vocabularies
 from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Column, Kind
 
 CARD_NAME = "DATACARD.md"
@@ -338,21 +339,14 @@ def transfer_list(transfers: pd.DataFrame, names: Mapping[str, str]) -> Markdown
 
 
 def vocabularies(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, object]]:
-    """Each vocabulary of the tables (country codes aside: ISO's), every value with its one-line
-    definition from the contract and how many rows of the tables using it have it."""
-    used: dict[str, list[tuple[str, str]]] = {}
-    for name, table in TABLES.items():
-        for column in table.columns:
-            if column.kind is Kind.enum and column.enum_name and column.enum != tuple(CountryCode.definitions()):
-                used.setdefault(column.enum_name, []).append((name, column.name))
+    """Each vocabulary of the contract (`schema.vocabularies`), every value with its one-line
+    definition and how many rows of the columns using it have it."""
     sections: list[dict[str, object]] = []
-    for enum_name, columns in used.items():
-        values = TABLES[columns[0][0]].column(columns[0][1]).enum or ()
-        vocabulary = next(v for v in Vocabulary.__subclasses__() if tuple(v.definitions()) == values)
+    for enum_name, definitions in schema_vocabularies().items():
+        columns = [(t, c.name) for t, table in TABLES.items() for c in table.columns if c.enum_name == enum_name]
         counts = pd.concat([frames[t][c].astype(str) for t, c in columns]).value_counts()
         rows: list[list[object]] = [
-            [code(value), Markdown(definition), int(counts.get(value, 0))]
-            for value, definition in vocabulary.definitions().items()
+            [code(value), Markdown(definition), int(counts.get(value, 0))] for value, definition in definitions.items()
         ]
         sections.append(
             {
