@@ -185,6 +185,7 @@ def main() -> None:
     parser.add_argument("--transfers", type=int, default=10_000)
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--release", type=Path, help="a folder made by an earlier run (its index.json), for every code")
     parser.add_argument("--make", type=Path, help=argparse.SUPPRESS)  # internal: write the release here
     parser.add_argument("--plain", nargs=2, type=Path, help=argparse.SUPPRESS)  # internal: RELEASE OUT
     args = parser.parse_args()
@@ -206,14 +207,15 @@ def main() -> None:
                 "BENCH_SEEDS": str(code / "seeds"),
                 "MPLBACKEND": "Agg",
             }
-            root = work / f"release-{i}"
-            started = time.perf_counter()
-            size = ["--transfers", str(args.transfers), "--statements", str(args.statements)]
-            subprocess.run([PYTHON, str(HERE), "--make", str(root), *size], env=env, check=True)
-            print(f"release for {code}: made in {time.perf_counter() - started:.1f} s", flush=True)
+            root = args.release or work / f"release-{i}"
+            if not args.release:
+                started = time.perf_counter()
+                size = ["--transfers", str(args.transfers), "--statements", str(args.statements)]
+                subprocess.run([PYTHON, str(HERE), "--make", str(root), *size], env=env, check=True)
+                print(f"release for {code}: made in {time.perf_counter() - started:.1f} s", flush=True)
             report = [PYTHON, "-m", "peacetrack", "report", "--root", str(root), "--out", str(work / f"out-{i}")]
             commands[f"report ({code})"] = (report, env)
-        folder = work / "release-0" / "releases" / "9.0.0"
+        folder = (args.release or work / "release-0") / "releases" / "9.0.0"
         commands["plain matplotlib"] = (
             [PYTHON, str(HERE), "--plain", str(folder), str(work / "plain")],
             dict(os.environ),
@@ -222,6 +224,7 @@ def main() -> None:
         for _ in range(args.runs):
             for name, (command, env) in commands.items():
                 times[name].append(run(command, env))
+                print(f"{name}: {times[name][-1][0]:.1f} s wall, {times[name][-1][1]:.1f} s CPU", flush=True)
         rows = f"{args.transfers:,} transfers, {args.statements:,} statements"
         plain = [statistics.median(t[k] for t in times["plain matplotlib"]) for k in (0, 1)]
         print(

@@ -196,10 +196,12 @@ def visible_texts(figure: Figure) -> list[Text]:
 
 
 def test_timeline_labels_do_not_overlap(frames: dict[str, pd.DataFrame]) -> None:
-    rounds = frames["negotiation_rounds"]
+    seed = frames["negotiation_rounds"]
+    rounds = pd.concat([seed.iloc[:1]] * 10, ignore_index=True)
     days = [date(2024, 3, 1) + timedelta(days=i) for i in range(len(rounds))]  # ten rounds on ten days in a row
-    crowded = {**frames, "negotiation_rounds": rounds.assign(date_start=days, date_end=days)}
-    crowded["negotiation_rounds"] = crowded["negotiation_rounds"].astype(rounds.dtypes.to_dict())
+    ids = [f"round-{i}" for i in range(len(rounds))]
+    rounds = rounds.assign(round_id=ids, canonical_id=ids, round_count=1, date_start=days, date_end=days)
+    crowded = {**frames, "negotiation_rounds": rounds.astype(seed.dtypes.to_dict())}
     figure = timeline_figure(crowded)
     texts = visible_texts(figure)
     boxes = [(t.get_text(), t.get_window_extent()) for t in texts]

@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 from peacetrack.card import CARD_NAME, NullCounts, datacard_text
 from peacetrack.figures import FIGURE_FOLDER, FIGURES, png_bytes
 from peacetrack.files import write_atomic
-from peacetrack.tables import TABLES, Column, arrow_type, frame_from_arrow
+from peacetrack.tablefiles import read_tables
+from peacetrack.tables import SCHEMA_VERSION, TABLES, Column, arrow_type, frame_from_arrow
 
 # Columns neither the card nor the figures read a value of (only how many are null).
 NULLS_ONLY = {
@@ -42,6 +43,13 @@ def footer_null_counts(path: Path) -> dict[str, int] | None:
     return counts
 
 
+def written_schema(path: Path) -> str | None:
+    """The schema version a release's writer recorded in a Parquet file."""
+    metadata = pq.read_schema(path).metadata or {}
+    version = metadata.get(b"peacetrack.schema_version")
+    return version.decode() if version else None
+
+
 def stand_in(column: Column, rows: int) -> pa.Array:
     """A column not read: null, or empty (0 or "") where the contract allows no null."""
     kind = arrow_type(column)
@@ -51,9 +59,12 @@ def stand_in(column: Column, rows: int) -> pa.Array:
 
 def read_report_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], NullCounts]:
     """A release's tables as the card needs them: the columns in NULLS_ONLY not read (their
-    null counts from the footers), unless a footer lacks the counts, then read whole."""
+    null counts from the footers), unless a footer lacks the counts, then read whole. A
+    release of another schema version is read whole by `read_tables`."""
     frames: dict[str, pd.DataFrame] = {}
     nulls: dict[str, dict[str, int]] = {}
+    if any(written_schema(folder / f"{name}.parquet") != SCHEMA_VERSION for name in NULLS_ONLY):
+        return read_tables(folder), nulls  # an older release: read as its schema says
     for name, table in TABLES.items():
         path = folder / f"{name}.parquet"
         counts = footer_null_counts(path) if name in NULLS_ONLY else None
