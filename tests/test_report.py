@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from peacetrack.card import CARD_NAME, datacard_text, environment
 from peacetrack.cli import app
+from peacetrack.enums import Topic
 from peacetrack.figures import (
     DPI,
     FIGURE_FOLDER,
@@ -38,6 +39,7 @@ from peacetrack.figures import (
 )
 from peacetrack.markdown import md_text
 from peacetrack.report import read_report_tables, write_report
+from peacetrack.schema import vocabularies
 from peacetrack.seeds import Build
 from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, frame_from_rows
@@ -132,6 +134,44 @@ def test_card_follows_the_data_when_it_changes(frames: dict[str, pd.DataFrame]) 
     rows = {name.strip("`"): int(count) for name, count, _ in markdown_rows(card, "## At a glance")}
     assert rows["military_transfers"] == len(frames["military_transfers"]) + 1
     assert "| alleged | 1 (8.3 %) |" in card
+
+
+def test_card_defines_every_value_of_every_vocabulary(frames: dict[str, pd.DataFrame]) -> None:
+    card = datacard_text(frames, "2.0.0", "2026-12-01")
+    for enum_name, definitions in vocabularies().items():
+        rows = {value: (definition, count) for value, definition, count in markdown_rows(card, f"### `{enum_name}` (")}
+        assert {value.strip("`"): definition for value, (definition, _) in rows.items()} == definitions
+    topics = {value.strip("`"): int(count) for value, _, count in markdown_rows(card, "### `topic` (")}
+    assert topics == {t.value: int((frames["statements"]["topic"] == t.value).sum()) for t in Topic}
+    assert "| `border_delimitation` | Drawing and demarcating the border between the states. | 0 |" in card
+    assert "## Vocabularies" not in datacard_text(frames, "1.0.0", "2026-11-27")  # the first edition as published
+
+
+def test_card_lists_each_transfer_once_with_each_sources_quantity_as_bounded(frames: dict[str, pd.DataFrame]) -> None:
+    bastion = "fra-arm-bastion-2023-11"
+    more = with_transfers(
+        with_second_source(frames),
+        [
+            {"transfer_id": "bastion-again", "canonical_id": bastion, "source_id": "second-source", "quantity": 20},
+            {"transfer_id": "bastion-about", "canonical_id": bastion, "quantity": 30},
+        ],
+    )
+    transfers = more["military_transfers"]
+    bounds = {"bastion-again": "lower_bound", "bastion-about": "approximate"}
+    transfers["quantity_bound"] = (
+        transfers["quantity_bound"]
+        .astype(object)
+        .where(~transfers["transfer_id"].isin(bounds), transfers["transfer_id"].map(bounds))
+    )
+    transfers["quantity_bound"] = transfers["quantity_bound"].astype(
+        frames["military_transfers"]["quantity_bound"].dtype
+    )
+    card = datacard_text(more, "2.0.0", "2026-12-01")
+    listed = {row[0]: row for row in markdown_rows(card, "Every transfer, with")}
+    assert len(listed) == transfers["canonical_id"].nunique()
+    assert listed[f"`{bastion}`"][4:] == ["≈ 30; at least 20; unknown", "2023-11/..", "2"]  # by row id; never "20"
+    pairs = {row[0]: row for row in markdown_rows(card, "By supplier and recipient")}
+    assert pairs["France → Armenia"][1:3] == ["4", "6"]  # transfers, rows
 
 
 # --- the figures ----------------------------------------------------------------------------

@@ -312,6 +312,7 @@ def transfer_list(transfers: pd.DataFrame, names: Mapping[str, str]) -> Markdown
     one = canonical_rows(transfers, "transfer_id")
     if len(one) > LISTED_TRANSFERS:
         return None
+    transfers = transfers.sort_values("transfer_id", kind="stable", ignore_index=True)
     bounds = (
         transfers["quantity_bound"] if "quantity_bound" in transfers.columns else pd.Series(None, index=transfers.index)
     )
