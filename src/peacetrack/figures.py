@@ -10,6 +10,10 @@ transfers a line each, beyond that one lane per supplier with its transfers per 
 heat strip; the bar chart shows the largest supplier → recipient pairs and the rest as one
 bar. The data card's tables list what the figures sum up. A label drawn in the plot is
 dropped where it would overlap one drawn before it.
+
+The module is longer than most (about 490 lines): the two figures share their style, their
+reading of the tables (canonical rows, dates) and their bounds, and one file keeps those
+decisions in one place.
 """
 
 from __future__ import annotations
