@@ -15,6 +15,7 @@ import pytest
 from matplotlib import cbook
 from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from PIL import Image
 from typer.testing import CliRunner
@@ -222,6 +223,25 @@ def test_timeline_draws_rows_sharing_a_canonical_id_as_one_line_with_how_many_so
     ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert len(ticks) == len(frames["military_transfers"]) + 2  # the two rows joined Bastion's line
     assert "Bastion (France → Armenia) · 2 sources" in ticks
+
+
+def test_timeline_outlines_a_date_the_source_gives_as_uncertain_or_approximate(frames: dict[str, pd.DataFrame]) -> None:
+    june = {"date_start": date(2024, 6, 1), "date_end": date(2024, 6, 30), "date_precision": "month"}
+    more = with_transfers(
+        frames,
+        [
+            {"transfer_id": "june-uncertain", "date_edtf": "2024-06?", **june},
+            {"transfer_id": "june-approximate", "date_edtf": "2024-06~", **june},
+            {"transfer_id": "june", "date_edtf": "2024-06", **june},
+        ],
+    )
+    figure = timeline_figure(more)
+    styles = {
+        transfer: {bar.get_linestyle() for bar in figure.findobj(Rectangle) if bar.get_gid() == f"transfer:{transfer}"}
+        for transfer in ("june-uncertain", "june-approximate", "june")
+    }
+    assert styles["june-uncertain"] == styles["june-approximate"] == {":"}
+    assert styles["june"] == {"solid"}
 
 
 def test_timeline_shows_negotiation_rounds_with_how_many_rounds(frames: dict[str, pd.DataFrame]) -> None:

@@ -194,10 +194,19 @@ class Timeline:
         )
 
     def interval(
-        self, y: float, height: float, start: date | None, end: date | None, colour: str, hatch: str, gid: str | None
+        self,
+        y: float,
+        height: float,
+        start: date | None,
+        end: date | None,
+        colour: str,
+        hatch: str,
+        gid: str | None,
+        uncertain: bool = False,
     ) -> float:
         """One dated row as a bar: an open end fades out, with an arrow; undated, a square at the
-        left edge. Returns the x where a label beside it goes."""
+        left edge; a date the source gives as uncertain or approximate, a dotted outline.
+        Returns the x where a label beside it goes."""
         style: dict[str, Any] = dict(height=height, hatch=hatch, edgecolor="white", gid=gid)
         if start is None and end is None:
             x = self.left + self.min_width * 3
@@ -217,8 +226,17 @@ class Timeline:
             return finish if end is not None else begin
         begin = float(date2num(start))
         width = max(float(date2num(end)) + 1 - begin, self.min_width)
-        self.ax.barh(y, width, left=begin, color=colour, linewidth=0.5, **style)
+        if uncertain:
+            style.update(edgecolor=STATEMENT_COLOUR, linestyle=":")
+        self.ax.barh(y, width, left=begin, color=colour, linewidth=1.2 if uncertain else 0.5, **style)
         return begin + width
+
+
+def uncertain_dates(frame: pd.DataFrame) -> list[bool]:
+    """Whether each row's EDTF date is uncertain (`?`), approximate (`~`) or both (`%`)."""
+    if "date_edtf" not in frame.columns:
+        return [False] * len(frame)
+    return [isinstance(text, str) and any(mark in text for mark in "?~%") for text in frame["date_edtf"]]
 
 
 def statements_lane(line: Timeline, statements: pd.DataFrame, y: int) -> str:
@@ -265,13 +283,14 @@ def transfer_lines(line: Timeline, transfers: pd.DataFrame, names: Mapping[str, 
     for i, canonical in enumerate(canonicals):
         if canonical.undated and (i == 0 or not one["undated"].iloc[i - 1]):
             line.ax.axhline(y + i - 0.5, color=UNDATED_COLOUR, linewidth=0.8, linestyle="--")
-        rows: list[Any] = list(rows_of[canonical.canonical_id].itertuples(index=False))
+        frame = rows_of[canonical.canonical_id]
+        rows: list[Any] = list(frame.itertuples(index=False))
         height = 0.6 / len(rows)
-        for j, row in enumerate(rows):
+        for j, (row, uncertain) in enumerate(zip(rows, uncertain_dates(frame), strict=True)):
             start, end, certainty = as_date(row.date_start), as_date(row.date_end), Certainty(row.certainty)
             colour, hatch = CERTAINTY_COLOURS[certainty], CERTAINTY_HATCHES[certainty]
             gid = TRANSFER_GID + row.transfer_id
-            x = line.interval(y + i - 0.3 + height * (j + 0.5), height, start, end, colour, hatch, gid)
+            x = line.interval(y + i - 0.3 + height * (j + 0.5), height, start, end, colour, hatch, gid, uncertain)
             if start is None and end is None and j == 0:
                 line.note("undated", x, y + i, fontstyle="italic", color="#444444")
         sources = f" · {canonical.sources} sources" if canonical.sources > 1 else ""
@@ -385,6 +404,9 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
             Line2D([], [], marker="D", linestyle="", color=STATEMENT_COLOUR, label="statements (how many that day)"),
             Patch(facecolor=ROUND_COLOUR, label="negotiation rounds"),
         ]
+        handles.append(
+            Patch(facecolor="white", edgecolor=STATEMENT_COLOUR, linestyle=":", label="date uncertain or approximate")
+        )
         handles += [
             Patch(
                 facecolor=CERTAINTY_COLOURS[c],
@@ -394,7 +416,7 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
             )
             for c in Certainty
         ]
-        figure.legend(handles=handles if by_line else handles[:2], loc="outside lower center", ncols=5, frameon=False)
+        figure.legend(handles=handles if by_line else handles[:2], loc="outside lower center", ncols=3, frameon=False)
         drop_overlapping(figure, line.texts)
     return figure
 
