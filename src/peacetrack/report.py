@@ -5,8 +5,9 @@ come out the same to the byte on the same machine and library versions.
 
 `read_report_tables` reads a release for its card without the columns the card only counts
 the nulls of (the quotes and ids of a million statements and their evidence): their null
-counts come from the Parquet footers' statistics, which the release's writer keeps. Reading
-them whole took 5 of the 85 seconds `report` took on a million statements.
+counts come from the Parquet footers' statistics, which the release's writer keeps. On a
+release of a million statements (scripts/bench_report.py, a busy machine) reading the
+statements took 7.5 s whole and 3.0 s without them, the evidence 1.1 s and 0.5 s.
 """
 
 from __future__ import annotations
