@@ -132,7 +132,9 @@ def changelog(root: Path, *entries: tuple[str, str]) -> None:
     (root / "CHANGELOG.md").write_text(f"# Changelog\n\n## [Unreleased]\n\n{body}", encoding="utf-8")
 
 
-def card_without_figures(frames: object, version: str, release_date: str, folder: Path) -> list[Path]:
+def card_without_figures(
+    frames: object, version: str, release_date: str, folder: Path, null_counts: object = None
+) -> list[Path]:
     """A stand-in for `report.write_report`: a data card with no figures (drawing them takes
     seconds), for tests that are not about the card."""
     from peacetrack.files import write_atomic

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import pandas as pd
 import pytest
+from matplotlib import cbook
+from matplotlib.collections import QuadMesh
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from PIL import Image
 from typer.testing import CliRunner
 
 from peacetrack.card import CARD_NAME, datacard_text, environment
 from peacetrack.cli import app
+from peacetrack.enums import Topic
 from peacetrack.figures import (
     DPI,
     FIGURE_FOLDER,
     FIGURE_WIDTH,
     FIGURES,
+    HEAT_GID,
+    MAX_LANES,
+    ROW_HEIGHT,
     TIMELINE_PNG,
     TRANSFERS_PNG,
     drawn_transfer_ids,
@@ -29,7 +39,8 @@ from peacetrack.figures import (
     transfer_counts,
 )
 from peacetrack.markdown import md_text
-from peacetrack.report import write_report
+from peacetrack.report import read_report_tables, write_report
+from peacetrack.schema import vocabularies
 from peacetrack.seeds import Build
 from peacetrack.tablefiles import write_tables
 from peacetrack.tables import TABLES, frame_from_rows
@@ -46,7 +57,8 @@ def frames(seed_build: Build) -> dict[str, pd.DataFrame]:
 
 
 def plain(value: object) -> object:
-    return None if not isinstance(value, list) and pd.isna(value) else value
+    cell: Any = value  # pandas-stubs has no overload of isna for `object`
+    return None if not isinstance(value, list) and pd.isna(cell) else value
 
 
 def with_transfers(frames: dict[str, pd.DataFrame], changes: list[dict[str, object]]) -> dict[str, pd.DataFrame]:
@@ -125,6 +137,44 @@ def test_card_follows_the_data_when_it_changes(frames: dict[str, pd.DataFrame]) 
     assert "| alleged | 1 (8.3 %) |" in card
 
 
+def test_card_defines_every_value_of_every_vocabulary(frames: dict[str, pd.DataFrame]) -> None:
+    card = datacard_text(frames, "2.0.0", "2026-12-01")
+    for enum_name, definitions in vocabularies().items():
+        rows = {value: (definition, count) for value, definition, count in markdown_rows(card, f"### `{enum_name}` (")}
+        assert {value.strip("`"): definition for value, (definition, _) in rows.items()} == definitions
+    topics = {value.strip("`"): int(count) for value, _, count in markdown_rows(card, "### `topic` (")}
+    assert topics == {t.value: int((frames["statements"]["topic"] == t.value).sum()) for t in Topic}
+    assert "| `border_delimitation` | Drawing and demarcating the border between the states. | 0 |" in card
+    assert "## Vocabularies" not in datacard_text(frames, "1.0.0", "2026-11-27")  # the first edition as published
+
+
+def test_card_lists_each_transfer_once_with_each_sources_quantity_as_bounded(frames: dict[str, pd.DataFrame]) -> None:
+    bastion = "fra-arm-bastion-2023-11"
+    more = with_transfers(
+        with_second_source(frames),
+        [
+            {"transfer_id": "bastion-again", "canonical_id": bastion, "source_id": "second-source", "quantity": 20},
+            {"transfer_id": "bastion-about", "canonical_id": bastion, "quantity": 30},
+        ],
+    )
+    transfers = more["military_transfers"]
+    bounds = {"bastion-again": "lower_bound", "bastion-about": "approximate"}
+    transfers["quantity_bound"] = (
+        transfers["quantity_bound"]
+        .astype(object)
+        .where(~transfers["transfer_id"].isin(bounds), transfers["transfer_id"].map(bounds))
+    )
+    transfers["quantity_bound"] = transfers["quantity_bound"].astype(
+        frames["military_transfers"]["quantity_bound"].dtype
+    )
+    card = datacard_text(more, "2.0.0", "2026-12-01")
+    listed = {row[0]: row for row in markdown_rows(card, "Every transfer, with")}
+    assert len(listed) == transfers["canonical_id"].nunique()
+    assert listed[f"`{bastion}`"][4:] == ["≈ 30; at least 20; unknown", "2023-11/..", "2"]  # by row id; never "20"
+    pairs = {row[0]: row for row in markdown_rows(card, "By supplier and recipient")}
+    assert pairs["France → Armenia"][1:3] == ["4", "6"]  # transfers, rows
+
+
 # --- the figures ----------------------------------------------------------------------------
 
 
@@ -147,7 +197,128 @@ def test_timeline_draws_every_transfer_dated_open_or_undated(frames: dict[str, p
         figure = timeline_figure(data)
         assert drawn_transfer_ids(figure) == set(data["military_transfers"]["transfer_id"])
         ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
-        assert len(ticks) == len(data["military_transfers"]) + 1  # one row per transfer, one for statements
+        assert len(ticks) == len(data["military_transfers"]) + 2  # a line per transfer; statements; rounds
+        assert ticks[:2] == [f"Statements ({len(data['statements'])})", "Negotiation rounds (10)"]
+
+
+def with_second_source(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    sources = frames["sources"]
+    second = sources.iloc[:1].assign(source_id="second-source")
+    return {**frames, "sources": pd.concat([sources, second], ignore_index=True)}
+
+
+def test_timeline_draws_rows_sharing_a_canonical_id_as_one_line_with_how_many_sources(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    bastion = "fra-arm-bastion-2023-11"
+    more = with_transfers(
+        with_second_source(frames),
+        [
+            {"transfer_id": "bastion-again", "canonical_id": bastion, "source_id": "second-source"},
+            {"transfer_id": "bastion-third", "canonical_id": bastion, "certainty": "alleged"},
+        ],
+    )
+    figure = timeline_figure(more)
+    assert drawn_transfer_ids(figure) == set(more["military_transfers"]["transfer_id"])
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert len(ticks) == len(frames["military_transfers"]) + 2  # the two rows joined Bastion's line
+    assert "Bastion (France → Armenia) · 2 sources" in ticks
+
+
+def test_timeline_outlines_a_date_the_source_gives_as_uncertain_or_approximate(frames: dict[str, pd.DataFrame]) -> None:
+    june = {"date_start": date(2024, 6, 1), "date_end": date(2024, 6, 30), "date_precision": "month"}
+    more = with_transfers(
+        frames,
+        [
+            {"transfer_id": "june-uncertain", "date_edtf": "2024-06?", **june},
+            {"transfer_id": "june-approximate", "date_edtf": "2024-06~", **june},
+            {"transfer_id": "june", "date_edtf": "2024-06", **june},
+        ],
+    )
+    figure = timeline_figure(more)
+    styles = {
+        transfer: {bar.get_linestyle() for bar in figure.findobj(Rectangle) if bar.get_gid() == f"transfer:{transfer}"}
+        for transfer in ("june-uncertain", "june-approximate", "june")
+    }
+    assert styles["june-uncertain"] == styles["june-approximate"] == {":"}
+    assert styles["june"] == {"solid"}
+
+
+def test_timeline_shows_negotiation_rounds_with_how_many_rounds(frames: dict[str, pd.DataFrame]) -> None:
+    figure = timeline_figure(frames)
+    notes = [t.get_text() for t in figure.axes[0].texts]
+    assert "10 rounds" in notes  # the seed's ten rounds, known only as a count by the day of the speech
+
+
+def visible_texts(figure: Figure) -> list[Text]:
+    figure.draw_without_rendering()
+    return [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure()]
+
+
+def test_timeline_labels_do_not_overlap(frames: dict[str, pd.DataFrame]) -> None:
+    seed = frames["negotiation_rounds"]
+    rounds = pd.concat([seed.iloc[:1]] * 10, ignore_index=True)
+    days = [date(2024, 3, 1) + timedelta(days=i) for i in range(len(rounds))]  # ten rounds on ten days in a row
+    ids = [f"round-{i}" for i in range(len(rounds))]
+    rounds = rounds.assign(round_id=ids, canonical_id=ids, round_count=1, date_start=days, date_end=days)
+    crowded = {**frames, "negotiation_rounds": rounds.astype(seed.dtypes.to_dict())}
+    figure = timeline_figure(crowded)
+    texts = visible_texts(figure)
+    boxes = [(t.get_text(), t.get_window_extent()) for t in texts]
+    overlapping = [(a, b) for i, (a, one) in enumerate(boxes) for b, other in boxes[i + 1 :] if one.overlaps(other)]
+    assert not overlapping
+    assert 1 <= sum(t.get_text() == "1 round" for t in texts) < len(rounds)  # some dropped, not all
+
+
+def many_transfers(frames: dict[str, pd.DataFrame], count: int) -> dict[str, pd.DataFrame]:
+    """`count` more transfers from 40 suppliers, dated over five years, one in five a second report of the one before."""
+    changes: list[dict[str, object]] = []
+    for i in range(count):
+        start = date(2020, 1, 1) + timedelta(days=(i * 37) % 1800)
+        changes.append(
+            {
+                "transfer_id": f"many-{i:05d}",
+                "canonical_id": f"many-{i - 1 if i % 5 == 1 else i:05d}",
+                "supplier_id": f"supplier-{(i * 7) % 40}",
+                "date_start": None if i % 11 == 0 else start,
+                "date_end": None if i % 13 == 0 else start + timedelta(days=i % 90),
+            }
+        )
+    return with_transfers(frames, changes)
+
+
+@pytest.mark.parametrize("count", [1000, 3000])
+def test_timeline_of_many_transfers_is_summed_up_by_supplier_and_month_in_a_bounded_figure(
+    frames: dict[str, pd.DataFrame], count: int
+) -> None:
+    many = many_transfers(frames, count)
+    figure = timeline_figure(many)
+    width, height = figure.get_size_inches()
+    assert (width, height) == (FIGURE_WIDTH, 2.6 + ROW_HEIGHT * (MAX_LANES + 2))  # whatever the count
+    (heat,) = [a for a in figure.findobj(QuadMesh) if a.get_gid() == HEAT_GID]
+    transfers = many["military_transfers"]
+    one = transfers.drop_duplicates("canonical_id")
+    undated = int((one["date_start"].isna() & one["date_end"].isna()).sum())
+    counts = heat.get_array()
+    assert counts is not None and counts.sum() == pytest.approx(
+        len(one) - undated
+    )  # each transfer once, over its months
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    suppliers = one["supplier_id"].nunique()  # of the transfers, each counted by its first report
+    assert suppliers > MAX_LANES and ticks[-1].startswith(f"{suppliers - MAX_LANES + 1} other suppliers (")
+    lanes = [int(re.findall(r"\(([\d,]+)", t)[-1].replace(",", "")) for t in ticks[2:]]  # "(1,286, 8 undated)"
+    assert sum(lanes) == len(one)
+
+
+def test_transfer_counts_of_many_transfers_keep_the_largest_pairs_and_sum_the_rest(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    many = many_transfers(frames, 1000)
+    counts = transfer_counts(many)
+    assert len(counts) == MAX_LANES
+    assert int(counts.to_numpy().sum()) == many["military_transfers"]["canonical_id"].nunique()
+    suppliers = many["military_transfers"].drop_duplicates("canonical_id")["supplier_id"].nunique()
+    assert counts.index[-1] == f"{suppliers - MAX_LANES + 1} other pairs"  # every recipient is Armenia
 
 
 def test_drawn_transfer_ids_sees_a_missing_transfer(frames: dict[str, pd.DataFrame]) -> None:
@@ -162,7 +333,7 @@ def test_transfer_counts_add_up_by_pair_and_category(frames: dict[str, pd.DataFr
     counts = transfer_counts(frames)
     assert int(counts.to_numpy().sum()) == len(frames["military_transfers"])
     assert list(counts.index) == ["United States → Armenia", "France → Armenia"]
-    assert int(counts.loc["France → Armenia"].sum()) == 4
+    assert int(counts.loc["France → Armenia"].to_numpy().sum()) == 4
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +385,8 @@ def with_maths(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 def test_figures_draw_dollars_literally(frames: dict[str, pd.DataFrame], name: str) -> None:
     figure = FIGURES[name](with_maths(frames))
     assert png_bytes(figure).startswith(PNG_SIGNATURE)
-    shown = [label._preprocess_math(label.get_text()) for label in figure.axes[0].get_yticklabels()]
+    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    shown = [(text.replace(r"\$", "$"), cbook.is_math_text(text)) for text in labels]  # as matplotlib reads them
     assert not [text for text, is_maths in shown if is_maths]
     texts = " ".join(text for text, _ in shown)
     assert MATHS_NAME in texts
@@ -288,6 +460,20 @@ def test_write_report_writes_the_card_and_figures_and_nothing_else(
     for path in written[1:]:
         assert f"]({path.relative_to(folder).as_posix()})" in card
     assert sorted(p.name for p in folder.rglob("*")) == sorted([CARD_NAME, FIGURE_FOLDER, TIMELINE_PNG, TRANSFERS_PNG])
+
+
+def test_a_release_read_for_its_card_gives_the_card_of_its_whole_tables(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    from peacetrack.tablefiles import read_tables
+
+    write_tables(frames, tmp_path)
+    quick, nulls = read_report_tables(tmp_path)
+    assert quick["statements"]["quote"].isna().all()  # not read: its null count is the footer's
+    assert nulls["statements"]["quote"] == int(frames["statements"]["quote"].isna().sum()) > 0
+    whole = datacard_text(read_tables(tmp_path), "1.1.0", "2026-12-01")
+    assert datacard_text(quick, "1.1.0", "2026-12-01", nulls) == whole
+    assert datacard_text(quick, "1.1.0", "2026-12-01") != whole  # the footer's counts are what keeps it
 
 
 def card_header(card: str) -> tuple[str, str]:

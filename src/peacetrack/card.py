@@ -8,26 +8,41 @@ Data stays text: the template is Markdown (no HTML escaping), and every value it
 passes through `md_text` unless it is `Markdown` this module built, whose data parts were
 escaped when it was built. The environment's `finalize` does this for every `{{ ... }}`, so a
 template cannot forget it.
+
+The module is longer than most (about 500 lines): one small function per section of the card,
+each beside the Markdown helpers that keep the data text; splitting them would split that rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import jinja2
 import pandas as pd
 import semver
 
 from peacetrack.enums import Certainty
-from peacetrack.figures import FIGURE_FOLDER, TIMELINE_PNG, TRANSFERS_PNG, actor_names, sorted_frames
+from peacetrack.figures import (
+    FIGURE_FOLDER,
+    TIMELINE_PNG,
+    TRANSFERS_PNG,
+    actor_names,
+    as_date,
+    canonical_rows,
+    round_counts,
+    sorted_frames,
+)
 from peacetrack.markdown import md_text
+from peacetrack.schema import vocabularies as schema_vocabularies
 from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, Column, Kind
 
 CARD_NAME = "DATACARD.md"
 TEMPLATE = "DATACARD.md.j2"
 UNRELEASED = "unreleased"  # the version shown on the card of a build that is not a release
+# How many values of each column are null, per table, where they are known without the values.
+NullCounts: TypeAlias = Mapping[str, Mapping[str, int]]
 
 # How to cite the dataset; CITATION.cff says the same (a test holds them together).
 TITLE = "peacetrack: a versioned, validated dataset of the Armenia–Azerbaijan peace process"
@@ -36,6 +51,14 @@ REPOSITORY = "https://github.com/peacetrack/peacetrack"
 # Releases up to this one were published with the first card (no metadata header, a shorter
 # "cite as"); a release is immutable, so their cards are rebuilt as they were published.
 LAST_FIRST_EDITION = semver.Version.parse("1.0.0")
+LISTED_TRANSFERS = 100  # up to this many transfers, the card lists each; beyond, the files do
+# How a quantity reads by its `quantity_bound` (exact where the release has no such column).
+QUANTITY_WORDS = {
+    "exact": "{}",
+    "lower_bound": "at least {}",
+    "upper_bound": "up to {}",
+    "approximate": "≈ {}",
+}
 # Hugging Face's size categories, by the count of rows: (upper bound, name).
 SIZE_CATEGORIES = [
     (10**3, "n<1K"),
@@ -216,8 +239,9 @@ def sources_section(sources: pd.DataFrame) -> dict[str, Any]:
 
 def statements_section(frames: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     statements, names = frames["statements"], actor_names(frames)
-    speakers = [cell(name) for name in sorted({names.get(s, s) for s in statements["speaker_id"]})]
-    occasions = [cell(occasion) for occasion in sorted(set(statements["occasion"].dropna()))]
+    # each distinct value once before Python sees it: a million rows hold a handful of speakers
+    speakers = [cell(name) for name in sorted({names.get(s, s) for s in statements["speaker_id"].unique()})]
+    occasions = [cell(occasion) for occasion in sorted(set(statements["occasion"].dropna().unique()))]
     return {
         "count": len(statements),
         "speaker_count": len(speakers),
@@ -246,9 +270,103 @@ def transfers_section(transfers: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def quantity_text(quantity: object, bound: object) -> str:
+    """A quantity as its source gives it: `24`, `at least 20`, `up to 50`, `≈ 30`; `unknown`."""
+    if is_null(quantity):
+        return "unknown"
+    return QUANTITY_WORDS[str(bound) if not is_null(bound) else "exact"].format(f"{int(str(quantity)):,}")
+
+
+def date_text(row: Any) -> str:
+    """A row's date as the source gives it (EDTF), or its interval where there is no such column."""
+    edtf = getattr(row, "date_edtf", None)
+    if not is_null(edtf):
+        return str(edtf)
+    start, end = as_date(row.date_start), as_date(row.date_end)
+    if start is None and end is None:
+        return "unknown"
+    return f"{start.isoformat() if start else '..'}/{end.isoformat() if end else '..'}" if start != end else str(start)
+
+
+def transfer_pairs(transfers: pd.DataFrame, names: Mapping[str, str]) -> Markdown:
+    """Every supplier → recipient pair: its transfers (rows sharing a canonical id once), rows, categories."""
+    one = canonical_rows(transfers, "transfer_id")
+    pairs = transfers.assign(pair=transfers["supplier_id"].astype(str) + " " + transfers["recipient_id"].astype(str))
+    firsts = one.assign(pair=one["supplier_id"].astype(str) + " " + one["recipient_id"].astype(str))
+    counts, rows = firsts["pair"].value_counts(), pairs["pair"].value_counts()
+    order = sorted(counts.index, key=lambda pair: (-counts[pair], pair))
+    table: list[list[object]] = []
+    for pair in order:
+        supplier, recipient = pair.split(" ")
+        category = counts_line(firsts.loc[firsts["pair"] == pair, "item_category"])
+        table.append(
+            [
+                f"{names.get(supplier, supplier)} → {names.get(recipient, recipient)}",
+                int(counts[pair]),
+                int(rows[pair]),
+                category,
+            ]
+        )
+    return md_table(["supplier → recipient", "transfers", "rows", "item categories (transfers)"], table)
+
+
+def transfer_list(transfers: pd.DataFrame, names: Mapping[str, str]) -> Markdown | None:
+    """Every transfer (rows sharing a canonical id as one), with each source's quantity and date
+    as the source gives them; None beyond LISTED_TRANSFERS transfers."""
+    one = canonical_rows(transfers, "transfer_id")
+    if len(one) > LISTED_TRANSFERS:
+        return None
+    transfers = transfers.sort_values("transfer_id", kind="stable", ignore_index=True)
+    bounds = (
+        transfers["quantity_bound"] if "quantity_bound" in transfers.columns else pd.Series(None, index=transfers.index)
+    )
+    said = transfers.assign(
+        quantity_said=[quantity_text(q, b) for q, b in zip(transfers["quantity"], bounds, strict=True)],
+        date_said=[date_text(row) for row in transfers.itertuples(index=False)],
+    ).groupby("canonical_id", sort=False, observed=True)
+    quantities = said["quantity_said"].agg(lambda values: "; ".join(dict.fromkeys(values)))
+    dates = said["date_said"].agg(lambda values: "; ".join(dict.fromkeys(values)))
+    rows: list[Any] = list(one.sort_values("canonical_id", kind="stable").itertuples(index=False))
+    table: list[list[object]] = [
+        [
+            code(r.canonical_id),
+            r.item,
+            f"{names.get(r.supplier_id, r.supplier_id)} → {names.get(r.recipient_id, r.recipient_id)}",
+            r.status,
+            quantities[r.canonical_id],
+            dates[r.canonical_id],
+            r.sources,
+        ]
+        for r in rows
+    ]
+    header = ["transfer (canonical id)", "item", "supplier → recipient", "status", "quantity", "date", "sources"]
+    return md_table(header, table)
+
+
+def vocabularies(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, object]]:
+    """Each vocabulary of the contract (`schema.vocabularies`), every value with its one-line
+    definition and how many rows of the columns using it have it."""
+    sections: list[dict[str, object]] = []
+    for enum_name, definitions in schema_vocabularies().items():
+        columns = [(t, c.name) for t, table in TABLES.items() for c in table.columns if c.enum_name == enum_name]
+        counts = pd.concat([frames[t][c].astype(str) for t, c in columns]).value_counts()
+        rows: list[list[object]] = [
+            [code(value), Markdown(definition), int(counts.get(value, 0))] for value, definition in definitions.items()
+        ]
+        sections.append(
+            {
+                "name": enum_name,
+                "columns": markdown_listing([code(f"{t}.{c}") for t, c in columns]),
+                "table": md_table(["value", "definition", "rows"], rows),
+            }
+        )
+    return sections
+
+
 def rounds_section(rounds: pd.DataFrame) -> dict[str, Any]:
     return {
         "count": len(rounds),
+        "rounds": int(round_counts(canonical_rows(rounds, "round_id")).sum()),
         "process_count": rounds["process"].nunique(),
         "processes": listing(sorted(set(rounds["process"].astype(str)))),
         "format": counts_line(rounds["format"]),
@@ -302,13 +420,19 @@ def evidence_counts(evidence: pd.DataFrame) -> Markdown:
     return markdown_listing([Markdown(f"`{t}` {int(per_table.get(t, 0))}") for t in tables])
 
 
-def columns_section(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, object]]:
-    """Per table: its columns, their types, how often each is null, and what each means."""
+def columns_section(frames: Mapping[str, pd.DataFrame], nulls: NullCounts) -> list[dict[str, object]]:
+    """Per table: its columns, their types, how often each is null (as `nulls` says, where it
+    does), and what each means."""
     sections: list[dict[str, object]] = []
     for name, table in TABLES.items():
-        frame = frames[name]
+        frame, known = frames[name], nulls.get(name, {})
         rows: list[list[object]] = [
-            [code(c.name), column_type(c), share(int(frame[c.name].isna().sum()), len(frame)), Markdown(c.description)]
+            [
+                code(c.name),
+                column_type(c),
+                share(known[c.name] if c.name in known else int(frame[c.name].isna().sum()), len(frame)),
+                Markdown(c.description),
+            ]
             for c in table.columns
         ]
         sections.append(
@@ -341,9 +465,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def card_context(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> dict[str, Any]:
-    """What the template shows, from tables sorted by their keys (row order changes nothing)."""
-    frames = sorted_frames(frames)
+def card_context(
+    frames: Mapping[str, pd.DataFrame], version: str, release_date: str, nulls: NullCounts | None = None
+) -> dict[str, Any]:
+    """What the template shows; the tables it lists rows of sorted by their keys (row order
+    changes nothing), the others only counted."""
+    frames = {**frames, **sorted_frames(frames, ("sources", "actors"))}
     return {
         "version": version,
         "release_date": release_date,
@@ -356,18 +483,25 @@ def card_context(frames: Mapping[str, pd.DataFrame], version: str, release_date:
         "sources": sources_section(frames["sources"]),
         "statements": statements_section(frames),
         "transfers": transfers_section(frames["military_transfers"]),
+        "transfer_pairs": transfer_pairs(frames["military_transfers"], actor_names(frames)),
+        "transfer_list": transfer_list(frames["military_transfers"], actor_names(frames)),
+        "listed_transfers": LISTED_TRANSFERS,
+        "vocabularies": vocabularies(frames),
         "rounds": rounds_section(frames["negotiation_rounds"]),
         "dates": dates_section(frames),
         "people": people(frames["actors"]),
         "people_count": int((frames["actors"]["actor_type"] == "person").sum()),
         "evidence_count": len(frames["evidence"]),
         "evidence": evidence_counts(frames["evidence"]),
-        "tables": columns_section(frames),
+        "tables": columns_section(frames, nulls or {}),
         "cite": {"title": TITLE, "authors": AUTHORS, "repository": REPOSITORY},
     }
 
 
-def datacard_text(frames: Mapping[str, pd.DataFrame], version: str, release_date: str) -> str:
-    """DATACARD.md for these tables, after the questions of "Datasheets for Datasets" (Gebru et al.)."""
-    text = environment().get_template(TEMPLATE).render(card_context(frames, version, release_date))
+def datacard_text(
+    frames: Mapping[str, pd.DataFrame], version: str, release_date: str, nulls: NullCounts | None = None
+) -> str:
+    """DATACARD.md for these tables, after the questions of "Datasheets for Datasets" (Gebru et
+    al.). `nulls` (table → column → count) stands for the frames' own null counts where given."""
+    text = environment().get_template(TEMPLATE).render(card_context(frames, version, release_date, nulls))
     return text.rstrip("\n") + "\n"

@@ -1,28 +1,42 @@
-"""The data card's figures: PNGs drawn from a release's tables alone.
+"""The data card's figures: PNGs drawn from a release's tables alone, of a bounded size.
 
 A release is checksummed, so its figures must come out the same to the byte on the same
 machine and library versions: matplotlib draws with the Agg renderer, its default settings,
 the DejaVu Sans font it ships, a fixed size and dpi, and PNG metadata without the Software key.
+
+Neither figure grows with the rows, and both stay readable: rows sharing a `canonical_id` are
+one transfer (or round), drawn or counted once; the timeline draws up to MAX_TRANSFER_LINES
+transfers a line each, beyond that one lane per supplier with its transfers per month as a
+heat strip; the bar chart shows the largest supplier → recipient pairs and the rest as one
+bar. The data card's tables list what the figures sum up. A label drawn in the plot is
+dropped where it would overlap one drawn before it.
+
+The module is longer than most (about 490 lines): the two figures share their style, their
+reading of the tables (canonical rows, dates) and their bounds, and one file keeps those
+decisions in one place.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import PowerNorm, to_rgba
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import ColorType, RcKeyType
 
@@ -35,8 +49,10 @@ TRANSFERS_PNG = "transfers-by-supplier.png"
 
 DPI = 150
 FIGURE_WIDTH = 10.0  # inches
-ROW_HEIGHT = 0.32  # inches per transfer in the timeline
-MAX_HEIGHT = 80.0  # inches: past this many rows' worth, rows and their labels shrink instead
+ROW_HEIGHT = 0.32  # inches per line of the timeline
+MAX_TRANSFER_LINES = 24  # up to this many transfers, a line each; beyond, a lane per supplier
+MAX_LANES = 16  # suppliers in the timeline, pairs in the bar chart: the largest, then one for the rest
+LABEL_WIDTH = 60  # characters of a line's label before it is shortened
 ITEM_WIDTH = 30  # characters of a transfer's item in its label before it is shortened
 FONT_SIZE = 9
 STYLE: dict[RcKeyType, Any] = {
@@ -50,9 +66,13 @@ STYLE: dict[RcKeyType, Any] = {
 CERTAINTY_COLOURS = {Certainty.stated: "#0072B2", Certainty.reported: "#E69F00", Certainty.alleged: "#CC79A7"}
 CERTAINTY_HATCHES = {Certainty.stated: "", Certainty.reported: "////", Certainty.alleged: "xxxx"}
 STATEMENT_COLOUR = "#222222"
+ROUND_COLOUR = "#009E73"
 UNDATED_COLOUR = "#888888"
+HEAT_COLOURS = "YlGnBu"
 FADE_STEPS = 12
 TRANSFER_GID = "transfer:"
+HEAT_GID = "transfers-per-supplier-and-month"
+DATED_TABLES = ("statements", "military_transfers", "negotiation_rounds")
 
 
 # --- shared helpers ------------------------------------------------------------------------
@@ -67,11 +87,11 @@ def figure_style() -> Iterator[None]:
         yield
 
 
-def sorted_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Every table sorted by its primary key, so nothing depends on the order rows came in."""
+def sorted_frames(frames: Mapping[str, pd.DataFrame], names: Sequence[str] = tuple(TABLES)) -> dict[str, pd.DataFrame]:
+    """The tables `names` sorted by their primary keys, so nothing depends on the order rows came
+    in. Only those asked for: sorting a million statements that are only counted takes seconds."""
     return {
-        name: frames[name].sort_values(table.primary_key, kind="stable", ignore_index=True)
-        for name, table in TABLES.items()
+        name: frames[name].sort_values(TABLES[name].primary_key, kind="stable", ignore_index=True) for name in names
     }
 
 
@@ -92,24 +112,63 @@ def drawn_text(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def short(text: str, width: int = LABEL_WIDTH) -> str:
+    return textwrap.shorten(text, width, placeholder="…")
+
+
 def transfer_label(row: Mapping[str, object], names: Mapping[str, str]) -> str:
     supplier = names.get(str(row["supplier_id"]), str(row["supplier_id"]))
     recipient = names.get(str(row["recipient_id"]), str(row["recipient_id"]))
-    item = textwrap.shorten(str(row["item"]), ITEM_WIDTH, placeholder="…")
-    return f"{item} ({supplier} → {recipient})"
+    return short(f"{short(str(row['item']), ITEM_WIDTH)} ({supplier} → {recipient})")
+
+
+def canonical_rows(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """One row per `canonical_id` (the row whose `key` is the canonical id, else its first by
+    `key`), with how many `rows` and distinct `sources` report it: what several sources report
+    is one thing, counted once."""
+    counts = frame.groupby("canonical_id", sort=False, observed=True).agg(
+        rows=(key, "size"), sources=("source_id", "nunique")
+    )
+    other = frame[key].astype(str) != frame["canonical_id"].astype(str)
+    frame = frame.assign(other_=other).sort_values(["other_", key], kind="stable", ignore_index=True)
+    return (
+        frame.drop_duplicates("canonical_id", ignore_index=True).drop(columns="other_").join(counts, on="canonical_id")
+    )
+
+
+def round_counts(rounds: pd.DataFrame) -> pd.Series:
+    """How many rounds each row stands for: `round_count`, or 1 in a release older than that column."""
+    if "round_count" in rounds.columns:
+        return rounds["round_count"].fillna(1).astype(int)
+    return pd.Series(1, index=rounds.index, dtype=int)
+
+
+def drop_overlapping(figure: Figure, texts: Sequence[Text]) -> None:
+    """Remove every text whose box, once the figure is laid out, overlaps a text kept before it."""
+    if not texts:
+        return
+    figure.draw_without_rendering()
+    kept: list[Any] = []
+    for text in texts:
+        box = text.get_window_extent()
+        if any(box.overlaps(other) for other in kept):
+            text.remove()
+        else:
+            kept.append(box)
 
 
 # --- figure 1: the timeline ------------------------------------------------------------------
 
 
 def timeline_span(frames: Mapping[str, pd.DataFrame]) -> tuple[date, date]:
-    """First and last day shown: every known date of statements and transfers, padded."""
-    known = [
-        d
-        for name in ("statements", "military_transfers")
+    """First and last day shown: every known date of the claims, padded."""
+    ends = [
+        as_date(value)
+        for name in DATED_TABLES
         for column in ("date_start", "date_end")
-        for d in frames[name][column].dropna()
+        for value in (frames[name][column].min(), frames[name][column].max())
     ]
+    known = [day for day in ends if day is not None]
     if not known:
         return date(2000, 1, 1), date(2000, 12, 31)
     first, last = min(known), max(known)
@@ -117,110 +176,237 @@ def timeline_span(frames: Mapping[str, pd.DataFrame]) -> tuple[date, date]:
     return first - pad, last + pad
 
 
-def _faded_bar(
-    ax: Axes, y: float, start: float, end: float, towards_end: bool, style: dict[str, Any], gid: str
-) -> None:
-    """An interval with an open end: a bar fading out towards the figure's edge, and an arrow."""
-    step = (end - start) / FADE_STEPS
-    for i in range(FADE_STEPS):
-        fade = (i + 0.5) / FADE_STEPS if towards_end else 1 - (i + 0.5) / FADE_STEPS
-        ax.barh(y, step, left=start + i * step, height=0.6, alpha=0.95 - 0.85 * fade, linewidth=0, gid=gid, **style)
-    edge, marker = (end, ">") if towards_end else (start, "<")
-    ax.plot([edge], [y], marker=marker, markersize=7, color=style["color"], clip_on=False, gid=gid)
+class Timeline:
+    """The timeline's axes, its x range, and the labels noted in it (dropped where they overlap)."""
+
+    def __init__(self, ax: Axes, first: date, last: date) -> None:
+        self.ax, self.first, self.last = ax, first, last
+        self.left, self.right = float(date2num(first)), float(date2num(last))
+        self.min_width = (self.right - self.left) / 150  # a one-day interval stays visible
+        self.texts: list[Text] = []
+
+    def note(self, text: str, x: float, y: float, gap: float = 6, **style: Any) -> None:
+        """A label `gap` points right of a mark."""
+        self.texts.append(
+            self.ax.annotate(
+                drawn_text(text), (x, y), xytext=(gap, 0), textcoords="offset points", va="center", fontsize=8, **style
+            )
+        )
+
+    def interval(
+        self,
+        y: float,
+        height: float,
+        start: date | None,
+        end: date | None,
+        colour: str,
+        hatch: str,
+        gid: str | None,
+        uncertain: bool = False,
+    ) -> float:
+        """One dated row as a bar: an open end fades out, with an arrow; undated, a square at the
+        left edge; a date the source gives as uncertain or approximate, a dotted outline.
+        Returns the x where a label beside it goes."""
+        style: dict[str, Any] = dict(height=height, hatch=hatch, edgecolor="white", gid=gid)
+        if start is None and end is None:
+            x = self.left + self.min_width * 3
+            self.ax.plot([x], [y], marker="s", markersize=6, color=colour, gid=gid)
+            return x
+        if start is None or end is None:
+            begin = self.left if start is None else float(date2num(start))
+            finish = self.right if end is None else float(date2num(end)) + 1
+            step = (finish - begin) / FADE_STEPS
+            fades = [(i + 0.5) / FADE_STEPS for i in range(FADE_STEPS)]
+            alphas = [0.95 - 0.85 * (fade if end is None else 1 - fade) for fade in fades]
+            lefts = [begin + i * step for i in range(FADE_STEPS)]
+            colours = [to_rgba(colour, alpha) for alpha in alphas]
+            self.ax.barh([y] * FADE_STEPS, [step] * FADE_STEPS, left=lefts, color=colours, linewidth=0, **style)
+            edge, marker = (finish, ">") if end is None else (begin, "<")
+            self.ax.plot([edge], [y], marker=marker, markersize=6, color=colour, clip_on=False, gid=gid)
+            return finish if end is not None else begin
+        begin = float(date2num(start))
+        width = max(float(date2num(end)) + 1 - begin, self.min_width)
+        if uncertain:
+            style.update(edgecolor=STATEMENT_COLOUR, linestyle=":")
+        self.ax.barh(y, width, left=begin, color=colour, linewidth=1.2 if uncertain else 0.5, **style)
+        return begin + width
+
+
+def uncertain_dates(frame: pd.DataFrame) -> list[bool]:
+    """Whether each row's EDTF date is uncertain (`?`), approximate (`~`) or both (`%`)."""
+    if "date_edtf" not in frame.columns:
+        return [False] * len(frame)
+    return [isinstance(text, str) and any(mark in text for mark in "?~%") for text in frame["date_edtf"]]
+
+
+def statements_lane(line: Timeline, statements: pd.DataFrame, y: int) -> str:
+    """Statements as points on their days (an interval's first known day), sized by how many."""
+    dated = statements.dropna(subset=["date_start", "date_end"], how="all")
+    counts = dated["date_start"].fillna(dated["date_end"]).value_counts().sort_index()
+    days = [float(date2num(day)) for day in counts.index]
+    sizes = [30 + 6 * min(int(n), 40) for n in counts]
+    line.ax.scatter(days, [y] * len(days), s=sizes, marker="D", color=STATEMENT_COLOUR, zorder=3)
+    for x, n, size in zip(days, counts, sizes, strict=True) if len(days) <= MAX_TRANSFER_LINES else ():
+        line.note(f"{int(n):,}", x, y, gap=size**0.5 / 1.4 + 3)  # beside the diamond (area in points²)
+    undated = len(statements) - len(dated)
+    return f"Statements ({len(statements):,}" + (f", {undated:,} undated)" if undated else ")")
+
+
+def rounds_lane(line: Timeline, rounds: pd.DataFrame, y: int) -> str:
+    """Negotiation rounds, one mark per date (or interval) labelled with how many rounds it
+    stands for: each row's `round_count`, rows sharing a canonical id counted once. A count known
+    only "by 23 September" is an interval open at its start, fading in towards that day."""
+    one = canonical_rows(rounds, "round_id")
+    per_date: dict[tuple[date | None, date | None], int] = {}
+    for start, end, count in zip(one["date_start"], one["date_end"], round_counts(one), strict=True):
+        key = (as_date(start), as_date(end))
+        per_date[key] = per_date.get(key, 0) + int(count)
+    undated = per_date.pop((None, None), 0)
+    for (start, end), count in sorted(per_date.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
+        x = line.interval(y, 0.5, start, end, ROUND_COLOUR, "", None)
+        line.note(f"{count:,} rounds" if count > 1 else "1 round", x, y)
+    total = int(round_counts(one).sum())
+    return f"Negotiation rounds ({total:,}" + (f", {undated:,} undated)" if undated else ")")
+
+
+def transfer_lines(line: Timeline, transfers: pd.DataFrame, names: Mapping[str, str], y: int) -> list[str]:
+    """One line per transfer (rows sharing a canonical id), each of its rows a bar of its own
+    dates and certainty, labelled with how many sources report it; undated transfers last."""
+    one = canonical_rows(transfers, "transfer_id")
+    one = one.assign(
+        first_day=one["date_start"].fillna(one["date_end"]).astype(object),
+        undated=one["date_start"].isna() & one["date_end"].isna(),
+    ).sort_values(["undated", "first_day", "canonical_id"], kind="stable", na_position="last", ignore_index=True)
+    rows_of = dict(list(transfers.sort_values("transfer_id").groupby("canonical_id", sort=False, observed=True)))
+    labels = []
+    canonicals: list[Any] = list(one.itertuples(index=False))  # named tuples of the columns
+    for i, canonical in enumerate(canonicals):
+        if canonical.undated and (i == 0 or not one["undated"].iloc[i - 1]):
+            line.ax.axhline(y + i - 0.5, color=UNDATED_COLOUR, linewidth=0.8, linestyle="--")
+        frame = rows_of[canonical.canonical_id]
+        rows: list[Any] = list(frame.itertuples(index=False))
+        height = 0.6 / len(rows)
+        for j, (row, uncertain) in enumerate(zip(rows, uncertain_dates(frame), strict=True)):
+            start, end, certainty = as_date(row.date_start), as_date(row.date_end), Certainty(row.certainty)
+            colour, hatch = CERTAINTY_COLOURS[certainty], CERTAINTY_HATCHES[certainty]
+            gid = TRANSFER_GID + row.transfer_id
+            x = line.interval(y + i - 0.3 + height * (j + 0.5), height, start, end, colour, hatch, gid, uncertain)
+            if start is None and end is None and j == 0:
+                line.note("undated", x, y + i, fontstyle="italic", color="#444444")
+        sources = f" · {canonical.sources} sources" if canonical.sources > 1 else ""
+        labels.append(transfer_label(canonical._asdict(), names) + sources)
+    return labels
+
+
+def month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_start(number: int) -> date:
+    return date(number // 12, number % 12 + 1, 1)
+
+
+def supplier_heat(
+    transfers: pd.DataFrame, names: Mapping[str, str], first: date, last: date
+) -> tuple[list[str], np.ndarray]:
+    """Transfers (rows sharing a canonical id counted once) per supplier lane and month from
+    `first` to `last`: the MAX_LANES - 1 largest suppliers, then one lane for the rest. A transfer
+    dated to an interval is spread evenly over its months; one open at an end counts in the
+    month of its known day; undated ones are counted in the lane's label. Returns the lanes'
+    labels and the counts (lane × month)."""
+    one = canonical_rows(transfers, "transfer_id")
+    totals = one["supplier_id"].astype(str).value_counts()
+    order = sorted(totals.index, key=lambda s: (-totals[s], names.get(s, s), s))
+    shown = order if len(order) <= MAX_LANES else order[: MAX_LANES - 1]
+    lane_of = {supplier: i for i, supplier in enumerate(shown)}
+    lanes = len(shown) + (len(order) > len(shown))
+    base = month_number(first)
+    heat = np.zeros((lanes, month_number(last) - base + 1))
+    undated = [0] * lanes
+    for supplier, start, end in zip(one["supplier_id"], one["date_start"], one["date_end"], strict=True):
+        lane = lane_of.get(str(supplier), lanes - 1)
+        first_day = as_date(start) if as_date(start) is not None else as_date(end)
+        last_day = as_date(end) if as_date(end) is not None else as_date(start)
+        if first_day is None or last_day is None:
+            undated[lane] += 1
+            continue
+        months = slice(month_number(first_day) - base, month_number(last_day) - base + 1)
+        heat[lane, months] += 1 / (months.stop - months.start)
+    counts = [int(n) for n in heat.sum(axis=1).round()]
+    names_shown = [short(names.get(s, s), 40) for s in shown]
+    if lanes > len(shown):
+        names_shown.append(f"{len(order) - len(shown):,} other suppliers")
+    labels = [
+        f"{name} ({counts[i] + undated[i]:,}" + (f", {undated[i]:,} undated)" if undated[i] else ")")
+        for i, name in enumerate(names_shown)
+    ]
+    return labels, heat
+
+
+def supplier_lanes(
+    figure: Figure, line: Timeline, transfers: pd.DataFrame, names: Mapping[str, str], y: int
+) -> list[str]:
+    """The supplier heat strips, one lane each, with a colour bar."""
+    labels, heat = supplier_heat(transfers, names, line.first, line.last)
+    base = month_number(line.first)
+    edges = [float(date2num(month_start(base + m))) for m in range(heat.shape[1] + 1)]
+    mesh = line.ax.pcolormesh(
+        edges,
+        [y + i - 0.5 for i in range(len(labels) + 1)],
+        np.ma.masked_equal(heat, 0),
+        cmap=HEAT_COLOURS,
+        norm=PowerNorm(0.5, vmin=0),  # square root: a lane of many suppliers does not wash out the rest
+        gid=HEAT_GID,
+    )
+    bar = figure.colorbar(mesh, ax=line.ax, location="right", fraction=0.03, pad=0.01)
+    bar.set_label("transfers per month (one spread over the months of its dates)", fontsize=8)
+    return labels
 
 
 def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
-    """Statements as points on their dates; every transfer as its date interval, by certainty.
+    """Statements and negotiation rounds on their dates, then the transfers: a line each (its
+    rows by certainty), or per supplier and month when there are more than fit.
 
-    Each artist drawn for a transfer carries the gid `transfer:<transfer_id>`, so
+    Each artist drawn for a transfer line carries the gid `transfer:<transfer_id>`, so
     `drawn_transfer_ids` can tell from the figure itself which transfers it shows.
     """
-    frames = sorted_frames(frames)
-    transfers, statements = frames["military_transfers"], frames["statements"]
-    names = actor_names(frames)
+    statements = frames["statements"]  # only counted: its order changes nothing
+    frames = {**sorted_frames(frames, ("actors", "military_transfers", "negotiation_rounds")), "statements": statements}
+    transfers, names = frames["military_transfers"], actor_names(frames)
     first, last = timeline_span(frames)
-    left, right = date2num(first), date2num(last)
-    min_width = (right - left) / 150  # a one-day interval stays visible
-
-    order = transfers.assign(
-        sort_key=transfers["date_start"].fillna(transfers["date_end"]).astype(object),
-        is_undated=transfers["date_start"].isna() & transfers["date_end"].isna(),
-    )
-    order = order.sort_values(["is_undated", "sort_key", "transfer_id"], kind="stable", na_position="last")
-    undated_count = int(order["is_undated"].sum())
-    rows = len(order) + 1
-    height = min(2.4 + ROW_HEIGHT * rows, MAX_HEIGHT)
-    label_size = min(FONT_SIZE, FONT_SIZE * (height - 2.4) / (ROW_HEIGHT * rows))
-
+    by_line = transfers["canonical_id"].nunique() <= MAX_TRANSFER_LINES
     with figure_style():
-        figure = Figure(figsize=(FIGURE_WIDTH, height), dpi=DPI, layout="constrained")
+        figure = Figure(figsize=(FIGURE_WIDTH, 3.0), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         ax = figure.add_subplot()
-        labels = []
-
-        # Row 0: statements, one point per day (an interval's first day), sized by how many.
-        dated = statements.dropna(subset=["date_start", "date_end"], how="all")
-        points = dated["date_start"].fillna(dated["date_end"]).astype(object)
-        counts = points.value_counts().sort_index()
-        ax.scatter(
-            [date2num(d) for d in counts.index],
-            [0] * len(counts),
-            s=[30 + 6 * min(n, 40) for n in counts],
-            marker="D",
-            color=STATEMENT_COLOUR,
-            zorder=3,
-        )
-        for day, n in counts.items() if len(counts) <= 6 else ():
-            ax.annotate(f"{n}", (date2num(day), 0), xytext=(9, 0), textcoords="offset points", va="center", fontsize=8)
-        undated_statements = len(statements) - len(dated)
-        label = f"Statements ({len(statements)}"
-        label += f", {undated_statements} undated)" if undated_statements else ")"
-        labels.append(label)
-
-        transfer_rows: list[Any] = list(order.itertuples(index=False))  # named tuples of the columns
-        for y, row in enumerate(transfer_rows, start=1):
-            if row.is_undated and y == len(order) - undated_count + 1:
-                ax.axhline(y - 0.5, color=UNDATED_COLOUR, linewidth=0.8, linestyle="--")
-            certainty = Certainty(row.certainty)
-            style: dict[str, Any] = dict(
-                color=CERTAINTY_COLOURS[certainty], hatch=CERTAINTY_HATCHES[certainty], edgecolor="white"
-            )
-            gid = TRANSFER_GID + row.transfer_id
-            start, end = as_date(row.date_start), as_date(row.date_end)
-            if start is None and end is None:
-                ax.plot([left + min_width * 3], [y], marker="s", markersize=7, color=style["color"], gid=gid)
-                ax.annotate(
-                    "undated",
-                    (left + min_width * 3, y),
-                    xytext=(8, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=8,
-                    fontstyle="italic",
-                    color="#444444",
-                )
-            elif end is None:
-                _faded_bar(ax, y, date2num(start), right, True, style, gid)
-            elif start is None:
-                _faded_bar(ax, y, left, date2num(end) + 1, False, style, gid)
-            else:
-                width = max(date2num(end) + 1 - date2num(start), min_width)
-                ax.barh(y, width, left=date2num(start), height=0.6, linewidth=0.5, gid=gid, **style)
-            labels.append(transfer_label(row._asdict(), names))
-
-        ax.set_yticks(range(len(labels)), [drawn_text(label) for label in labels], fontsize=label_size)
-        ax.set_ylim(len(labels) - 0.4, -0.6)
-        ax.set_xlim(left, right)
+        line = Timeline(ax, first, last)
+        labels = [statements_lane(line, statements, 0), rounds_lane(line, frames["negotiation_rounds"], 1)]
+        if by_line:
+            labels += transfer_lines(line, transfers, names, 2)
+        else:
+            labels += supplier_lanes(figure, line, transfers, names, 2)
+        figure.set_size_inches(FIGURE_WIDTH, 2.6 + ROW_HEIGHT * len(labels))
+        ax.axhline(1.5, color=UNDATED_COLOUR, linewidth=0.8)
+        ax.set_yticks(range(len(labels)), [drawn_text(label) for label in labels])
+        ax.set_ylim(len(labels) - 0.5, -0.6)
+        ax.set_xlim(line.left, line.right)
         locator = AutoDateLocator(minticks=4, maxticks=10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.set_xlabel("date (bars: the interval a transfer is dated to; faded bar with arrow: interval left open)")
-        ax.set_title(f"Statements and military transfers over time ({len(transfers)} transfers)")
+        ax.set_xlabel("date (bars: the interval a row is dated to; faded bar with arrow: interval left open)")
+        count = transfers["canonical_id"].nunique()
+        ax.set_title(
+            f"Statements, negotiation rounds and military transfers ({count:,} transfers in {len(transfers):,} rows)"
+        )
         handles: list[Artist] = [
-            Line2D([], [], marker="D", linestyle="", color=STATEMENT_COLOUR, label="statement (number made that day)")
+            Line2D([], [], marker="D", linestyle="", color=STATEMENT_COLOUR, label="statements (how many that day)"),
+            Patch(facecolor=ROUND_COLOUR, label="negotiation rounds"),
         ]
+        handles.append(
+            Patch(facecolor="white", edgecolor=STATEMENT_COLOUR, linestyle=":", label="date uncertain or approximate")
+        )
         handles += [
             Patch(
                 facecolor=CERTAINTY_COLOURS[c],
@@ -230,12 +416,13 @@ def timeline_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
             )
             for c in Certainty
         ]
-        figure.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
+        figure.legend(handles=handles if by_line else handles[:2], loc="outside lower center", ncols=3, frameon=False)
+        drop_overlapping(figure, line.texts)
     return figure
 
 
 def drawn_transfer_ids(figure: Figure) -> set[str]:
-    """The transfers a figure shows, read back from the gids of its artists."""
+    """The transfers a figure shows a line of, read back from the gids of its artists."""
     return {
         gid.removeprefix(TRANSFER_GID)
         for artist in figure.findobj()
@@ -254,17 +441,22 @@ def category_colours() -> dict[str, ColorType]:
 
 
 def transfer_counts(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Transfers per supplier → recipient (rows) and item category (columns), largest first."""
-    transfers = sorted_frames(frames)["military_transfers"]
+    """Transfers (rows sharing a canonical id counted once) per supplier → recipient (rows) and
+    item category (columns), largest first: the MAX_LANES - 1 largest pairs, then the rest as one."""
+    transfers = canonical_rows(frames["military_transfers"], "transfer_id")
     names = actor_names(frames)
     pairs = [
-        f"{names.get(s, s)} → {names.get(r, r)}"
-        for s, r in zip(transfers["supplier_id"], transfers["recipient_id"], strict=False)
+        f"{short(names.get(s, s), 35)} → {short(names.get(r, r), 35)}"
+        for s, r in zip(transfers["supplier_id"].astype(str), transfers["recipient_id"].astype(str), strict=True)
     ]
     table = pd.crosstab(pd.Series(pairs, name="pair"), transfers["item_category"].astype(str).to_numpy())
     table = table.reindex(columns=[c.value for c in ItemCategory if c.value in table.columns])
     totals = table.sum(axis=1)
-    return table.loc[sorted(table.index, key=lambda pair: (-totals[pair], pair))]
+    table = table.loc[sorted(table.index, key=lambda pair: (-totals[pair], pair))]
+    if len(table) <= MAX_LANES:
+        return table
+    rest = table.iloc[MAX_LANES - 1 :].sum().rename(f"{len(table) - MAX_LANES + 1:,} other pairs")
+    return pd.concat([table.iloc[: MAX_LANES - 1], rest.to_frame().T])
 
 
 def transfers_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
@@ -298,7 +490,7 @@ def transfers_figure(frames: Mapping[str, pd.DataFrame]) -> Figure:
         ax.set_ylim(len(counts) - 0.4, -0.6)
         ax.set_xlim(0, max(done, default=1) * 1.1 + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("number of transfers (rows: one item as one source reports it; not a quantity of items)")
+        ax.set_xlabel("number of transfers (rows sharing a canonical_id count once; not a quantity of items)")
         ax.set_ylabel("supplier → recipient")
         ax.set_title("Military transfers by supplier, recipient and item category")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)

@@ -49,7 +49,7 @@ from peacetrack.index import (
     write_index,
 )
 from peacetrack.schema import duckdb_load_script, dump_json
-from peacetrack.tablefiles import read_tables, write_tables
+from peacetrack.tablefiles import write_tables
 from peacetrack.tables import SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
@@ -275,17 +275,17 @@ def write_card(
     `seeds`. A folder's path instead of a version is read as it is, as an unreleased card.
     `out` defaults to `report-<VERSION>` (under `root/build/` with `root`)."""
     from peacetrack.card import UNRELEASED
-    from peacetrack.report import write_report
+    from peacetrack.report import read_report_tables, write_report
 
     entry: ReleaseEntry | None
     if version is not None and not is_release_name(version):
         folder = resolve_release(version, root)
         with reported_as_release_error(f"read the tables in {folder}"):
-            frames = read_tables(folder)
+            frames, nulls = read_report_tables(folder)
         out = out or Path(f"report-{UNRELEASED}")
         if out.resolve().is_relative_to(folder.resolve()):
             raise ReleaseError(f"refusing to write into {out}: the card goes beside the tables, not among them")
-        return write_report(frames, UNRELEASED, "none (read from a folder, not a listed release)", out)
+        return write_report(frames, UNRELEASED, "none (read from a folder, not a listed release)", out, nulls)
     if root is None:
         entry, folder = _found_tables(version, remote)
         immutable = folder.parent
@@ -304,6 +304,7 @@ def write_card(
             faults = "\n".join(str(f) for f in build.errors)
             raise ReleaseError(f"{faults}\nno release yet, and {len(build.errors)} error(s) in {seeds}")
         frames, label, release_date = build.frames, UNRELEASED, f"none (built from {seeds}, not released)"
+        nulls = {}  # counted from the frames
     else:
         label, release_date = entry.version, entry.date.isoformat()
     out = out or (Path(f"report-{label}") if root is None else root / "build" / f"report-{label}")
@@ -319,8 +320,8 @@ def write_card(
                 f"(`peacetrack download --release {entry.version}` prints where)"
             )
         with reported_as_release_error(f"read release {entry.version}"):
-            frames = read_tables(folder)
-    return write_report(frames, label, release_date, out)
+            frames, nulls = read_report_tables(folder)
+    return write_report(frames, label, release_date, out, nulls)
 
 
 def check_bundle(root: Path, bundle: Path) -> None:
