@@ -57,10 +57,11 @@ def test_a_new_release_card_opens_with_the_dataset_hub_header(frames: dict[str, 
 
 
 def test_released_cards_keep_the_edition_they_were_published_with(frames: dict[str, pd.DataFrame]) -> None:
-    """1.0.0 is immutable and checksummed: its card is rebuilt byte for byte, without a header."""
-    card = datacard_text(frames, "1.0.0", "2026-11-27")
-    assert card.startswith("# peacetrack 1.0.0: data card\n")
-    assert card == (ROOT / "datasets" / "releases" / "1.0.0" / "DATACARD.md").read_text(encoding="utf-8")
+    """2.0.0 is immutable and checksummed: its card is rebuilt from the seeds byte for byte.
+    (1.0.0's card was drawn under schema 1.0.0 and stays as published, checked by its hash.)"""
+    card = datacard_text(frames, "2.0.0", "2026-11-30")
+    assert card.startswith("---\n") or card.startswith("# peacetrack 2.0.0: data card\n")
+    assert card == (ROOT / "datasets" / "releases" / "2.0.0" / "DATACARD.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -53,14 +53,14 @@ def seeds_built_once(monkeypatch: pytest.MonkeyPatch, seed_build: Build) -> None
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A copy of the committed datasets/ (release 1.0.0) with a changelog entry for 1.1.0."""
+    """A copy of the committed datasets/ (releases 1.0.0 and 2.0.0) with changelog entries for 2.1.0 and 2.2.0."""
     copy = tmp_path / "datasets"
     shutil.copytree(ROOT / "datasets", copy, ignore=shutil.ignore_patterns("build"))  # `make dataset`'s output
     changelog = copy / "CHANGELOG.md"
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace(
             "## [Unreleased]\n",
-            "## [Unreleased]\n\n## [1.2.0] - 2026-12-02\n\n## [1.1.0] - 2026-12-01\n\n- Nothing new.\n",
+            "## [Unreleased]\n\n## [2.2.0] - 2026-12-02\n\n## [2.1.0] - 2026-12-01\n\n- Nothing new.\n",
         ),
         encoding="utf-8",
     )
@@ -75,10 +75,10 @@ def test_release_bump_cuts_the_next_version_and_bundles_it(
         app, ["release", "--bump", "minor", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(bundle)]
     )
     assert result.exit_code == 0, result.output
-    assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0"]
+    assert [r.version for r in read_index(root).releases] == ["1.0.0", "2.0.0", "2.1.0"]
     assert (bundle / "index.json").read_bytes() == (root / "index.json").read_bytes()
     assert folder_files(bundle) == ["index.json"] + [
-        f"releases/1.1.0/{p}" for p in folder_files(root / "releases" / "1.1.0")
+        f"releases/2.1.0/{p}" for p in folder_files(root / "releases" / "2.1.0")
     ]
 
 
@@ -86,16 +86,16 @@ def test_release_prints_its_folder_as_given(
     root: Path, tmp_path: Path, seeds_built_once: None, no_figures: None
 ) -> None:
     odd = root.rename(tmp_path / "odd[red]x")
-    result = runner.invoke(app, ["release", "1.1.0", "--root", str(odd), "--seeds", str(SEEDS), "--no-bundle"])
+    result = runner.invoke(app, ["release", "2.1.0", "--root", str(odd), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 0, result.output
-    assert str(odd / "releases" / "1.1.0") in "".join(result.output.split())  # the title wraps
+    assert str(odd / "releases" / "2.1.0") in "".join(result.output.split())  # the title wraps
 
 
 @pytest.mark.parametrize("bundle", ["releases/1.0.0", "releases", ".", "index.json", ".."])
 def test_release_refuses_a_bundle_that_overlaps_the_root(root: Path, bundle: str) -> None:
     """Bundling replaces its folder whole: inside or around the root, it would replace releases."""
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    args = ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(root / bundle)]
+    args = ["release", "2.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(root / bundle)]
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "overlaps the data folder" in result.output and "Traceback" not in result.output
@@ -109,12 +109,12 @@ def test_release_refuses_a_bundle_folder_that_holds_more_than_a_bundle(root: Pat
     other = tmp_path / "mine"
     (other / "releases").mkdir(parents=True)
     (other / "notes.txt").write_text("mine")
-    args = ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(other)]
+    args = ["release", "2.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(other)]
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "holdsmorethanabundle" in "".join(result.output.split())  # rich wraps long lines
     assert (other / "notes.txt").read_text() == "mine"
-    assert "1.1.0" not in {r.version for r in read_index(root).releases}
+    assert "2.1.0" not in {r.version for r in read_index(root).releases}
 
 
 @pytest.mark.parametrize("command", ["build", "release"])
@@ -126,7 +126,7 @@ def test_build_and_release_show_terminal_escapes_in_seed_names_escaped(
     args = (
         ["build", "--out", str(tmp_path / "build")]
         if command == "build"
-        else ["release", "1.1.0", "--root", str(root), "--no-bundle"]
+        else ["release", "2.1.0", "--root", str(root), "--no-bundle"]
     )
     result = runner.invoke(app, [*args, "--seeds", str(seeds)])
     assert result.exit_code == 1, result.output
@@ -160,9 +160,9 @@ def test_release_of_an_existing_version_fails_and_changes_nothing(root: Path, tm
     ("args", "message"),
     [
         ([], "give either VERSION or --bump"),
-        (["1.1.0", "--bump", "patch"], "give either VERSION or --bump"),
+        (["2.1.0", "--bump", "patch"], "give either VERSION or --bump"),
         (["one"], "not a semantic version: 'one'"),
-        (["2.0.0"], "no entry for 2.0.0"),
+        (["3.0.0"], "no entry for 3.0.0"),
     ],
 )
 def test_release_refuses_bad_requests(root: Path, args: list[str], message: str) -> None:
@@ -192,7 +192,7 @@ def index_listing(root: Path, *versions: str) -> None:
 def test_diff_between_two_versions(tmp_path: Path) -> None:
     frames = build_tables(SEEDS).frames
     root = tmp_path / "datasets"
-    old, new = root / "releases" / "1.0.0", root / "releases" / "1.1.0"
+    old, new = root / "releases" / "1.0.0", root / "releases" / "2.1.0"
     old.mkdir(parents=True), new.mkdir(parents=True)
     write_tables(frames, old)
     transfers = frames["military_transfers"].copy()
@@ -200,8 +200,8 @@ def test_diff_between_two_versions(tmp_path: Path) -> None:
     changed = transfers.at[row, "transfer_id"]
     transfers.loc[row, ["quantity", "status"]] = [pd.NA, "unknown"]
     write_tables(frames | {"military_transfers": transfers, "sources": frames["sources"].iloc[0:0]}, new)
-    index_listing(root, "1.0.0", "1.1.0")
-    result = runner.invoke(app, ["diff", "1.0.0", "1.1.0", "--root", str(root), "--format", "json"])
+    index_listing(root, "1.0.0", "2.1.0")
+    result = runner.invoke(app, ["diff", "1.0.0", "2.1.0", "--root", str(root), "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["tables"]["military_transfers"] == {
@@ -228,11 +228,11 @@ def test_diff_of_an_unknown_release_is_a_clear_error(tmp_path: Path) -> None:
 def test_diff_accepts_only_versions_the_index_lists(root: Path) -> None:
     """A folder under releases/ that the index does not list was left by an interrupted
     release: `diff` refuses it by version (and says how to clear it), takes it as a path."""
-    orphan = root / "releases" / "1.1.0"
+    orphan = root / "releases" / "2.1.0"
     shutil.copytree(root / "releases" / "1.0.0", orphan)
-    result = runner.invoke(app, ["diff", "1.0.0", "1.1.0", "--root", str(root)])
+    result = runner.invoke(app, ["diff", "1.0.0", "2.1.0", "--root", str(root)])
     assert result.exit_code == 1
-    assert "no release 1.1.0 in" in result.output
+    assert "no release 2.1.0 in" in result.output
     assert f"peacetrack release --clean --root {root}" in result.output
     assert "Traceback" not in result.output
     by_path = runner.invoke(app, ["diff", str(root / "releases" / "1.0.0"), str(orphan)])
@@ -302,10 +302,10 @@ def test_release_into_a_read_only_folder_is_a_clear_error(
 ) -> None:
     deny_writes_in(monkeypatch, root / "releases" if read_only == "releases" else root)
     before = snapshot(root)
-    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    result = runner.invoke(app, ["release", "2.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "cannot write release 1.1.0" in result.output and "Permission denied" in result.output
+    assert "cannot write release 2.1.0" in result.output and "Permission denied" in result.output
     assert snapshot(root) == before
 
 
@@ -315,10 +315,10 @@ def test_release_where_a_folder_is_a_file_is_a_clear_error(root: Path, no_figure
     (root / "releases").write_text("not a folder\n", encoding="utf-8")
     (root / "index.json").unlink()
     before = snapshot(root)
-    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    result = runner.invoke(app, ["release", "2.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "cannot write release 1.1.0" in result.output
+    assert "cannot write release 2.1.0" in result.output
     assert snapshot(root) == before
 
 
@@ -329,12 +329,12 @@ def test_bundle_into_a_read_only_folder_is_a_clear_error(
     package.mkdir()
     deny_writes_in(monkeypatch, package)
     result = runner.invoke(
-        app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(package / "bundled")]
+        app, ["release", "2.1.0", "--root", str(root), "--seeds", str(SEEDS), "--bundle", str(package / "bundled")]
     )
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "release 1.1.0 is cut and registered, but not bundled: cannot bundle the latest release" in result.output
-    assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0"]  # the release itself stands
+    assert "release 2.1.0 is cut and registered, but not bundled: cannot bundle the latest release" in result.output
+    assert [r.version for r in read_index(root).releases] == ["1.0.0", "2.0.0", "2.1.0"]  # the release itself stands
 
 
 @pytest.mark.parametrize(
@@ -347,7 +347,7 @@ def test_release_with_an_unreadable_root_is_a_clear_error(root: Path, where: str
         (root / "index.json").mkdir()
     else:
         root = root / ("x" * 300)
-    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    result = runner.invoke(app, ["release", "2.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
     assert message in result.output
@@ -364,7 +364,7 @@ def test_report_of_a_listed_release_whose_folder_is_gone_is_a_clear_error(root: 
 def test_changelog_that_is_not_utf8_is_a_clear_error(root: Path) -> None:
     changelog = root / "CHANGELOG.md"
     changelog.write_bytes(changelog.read_bytes().replace(b"Nothing new.", b"Nothing n\xe9w."))
-    result = runner.invoke(app, ["release", "1.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
+    result = runner.invoke(app, ["release", "2.1.0", "--root", str(root), "--seeds", str(SEEDS), "--no-bundle"])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit), result.exception
     assert "CHANGELOG.md:16: not UTF-8 (byte offset" in result.output
@@ -415,25 +415,25 @@ def assert_bundle_is_latest(root: Path, bundle: Path) -> None:
 
 def test_two_releases_at_once_are_both_registered(root: Path, tmp_path: Path) -> None:
     bundle, go = tmp_path / "bundled", tmp_path / "go"
-    runs = [start(release_args(version, root, bundle), go) for version in ("1.1.0", "1.2.0")]
+    runs = [start(release_args(version, root, bundle), go) for version in ("2.1.0", "2.2.0")]
     go_when_ready(go, runs)
     for run in runs:
         out, err = run.communicate(timeout=300)
         assert run.returncode == 0, out + err
-    assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0", "1.2.0"]
+    assert [r.version for r in read_index(root).releases] == ["1.0.0", "2.0.0", "2.1.0", "2.2.0"]
     assert_index_and_folders_agree(root)
     assert_bundle_is_latest(root, bundle)
 
 
 def test_the_same_release_twice_at_once_is_cut_once_and_refused_once(root: Path, tmp_path: Path) -> None:
     bundle, go = tmp_path / "bundled", tmp_path / "go"
-    runs = [start(release_args("1.1.0", root, bundle), go) for _ in range(2)]
+    runs = [start(release_args("2.1.0", root, bundle), go) for _ in range(2)]
     go_when_ready(go, runs)
     results = [(run.wait(timeout=300), run.stdout.read(), run.stderr.read()) for run in runs]  # type: ignore[union-attr]
     assert sorted(code for code, _, _ in results) == [0, 1], results
     ((_, _, refusal),) = [(code, out, err) for code, out, err in results if code == 1]
-    assert "release 1.1.0 already exists" in refusal and "Traceback" not in refusal
-    assert [r.version for r in read_index(root).releases] == ["1.0.0", "1.1.0"]
+    assert "release 2.1.0 already exists" in refusal and "Traceback" not in refusal
+    assert [r.version for r in read_index(root).releases] == ["1.0.0", "2.0.0", "2.1.0"]
     assert_index_and_folders_agree(root)
     assert_bundle_is_latest(root, bundle)
 
@@ -444,7 +444,7 @@ def recover_and_release_again(root: Path, bundle: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(report, "write_report", card_without_figures)
     build_seeds_once(monkeypatch, seed_build)
     listed = [r.version for r in read_index(root).releases]
-    version = "1.2.0" if "1.1.0" in listed else "1.1.0"
+    version = "2.2.0" if "2.1.0" in listed else "2.1.0"
     args = release_args(version, root, bundle)
     first = runner.invoke(app, args)
     if first.exit_code != 0:
@@ -469,7 +469,7 @@ def test_release_killed_at_each_step_is_reported_and_cleared(
     bundle, go = tmp_path / "bundled", tmp_path / "go"
     bundle_latest(root, bundle)
     go.touch()
-    run = start(release_args("1.1.0", root, bundle), go, kill=step)
+    run = start(release_args("2.1.0", root, bundle), go, kill=step)
     out, err = run.communicate(timeout=300)
     assert run.returncode == -signal.SIGKILL, out + err  # the step was reached
     recover_and_release_again(root, bundle, monkeypatch, seed_build)
@@ -483,7 +483,7 @@ def test_release_killed_at_any_moment_is_reported_and_cleared(
     pristine = tmp_path / "pristine"
     shutil.copytree(root, pristine)
     bundle, go = tmp_path / "bundled", tmp_path / "go"
-    run = start(release_args("1.1.0", root, bundle), go)
+    run = start(release_args("2.1.0", root, bundle), go)
     go_when_ready(go, [run])
     began = time.monotonic()
     assert run.wait(timeout=300) == 0
@@ -493,7 +493,7 @@ def test_release_killed_at_any_moment_is_reported_and_cleared(
         shutil.copytree(pristine, root)
         bundle_latest(root, bundle)
         go = tmp_path / f"go{n}"
-        run = start(release_args("1.1.0", root, bundle), go)
+        run = start(release_args("2.1.0", root, bundle), go)
         go_when_ready(go, [run])
         time.sleep(share * run_time)
         run.kill()

@@ -25,7 +25,7 @@ from peacetrack.hook import validate_argv
 
 from .helpers import HOOKS, HOSTILE, ROOT, TAG, documented_config, git, load_yaml, scratch_repository
 
-RELEASE = ROOT / "datasets" / "releases" / "1.0.0"
+RELEASE = ROOT / "datasets" / "releases" / "2.0.0"
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
@@ -39,8 +39,8 @@ def test_the_documented_rev_is_a_toolkit_release_tag() -> None:
 
 
 def test_options_come_first_and_every_other_argument_is_a_path() -> None:
-    argv = ["--against", "1.0.0", "--help/statements.csv", "--against", "-x/evidence.jsonl"]
-    assert validate_argv(argv) == ["validate", "--against", "1.0.0", "--", *argv[2:]]
+    argv = ["--against", "2.0.0", "--help/statements.csv", "--against", "-x/evidence.jsonl"]
+    assert validate_argv(argv) == ["validate", "--against", "2.0.0", "--", *argv[2:]]
 
 
 def local_hook() -> dict[str, Any]:
@@ -55,7 +55,7 @@ def local_hook() -> dict[str, Any]:
 def test_the_local_hook_is_the_defined_hook_with_the_documented_arguments() -> None:
     hook = local_hook()
     assert hook["entry"] == "python -m peacetrack.hook"
-    assert hook["args"] == ["--against", "1.0.0"] and hook["pass_filenames"] is True
+    assert hook["args"] == ["--against", "2.0.0"] and hook["pass_filenames"] is True
 
 
 @pytest.fixture

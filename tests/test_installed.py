@@ -185,7 +185,7 @@ import json, sys
 from typer.testing import CliRunner
 import peacetrack
 from peacetrack.cli import app
-commands = [["info"], ["versions"], ["diff", "latest", "1.0.0"], ["report", "--release", "latest", "--out", sys.argv[1]]]
+commands = [["info"], ["versions"], ["diff", "latest", "2.0.0"], ["report", "--release", "latest", "--out", sys.argv[1]]]
 outputs = []
 for args in commands:
     result = CliRunner().invoke(app, args)
@@ -204,7 +204,7 @@ def test_the_installed_toolkit_works_outside_any_checkout(installed: Path, tmp_p
     outputs, rows, version, module = json.loads(loaded)
     assert [code for code, _ in outputs] == [0, 0, 0, 0], outputs
     info, versions, diff, _report = (output for _, output in outputs)
-    assert "1.0.0" in info and "1.0.0" in versions
+    assert "2.0.0" in info and "2.0.0" in versions and "1.0.0" in versions
     assert "actors: 0 added, 0 removed, 0 changed" in diff
     assert (tmp_path / "card" / "DATACARD.md").is_file()
     assert rows > 0 and version == PYPROJECT_VERSION

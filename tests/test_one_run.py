@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from peacetrack.cli import app
 from peacetrack.faults import Fault
+from peacetrack.quotes import NEAREST_HINT
 from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, RELEASE_CONFLICT, RELEASED_ROWS
 from peacetrack.seeds import build_tables
 
@@ -254,7 +255,7 @@ def test_a_quote_at_fault_is_one_fault_and_the_row_s_other_quotes_are_still_foun
     )
     assert {(f.line, f.column, f.rule, f.message) for f in built(seeds_copy)} == {
         (line_of(coding, "occurence"), "evidence", "extra_forbidden", "unknown field 'occurence'"),
-        (line_of(coding, "- Paris"), "evidence", "evidence_quote", "quote not found in the article"),
+        (line_of(coding, "- Paris"), "evidence", "evidence_quote", "quote not found in the article" + NEAREST_HINT),
     }
 
 

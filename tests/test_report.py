@@ -38,12 +38,13 @@ from peacetrack.figures import (
     timeline_figure,
     transfer_counts,
 )
+from peacetrack.index import read_index
 from peacetrack.markdown import md_text
 from peacetrack.report import read_report_tables, write_report
 from peacetrack.schema import vocabularies
 from peacetrack.seeds import Build
 from peacetrack.tablefiles import write_tables
-from peacetrack.tables import TABLES, frame_from_rows
+from peacetrack.tables import SCHEMA_VERSION, TABLES, frame_from_rows
 
 from .helpers import ROOT, SEEDS
 
@@ -505,8 +506,12 @@ def test_committed_release_cards_regenerate(frames: dict[str, pd.DataFrame], tmp
     )
     with pytest.raises(AssertionError):
         assert_card_regenerates(release)  # a hand-edited card is caught
-    for committed in sorted((ROOT / "datasets" / "releases").glob(f"*/{CARD_NAME}")):
-        assert_card_regenerates(committed.parent)
+    # A card is drawn by the contract of its schema: those of this schema regenerate; an older
+    # one (1.0.0) stays as published, checked by its hash like every file of its release.
+    current = [r.version for r in read_index(ROOT / "datasets").releases if r.schema_version == SCHEMA_VERSION]
+    assert current  # the latest release is of this schema
+    for version in current:
+        assert_card_regenerates(ROOT / "datasets" / "releases" / version)
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -524,18 +529,21 @@ def test_report_command_reads_a_release_and_never_writes_into_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    shutil.copytree(ROOT / "datasets", tmp_path / "datasets", ignore=shutil.ignore_patterns("build"))  # release 1.0.0
-    release = tmp_path / "datasets" / "releases" / "1.0.0"
+    shutil.copytree(ROOT / "datasets", tmp_path / "datasets", ignore=shutil.ignore_patterns("build"))  # 1.0.0, 2.0.0
+    release = tmp_path / "datasets" / "releases" / "2.0.0"
     before = sorted(p.name for p in release.iterdir())
     runner = CliRunner()
-    result = runner.invoke(app, ["report", "--root", "datasets", "--out", "datasets/releases/1.0.0"])
+    result = runner.invoke(app, ["report", "--root", "datasets", "--out", "datasets/releases/2.0.0"])
     assert result.exit_code == 1 and "immutable" in result.output
     result = runner.invoke(app, ["report", "--root", "datasets", "--out", "card"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in release.iterdir()) == before
-    assert card_header((tmp_path / "card" / CARD_NAME).read_text()) == ("1.0.0", "2026-11-27")
-    result = runner.invoke(app, ["report", "--release", "2.0.0", "--root", "datasets"])
-    assert result.exit_code == 1 and "no release '2.0.0'" in result.output and "1.0.0" in result.output
+    assert card_header((tmp_path / "card" / CARD_NAME).read_text()) == ("2.0.0", "2026-11-30")
+    result = runner.invoke(app, ["report", "--release", "3.0.0", "--root", "datasets"])
+    assert result.exit_code == 1 and "no release '3.0.0'" in result.output and "2.0.0" in result.output
+    result = runner.invoke(app, ["report", "--release", "1.0.0", "--root", "datasets", "--out", "old"])
+    assert result.exit_code == 1 and "schema 1.0.0" in result.output and "DATACARD.md" in result.output
+    assert not (tmp_path / "old").exists()
 
 
 def test_report_command_with_broken_seeds_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

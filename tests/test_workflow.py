@@ -119,7 +119,7 @@ def test_the_paths_input_is_validated_instead_of_the_changes(
         monkeypatch,
         capfd,
         FORMAT="json",
-        AGAINST="1.0.0",
+        AGAINST="2.0.0",
         PATHS="café/sources.csv\n\ndata/actors.csv\n",
     )
     assert validated_files(done.stdout) == {"café/sources.csv", "data/actors.csv"}

@@ -230,7 +230,7 @@ def release_path(version: str | None = None, base_url: str | None = None, *, rem
     Examples
     --------
     >>> import peacetrack
-    >>> folder = peacetrack.release_path("1.0.0")
+    >>> folder = peacetrack.release_path("2.0.0")
     >>> (folder / "statements.parquet").is_file(), (folder / "datapackage.json").is_file()
     (True, True)
     """
@@ -267,8 +267,8 @@ def download(version: str | None = None, base_url: str | None = None, *, remote:
     Examples
     --------
     >>> import peacetrack
-    >>> folder = peacetrack.download("1.0.0")  # bundled: nothing to fetch
-    >>> folder == peacetrack.release_path("1.0.0")
+    >>> folder = peacetrack.download("2.0.0")  # bundled: nothing to fetch
+    >>> folder == peacetrack.release_path("2.0.0")
     True
     """
     return release_path(version, base_url, remote=remote)
@@ -365,7 +365,7 @@ def load(table: str, version: str | None = None, *, backend: Backend = "pandas",
     Examples
     --------
     >>> import peacetrack
-    >>> actors = peacetrack.load("actors", "1.0.0")
+    >>> actors = peacetrack.load("actors", "2.0.0")
     >>> list(actors.columns)
     ['actor_id', 'name', 'actor_type', 'country', 'parent_id', 'role', 'aliases']
     >>> len(actors), actors["actor_id"].is_unique
@@ -409,10 +409,10 @@ def load_all(
     Examples
     --------
     >>> import peacetrack
-    >>> tables = peacetrack.load_all("1.0.0")
+    >>> tables = peacetrack.load_all("2.0.0")
     >>> {name: len(frame) for name, frame in tables.items()}  # doctest: +NORMALIZE_WHITESPACE
     {'sources': 1, 'actors': 10, 'statements': 23, 'military_transfers': 11,
-     'negotiation_rounds': 10, 'evidence': 69}
+     'negotiation_rounds': 1, 'evidence': 60}
     """
     if backend not in ("pandas", "polars"):
         raise DataError(f"no backend {backend!r}; the backends are: pandas, polars")

@@ -66,7 +66,7 @@ def connect(
     Examples
     --------
     >>> import peacetrack
-    >>> db = peacetrack.connect("1.0.0", allow_files=False)
+    >>> db = peacetrack.connect("2.0.0", allow_files=False)
     >>> db.execute("SELECT count(*) FROM statements WHERE speaker_id = 'ilham-aliyev'").fetchone()
     (23,)
     >>> db.close()
