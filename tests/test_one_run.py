@@ -234,6 +234,24 @@ def test_an_alias_added_to_a_released_actor_extends_it_in_build_and_validate(
     assert extended.message == ACTOR_EXTENDED.says(aliases="'Paris'", where=where)
 
 
+def test_coding_files_that_define_one_actor_are_merged_by_validate_as_by_the_build(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sources naming France in one pull request: one actor with the aliases of both, as
+    the build makes it, not a `unique` fault per repeat."""
+    coding = new_source(seeds_copy, ("    aliases: [France]\n", "    aliases: [France, Paris]\n"))
+    monkeypatch.chdir(seeds_copy.parent)
+    seed_coding = seeds_copy / SEED_ID / "coding.yaml"
+    build = build_tables(seeds_copy)
+    assert build.ok
+    [extended] = [f for f in build.faults if f.rule == ACTOR_EXTENDED.name]
+    result = runner.invoke(app, ["validate", str(seed_coding), str(coding), "--format", "json"])
+    said = json.loads(result.stdout)["faults"]
+    assert not [f for f in said if f["severity"] == "error"], said
+    [merged] = [f for f in said if f["rule"] == ACTOR_EXTENDED.name]
+    assert (merged["file"], merged["line"], merged["message"]) == (extended.file, extended.line, extended.message)
+
+
 def test_a_released_actor_renamed_is_refused_in_build_and_validate(
     seeds_copy: Path, release: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

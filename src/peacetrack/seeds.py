@@ -12,6 +12,7 @@ its line, not once per row. An actor coded by several sources is one row, its al
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,12 @@ class Coded:
     # fault is said, the rules on the null are not (as a table file's cell fault stands for them).
     at_fault: set[tuple[str, str, str]] = field(default_factory=set)
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """One frame per table, rows sorted by primary key."""
+    def frames(self, since: Mapping[str, int] | None = None) -> dict[str, pd.DataFrame]:
+        """One frame per table, rows sorted by primary key: every row, or those read after
+        `since` (a count of rows per table), as the validator checks one coding file's."""
         frames = {}
         for name, table in TABLES.items():
-            rows = sorted(self.rows[name], key=lambda r: r[table.primary_key])
+            rows = sorted(self.rows[name][(since or {}).get(name, 0) :], key=lambda r: r[table.primary_key])
             frames[name] = frame_from_rows(table, rows)
         return frames
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peacetrack.errors import CallError, Refused, Unreadable
 from peacetrack.faults import Fault, shorten
@@ -34,6 +35,11 @@ from peacetrack.validator.readers import READERS, Progress
 from peacetrack.validator.readers.chunks import reading_fault
 from peacetrack.validator.second_pass import check_across
 from peacetrack.validator.spool import Spool
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from peacetrack.seeds import Coded
 
 # Parents before children, and evidence before the claims whose quotes it must contain.
 TABLE_ORDER = ("sources", "actors", "evidence", *CLAIM_TABLES)
@@ -249,11 +255,12 @@ def _check(
     texts, faults = find_texts([(p, input_root(p)) for p, _ in inputs], release.get("sources"))
     spool.add_all(faults)
     validator = Validator(release, texts, spool)
+    codings = _Codings()
     for index, (path, table_) in enumerate(inputs):
         rows = validator.rows
         try:
             finished = (
-                _read_coding(path, validator) if table_ is None else _read_rows(path, table_, validator, progress)
+                codings.read(path, validator) if table_ is None else _read_rows(path, table_, validator, progress)
             )
         except Unreadable as error:
             spool.add(error.fault)
@@ -319,21 +326,37 @@ def _progress_bar(path: Path, stack: ExitStack) -> Progress | None:
     return lambda done: bar.update(task, completed=done)
 
 
-def _read_coding(path: Path, validator: Validator) -> bool:
-    """A coding file: its seed folder read as the build reads it, then checked like rows."""
-    from peacetrack.seeds import Coded, SeedReader
+class _Codings:
+    """The coding files of one input, read into one `Coded` as the build reads every seed: an
+    actor a second file defines again is merged with the first (aliases added) or refused
+    there, never a second row of the same id."""
 
-    coded = Coded()
+    def __init__(self) -> None:
+        self.coded: Coded | None = None  # made when a coding file comes (seeds imports pandas)
+
+    def read(self, path: Path, validator: Validator) -> bool:
+        """A coding file: its seed folder read as the build reads it, its new rows checked like rows."""
+        from peacetrack.seeds import Coded, SeedReader
+
+        if self.coded is None:
+            self.coded = Coded()
+        coded = self.coded
+        said, rows = len(coded.faults), {name: len(coded.rows[name]) for name in TABLES}
+        SeedReader(path.parent, coded, input_root(path)).read()
+        validator.spool.add_all(coded.faults[said:])
+        validator.kept.said |= coded.at_fault
+        validator.kept.recoded.add(path.parent.name)
+        validator.texts = {**validator.texts, **coded.texts}
+        _check_coded(coded, coded.frames(since=rows), validator)
+        return True
+
+
+def _check_coded(coded: Coded, frames: dict[str, pd.DataFrame], validator: Validator) -> None:
+    """The rows of a coding file checked as a table file's, each fault at its YAML line."""
 
     def locate(fault: Fault, _position: int, /, **changes: object) -> Fault:  # by the YAML, not a position
         return coded.locate(fault.but(**changes))
 
-    SeedReader(path.parent, coded, input_root(path)).read()
-    validator.spool.add_all(coded.faults)
-    validator.kept.said |= coded.at_fault
-    validator.kept.recoded.add(path.parent.name)
-    validator.texts = {**validator.texts, **coded.texts}
-    frames = coded.frames()
     for name in TABLE_ORDER:
         frame = frames[name]
         if not len(frame):
@@ -341,4 +364,3 @@ def _read_coding(path: Path, validator: Validator) -> bool:
         table = TABLES[name]
         frame = frame.astype({c.name: "string" for c in table.columns if c.kind is Kind.enum})
         validator.check_rows(table, frame, [], locate)
-    return True
