@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -157,3 +158,35 @@ def test_importing_peacetrack_loads_no_data_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[]\n"
+
+
+def loaded_modules(*args: str, cwd: Path) -> set[str]:
+    """The modules `python -m peacetrack ARGS` imports, read from `-X importtime` on stderr."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "peacetrack", *args], capture_output=True, text=True, cwd=cwd
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines[1:]}  # the first line is the header
+
+
+def test_help_loads_no_data_library(tmp_path: Path) -> None:
+    """`peacetrack --help` says what the commands are: it waits for no library a command uses
+    (scripts/bench_startup.py times it against `import duckdb`)."""
+    loaded = loaded_modules("--help", cwd=tmp_path)
+    assert "typer" in loaded  # the modules are read
+    heavy = {"pandas", "numpy", "pyarrow", "pandera", "matplotlib", "duckdb", "requests", "pooch", "edtf"}
+    assert heavy & loaded == set()
+
+
+def test_validating_a_small_csv_loads_no_plotting_mirror_or_database_library(tmp_path: Path) -> None:
+    """Ten released rows, checked against the bundled release: pyarrow reads them, and nothing
+    that draws, downloads or queries is loaded."""
+    with (peacetrack.release_path(remote=False) / "statements.csv").open(newline="", encoding="utf-8") as released:
+        rows = list(csv.reader(released))[:11]
+    with (tmp_path / "statements.csv").open("w", newline="", encoding="utf-8") as ten:
+        csv.writer(ten).writerows(rows)
+    loaded = loaded_modules("validate", "statements.csv", cwd=tmp_path)
+    assert "pyarrow.csv" in loaded
+    heavy = {"pandera", "matplotlib", "duckdb", "requests", "pooch", "filelock"}
+    assert heavy & loaded == set()

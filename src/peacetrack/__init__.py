@@ -13,7 +13,6 @@ contributed files, as `peacetrack validate` does), and the errors they raise on 
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from peacetrack.errors import DataError, PeacetrackError
@@ -23,10 +22,7 @@ if TYPE_CHECKING:
     from peacetrack.database import connect
     from peacetrack.validator import validate
 
-try:
-    __version__ = version("peacetrack")  # one source of truth: pyproject.toml's version
-except PackageNotFoundError:  # run from a source folder that was never installed
-    __version__ = "0+unknown"
+    __version__: str
 
 __all__ = [
     "DataError",
@@ -55,9 +51,22 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'peacetrack' has no attribute {name!r}")
+
+
+def _version() -> str:
+    """pyproject.toml's version, as installed: one source of truth. Read on first use, as
+    importlib.metadata takes longer to import than the rest of `import peacetrack`."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("peacetrack")
+    except PackageNotFoundError:  # run from a source folder that was never installed
+        return "0+unknown"
 
 
 def __dir__() -> list[str]:

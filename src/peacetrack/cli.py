@@ -22,12 +22,12 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from peacetrack import release as releases
 from peacetrack.errors import CallError, DataError, PeacetrackError, ReleaseError, StaleIndexWarning
 from peacetrack.terminal import printable
 
-# Each command imports the rest of what it needs when it runs: `peacetrack validate` should
-# not wait for duckdb, pooch and requests to load.
+# Each command imports the rest of what it needs when it runs: `peacetrack --help` and
+# `peacetrack validate` should not wait for pandas, duckdb and requests to load
+# (tests/test_entry_points.py checks which modules they load; scripts/bench_startup.py times it).
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -99,7 +99,7 @@ RootOption = Annotated[Path, typer.Option("--root", help="Folder of the releases
 def release(
     version: Annotated[str | None, typer.Argument(help="Semantic version to cut, e.g. 1.0.0.")] = None,
     bump: Annotated[
-        releases.Bump | None,
+        Literal["major", "minor", "patch"] | None,  # release.Bump: typer reads it before `release` is imported
         typer.Option("--bump", help="Cut the next major, minor or patch version after the latest."),
     ] = None,
     seeds: SeedsOption = Path("seeds"),
@@ -117,6 +117,7 @@ def release(
     ] = False,
 ) -> None:
     """Cut an immutable, checksummed release from the seeds (needs its CHANGELOG.md entry)."""
+    from peacetrack import release as releases
     from peacetrack.index import read_index, release_folder
 
     bundle = None if no_bundle else bundle
@@ -148,6 +149,8 @@ def release(
 
 
 def _clean(root: Path, bundle: Path | None) -> None:
+    from peacetrack import release as releases
+
     removed = releases.clean_releases(root, bundle)
     for path in removed:
         typer.echo(f"removed {printable(path, keep='')}")
@@ -194,6 +197,7 @@ def diff(
     remote: RemoteOption = None,
 ) -> None:
     """Rows added, removed and changed per table between two releases, by primary key."""
+    from peacetrack import release as releases
     from peacetrack.diff import diff_json, diff_releases, diff_text
 
     try:
@@ -405,6 +409,8 @@ def report(
     remote: RemoteOption = None,
 ) -> None:
     """Write the data card (DATACARD.md and figures) of a release, never into the release itself."""
+    from peacetrack import release as releases
+
     try:
         with _stale_warnings_said():
             written = releases.write_card(_one_release(release, version), root, seeds, out, remote=remote)

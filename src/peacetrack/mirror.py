@@ -22,17 +22,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
-import pooch
-import requests
-from filelock import FileLock
 from pydantic import BaseModel, ConfigDict, ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from peacetrack.errors import DataError, StaleIndexWarning
 from peacetrack.files import sha256_file, write_atomic
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
 from peacetrack.terminal import printable
+
+# requests, pooch, filelock and rich.progress are imported by the functions that go to the
+# mirror: reading the bundled release (`peacetrack validate`, `load`) does not wait for them.
 
 BASE_URL_ENV = "PEACETRACK_BASE_URL"
 CACHE_DIR_ENV = "PEACETRACK_CACHE_DIR"
@@ -135,6 +133,8 @@ def _parse_mirror_index(body: bytes, where: str) -> ReleaseIndex:
 
 def _get_index(url: str) -> bytes:
     """A mirror's index as sent, at most MIRROR_INDEX_MAX_BYTES + 1 bytes of it."""
+    import requests
+
     timeout = _timeout()
     with requests.get(url, stream=True, timeout=(timeout, timeout)) as response:
         response.raise_for_status()
@@ -151,6 +151,8 @@ def mirror_index(base_url: str | None = None) -> ReleaseIndex:
 
     A mirror that does not answer leaves the cached copy in use, with a StaleIndexWarning
     saying how old it is; an index that is not a valid one is refused, never cached."""
+    import requests
+
     url = index_url(_require_mirror(base_url, "cannot read the mirror's index"))
     copy = _index_copy(url)
     try:
@@ -235,6 +237,16 @@ class RichDownloadBar:
     """A download's progress bar, drawn by rich on stderr."""
 
     def __init__(self, label: str) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
         self._progress = Progress(
             TextColumn("{task.description}", markup=False),
             BarColumn(),
@@ -289,6 +301,8 @@ def _capped_downloader(entry: FileEntry, bar: RichDownloadBar | None) -> Callabl
     """A pooch downloader that writes at most the published size, and gives up on a stalled mirror.
 
     More bytes than published can only be the wrong file: refused before they are written."""
+    import requests
+
     timeout = _timeout()
 
     def download(url: str, output_file: str, _pooch: object) -> None:
@@ -318,6 +332,8 @@ def _download_lock(folder: Path, release: ReleaseEntry) -> Iterator[None]:
 
     pooch downloads into `tmp*` files beside their targets; a killed download leaves its one
     behind. Whoever holds the lock downloads alone, so every such file is a leftover: removed."""
+    from filelock import FileLock
+
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(folder.with_name(f"{folder.name}.lock")):
         published = {folder / entry.path for entry in release.files}
@@ -333,6 +349,9 @@ def fetch(release: ReleaseEntry, paths: list[str], base_url: str | None) -> Path
     pooch downloads into a temporary file beside the target, checks the hash, and only then
     moves it into place: a failed, cut or tampered download leaves nothing behind.
     """
+    import pooch
+    import requests
+
     folder = cache_dir() / release.version
     entries = [release_file(release, path) for path in paths]
     wanted = [entry for entry in entries if release_file_sha256(folder, entry) != entry.sha256]

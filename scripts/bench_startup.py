@@ -1,0 +1,101 @@
+"""Time `peacetrack --help` and `peacetrack validate` of a ten-row file against `import duckdb`.
+
+Issue 15's goal: each within 0.2 s of `python -c "import duckdb"`. The ten-row file is the first
+ten rows of the bundled release's `statements.csv`, copied as they are (so the file is valid and
+`validate` reads the bundled release as its `--against`). Each code path (`--code`, a checkout:
+its `src/` goes on PYTHONPATH; default this one) runs both commands as whole processes, and
+`python -c "import duckdb"` runs beside them, interleaved (A B C A B C ...), `--runs` times.
+Medians of wall and CPU (user + system) seconds are printed with the difference and ratio to
+the duckdb import (CPU time says more on a busy machine). Prints figures; asserts nothing.
+
+Byte code: every process runs with PYTHONDONTWRITEBYTECODE unset and PYTHONPYCACHEPREFIX set
+to one temporary folder (so no checkout is written to), after one untimed warm-up round that
+compiles it: the timings are of compiled byte code, as an installed package has.
+
+    python scripts/bench_startup.py --code /work/main --code . --runs 9
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+PYTHON = sys.executable
+BUNDLED_STATEMENTS = HERE.parents[1] / "src/peacetrack/bundled/releases/2.0.0/statements.csv"
+
+
+def write_ten_rows(path: Path) -> None:
+    """The header and the first ten rows of the bundled release's statements, as CSV."""
+    with BUNDLED_STATEMENTS.open(newline="", encoding="utf-8") as released:
+        rows = list(csv.reader(released))[:11]
+    with path.open("w", newline="", encoding="utf-8") as ten:
+        csv.writer(ten, lineterminator="\n").writerows(rows)
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one process; it must exit 0."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--code", action="append", type=Path, help="a checkout to time (repeatable)")
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    codes = [path.resolve() for path in (args.code or [HERE.parents[1]])]
+
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        work = Path(tmp)
+        write_ten_rows(work / "statements.csv")
+        base_env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        base_env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+        cases: list[tuple[str, list[str], dict[str, str]]] = [
+            ("python -c 'import duckdb'", [PYTHON, "-c", "import duckdb"], base_env)
+        ]
+        for code in codes:
+            env = {**base_env, "PYTHONPATH": str(code / "src")}
+            cases.append((f"{code.name}: --help", [PYTHON, "-m", "peacetrack", "--help"], env))
+            cases.append(
+                (f"{code.name}: validate 10 rows", [PYTHON, "-m", "peacetrack", "validate", "statements.csv"], env)
+            )
+
+        for _, command, env in cases:  # warm-up: compiles the byte code into the prefix
+            timed(command, env, work)
+        walls: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+        cpus: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+        for _ in range(args.runs):
+            for name, command, env in cases:
+                wall, cpu = timed(command, env, work)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+
+    base_name = cases[0][0]
+    base_wall, base_cpu = statistics.median(walls[base_name]), statistics.median(cpus[base_name])
+    print(f"medians of {args.runs} interleaved runs; byte code compiled; codes: {', '.join(map(str, codes))}")
+    print("| what | wall s | CPU s | wall − duckdb | CPU − duckdb | wall ratio | goal (≤ +0.2 s) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, _, _ in cases:
+        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
+        goal = "" if name == base_name else ("met" if wall - base_wall <= 0.2 else "not met")
+        print(
+            f"| {name} | {wall:.3f} | {cpu:.3f} | {wall - base_wall:+.3f} | {cpu - base_cpu:+.3f} "
+            f"| {wall / base_wall:.2f}× | {goal} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
