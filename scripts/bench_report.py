@@ -76,7 +76,7 @@ def make_release(root: Path, seeds: Path, transfers: int, statements: int) -> No
     big = pd.concat([seed] * -(-transfers // len(seed)), ignore_index=True).iloc[:transfers].copy()
     origin = big["transfer_id"].copy()
     index = pd.Series(range(transfers))
-    big["transfer_id"] = "t-" + index.astype(str).str.zfill(6) + "-" + origin.str.slice(0, 20)
+    big["transfer_id"] = "t-" + index.astype(str).str.zfill(6) + "-" + origin.str.slice(0, 20).str.rstrip("-")
     # one transfer in five is reported again by a second row (same canonical id)
     big["canonical_id"] = big["transfer_id"].where(index % 5 != 1, big["transfer_id"].shift(1))
     big["supplier_id"] = [f"supplier-{int(count * (i * 7919 % 1000) ** 2 / 1e6)}" for i in range(transfers)]

@@ -14,13 +14,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import peacetrack
 from peacetrack import cli as cli_module
 from peacetrack import data, mirror, report
 from peacetrack.cli import app
-from peacetrack.index import FileEntry, ReleaseEntry
+from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex, write_index
 from peacetrack.rules import RELEASED_ROWS
 from peacetrack.schema import vocabularies
 from peacetrack.tablefiles import sorted_frame
@@ -275,6 +276,46 @@ def test_connect_makes_read_only_views_and_strict_makes_tables(local_release: Re
     assert strict.execute(views).fetchall() == []
     strict.execute("DELETE FROM evidence")
     assert strict.execute("SELECT count(*) FROM evidence").fetchone() == (0,)
+
+
+def test_locked_connect_makes_the_same_views_and_copies_nothing(local_release: ReleaseEntry) -> None:
+    """`allow_files=False` (`peacetrack sql`): views read through Arrow, not tables the rows are
+    copied into; each with the same enum types, comments and rows as the open connection's."""
+    open_, locked = peacetrack.connect(), peacetrack.connect(allow_files=False)
+    views = "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY ALL"
+    columns = "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() ORDER BY ALL"
+    assert locked.execute(views).fetchall() == open_.execute(views).fetchall()
+    assert [name for name, _ in locked.execute(views).fetchall()] == sorted(TABLES)
+    assert locked.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
+    assert locked.execute(columns).fetchall() == open_.execute(columns).fetchall()
+    assert locked.execute("SELECT typeof(kind) FROM statements LIMIT 1").fetchone()[0].startswith("ENUM(")
+    for name in TABLES:
+        query = f"SELECT * FROM {name} ORDER BY ALL"
+        assert locked.execute(query).fetchall() == open_.execute(query).fetchall()
+    with pytest.raises(duckdb.Error):
+        locked.execute("DELETE FROM actors")
+
+
+def test_connect_trusts_a_verified_release_and_strict_checks_it(
+    local_release: ReleaseEntry, dirs: dict[str, Path]
+) -> None:
+    """A row the release's keys refuse, in a file whose hash the index publishes: the views read it
+    as published (a release is checked when it is cut); `strict=True` checks it again and refuses."""
+    path = dirs["data"] / "releases" / local_release.version / "statements.parquet"
+    rows = pq.read_table(path)
+    speakers = rows.column("speaker_id").to_pylist()
+    speakers[0] = "nobody-known"
+    pq.write_table(rows.set_column(rows.schema.get_field_index("speaker_id"), "speaker_id", pa.array(speakers)), path)
+    files = tuple(
+        FileEntry(path=f.path, sha256=sha256(path), bytes=path.stat().st_size) if f.path == path.name else f
+        for f in local_release.files
+    )
+    write_index(dirs["data"], ReleaseIndex(releases=(local_release.model_copy(update={"files": files}),)))
+    query = "SELECT count(*) FROM statements WHERE speaker_id = 'nobody-known'"
+    assert peacetrack.connect().execute(query).fetchone() == (1,)
+    assert peacetrack.connect(allow_files=False).execute(query).fetchone() == (1,)
+    with pytest.raises(data.DataError, match=r"statements\.parquet: cannot load into DuckDB table statements"):
+        peacetrack.connect(strict=True)
 
 
 def test_connect_reads_a_release_in_a_folder_whose_name_holds_a_quote(

@@ -6,14 +6,21 @@ with the columns, enums and comments of the release's own schema (its `datapacka
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 import pyarrow.parquet as pq
 
 from peacetrack.data import find_release, release_tables, table_files
 from peacetrack.errors import DataError
-from peacetrack.schema import duckdb_comments, duckdb_ddl, duckdb_enum_types, duckdb_select, sql_string
+from peacetrack.schema import (
+    duckdb_casts,
+    duckdb_comments,
+    duckdb_ddl,
+    duckdb_enum_types,
+    duckdb_select,
+    sql_string,
+)
 from peacetrack.tables import Table
 
 # Once the tables are in: no file, network or extension, and no way for a query to undo it.
@@ -43,10 +50,11 @@ def connect(
     version : str, optional
         A version (`1.0.0`), or None or `latest` for the latest release.
     allow_files : bool
-        False (as `peacetrack sql`): the rows are copied into tables and the connection
-        locked: queries cannot read or write files, reach the network, install or load
-        extensions, or undo that. (DuckDB's `allowed_paths` would let views read their files
-        under the lock, but it lets queries write those files too.)
+        False (as `peacetrack sql`): the connection is locked: queries cannot read or write
+        files, reach the network, install or load extensions, or undo that. The views then
+        read their files through Arrow, opened before the lock, not through DuckDB's file
+        system. (DuckDB's `allowed_paths` would let views read their files under the lock,
+        but it lets queries write those files too.)
     strict : bool
         True: tables made by the full DDL, declaring and enforcing every key and check, as
         `load.sql` does; they can be written to.
@@ -80,8 +88,10 @@ def connect(
             connection.execute(duckdb_ddl(tables, release.schema_version))
             for name, table in tables.items():
                 _insert(connection, table, files[name])
+        elif allow_files:
+            _create_views(connection, tables, files)
         else:
-            _create_tables(connection, tables, files, "VIEW" if allow_files else "TABLE")
+            _create_arrow_views(connection, tables, files)
         if not allow_files:
             connection.execute(LOCK_STATEMENTS)
     except duckdb.Error as error:  # the release's own schema, which DuckDB would not take (a name it reserves)
@@ -93,23 +103,49 @@ def connect(
     return connection
 
 
-def _create_tables(
-    connection: duckdb.DuckDBPyConnection,
-    tables: dict[str, Table],
-    files: dict[str, Path],
-    kind: Literal["TABLE", "VIEW"],
-) -> None:
-    """Each table made from its verified Parquet file in one statement, typed and commented.
+def _create_views(connection: duckdb.DuckDBPyConnection, tables: dict[str, Table], files: dict[str, Path]) -> None:
+    """Each table a view of its verified Parquet file, typed and commented.
 
     A view cannot take a `?` parameter, so the path goes in as a quoted SQL string."""
     connection.execute("\n".join(duckdb_enum_types(tables)))
     for name, table in tables.items():
         try:
-            connection.execute(f"CREATE {kind} {name} AS {duckdb_select(table, sql_string(str(files[name])))}")
+            connection.execute(f"CREATE VIEW {name} AS {duckdb_select(table, sql_string(str(files[name])))}")
         except duckdb.Error as error:
             raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
-    # Every comment in one transaction: one by one they took more time than the views (~50 ms).
-    comments = [line for table in tables.values() for line in duckdb_comments(table, kind)]
+    _comment(connection, tables)
+
+
+def _create_arrow_views(
+    connection: duckdb.DuckDBPyConnection, tables: dict[str, Table], files: dict[str, Path]
+) -> None:
+    """Each table a view of its verified Parquet file read through an Arrow dataset, typed and commented.
+
+    What a locked connection can read without DuckDB's file system: copying the rows in
+    instead took 2 s for a release of 1M statements (the statements' 400 MB of text) where
+    the view answers a group-by in 0.1 s, reading only the columns the query names. The
+    view holds the dataset, so nothing else names it; a query cannot write through it. Text
+    columns are read as Arrow dictionaries, as the Parquet files store them: decoded into plain
+    strings, the group-by took 0.2 s, as dictionaries 0.02 s (DuckDB's own reader 0.013 s)."""
+    import pyarrow.dataset  # imports pandas: only a locked connection needs it
+
+    connection.execute("\n".join(duckdb_enum_types(tables)))
+    for name, table in tables.items():
+        try:
+            text = [f.name for f in pq.read_schema(files[name]) if pyarrow.types.is_string(f.type)]
+            options = pyarrow.dataset.ParquetReadOptions(dictionary_columns=text)
+            form = pyarrow.dataset.ParquetFileFormat(read_options=options)
+            dataset = pyarrow.dataset.dataset(files[name], format=form)
+            connection.from_arrow(dataset).project(duckdb_casts(table)).create_view(name, replace=False)
+        except (duckdb.Error, pyarrow.ArrowException) as error:
+            raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
+    _comment(connection, tables)
+
+
+def _comment(connection: duckdb.DuckDBPyConnection, tables: dict[str, Table]) -> None:
+    """Every view and column commented, in one transaction: one by one the comments took more
+    time than the views (~50 ms)."""
+    comments = [line for table in tables.values() for line in duckdb_comments(table, "VIEW")]
     connection.execute("\n".join(["BEGIN TRANSACTION;", *comments, "COMMIT;"]))
 
 

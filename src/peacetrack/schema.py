@@ -174,8 +174,12 @@ def duckdb_select(table: Table, source: str) -> str:
     """SELECT a table's columns from `source` (an SQL string literal naming a Parquet file, or
     `?` for a parameter), each cast to its DuckDB type: as `INSERT INTO`, `CREATE TABLE AS` or
     `CREATE VIEW AS` take them."""
-    columns = ", ".join(f"CAST({c.name} AS {duckdb_type(c)}) AS {c.name}" for c in table.columns)
-    return f"SELECT {columns} FROM read_parquet({source})"
+    return f"SELECT {duckdb_casts(table)} FROM read_parquet({source})"
+
+
+def duckdb_casts(table: Table) -> str:
+    """A table's columns, each cast to its DuckDB type and named as itself: a SELECT list."""
+    return ", ".join(f"CAST({c.name} AS {duckdb_type(c)}) AS {c.name}" for c in table.columns)
 
 
 def self_references(table: Table) -> list[str]:
