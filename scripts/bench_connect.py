@@ -1,9 +1,8 @@
 """Time `peacetrack.connect()` and `peacetrack sql` on a release of 1M statements against plain DuckDB.
 
 The release is the one `scripts/bench_report.py` makes (the seed's rows copied, ids made unique,
-suppliers with non-ASCII names, written by the project's own table writers), with its
-`datapackage.json` and an index publishing every file's hash, so each code path reads it with
-the release's own schema. `--release DIR` reuses a folder made by an earlier run.
+suppliers with non-ASCII names, written by `synthetic_release.py` with its `datapackage.json` and
+an index publishing every file's hash), so each code path reads it with the release's own schema. `--release DIR` reuses a folder made by an earlier run.
 
 Four pairs, each a whole process (`python ...`), interleaved, `--runs` rounds:
 
@@ -22,14 +21,12 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -42,28 +39,10 @@ QUERY = "SELECT speaker_id, count(*) FROM statements GROUP BY 1"
 
 
 def make_release(root: Path, statements: int) -> None:
-    """bench_report.py's release, then its data package and an index with every file's hash."""
+    """bench_report.py's release (tables, data package, an index with every file's hash)."""
     env = {**os.environ, "PYTHONPATH": str(HERE.parents[1] / "src"), "BENCH_SEEDS": str(HERE.parents[1] / "seeds")}
     size = ["--transfers", "10000", "--statements", str(statements)]
     subprocess.run([PYTHON, str(HERE.parent / "bench_report.py"), "--make", str(root), *size], env=env, check=True)
-    subprocess.run([PYTHON, str(HERE), "--package", str(root)], env=env, check=True)
-
-
-def package(root: Path) -> None:
-    from peacetrack.datapackage import datapackage, file_entries, file_entry
-    from peacetrack.descriptor import DATAPACKAGE_FILE
-    from peacetrack.files import write_atomic
-    from peacetrack.schema import dump_json
-
-    folder = root / "releases" / VERSION
-    files = {entry.path: entry for entry in file_entries(folder) if entry.path != DATAPACKAGE_FILE}
-    write_atomic(folder / DATAPACKAGE_FILE, dump_json(datapackage(VERSION, date(2026, 11, 30), files)))
-    files[DATAPACKAGE_FILE] = file_entry(folder, DATAPACKAGE_FILE)
-    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
-    index["releases"][0]["files"] = [
-        {"path": e.path, "sha256": e.sha256, "bytes": e.bytes} for e in sorted(files.values(), key=lambda e: e.path)
-    ]
-    write_atomic(root / "index.json", json.dumps(index))
 
 
 # --- the timed processes: each prints the seconds of its call, imports left out ------------------
@@ -126,12 +105,8 @@ def main() -> None:
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--release", type=Path, help="a folder made by an earlier run (its index.json)")
-    parser.add_argument("--package", type=Path, help=argparse.SUPPRESS)  # internal
     parser.add_argument("--time", choices=["views", "views-query", "connect", "sql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.package:
-        package(args.package)
-        return
     if args.time in ("views", "views-query"):
         plain(args.release / "releases" / VERSION, args.time == "views-query")
         return

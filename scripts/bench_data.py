@@ -16,15 +16,14 @@ on the same files.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import inspect
-import json
 import os
 import resource
 import statistics
 import tempfile
 import threading
 import time
+from datetime import date
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,12 +31,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
+from synthetic_release import write_synthetic_release  # beside this script
 
 from peacetrack import data, database, mirror
 from peacetrack.schema import sql_string
 from peacetrack.seeds import build_tables
-from peacetrack.tablefiles import write_tables
-from peacetrack.tables import SCHEMA_VERSION
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -50,22 +48,7 @@ def make_release(root: Path, rows: int) -> None:
     big["statement_id"] = big["statement_id"] + "-" + pd.Series(range(rows), dtype="string").astype("string")
     big["canonical_id"] = big["statement_id"]
     frames["statements"] = big
-    folder = root / "releases" / "1.0.0"
-    folder.mkdir(parents=True)
-    write_tables(frames, folder)
-    files = [
-        {"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size}
-        for p in sorted(folder.iterdir())
-    ]
-    release = {
-        "version": "1.0.0",
-        "date": "2026-11-27",
-        "schema_version": SCHEMA_VERSION,
-        "inputs_sha256": "0" * 64,
-        "rows": {name: len(frame) for name, frame in frames.items()},
-        "files": files,
-    }
-    (root / "index.json").write_text(json.dumps({"releases": [release]}))
+    write_synthetic_release(frames, root, "1.0.0", date(2026, 11, 27))
 
 
 def timed(label: str, action) -> object:

@@ -4,8 +4,8 @@ The release is the seed's tables grown to `--transfers` military transfers and `
 statements, each copied row with its evidence (so the release is valid under the contract), ids
 made unique, suppliers with non-ASCII names, one transfer in five reported by a second source
 (same `canonical_id`), dates spread over five years, some intervals left open. It is written by
-the project's own table writers (`write_tables`) with an index that publishes its hashes, by the
-code being timed, so each code path reads a release of its own schema.
+the project's own writers (`synthetic_release.py`: tables, data package, an index that publishes
+every hash), by the code being timed, so each code path reads a release of its own schema.
 
 Each code path (`--code`, a checkout: its `src/` and `seeds/` are used; default this one) runs
 `python -m peacetrack report --root RELEASE --out OUT` as a whole process; the user's alternative
@@ -21,8 +21,6 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import resource
 import statistics
@@ -30,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -53,9 +52,9 @@ SUPPLIER_NAMES = [
 
 
 def make_release(root: Path, seeds: Path, transfers: int, statements: int) -> None:
+    from synthetic_release import write_synthetic_release  # beside this script; imports the code timed
+
     from peacetrack.seeds import build_tables
-    from peacetrack.tablefiles import write_tables
-    from peacetrack.tables import SCHEMA_VERSION
 
     frames = dict(build_tables(seeds).frames)
     evidence = frames["evidence"]
@@ -103,22 +102,7 @@ def make_release(root: Path, seeds: Path, transfers: int, statements: int) -> No
     kept = evidence[~evidence["table_name"].astype(str).isin(["statements", "military_transfers"])]
     frames["evidence"] = pd.concat([kept, *added], ignore_index=True).astype(evidence.dtypes.to_dict())
 
-    folder = root / "releases" / "9.0.0"
-    folder.mkdir(parents=True)
-    write_tables(frames, folder)
-    files = [
-        {"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size}
-        for p in sorted(folder.iterdir())
-    ]
-    entry = {
-        "version": "9.0.0",
-        "date": "2026-11-30",
-        "schema_version": SCHEMA_VERSION,
-        "inputs_sha256": "0" * 64,
-        "rows": {name: len(frame) for name, frame in frames.items()},
-        "files": files,
-    }
-    (root / "index.json").write_text(json.dumps({"releases": [entry]}), encoding="utf-8")
+    write_synthetic_release(frames, root, "9.0.0", date(2026, 11, 30))
 
 
 def copied_evidence(evidence: pd.DataFrame, table: str, row_id: str, new_ids: list[str]) -> pd.DataFrame:
