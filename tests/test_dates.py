@@ -97,11 +97,19 @@ def test_the_build_computes_every_phrasing_from_when(dates_build: Build) -> None
         assert (row["date_start"], row["date_end"], row["date_precision"]) == (start, end, precision)
 
 
-def test_a_bad_when_is_a_fault_at_its_line(tmp_path: Path) -> None:
+def coded_with(tmp_path: Path, line: str, instead: str) -> Path:
+    """The dates article's seeds copied, one line of its coding file written otherwise; returns
+    the coding file."""
     shutil.copytree(DATES_SEEDS, tmp_path / "seeds")
     coding = tmp_path / "seeds" / SOURCE_ID / "coding.yaml"
     text = coding.read_text(encoding="utf-8")
-    coding.write_text(text.replace("    when: 2024-06?\n", "    when: 2024-13\n"), encoding="utf-8")
+    assert text.count(line) == 1, line
+    coding.write_text(text.replace(line, instead), encoding="utf-8")
+    return coding
+
+
+def test_a_bad_when_is_a_fault_at_its_line(tmp_path: Path) -> None:
+    coding = coded_with(tmp_path, "    when: 2024-06?\n", "    when: 2024-13\n")
     [fault] = build_tables(tmp_path / "seeds").errors
     line = coding.read_text(encoding="utf-8").splitlines().index("    when: 2024-13") + 1
     assert (fault.row_id, fault.column, fault.rule, fault.message) == ("text-possibly-agreed", "when", *EDTF.words)
@@ -109,10 +117,7 @@ def test_a_bad_when_is_a_fault_at_its_line(tmp_path: Path) -> None:
 
 
 def test_a_coding_file_gives_when_never_the_columns_it_fills(tmp_path: Path) -> None:
-    shutil.copytree(DATES_SEEDS, tmp_path / "seeds")
-    coding = tmp_path / "seeds" / SOURCE_ID / "coding.yaml"
-    text = coding.read_text(encoding="utf-8")
-    coding.write_text(text.replace("    when: 2024-09\n", "    date_precision: month\n"), encoding="utf-8")
+    coded_with(tmp_path, "    when: 2024-09\n", "    date_precision: month\n")
     faults = build_tables(tmp_path / "seeds").errors
     assert [(f.row_id, f.column, f.rule) for f in faults] == [("commissions-met-twice", "date_precision", "computed")]
 
@@ -189,9 +194,6 @@ def test_a_long_expression_is_refused_unread() -> None:
 
 
 def test_a_when_that_is_not_text_is_no_edtf_date(tmp_path: Path) -> None:
-    shutil.copytree(DATES_SEEDS, tmp_path / "seeds")
-    coding = tmp_path / "seeds" / SOURCE_ID / "coding.yaml"
-    text = coding.read_text(encoding="utf-8")
-    coding.write_text(text.replace("    when: 2024-09\n", "    when: [2024, 9]\n"), encoding="utf-8")
+    coded_with(tmp_path, "    when: 2024-09\n", "    when: [2024, 9]\n")
     [fault] = build_tables(tmp_path / "seeds").errors
     assert (fault.row_id, fault.column, fault.rule, fault.message) == ("commissions-met-twice", "when", *EDTF.words)
