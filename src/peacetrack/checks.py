@@ -59,6 +59,7 @@ from peacetrack.rules import (
     UNIQUE,
     UNKNOWN_COLUMN,
     Suggestions,
+    TableRule,
     column_rules,
     pandera_schema,
     series_values,
@@ -224,16 +225,16 @@ def check_dates(table: Table, data: RowData) -> Iterator[Fault]:
     expressions = one_array(arrow_values(data["date_edtf"])).cast(pa.string())
     distinct = pc.unique(expressions)
     read: list[Dates | None] = []
-    broken: dict[str, list[str]] = {}  # rule name and message: the expressions that break it
+    broken: dict[TableRule, list[str]] = {}  # each rule an expression breaks: the expressions
     for text in distinct.to_pylist():
         try:
             read.append(read_edtf(text))
         except DateFault as fault:
             read.append(None)
-            broken.setdefault(fault.rule.message, []).append(text)
+            broken.setdefault(fault.rule, []).append(text)
     for rule in (EDTF, DATE_ORDER):
-        if rule.message in broken:
-            failing = is_in(expressions, pa.array(broken[rule.message], pa.string()))
+        if rule in broken:
+            failing = is_in(expressions, pa.array(broken[rule], pa.string()))
             yield from row_faults(table, data, failing, "date_edtf", *rule.words)
     positions = pc.index_in(expressions, value_set=distinct, skip_nulls=False).to_numpy(zero_copy_only=False)
     readable = np.array([dates is not None for dates in read], dtype=bool)[positions]

@@ -41,9 +41,8 @@ DATE_COLUMNS = ("date_edtf", "date_start", "date_end", "date_precision")
 
 
 def _as_text(value: Any) -> Any:
-    """A YAML date or integer after `when:` (`2024-09-23`, `2024`) is read as its text."""
-    if isinstance(value, date):
-        return value.isoformat()
+    """A YAML integer after `when:` (`2024`) is read as its text (a YAML date is text already:
+    `yamlfile.read_yaml` reads dates as written)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value

@@ -186,9 +186,7 @@ def _unit(first: date, last: date) -> DatePrecision | None:
         return DatePrecision.day
     if first.day != 1:
         return None
-    if (first.year, first.month) == (last.year, last.month) and last.day == calendar.monthrange(last.year, last.month)[
-        1
-    ]:
+    if last == first.replace(day=calendar.monthrange(first.year, first.month)[1]):
         return DatePrecision.month
     if (first.month, last.month, last.day) != (1, 12, 31):
         return None
