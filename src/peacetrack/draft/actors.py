@@ -125,8 +125,6 @@ def known_actors(seeds: Path, leave_out: Path | None = None) -> list[Actor]:
     """The actors of the latest release at hand (none when there is none) and of every seed's
     coding.yaml under `seeds` but `leave_out` (the seed being drafted); a file that cannot be
     read is passed over (`validate` says why)."""
-    from peacetrack.yamlfile import read_yaml
-
     found: dict[str, Actor] = {}
     for row in _released_actors():
         found[row["actor_id"]] = Actor(**row, known=True)
@@ -134,16 +132,43 @@ def known_actors(seeds: Path, leave_out: Path | None = None) -> list[Actor]:
     for folder in folders:
         if leave_out is not None and folder.resolve() == leave_out.resolve():
             continue
-        try:
-            document = read_yaml(folder / CODING_FILE, seeds)
-        except (FileFault, OSError):
-            continue
-        entries = document.get("actors") if isinstance(document, dict) else None
-        for entry in entries if isinstance(entries, list) else []:
+        for entry in _coded_entries(folder / CODING_FILE, seeds):
             actor = _coded_actor(entry)
             if actor is not None:
                 found.setdefault(actor.actor_id, actor).aliases += actor.aliases
     return list(found.values())
+
+
+def _coded_entries(path: Path, root: Path) -> list[Any]:
+    """The `actors:` entries of a coding file, read as the build reads files (no link out, size
+    capped) but only that block: the whole file's parse took most of a draft's time. A block
+    that is not plain YAML (anchors, aliases, a syntax error) is passed over."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.tokens import AliasToken, AnchorToken
+
+    from peacetrack.yamlfile import MAX_YAML_BYTES, MAX_YAML_TOKENS, seed_bytes
+
+    try:
+        raw = seed_bytes(path, root, MAX_YAML_BYTES + 1, missing_ok=True)
+    except (FileFault, OSError):
+        return []
+    if raw is None or len(raw) > MAX_YAML_BYTES:
+        return []
+    block = regex.search(rb"(?m)^actors:[^\n]*\n(?:[ \t#].*\n|\n)*", raw)
+    if block is None:
+        return []
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        text = block[0].decode("utf-8")
+        for count, token in enumerate(yaml.scan(text)):
+            if count > MAX_YAML_TOKENS or isinstance(token, AliasToken | AnchorToken):
+                return []
+        document = yaml.load(text)
+    except (UnicodeDecodeError, YAMLError):
+        return []
+    entries = document.get("actors") if isinstance(document, dict) else None
+    return entries if isinstance(entries, list) else []
 
 
 def _released_actors() -> list[dict[str, Any]]:
