@@ -130,12 +130,25 @@ def state_of(article: Article, actors: Actors, span: Span, match: ActorMatch) ->
     return None
 
 
+DATELINE = re.compile(r"\s*(?:\([^)]*\))?\s*[–—]")
+SAYING = re.compile(r"\b(?:said|told|announced|added|stated|reported)(?:\s+\w+)?\s+$")
+
+
 def date_of(article: Article, find_dates: DateFinder | None, *spans: Span) -> DateGuess | None:
-    """The first date the text gives in the first of `spans` that has one."""
+    """The first date the text gives for what happened in the first of `spans` that has one;
+    not the dateline's ("12 June 2025 (Caucasus Wire) –") nor the day a thing was said ("the
+    ministry said on Wednesday")."""
     if find_dates is None:
         return None
     for span in spans:
-        guesses = [g for g in find_dates(article, span) if span.start <= g.span.start and g.span.end <= span.end]
+        guesses = [
+            guess
+            for guess in find_dates(article, span)
+            if span.start <= guess.span.start
+            and guess.span.end <= span.end
+            and not DATELINE.match(article.text, guess.span.end)
+            and not SAYING.search(article.text[span.start : guess.span.start])
+        ]
         if guesses:
             return min(guesses, key=lambda g: g.span)
     return None

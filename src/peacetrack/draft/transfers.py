@@ -33,6 +33,7 @@ from peacetrack.draft.clauses import (
     state_of,
     unique_id,
 )
+from peacetrack.draft.dates import dates_in
 from peacetrack.draft.equipment import Item, Lexicon, contains, find_items, lexicon
 from peacetrack.draft.model import ActorMatch, Actors, Article, DateGuess, Proposal, Span
 from peacetrack.enums import Certainty, TransferStatus
@@ -94,7 +95,7 @@ class CueAt:
 
 
 def propose_transfers(
-    article: Article, actors: Actors, find_dates: DateFinder | None = None, lex: Lexicon | None = None
+    article: Article, actors: Actors, find_dates: DateFinder | None = dates_in, lex: Lexicon | None = None
 ) -> list[Proposal]:
     """Every transfer the article supports, one per supplier, recipient, item and status."""
     drafting = Drafting(article, actors, find_dates, lex or lexicon())
