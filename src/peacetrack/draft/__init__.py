@@ -31,6 +31,8 @@ def draft_seed(folder: Path, *, replace: bool = False) -> Path:
     from peacetrack.files import write_atomic
     from peacetrack.tables import DRAFT_FILE
 
+    if folder.is_symlink() or not folder.is_dir():
+        raise DraftError(f"{folder}: no such seed folder (a folder, not a link: seeds/<source_id>/)")
     target = folder / DRAFT_FILE
     if target.is_symlink():
         raise DraftError(f"{target}: is a symbolic link: not written through")
