@@ -47,6 +47,10 @@ BATCH = re.compile(
     r"\b(?:first|second|third|fourth|next|latest|another|new|final)\s+(?:batch|tranche|shipment|delivery)\b", re.I
 )
 SIDES = ("supplier", "recipient")
+RECIPIENT_BEFORE = re.compile(
+    r"(?<!according )(?<!due )(?<!close )(?<!next )(?<!thanks )(?<!owing )\bto\s+(?:the\s+)?$"
+    r"|\b(?:reached|(?:arrived|landed|delivered)\s+in)\s+(?:the\s+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         items = find_items(drafting.article, clause, drafting.lex, drafting.last_item)
         sides = _sides(drafting, clause, cue, mentions, items)
         if previous is not None:
-            sides = {**{s: v for s, v in previous.sides.items() if s != "end_user"}, **sides}
+            sides = {**{s: v for s, v in previous.sides.items() if s in SIDES}, **sides}
         status = cue.status if cue else (previous.status if previous else None)
         if status is None:
             continue
@@ -127,12 +131,18 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         level = continuation.certainty if continuation and certainty == Certainty.stated else certainty
         context = Context(dict(sides), status, level, date, clause)
         previous = context
-        if all(side in sides for side in SIDES) and sides["supplier"].actor_id != sides["recipient"].actor_id:
+        if (
+            all(side in sides for side in SIDES)
+            and "maker" not in sides
+            and sides["supplier"].actor_id != sides["recipient"].actor_id
+        ):
             drafting.last = context
         precise = [i for i in items if not i.vague]
         named_here = sum(1 for side in SIDES if side in sides and sides[side].how != "earlier")
         if not precise and (continued or named_here < 2 or not items):
             continue
+        if "supplier" not in context.sides and "maker" in context.sides:
+            context.sides["supplier"] = context.sides["maker"]
         for side in SIDES:
             if side not in context.sides and drafting.last is not None and side in drafting.last.sides:
                 context.sides[side] = replace(drafting.last.sides[side], how="earlier")
@@ -188,12 +198,13 @@ def _sides(
         after = text[span.end : clause.end]
         if re.search(r"\bfrom\s+(?:the\s+)?$", before):
             sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
-        elif re.search(r"\b(?:to|reached|(?:arrived|landed|delivered)\s+in)\s+(?:the\s+)?$", before):
+        elif RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end):
             sides.setdefault("recipient", _side(drafting, span, match, f"after “{before.split()[-1]}”", clause))
         elif re.search(r"\bfor\s+$", before) and any(i.span.end <= span.start for i in items):
             sides.setdefault("end_user", Side(match.actor_id, span, "after “for”", clause))
         elif re.match(r"-(?:made|built|produced)", after):
-            continue
+            made = f"“{text[span.start : span.end]}-made”: the maker's country, not necessarily the supplier"
+            sides.setdefault("maker", Side(match.actor_id, span, made, clause))
         elif re.match(r"\s+(?:offer|order|deliver|suppl)", after) or any(
             i.span.start >= span.end and re.fullmatch(r"\s*[“\"‘']?", text[span.end : i.span.start]) for i in items
         ):
@@ -232,13 +243,10 @@ def _propose(
     values = _values(drafting, context, item, quantity, context.status)
     values["part_of"] = order or _batch_of(drafting, context, item)
     evidence = [item.span if many else _trimmed(article, clause)]
-    evidence += [
-        side.span for side in context.sides.values() if side.how == "earlier" or not contains(clause, side.span)
-    ]
+    evidence += [_trimmed(article, side.clause) for side in context.sides.values() if not contains(clause, side.span)]
     reason = _reason(article, context, item, quantity, cue, hedge)
-    confidence = (
-        0.9 - 0.2 * sum(side.how == "earlier" for side in context.sides.values()) - 0.1 * item.vague - 0.1 * item.elided
-    )
+    doubts = sum(side.how == "earlier" for side in context.sides.values()) + item.vague + item.elided
+    confidence = 0.9 - 0.2 * doubts - 0.3 * (context.sides["supplier"] is context.sides.get("maker"))
     _add(drafting, context, item, values, evidence, round(max(confidence, 0.3), 2), reason)
 
 
@@ -414,7 +422,7 @@ def _reason(
     parts = [f"“{_said(article, item.span)}” → {item.category}"]
     if item.elided:
         parts[0] = f"“{_said(article, item.span)}”: more of the {item.name} named before"
-    if item.maker:
+    if item.maker and context.sides["supplier"].actor_id != item.maker:
         parts.append(f"made in {item.maker} (the maker's country, not necessarily the supplier)")
     parts.append(
         f"“{_said(article, cue.span)}” → {context.status}" if cue else f"{context.status} as the clause before"
