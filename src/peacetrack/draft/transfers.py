@@ -83,7 +83,7 @@ class Drafting:
     actors: Actors
     find_dates: DateFinder | None
     lex: Lexicon
-    proposals: dict[tuple[str, str, str, str], Proposal] = field(default_factory=dict)
+    proposals: dict[tuple[str, str, str, str, Span | None], Proposal] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     last: Context | None = None
     last_item: Item | None = None
@@ -205,7 +205,7 @@ def _sides(
         elif re.match(r"-(?:made|built|produced)", after):
             made = f"“{text[span.start : span.end]}-made”: the maker's country, not necessarily the supplier"
             sides.setdefault("maker", Side(match.actor_id, span, made, clause))
-        elif re.match(r"\s+(?:offer|order|deliver|suppl)", after) or any(
+        elif re.match(r"\s+(?:offers?|orders?|deliver(?:y|ies)|supplies|shipments?)\b", after) or any(
             i.span.start >= span.end and re.fullmatch(r"\s*[“\"‘']?", text[span.end : i.span.start]) for i in items
         ):
             origin = origin or (span, match)
@@ -260,7 +260,8 @@ def _add(
     reason: str,
 ) -> str:
     """Adds a proposal, or merges it into the one of the same sides, item and status; its id."""
-    key = (values["supplier_id"], values["recipient_id"], item.key, values["status"])
+    batch = BATCH.search(drafting.article.words(context.span))  # a new batch is a row of its own
+    key = (values["supplier_id"], values["recipient_id"], item.key, values["status"], context.span if batch else None)
     known = drafting.proposals.get(key)
     if known is not None:
         known.evidence = sorted(set(known.evidence) | set(_outermost(evidence)))
@@ -295,6 +296,7 @@ def _values(drafting: Drafting, context: Context, item: Item, quantity: Quantity
         "manufacturer_id": _manufacturer(drafting, item, context.span),
         "quantity": quantity.value if quantity else None,
         "quantity_bound": quantity.bound if quantity else None,
+        "part_of": None,
         "status": status,
         "certainty": context.certainty,
         "when": context.date.edtf if context.date else None,
@@ -365,7 +367,7 @@ def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
     if context.status not in (TransferStatus.delivered, TransferStatus.in_production):
         return None
     supplier, recipient = context.sides["supplier"].actor_id, context.sides["recipient"].actor_id
-    same = [p for (s, r, key, _), p in drafting.proposals.items() if (s, r, key) == (supplier, recipient, item.key)]
+    same = [p for (s, r, key, *_), p in drafting.proposals.items() if (s, r, key) == (supplier, recipient, item.key)]
     orders = [p for p in same if p.values["status"] == TransferStatus.ordered]
     if orders:
         return str(orders[0].values["transfer_id"])
