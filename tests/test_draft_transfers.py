@@ -158,6 +158,28 @@ def test_a_company_named_as_maker_is_the_manufacturer() -> None:
     assert row["manufacturer_id"] == "arquus"
 
 
+def test_two_subjects_of_a_contract_are_its_two_sides() -> None:
+    [row] = transfers("France and Armenia signed a contract for three GM200 radars in June 2023.")
+    assert (sides(row), row["status"], row["quantity"], row["when"]) == (
+        ("fra", "arm", "GM200"),
+        "ordered",
+        3,
+        "2023-06",
+    )
+
+
+def test_a_supplier_that_refused_to_deliver() -> None:
+    [row] = transfers("Russia refused to deliver S-300 systems to Armenia.")
+    assert (sides(row), row["status"]) == (("rus", "arm", "S-300"), "declined")
+
+
+def test_sides_from_earlier_only_where_they_agree_with_those_named() -> None:
+    text = "Israel delivered Harop drones to Azerbaijan.\n\nArmenia ordered three GM200 radars."
+    assert [sides(r) for r in transfers(text)] == [("isr", "aze", "Harop")]
+    text = "France delivered Bastion vehicles to Armenia.\n\nFrance has also offered Mistral missiles."
+    assert [sides(r) for r in transfers(text)] == [("fra", "arm", "Bastion"), ("fra", "arm", "Mistral")]
+
+
 def test_one_subject_for_two_clauses_cancelled_and_declined() -> None:
     text = "Armenia had cancelled an order for Russian air-defence systems, and had declined a Russian offer to supply other weapons."
     rows = transfers(text)
@@ -267,6 +289,16 @@ def test_the_second_batch_is_part_of_the_first_transfer() -> None:
     assert second["part_of"] == first["transfer_id"] and first["part_of"] is None
 
 
+def test_a_number_of_more_items() -> None:
+    [row] = transfers("Armenia will receive 12 more ATAGS howitzers from India later this year.")
+    assert (sides(row), row["status"], row["quantity"], row["quantity_bound"]) == (
+        ("ind", "arm", "ATAGS"),
+        "planned",
+        12,
+        "exact",
+    )
+
+
 def test_more_of_the_item_named_before() -> None:
     text = "France delivered 20 Bastion vehicles to Armenia, and Paris is ready to send up to 50 more, a source said."
     delivered, offered = transfers(text)
@@ -350,6 +382,28 @@ def test_a_draft_sent_keeps_its_direction() -> None:
 def test_a_mediated_meeting_names_its_mediator() -> None:
     [row] = rounds("Armenian and Azerbaijani delegations met in Brussels in talks mediated by the European Union.")
     assert (row["format"], row["mediator_id"], row["parties"]) == ("mediated_meeting", "eu", ["arm", "aze"])
+
+
+def test_talks_held_and_talks_hosted() -> None:
+    text = (
+        "The leaders of Armenia and Azerbaijan met at a summit in Tirana on Friday.\n\n"
+        "Talks between the deputy prime ministers of the two countries were held in Yerevan on 3 June.\n\n"
+        "The European Union hosted talks between Ararat Mirzoyan and Jeyhun Bayramov in Brussels last week."
+    )
+    summit, held, hosted = rounds(text)
+    assert (summit["format"], summit["place"], summit["when"]) == ("summit", "Tirana", "2025-06-13")
+    assert (held["format"], held["place"], held["parties"], held["when"]) == (
+        "bilateral_meeting",
+        "Yerevan",
+        ["arm", "aze"],
+        "2025-06-03",
+    )
+    assert (hosted["format"], hosted["mediator_id"], hosted["place"], hosted["parties"]) == (
+        "mediated_meeting",
+        "eu",
+        "Brussels",
+        ["arm", "aze"],
+    )
 
 
 def test_drafts_exchanged_a_number_of_times() -> None:

@@ -143,9 +143,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
             continue
         if "supplier" not in context.sides and "maker" in context.sides:
             context.sides["supplier"] = context.sides["maker"]
-        for side in SIDES:
-            if side not in context.sides and drafting.last is not None and side in drafting.last.sides:
-                context.sides[side] = replace(drafting.last.sides[side], how="earlier")
+        _fill_from_earlier(drafting, context)
         if any(side not in context.sides for side in SIDES):
             continue
         if context.sides["supplier"].actor_id == context.sides["recipient"].actor_id:
@@ -153,6 +151,26 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         for item in precise or items:
             _propose(drafting, context, item, cue, hedge, many=len(items) > 2)
         drafting.last = context
+
+
+def _fill_from_earlier(drafting: Drafting, context: Context) -> None:
+    """The sides a clause leaves out, from the transfer read last, when that is in the same or
+    the paragraph before and agrees with the sides the clause names."""
+    last = drafting.last
+    if (
+        last is None
+        or _paragraph_index(drafting.article, context.span) - _paragraph_index(drafting.article, last.span) > 1
+    ):
+        return
+    if any(side in context.sides and context.sides[side].actor_id != last.sides[side].actor_id for side in SIDES):
+        return
+    for side in SIDES:
+        if side not in context.sides:
+            context.sides[side] = replace(last.sides[side], how="earlier")
+
+
+def _paragraph_index(article: Article, span: Span) -> int:
+    return next((i for i, p in enumerate(article.paragraphs) if p.start <= span.start < p.end), 0)
 
 
 def _certainty(drafting: Drafting, sentence: Span) -> tuple[str, Span | None]:
@@ -215,6 +233,13 @@ def _sides(
         span, match = subject
         how = f"subject of “{text[cue.span.start : cue.span.end]}”"
         sides.setdefault(cue.subject, _side(drafting, span, match, how, clause))
+        other = "supplier" if cue.subject == "recipient" else "recipient"
+        partner = [
+            (s, m) for s, m in mentions if s.end <= span.start and re.fullmatch(r"\s+and\s+", text[s.end : span.start])
+        ]
+        if partner and other not in sides:  # "France and Armenia signed a contract": the other side
+            how = f"with “{text[span.start : span.end]}”, subject of “{text[cue.span.start : cue.span.end]}”"
+            sides[other] = _side(drafting, partner[0][0], partner[0][1], how, clause)
     if origin is not None:
         span, match = origin
         sides.setdefault(
@@ -371,8 +396,9 @@ def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
     orders = [p for p in same if p.values["status"] == TransferStatus.ordered]
     if orders:
         return str(orders[0].values["transfer_id"])
-    if same and BATCH.search(drafting.article.words(context.span)):
-        return str(same[0].values["transfer_id"])
+    delivered = [p for p in same if p.values["status"] == context.status]
+    if delivered and BATCH.search(drafting.article.words(context.span)):
+        return str(delivered[0].values["transfer_id"])
     return None
 
 
