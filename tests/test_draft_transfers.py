@@ -204,6 +204,18 @@ def test_a_sentence_that_lists_the_supplies_takes_its_sides_from_the_one_before(
     assert {(r["status"], r["certainty"], r["when"]) for r in rows} == {("delivered", "reported", "2024-08")}
 
 
+def test_items_shown_in_one_sentence_and_supplied_in_the_next() -> None:
+    text = "Azerbaijan displayed Barak MX systems and Sky Sting missiles at a parade. Israel supplied both systems, according to the ministry."
+    rows = transfers(text)
+    assert [sides(r) for r in rows] == [("isr", "aze", "Barak"), ("isr", "aze", "Sky Sting")]
+    assert {(r["status"], r["certainty"]) for r in rows} == {("delivered", "reported")}
+
+
+def test_handed_over_is_not_a_bound() -> None:
+    [row] = transfers("Greece has handed over 100 armoured personnel carriers to Cyprus.")
+    assert (row["quantity"], row["quantity_bound"]) == (100, "exact")
+
+
 def test_non_ascii_names_and_curly_quotes() -> None:
     text = "Azerbaijan has received “Barak-8” systems from Israel, İlham Əliyev’s office confirmed."
     [row] = transfers(text)
@@ -242,6 +254,7 @@ def test_numbers_as_printed_never_guessed(words: str, quantity: int | None, boun
         ("France is ready to send Mistral missiles to Armenia.", "offered"),
         ("India is set to supply Akash systems to Armenia.", "planned"),
         ("India agreed to supply Pinaka launchers to Armenia.", "planned"),
+        ("India would deliver Akash systems to Armenia by the end of the year.", "planned"),
         ("Armenia refused Russian Tor systems.", "declined"),
         ("Israel handed over Harop drones to Azerbaijan.", "delivered"),
     ],

@@ -50,6 +50,7 @@ MET = re.compile(
     re.IGNORECASE,
 )
 HOSTED = re.compile(r"\s+hosted\b", re.IGNORECASE)
+AS_HOST = re.compile(r"\s+as\s+(?:the\s+)?(?:host|mediator)\b", re.IGNORECASE)
 NOT_HELD = re.compile(r"\b(?:will|would|to|not|never|shall|could|may|might|again)\s+(?:\w+\s+)?$", re.IGNORECASE)
 MEDIATED_BY = re.compile(
     r"(?:mediated\s+by|hosted\s+by|brokered\s+by|mediation\s+of|auspices\s+of|invitation\s+of|chaired\s+by)\s+(?:the\s+)?$",
@@ -180,7 +181,8 @@ def _span_at(sentence: Span, match: re.Match[str] | None) -> Span | None:
 def _mediator(article: Article, sentence: Span, mentions: list[tuple[Span, ActorMatch]]) -> tuple[str, Span] | None:
     """The mediator the sentence names ("mediated by X", "hosted by X", "X hosted talks")."""
     for span, match in mentions:
-        if MEDIATED_BY.search(article.text[sentence.start : span.start]) or HOSTED.match(article.text, span.end):
+        before = article.text[sentence.start : span.start]
+        if MEDIATED_BY.search(before) or HOSTED.match(article.text, span.end) or AS_HOST.match(article.text, span.end):
             return match.actor_id, span
     return None
 
@@ -216,13 +218,16 @@ def _parties(
     mediator: tuple[str, Span] | None,
     fallback: list[str],
 ) -> tuple[list[str], str]:
-    """The states the sentence names (not the mediator); else its paragraph's; else the
-    parties of the round before, or the two states the article names most (said in the reason)."""
+    """The states the sentence names (not the mediator); else the parties of the round before
+    (or the two states the article names most), when they include those named; else the
+    states of its paragraph. Said in the reason."""
     skip = {mediator[0]} if mediator else set()
     named = [_as_state(article, actors, span, match) for span, match in mentions if match.actor_id not in skip]
     parties = list(dict.fromkeys(p for p in named if p and p not in skip))
     if len(parties) >= 2:
         return parties, "named in the sentence"
+    if len(fallback) >= 2 and set(parties) <= set(fallback):
+        return list(fallback), "the parties of the round before, or the states the article names most"
     paragraph = paragraph_of(article, sentence)
     around = [_as_state(article, actors, span, match) for span, match in actors.mentions(paragraph)]
     more = list(dict.fromkeys([*parties, *(p for p in around if p and p not in skip)]))

@@ -47,6 +47,11 @@ BATCH = re.compile(
     r"\b(?:first|second|third|fourth|next|latest|another|new|final)\s+(?:batch|tranche|shipment|delivery)\b", re.I
 )
 SIDES = ("supplier", "recipient")
+HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
+ANAPHOR = re.compile(
+    r"\b(?:both|these|those|the|all|the\s+two|the\s+three)\s+(?:systems|weapons|items|vehicles|missiles|drones)\b|\bthem\b",
+    re.IGNORECASE,
+)
 RECIPIENT_BEFORE = re.compile(
     r"(?<!according )(?<!due )(?<!close )(?<!next )(?<!thanks )(?<!owing )\bto\s+(?:the\s+)?$"
     r"|\b(?:reached|(?:arrived|landed|delivered)\s+in)\s+(?:the\s+)?$"
@@ -87,6 +92,7 @@ class Drafting:
     ids: set[str] = field(default_factory=set)
     last: Context | None = None
     last_item: Item | None = None
+    shown: tuple[list[Item], Side | None] = ([], None)  # the items of the sentence before, and who has them
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,7 @@ def propose_transfers(
         following = article.sentences[index + 1] if index + 1 < len(article.sentences) else None
         continued = following is not None and bool(CONTINUATION.match(article.words(following)))
         _read_sentence(drafting, sentence, continued)
+        _shown(drafting, sentence, drafting.actors.mentions(sentence))
     return list(drafting.proposals.values())
 
 
@@ -121,7 +128,11 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
     for clause in clauses(article, sentence):
         cue = _cue(drafting, clause)
         items = find_items(drafting.article, clause, drafting.lex, drafting.last_item)
+        items = items or _named_before(drafting, clause, cue)
         sides = _sides(drafting, clause, cue, mentions, items)
+        holder = drafting.shown[1]
+        if items and all(i.elided for i in items) and holder is not None and "recipient" not in sides:
+            sides["recipient"] = holder
         if previous is not None:
             sides = {**{s: v for s, v in previous.sides.items() if s in SIDES}, **sides}
         status = cue.status if cue else (previous.status if previous else None)
@@ -151,6 +162,31 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         for item in precise or items:
             _propose(drafting, context, item, cue, hedge, many=len(items) > 2)
         drafting.last = context
+
+
+def _shown(drafting: Drafting, sentence: Span, mentions: list[tuple[Span, ActorMatch]]) -> None:
+    """The items a sentence names, and the actor it says has them ("Azerbaijan displayed Barak
+    MX systems"), for a next sentence that says where they came from ("Israel supplied both")."""
+    article = drafting.article
+    items = [i for c in clauses(article, sentence) for i in find_items(article, c, drafting.lex, None) if not i.vague]
+    holder = None
+    have = HAVE.search(article.text, sentence.start, sentence.end)
+    if items and have is not None:
+        before = [(span, match) for span, match in mentions if span.end <= have.start()]
+        if before:
+            span, match = before[-1]
+            how = f"subject of “{have.group(0)}”, the items named before"
+            holder = _side(drafting, span, match, how, sentence)
+    drafting.shown = (items, holder)
+
+
+def _named_before(drafting: Drafting, clause: Span, cue: CueAt | None) -> list[Item]:
+    """The items of the sentence before, where a clause with a transfer verb names them again
+    ("both systems", "them")."""
+    found = ANAPHOR.search(drafting.article.text, clause.start, clause.end)
+    if cue is None or found is None or not drafting.shown[0]:
+        return []
+    return [replace(item, span=Span(found.start(), found.end()), elided=True) for item in drafting.shown[0]]
 
 
 def _fill_from_earlier(drafting: Drafting, context: Context) -> None:
