@@ -90,6 +90,7 @@ class Actor:
     role: str | None = None
     aliases: list[str] = field(default_factory=list)
     known: bool = False
+    parent_id: str | None = None
 
 
 @dataclass
@@ -125,8 +126,6 @@ def known_actors(seeds: Path, leave_out: Path | None = None) -> list[Actor]:
     """The actors of the latest release at hand (none when there is none) and of every seed's
     coding.yaml under `seeds` but `leave_out` (the seed being drafted); a file that cannot be
     read is passed over (`validate` says why)."""
-    from peacetrack.yamlfile import read_yaml
-
     found: dict[str, Actor] = {}
     for row in _released_actors():
         found[row["actor_id"]] = Actor(**row, known=True)
@@ -134,28 +133,61 @@ def known_actors(seeds: Path, leave_out: Path | None = None) -> list[Actor]:
     for folder in folders:
         if leave_out is not None and folder.resolve() == leave_out.resolve():
             continue
-        try:
-            document = read_yaml(folder / CODING_FILE, seeds)
-        except (FileFault, OSError):
-            continue
-        entries = document.get("actors") if isinstance(document, dict) else None
-        for entry in entries if isinstance(entries, list) else []:
+        for entry in _coded_entries(folder / CODING_FILE, seeds):
             actor = _coded_actor(entry)
             if actor is not None:
                 found.setdefault(actor.actor_id, actor).aliases += actor.aliases
     return list(found.values())
 
 
+def _coded_entries(path: Path, root: Path) -> list[Any]:
+    """The `actors:` entries of a coding file, read as the build reads files (no link out, size
+    capped) but only that block: the whole file's parse took most of a draft's time. A block
+    that is not plain YAML (anchors, aliases, a syntax error) is passed over."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.tokens import AliasToken, AnchorToken
+
+    from peacetrack.yamlfile import MAX_YAML_BYTES, MAX_YAML_TOKENS, seed_bytes
+
+    try:
+        raw = seed_bytes(path, root, MAX_YAML_BYTES + 1, missing_ok=True)
+    except (FileFault, OSError):
+        return []
+    if raw is None or len(raw) > MAX_YAML_BYTES:
+        return []
+    block = regex.search(rb"(?m)^actors:[^\n]*\n(?:[ \t#].*\n|\n)*", raw)
+    if block is None:
+        return []
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        text = block[0].decode("utf-8")
+        for count, token in enumerate(yaml.scan(text)):
+            if count > MAX_YAML_TOKENS or isinstance(token, AliasToken | AnchorToken):
+                return []
+        document = yaml.load(text)
+    except (UnicodeDecodeError, YAMLError):
+        return []
+    entries = document.get("actors") if isinstance(document, dict) else None
+    return entries if isinstance(entries, list) else []
+
+
 def _released_actors() -> list[dict[str, Any]]:
+    return released_table("actors", ["actor_id", "name", "actor_type", "country", "role", "aliases", "parent_id"])
+
+
+def released_table(table: str, columns: list[str]) -> list[dict[str, Any]]:
+    """Rows (those columns) of a table of the latest release at hand, bundled or local (never
+    the network); none when there is no release."""
     from peacetrack.data import table_files, table_folder
 
     try:
         import pyarrow.parquet as pq
 
         release, _ = table_folder(None, remote=False)
-        path = table_files(release, ["actors"])["actors"]
-        columns = ["actor_id", "name", "actor_type", "country", "role", "aliases"]
-        return pq.read_table(path, columns=columns).to_pylist()
+        path = table_files(release, [table])[table]
+        rows: list[dict[str, Any]] = pq.read_table(path, columns=columns).to_pylist()
+        return rows
     except (DataError, OSError, KeyError, ValueError):
         return []
 
@@ -166,7 +198,7 @@ def _coded_actor(entry: Any) -> Actor | None:
     actor_id, name, actor_type = (entry.get(key) for key in ("actor_id", "name", "actor_type"))
     if not (isinstance(actor_id, str) and isinstance(name, str) and isinstance(actor_type, str)):
         return None
-    country, role, aliases = entry.get("country"), entry.get("role"), entry.get("aliases")
+    country, role, aliases, parent = (entry.get(key) for key in ("country", "role", "aliases", "parent_id"))
     return Actor(
         actor_id,
         name,
@@ -175,6 +207,7 @@ def _coded_actor(entry: Any) -> Actor | None:
         role if isinstance(role, str) else None,
         [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
         known=True,
+        parent_id=parent if isinstance(parent, str) else None,
     )
 
 
@@ -220,8 +253,26 @@ class ArticleActors:
             return self.uses[person].match
         code = self.countries.get(words) or CAPITALS.get(words) or DEMONYMS.get(words)
         if code is not None:
-            return self._state(code, words, exact=words in self.countries)[1]
-        return self._known_match(words)
+            actor, match = self._state(code, words)
+        else:
+            found = self._known_match(words)
+            if found is None:
+                return None
+            actor, match = self.known[found.actor_id], found
+        return match if self._named_somewhere(actor, match, words) else None
+
+    def _named_somewhere(self, actor: Actor, match: ActorMatch, words: str) -> bool:
+        """Keep an actor found by `resolve` as used, at the first place the words name it (the
+        draft's evidence for it); False when the article does not hold the words."""
+        if match.actor_id in self.uses:
+            return True
+        found = regex.search(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(words)}(?![\p{{L}}\p{{N}}])", self.article.text)
+        if found is None:
+            return False
+        if not match.known:
+            actor = self.proposed.setdefault(actor.actor_id, actor)
+        self.uses[match.actor_id] = Use(actor, Span(found.start(), found.end()), [words], match)
+        return True
 
     # --- what the draft writes ---------------------------------------------------------------
     def used(self, actor_id: str) -> Use | None:
@@ -273,7 +324,7 @@ class ArticleActors:
             actor.actor_id = f"{self.article.source_id}-{actor.actor_id}"
         self._add(where, actor, ActorMatch(actor.actor_id, False, wording, 100.0), wording)
 
-    def _state(self, code: str, wording: str, *, exact: bool) -> tuple[Actor, ActorMatch]:
+    def _state(self, code: str, wording: str) -> tuple[Actor, ActorMatch]:
         actor_id = code.lower()
         if actor_id in self.known:
             actor = self.known[actor_id]
@@ -388,7 +439,7 @@ class ArticleActors:
             body = " ".join(m["body"].split())
             where = Span(m.start(), m.end())
             if body.lower() == "government":
-                actor, match = self._state(code, m[0], exact=False)
+                actor, match = self._state(code, m[0])
                 self._add(where, actor, match, None)
                 continue
             kind = "government_agency"
@@ -397,7 +448,7 @@ class ArticleActors:
             elif regex.search(r"(?i)parliament", body):
                 kind = "legislature"
             country_name = m["country"] or m["demonym"]
-            name = f"{body[0].upper()}{body[1:]} of {self._state(code, country_name, exact=False)[0].name}"
+            name = f"{body[0].upper()}{body[1:]} of {self._state(code, country_name)[0].name}"
             wording = " ".join(m[0].split())
             actor = Actor(f"{code.lower()}-{slug(body)}", name, kind, code, aliases=[wording])
             self._propose(where, actor, wording)
@@ -422,11 +473,11 @@ class ArticleActors:
         where = Span(where.start, where.start + len(bare))
         code = self.countries.get(bare) or CAPITALS.get(bare)
         if code is not None:
-            actor, match = self._state(code, bare, exact=True)
+            actor, match = self._state(code, bare)
             self._add(where, actor, match, bare)
             return
         if bare in DEMONYMS:
-            actor, match = self._state(DEMONYMS[bare], bare, exact=False)
+            actor, match = self._state(DEMONYMS[bare], bare)
             self._add(where, actor, match, None)
             return
         person = self._surname(bare)
