@@ -421,3 +421,29 @@ def test_draft_of_no_seed_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["draft", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "no such seed folder" in result.output
+
+
+def test_a_speaker_named_with_a_role_that_names_a_body_is_the_person() -> None:
+    text = (
+        "Rauf Qasımov, deputy head of Azerbaijan’s reconstruction agency, said 600 families had come back.\n\n"
+        "The reconstruction agency said the railway would open in stages.\n"
+    )
+    _, found = statements_of(text)
+    assert [p.values["speaker_id"] for p in found] == ["rauf-qasimov", "aze-reconstruction-agency"]
+
+
+def test_an_official_of_a_body_named_before_speaks_for_it() -> None:
+    text = (
+        "Armenia’s commission on missing persons said it had received the remains of six soldiers.\n\n"
+        "A commission official called the handover “a step, and only a step”.\n"
+    )
+    _, found = statements_of(text)
+    assert {p.values["speaker_id"] for p in found} == {"arm-commission-on-missing-persons"}
+
+
+def test_a_resident_known_by_a_first_name_is_the_speaker() -> None:
+    text = (
+        "“The road is open at last,” said one of them, who gave only her first name, Nazlı. “We waited three years.”\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["speaker_id"], len(p.evidence)) for p in found] == [("example-news-2025-06-13-nazli", 2)]

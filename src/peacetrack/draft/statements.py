@@ -179,10 +179,14 @@ class _Finder:
         ("he": the last person named; "it": the last body), or a body named before ("the
         reconstruction agency")."""
         head = self.text[floor:verb_start]
-        for where, match in reversed(self.actors.mentions(Span(floor, verb_start))):
-            between = self.text[where.end : verb_start]
-            if regex.fullmatch(GAP, between) or not between.strip():
-                return Subject(match, where.start, 0.85, named=True)
+        adjacent = [
+            (where, match)
+            for where, match in self.actors.mentions(Span(floor, verb_start))
+            if regex.fullmatch(GAP, self.text[where.end : verb_start]) or not self.text[where.end : verb_start].strip()
+        ]
+        if adjacent:  # the outermost: "Rauf Qasımov, deputy head of Azerbaijan's agency, said"
+            where, match = min(adjacent, key=lambda found: found[0].start)
+            return Subject(match, where.start, 0.85, named=True)
         pronoun = regex.search(rf"{PRONOUN}{GAP}$", head)
         if pronoun is not None:
             word = pronoun["pronoun"].lower()
@@ -434,11 +438,16 @@ def _sentence(words: str) -> str:
     return regex.sub(r"^[=+\-@\s]+", "", text[:1].upper() + text[1:]) + "."
 
 
+CLAUSE_STARTERS = {"The", "A", "An", "It", "Its", "This", "These", "Those", "Last", "In", "On", "At", "For", "After",
+                   "Before", "Since", "During", "When", "While", "As", "More", "Some", "About", "Nearly", "Earlier",
+                   "Yesterday", "Two", "Three", "Four", "Five", "Six", "Both", "Neither", "No", "All"}  # fmt: skip
+
+
 def _lowered(words: str) -> str:
     """A clause put after "said": its first letter lowered unless it starts a name ("The" → "the")."""
     words = " ".join(words.split())
     first = words.split(" ", 1)[0] if words else ""
-    return words[:1].lower() + words[1:] if first in ("The", "A", "An", "It", "Its", "This", "These") else words
+    return words[:1].lower() + words[1:] if first in CLAUSE_STARTERS else words
 
 
 def _short(words: str) -> str:
