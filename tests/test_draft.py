@@ -447,3 +447,19 @@ def test_a_resident_known_by_a_first_name_is_the_speaker() -> None:
     )
     _, found = statements_of(text)
     assert [(p.values["speaker_id"], len(p.evidence)) for p in found] == [("example-news-2025-06-13-nazli", 2)]
+
+
+def test_a_long_quote_of_several_sentences_is_a_statement_a_sentence() -> None:
+    text = (
+        "“Our border guards have been on the line since the spring and they will stay there … The\n"
+        "commissions can draw what they like on paper. Nobody will move a single post without our\n"
+        "consent, and everybody in the region knows it,” Defence Minister Suren Papikyan said.\n"
+    )
+    read, found = statements_of(text)
+    assert [p.values["quote"][:24] for p in found] == [
+        "Our border guards have b",
+        "The commissions can draw",
+        "Nobody will move a singl",
+    ]
+    assert all(p.values["speaker_id"] == "suren-papikyan" for p in found)
+    assert all(read.words(p.evidence[-1]).endswith("Papikyan said.") for p in found)
