@@ -296,6 +296,15 @@ def test_a_batch_of_a_named_whole_is_part_of_the_order() -> None:
     }
 
 
+def test_a_transfer_named_again_by_its_number_gives_its_date_and_maker() -> None:
+    text = (
+        "Armenia has received 24 of the 50 Bastion vehicles it ordered from France.\n\n"
+        "Paris and Yerevan signed the order for the 50 vehicles, built by the French company Arquus, in June 2024."
+    )
+    order = next(r for r in transfers(text) if r["status"] == "ordered")
+    assert (order["quantity"], order["when"], order["manufacturer_id"]) == (50, "2024-06", "arquus")
+
+
 def test_the_second_batch_is_part_of_the_first_transfer() -> None:
     text = "India delivered Pinaka launchers to Armenia in March 2025.\n\nThe second batch of Pinaka launchers arrived in Armenia from India in May 2025."
     first, second = transfers(text)

@@ -27,6 +27,7 @@ from peacetrack.draft.clauses import (
     slug,
     state_name,
     state_of,
+    trimmed,
     unique_id,
 )
 from peacetrack.draft.dates import dates_in
@@ -96,7 +97,7 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
             continue
         last_parties = parties
         parties = sorted({*parties, *(side for side in (sender, receiver) if side is not None)})
-        evidence = [_trimmed(article, sentence)]
+        evidence = [trimmed(article, sentence)]
         round_format = found.format
         if round_format == "bilateral_meeting":
             round_format, extra = _meeting_format(article, sentence, mediator)
@@ -200,7 +201,7 @@ def _meeting_format(article: Article, sentence: Span, mediator: tuple[str, Span]
         for s in article.sentences
         if paragraph.start <= s.start < paragraph.end and s != sentence and NO_MEDIATOR.search(article.words(s))
     ]
-    return NegotiationFormat.bilateral_meeting.value, [_trimmed(article, s) for s in extra[:1]]
+    return NegotiationFormat.bilateral_meeting.value, [trimmed(article, s) for s in extra[:1]]
 
 
 def _as_state(article: Article, actors: Actors, span: Span, match: ActorMatch) -> str | None:
@@ -313,11 +314,6 @@ def _round_id(article: Article, sentence: Span, values: dict[str, Any]) -> str:
     when = values["when"] or ""
     when = re.sub(r"^\.\./", "by-", re.sub(r"/\.\.$", "-on", when)).replace("/", "-").rstrip("~?%")
     return "-".join(part for part in ("-".join(sorted(values["parties"])), what, slug(when, 8)) if part)
-
-
-def _trimmed(article: Article, span: Span) -> Span:
-    text = article.words(span)
-    return Span(span.start, span.end - (len(text) - len(text.rstrip())))
 
 
 def _reason(

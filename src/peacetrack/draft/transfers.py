@@ -31,6 +31,7 @@ from peacetrack.draft.clauses import (
     quantity_before,
     slug,
     state_of,
+    trimmed,
     unique_id,
 )
 from peacetrack.draft.dates import dates_in
@@ -148,6 +149,8 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
             and sides["supplier"].actor_id != sides["recipient"].actor_id
         ):
             drafting.last = context
+            if not items:
+                _named_again(drafting, context)
         precise = [i for i in items if not i.vague]
         named_here = sum(1 for side in SIDES if side in sides and sides[side].how != "earlier")
         if not precise and (continued or named_here < 2 or not items):
@@ -303,8 +306,8 @@ def _propose(
     order, quantity = _order_named(drafting, context, item, _quantity(article, item, clause))
     values = _values(drafting, context, item, quantity, context.status)
     values["part_of"] = order or _batch_of(drafting, context, item)
-    evidence = [item.span if many else _trimmed(article, clause)]
-    evidence += [_trimmed(article, side.clause) for side in context.sides.values() if not contains(clause, side.span)]
+    evidence = [item.span if many else trimmed(article, clause)]
+    evidence += [trimmed(article, side.clause) for side in context.sides.values() if not contains(clause, side.span)]
     reason = _reason(article, context, item, quantity, cue, hedge)
     doubts = sum(side.how == "earlier" for side in context.sides.values()) + item.vague + item.elided
     confidence = 0.9 - 0.2 * doubts - 0.3 * (context.sides["supplier"] is context.sides.get("maker"))
@@ -415,7 +418,7 @@ def _order_named(
         order,
         item,
         values,
-        [_trimmed(article, clause)],
+        [trimmed(article, clause)],
         0.75,
         f"the whole of a batch: “{article.words(whole.span)}” → {whole.value} ordered",
     )
@@ -438,6 +441,24 @@ def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
     return None
 
 
+def _named_again(drafting: Drafting, context: Context) -> None:
+    """A clause naming a drafted transfer again by its number ("Paris and Yerevan signed the
+    order for the 50 vehicles ... in June 2024"): its words as evidence, its date and maker."""
+    found = re.search(rf"\bthe\s+({NUMBER})\s+[a-z-]+", drafting.article.words(context.span), re.IGNORECASE)
+    number = number_value(found.group(1)) if found else None
+    sides = (context.sides["supplier"].actor_id, context.sides["recipient"].actor_id)
+    for (supplier, recipient, _, status, _), proposal in drafting.proposals.items():
+        if (supplier, recipient) == sides and status == context.status and number == proposal.values["quantity"]:
+            proposal.evidence = sorted({*proposal.evidence, trimmed(drafting.article, context.span)})
+            proposal.reason += f"; named again as “{' '.join(found.group(0).split()) if found else ''}”"
+            if proposal.values["when"] is None and context.date is not None:
+                proposal.values["when"], proposal.values["date_basis"] = context.date.edtf, context.date.basis
+            if proposal.values["manufacturer_id"] is None:
+                whole = Item(context.span, "", "", "")
+                proposal.values["manufacturer_id"] = _manufacturer(drafting, whole, context.span)
+            return
+
+
 def _manufacturer(drafting: Drafting, item: Item, clause: Span) -> str | None:
     """A maker the text names: a mention that is not a state inside the item's words ("the
     French ARQUUS brand") or after "built by", "made by"."""
@@ -453,15 +474,6 @@ def _manufacturer(drafting: Drafting, item: Item, clause: Span) -> str | None:
         if inside or (made_by and span.start >= item.span.end):
             return match.actor_id
     return None
-
-
-def _trimmed(article: Article, clause: Span) -> Span:
-    """A clause without the conjunction and the spaces that join it to the one before."""
-    text = article.words(clause)
-    lead = re.match(r"[,;]?\s*(?:(?:and|but|while|whereas|with)\s+)?", text)
-    start = clause.start + (lead.end() if lead else 0)
-    end = clause.end - (len(text) - len(text.rstrip()))
-    return Span(start, end) if end > start else clause
 
 
 def _transfer_id(values: dict[str, Any], item: Item) -> str:
