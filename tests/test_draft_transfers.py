@@ -180,6 +180,30 @@ def test_sides_from_earlier_only_where_they_agree_with_those_named() -> None:
     assert [sides(r) for r in transfers(text)] == [("fra", "arm", "Bastion"), ("fra", "arm", "Mistral")]
 
 
+def test_supply_the_recipient_with_under_a_signed_contract() -> None:
+    [row] = transfers("France will supply Armenia with 36 Caesar howitzers under a contract signed in March 2025.")
+    assert (sides(row), row["status"], row["quantity"], row["when"]) == (
+        ("fra", "arm", "Caesar"),
+        "ordered",
+        36,
+        "2025-03",
+    )
+
+
+def test_the_delivery_of_items_to_the_recipient() -> None:
+    text = "France signed a contract to sell GM200 radars to Armenia.\n\nThe deal follows the delivery of three Ground Master 200 radars to Yerevan last year."
+    rows = transfers(text)
+    assert [(sides(r), r["status"], r["quantity"]) for r in rows] == [
+        (("fra", "arm", "GM200"), "ordered", None),
+        (("fra", "arm", "Ground Master"), "delivered", 3),
+    ]
+
+
+def test_an_aside_is_not_the_subject() -> None:
+    [row] = transfers("India, which has become Armenia’s largest supplier, delivered Pinaka launchers to Armenia.")
+    assert sides(row) == ("ind", "arm", "Pinaka")
+
+
 def test_one_subject_for_two_clauses_cancelled_and_declined() -> None:
     text = "Armenia had cancelled an order for Russian air-defence systems, and had declined a Russian offer to supply other weapons."
     rows = transfers(text)
@@ -374,6 +398,14 @@ def test_a_meeting_with_its_place_and_date() -> None:
 def test_a_numbered_round() -> None:
     [row] = rounds("Armenia and Azerbaijan held the tenth round of talks in Brussels in May 2025.")
     assert (row["round_number"], row["round_count"], row["place"], row["when"]) == (10, 1, "Brussels", "2025-05")
+    [border] = rounds(
+        "Last week Armenia and Azerbaijan’s deputy prime ministers met in Gazakh for the 12th round of border talks."
+    )
+    assert (border["round_number"], border["place"], border["process"]) == (
+        12,
+        "Gazakh",
+        "armenia-azerbaijan-border-delimitation",
+    )
 
 
 def test_rounds_known_only_by_their_count_are_one_row() -> None:

@@ -59,7 +59,7 @@ MEDIATED_BY = re.compile(
 )
 NO_MEDIATOR = re.compile(r"\bno\s+mediators?\b|\bwithout\s+(?:a\s+)?mediators?\b", re.IGNORECASE)
 SUMMIT = re.compile(r"\b(?:summit|leaders|presidents|heads\s+of\s+state)\b", re.IGNORECASE)
-BORDER = re.compile(r"\bborder\s+commissions?\b|\bdelimitation\b|\bdemarcation\b", re.IGNORECASE)
+BORDER = re.compile(r"\bborder\s+(?:commissions?|talks)\b|\bdelimitation\b|\bdemarcation\b", re.IGNORECASE)
 PLACE = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?(?:(?:[^\W\d_][\w-]*\s+){0,3}?(?:town|city|village|capital|resort|region)\s+of\s+)?"
     r"([^\W\d_][\w’'-]*(?:\s+[A-Z][\w-]*)*)"

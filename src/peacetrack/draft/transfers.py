@@ -7,7 +7,7 @@ verb, and both sides are found by the words around them ("X delivered ... to Y",
 before ("The supplies included ...") takes its sides from it. Nothing is guessed: no number
 where none is printed, no side where none is named in the paragraphs read.
 
-Longer than most modules (about 400 lines) because the clause reading (sides, numbers, batches)
+Longer than most modules (about 550 lines) because the clause reading (sides, numbers, batches)
 is one piece: split, its parts would only pass each other the same dozen values.
 """
 
@@ -48,6 +48,7 @@ BATCH = re.compile(
     r"\b(?:first|second|third|fourth|next|latest|another|new|final)\s+(?:batch|tranche|shipment|delivery)\b", re.I
 )
 SIDES = ("supplier", "recipient")
+ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")  # "India, which supplies Armenia, is ..."
 HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
 ANAPHOR = re.compile(
     r"\b(?:both|these|those|the|all|the\s+two|the\s+three)\s+(?:systems|weapons|items|vehicles|missiles|drones)\b|\bthem\b",
@@ -130,7 +131,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         cue = _cue(drafting, clause)
         items = find_items(drafting.article, clause, drafting.lex, drafting.last_item)
         items = items or _named_before(drafting, clause, cue)
-        sides = _sides(drafting, clause, cue, mentions, items)
+        sides = _sides(drafting, clause, _verb(drafting, clause, cue), mentions, items)
         holder = drafting.shown[1]
         if items and all(i.elided for i in items) and holder is not None and "recipient" not in sides:
             sides["recipient"] = holder
@@ -222,21 +223,36 @@ def _certainty(drafting: Drafting, sentence: Span) -> tuple[str, Span | None]:
     return Certainty.stated.value, None
 
 
-def _cue(drafting: Drafting, clause: Span) -> CueAt | None:
-    """The transfer verb of a clause: of the first status (in the contract's order) with one."""
+def _cues(drafting: Drafting, clause: Span) -> list[CueAt]:
+    """The transfer verbs of a clause that are not negated, in text order."""
     text = drafting.article.words(clause)
+    found = [
+        CueAt(cue.status, cue.subject, Span(clause.start + m.start(), clause.start + m.end()))
+        for cue in drafting.lex.cues
+        for m in cue.pattern.finditer(text)
+        if not NEGATION.search(text[: m.start()])
+    ]
+    return sorted(found, key=lambda cue: (cue.span.start, -cue.span.end))  # the longest of one place
+
+
+def _cue(drafting: Drafting, clause: Span) -> CueAt | None:
+    """The transfer verb that gives a clause its status: of the first status in the lexicon's
+    order ("cancelled an order" is cancelled)."""
+    found = _cues(drafting, clause)
     for status in dict.fromkeys(cue.status for cue in drafting.lex.cues):
-        found = [
-            (m.start(), m.end(), cue)
-            for cue in drafting.lex.cues
-            if cue.status == status
-            for m in cue.pattern.finditer(text)
-            if not NEGATION.search(text[: m.start()])
-        ]
-        if found:
-            start, end, cue = min(found, key=lambda f: f[0])
-            return CueAt(cue.status, cue.subject, Span(clause.start + start, clause.start + end))
+        of_status = [cue for cue in found if cue.status == status]
+        if of_status:
+            return of_status[0]
     return None
+
+
+def _verb(drafting: Drafting, clause: Span, cue: CueAt | None) -> CueAt | None:
+    """The verb whose subject is a side: the status's own, or the first that has one ("France
+    will supply Armenia ... under a contract signed": the contract gives the status, "supply"
+    the sides)."""
+    if cue is None or cue.subject in SIDES:
+        return cue
+    return next((c for c in _cues(drafting, clause) if c.subject in SIDES), cue)
 
 
 def _sides(
@@ -248,14 +264,17 @@ def _sides(
     sides: dict[str, Side] = {}
     subject: tuple[Span, ActorMatch] | None = None
     origin: tuple[Span, ActorMatch] | None = None
+    asides = [Span(m.start(), m.end()) for m in ASIDE.finditer(text, clause.start, clause.end)]
     for span, match in mentions:
-        if not (clause.start <= span.start and span.end <= clause.end):
+        if not (clause.start <= span.start and span.end <= clause.end) or any(contains(a, span) for a in asides):
             continue
         before = text[clause.start : span.start]
         after = text[span.end : clause.end]
         if re.search(r"\bfrom\s+(?:the\s+)?$", before):
             sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
-        elif RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end):
+        elif (RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end)) or (
+            cue is not None and re.fullmatch(r"\s+", text[cue.span.end : span.start]) and re.match(r"\s+with\b", after)
+        ):  # "to Armenia", "supply Armenia with"
             sides.setdefault("recipient", _side(drafting, span, match, f"after “{before.split()[-1]}”", clause))
         elif re.search(r"\bfor\s+$", before) and any(i.span.end <= span.start for i in items):
             sides.setdefault("end_user", Side(match.actor_id, span, "after “for”", clause))
