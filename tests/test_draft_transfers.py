@@ -281,6 +281,8 @@ def test_numbers_as_printed_never_guessed(words: str, quantity: int | None, boun
         ("India would deliver Akash systems to Armenia by the end of the year.", "planned"),
         ("Armenia refused Russian Tor systems.", "declined"),
         ("Israel handed over Harop drones to Azerbaijan.", "delivered"),
+        ("Armenia has acquired Igla-S MANPADS from Russia.", "delivered"),
+        ("The shipment of Spike anti-tank missiles to Azerbaijan from Israel was completed.", "delivered"),
     ],
 )
 def test_status_from_the_verb(sentence: str, status: str) -> None:
@@ -393,6 +395,16 @@ def test_a_meeting_with_its_place_and_date() -> None:
         None,
     )
     assert row["process"] == "armenia-azerbaijan-peace-treaty"
+
+
+def test_a_meeting_that_took_place() -> None:
+    [row] = rounds("A meeting between the foreign ministers of Armenia and Azerbaijan took place in Almaty on 10 May.")
+    assert (row["parties"], row["format"], row["place"], row["when"]) == (
+        ["arm", "aze"],
+        "bilateral_meeting",
+        "Almaty",
+        "2025-05-10",
+    )
 
 
 def test_a_numbered_round() -> None:

@@ -47,7 +47,7 @@ ORDINAL_ROUND = re.compile(
 )
 MET = re.compile(
     r"\b(?:met|meet|meets|held\s+talks|held\s+a\s+meeting|held\s+a\s+round|sat\s+down)\b"
-    rf"|\b{TALKS}\b(?=[^.;]{{0,80}}?\b(?:was|were)\s+held\b)|\bhosted\s+(?:the\s+)?(?:{TALKS}|a\s+meeting)\b",
+    rf"|\b(?:{TALKS}|meeting)\b(?=[^.;]{{0,80}}?\b(?:(?:was|were)\s+held|took\s+place)\b)|\bhosted\s+(?:the\s+)?(?:{TALKS}|a\s+meeting)\b",
     re.IGNORECASE,
 )
 HOSTED = re.compile(r"\s+hosted\b", re.IGNORECASE)
