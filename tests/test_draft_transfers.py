@@ -199,6 +199,13 @@ def test_the_delivery_of_items_to_the_recipient() -> None:
     ]
 
 
+def test_the_recipient_right_after_the_verb() -> None:
+    [row] = transfers("Russia sold Azerbaijan Smerch launchers worth $1 billion between 2010 and 2020.")
+    assert (sides(row), row["status"]) == (("rus", "aze", "Smerch"), "ordered")
+    [origin] = transfers("Cyprus has supplied Russian radars to Armenia.")
+    assert sides(origin) == ("cyp", "arm", "radars")
+
+
 def test_an_aside_is_not_the_subject() -> None:
     [row] = transfers("India, which has become Armenia’s largest supplier, delivered Pinaka launchers to Armenia.")
     assert sides(row) == ("ind", "arm", "Pinaka")

@@ -48,6 +48,7 @@ BATCH = re.compile(
     r"\b(?:first|second|third|fourth|next|latest|another|new|final)\s+(?:batch|tranche|shipment|delivery)\b", re.I
 )
 SIDES = ("supplier", "recipient")
+DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ch|i|ek)$")  # "Russian", "Israeli": an origin, not a recipient
 ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")  # "India, which supplies Armenia, is ..."
 HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
 ANAPHOR = re.compile(
@@ -273,8 +274,11 @@ def _sides(
         if re.search(r"\bfrom\s+(?:the\s+)?$", before):
             sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
         elif (RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end)) or (
-            cue is not None and re.fullmatch(r"\s+", text[cue.span.end : span.start]) and re.match(r"\s+with\b", after)
-        ):  # "to Armenia", "supply Armenia with"
+            cue is not None
+            and cue.subject == "supplier"
+            and re.fullmatch(r"\s+", text[cue.span.end : span.start])
+            and not DEMONYM.search(text[span.start : span.end])
+        ):  # "to Armenia", "supply Armenia with", "sold Azerbaijan arms"
             sides.setdefault("recipient", _side(drafting, span, match, f"after “{before.split()[-1]}”", clause))
         elif re.search(r"\bfor\s+$", before) and any(i.span.end <= span.start for i in items):
             sides.setdefault("end_user", Side(match.actor_id, span, "after “for”", clause))
