@@ -180,6 +180,37 @@ def test_sides_from_earlier_only_where_they_agree_with_those_named() -> None:
     assert [sides(r) for r in transfers(text)] == [("fra", "arm", "Bastion"), ("fra", "arm", "Mistral")]
 
 
+def test_supply_the_recipient_with_under_a_signed_contract() -> None:
+    [row] = transfers("France will supply Armenia with 36 Caesar howitzers under a contract signed in March 2025.")
+    assert (sides(row), row["status"], row["quantity"], row["when"]) == (
+        ("fra", "arm", "Caesar"),
+        "ordered",
+        36,
+        "2025-03",
+    )
+
+
+def test_the_delivery_of_items_to_the_recipient() -> None:
+    text = "France signed a contract to sell GM200 radars to Armenia.\n\nThe deal follows the delivery of three Ground Master 200 radars to Yerevan last year."
+    rows = transfers(text)
+    assert [(sides(r), r["status"], r["quantity"]) for r in rows] == [
+        (("fra", "arm", "GM200"), "ordered", None),
+        (("fra", "arm", "Ground Master"), "delivered", 3),
+    ]
+
+
+def test_the_recipient_right_after_the_verb() -> None:
+    [row] = transfers("Russia sold Azerbaijan Smerch launchers worth $1 billion between 2010 and 2020.")
+    assert (sides(row), row["status"]) == (("rus", "aze", "Smerch"), "ordered")
+    [origin] = transfers("Cyprus has supplied Russian radars to Armenia.")
+    assert sides(origin) == ("cyp", "arm", "radars")
+
+
+def test_an_aside_is_not_the_subject() -> None:
+    [row] = transfers("India, which has become Armenia’s largest supplier, delivered Pinaka launchers to Armenia.")
+    assert sides(row) == ("ind", "arm", "Pinaka")
+
+
 def test_one_subject_for_two_clauses_cancelled_and_declined() -> None:
     text = "Armenia had cancelled an order for Russian air-defence systems, and had declined a Russian offer to supply other weapons."
     rows = transfers(text)
@@ -257,6 +288,8 @@ def test_numbers_as_printed_never_guessed(words: str, quantity: int | None, boun
         ("India would deliver Akash systems to Armenia by the end of the year.", "planned"),
         ("Armenia refused Russian Tor systems.", "declined"),
         ("Israel handed over Harop drones to Azerbaijan.", "delivered"),
+        ("Armenia has acquired Igla-S MANPADS from Russia.", "delivered"),
+        ("The shipment of Spike anti-tank missiles to Azerbaijan from Israel was completed.", "delivered"),
     ],
 )
 def test_status_from_the_verb(sentence: str, status: str) -> None:
@@ -294,6 +327,15 @@ def test_a_batch_of_a_named_whole_is_part_of_the_order() -> None:
         "delivered": (24, rows["ordered"]["transfer_id"]),
         "in_production": (26, rows["ordered"]["transfer_id"]),
     }
+
+
+def test_a_transfer_named_again_by_its_number_gives_its_date_and_maker() -> None:
+    text = (
+        "Armenia has received 24 of the 50 Bastion vehicles it ordered from France.\n\n"
+        "Paris and Yerevan signed the order for the 50 vehicles, built by the French company Arquus, in June 2024."
+    )
+    order = next(r for r in transfers(text) if r["status"] == "ordered")
+    assert (order["quantity"], order["when"], order["manufacturer_id"]) == (50, "2024-06", "arquus")
 
 
 def test_the_second_batch_is_part_of_the_first_transfer() -> None:
@@ -362,9 +404,27 @@ def test_a_meeting_with_its_place_and_date() -> None:
     assert row["process"] == "armenia-azerbaijan-peace-treaty"
 
 
+def test_a_meeting_that_took_place() -> None:
+    [row] = rounds("A meeting between the foreign ministers of Armenia and Azerbaijan took place in Almaty on 10 May.")
+    assert (row["parties"], row["format"], row["place"], row["when"]) == (
+        ["arm", "aze"],
+        "bilateral_meeting",
+        "Almaty",
+        "2025-05-10",
+    )
+
+
 def test_a_numbered_round() -> None:
     [row] = rounds("Armenia and Azerbaijan held the tenth round of talks in Brussels in May 2025.")
     assert (row["round_number"], row["round_count"], row["place"], row["when"]) == (10, 1, "Brussels", "2025-05")
+    [border] = rounds(
+        "Last week Armenia and Azerbaijan’s deputy prime ministers met in Gazakh for the 12th round of border talks."
+    )
+    assert (border["round_number"], border["place"], border["process"]) == (
+        12,
+        "Gazakh",
+        "armenia-azerbaijan-border-delimitation",
+    )
 
 
 def test_rounds_known_only_by_their_count_are_one_row() -> None:

@@ -156,6 +156,19 @@ def date_of(article: Article, find_dates: DateFinder | None, *spans: Span) -> Da
     return None
 
 
+LEAD = re.compile(r"(?:[^–—\n]{0,80}\([^)\n]*\)\s*[–—]\s*)?[,;]?\s*(?:(?:and|but|while|whereas|with)\s+)?")
+
+
+def trimmed(article: Article, span: Span) -> Span:
+    """A span without a dateline ("YEREVAN, 25 September 2025 (Caucasus Wire) – "), the
+    conjunction that joins a clause to the one before, and the spaces around: the evidence."""
+    text = article.words(span)
+    lead = LEAD.match(text)
+    start = span.start + (lead.end() if lead else 0)
+    end = span.end - (len(text) - len(text.rstrip()))
+    return Span(start, end) if end > start else span
+
+
 def slug(text: str, words: int = 5) -> str:
     """ASCII slug of a text (diacritics dropped: "Qəbələ" → "qabala" is not attempted; "Ə"
     has no decomposition and is dropped), cut to a few words."""
