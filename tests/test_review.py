@@ -219,8 +219,9 @@ def test_the_review_page_of_a_draft_marks_its_drafted_rows(browser: Browser, see
     marked = {(card["table"], card["id"]): card["text"] for card in page["cards"] if "draft" in card["classes"]}
     assert marked.keys() == {("actors", ACTOR), ("statements", STATEMENT)}
     for card in marked.values():
-        assert "confidence 0.90" in card and "“Aliyev” is ilham-aliyev (score 95)" in card and DRAFT.message in card
+        assert "confidence 0.90" in card and "“Aliyev” is ilham-aliyev (score 95)" in card
     assert "2 drafted, not yet reviewed" in page["header"] and "2 error(s)" in page["header"]
+    assert f"2 row(s) marked draft [draft]: {DRAFT.message}" in page["header"]
     OUTPUT.mkdir(exist_ok=True)
     opened.page.screenshot(path=OUTPUT / f"review-{SEED_ID}-draft.png")
     assert opened.errors == [] and opened.dialogs == []

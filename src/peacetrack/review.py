@@ -36,11 +36,14 @@ from peacetrack.errors import CallError
 from peacetrack.faults import Fault
 from peacetrack.files import write_atomic
 from peacetrack.links import input_root
+from peacetrack.rules import DRAFT
 from peacetrack.seeds import Coded, SeedReader
 from peacetrack.tables import CODING_FILE, DRAFT_FILE, TABLES
 
 REVIEW_FOLDER = Path("datasets/build/review")  # ignored by git: a page is never committed by accident
-HIDDEN_COLUMNS = ("source_id",)
+# Not shown beside a row: its source is the page's, and the date's bounds and precision are
+# what its date_edtf (shown) gives.
+HIDDEN_COLUMNS = ("source_id", "date_start", "date_end", "date_precision")
 
 
 @dataclass(frozen=True)
@@ -104,11 +107,11 @@ def review_data(folder: Path, coding_file: str) -> dict[str, Any]:
             row_id = str(values[key])
             index[(table, row_id)] = len(rows)
             fields = [
-                [name, shown]
-                for name, value in values.items()
-                if name not in HIDDEN_COLUMNS
-                and not (name == "canonical_id" and value == row_id)
-                and (shown := cell_text(value)) is not None
+                [column.name, shown]
+                for column in TABLES[table].columns
+                if column.name not in HIDDEN_COLUMNS
+                and not (column.name == "canonical_id" and values.get(column.name) == row_id)
+                and (shown := cell_text(values.get(column.name))) is not None
             ]
             draft = coded.drafts.get((table, row_id))
             rows.append({"table": table, "id": row_id, "fields": fields, "draft": draft, "faults": [], "spans": 0})
@@ -126,6 +129,7 @@ def review_data(folder: Path, coding_file: str) -> dict[str, Any]:
     return {
         "source_id": source_id,
         "tables": list(CODED_TABLES),
+        "draft_rule": DRAFT.name,
         "title": cell_text(source.get("title")),
         "published_on": cell_text(source.get("published_on")),
         "coding_file": str(folder / coding_file),
