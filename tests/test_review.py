@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser
 from typer.testing import CliRunner
 
@@ -19,8 +22,8 @@ from peacetrack.rules import DRAFT
 from peacetrack.seeds import Coded, SeedReader, build_tables
 from peacetrack.tables import CODING_FILE, DRAFT_FILE
 
-from .browser import OUTPUT, Opened, chromium, open_file
-from .helpers import SEED_ID, SEEDS
+from .browser import OUTPUT, VIEWPORT, Opened, chromium, open_file
+from .helpers import ROOT, SEED_ID, SEEDS
 
 runner = CliRunner()
 STATEMENT = "aliyev-2024-09-23-artificially-delaying"
@@ -298,3 +301,29 @@ def test_review_refuses_a_coding_file_outside_the_folder_or_missing(
     result = runner.invoke(app, ["review", str(SEEDS / SEED_ID), "-o", str(tmp_path / "x.html"), *options])
     assert result.exit_code == 1 and says in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+# --- the docs ------------------------------------------------------------------------------------
+
+README_SECTION = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Draft, review, validate, release\n", 1)[1]
+EXITS = {"draft": 0, "review": 0, "validate": 1}  # the draft's rows are still marked
+
+
+def test_the_readme_s_draft_review_validate_commands_run(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (block,) = re.findall(r"```sh\n(.*?)```", README_SECTION.split("\n## ", 1)[0], flags=re.DOTALL)
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+    assert [command[:2] for command in commands] == [["peacetrack", verb] for verb in EXITS]
+    (seeds_copy / SEED_ID / CODING_FILE).unlink()  # the seed as it was before it was coded
+    monkeypatch.chdir(seeds_copy.parent)
+    for command in commands:
+        result = runner.invoke(app, command[1:])
+        assert result.exit_code == EXITS[command[1]], result.output
+    page = Path(f"datasets/build/review/{SEED_ID}.html").read_text(encoding="utf-8")
+    assert '"draft":{"confidence"' in page
+
+
+def test_the_docs_show_a_screenshot_of_the_review_page() -> None:
+    for doc in ("README.md", "CONTRIBUTING.md"):
+        assert "](docs/review.png)" in (ROOT / doc).read_text(encoding="utf-8"), doc
+    with Image.open(ROOT / "docs" / "review.png") as image:
+        assert (image.format, image.size) == ("PNG", (VIEWPORT["width"], VIEWPORT["height"]))
