@@ -500,6 +500,30 @@ class FaultFormat(StrEnum):
 
 
 @app.command()
+def review(
+    folder: Annotated[Path, typer.Argument(help="A seed folder, seeds/<source_id>/.")],
+    coding: Annotated[
+        str | None,
+        typer.Option(
+            "--coding", help="The coding file in it; default coding.yaml (coding.draft.yaml if it is all there is)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="The page to write; default datasets/build/review/<source_id>.html."),
+    ] = None,
+) -> None:
+    """Write one static HTML page to review a coding: the article with its evidence highlighted, each row beside it."""
+    from peacetrack.review import write_review
+
+    try:
+        path = write_review(folder, coding, out)
+    except (CallError, OSError) as error:
+        _fail(str(error))
+    _print_path(path)
+
+
+@app.command()
 def validate(
     paths: Annotated[
         list[Path],
