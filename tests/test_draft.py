@@ -173,7 +173,7 @@ def test_a_titled_person_is_proposed_with_role_and_country() -> None:
     read, actors = report_actors()
     use = actors.used("ararat-mirzoyan")
     assert use is not None and not use.match.known
-    assert (use.actor.actor_type, use.actor.country, use.actor.role) == ("person", "ARM", "Foreign Minister")
+    assert (use.actor.actor_type, use.actor.country, use.actor.role) == ("person", "ARM", "Foreign Minister of Armenia")
     assert read.words(use.first) == "Armenia’s Foreign Minister Ararat Mirzoyan"
 
 

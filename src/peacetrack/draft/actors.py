@@ -420,10 +420,13 @@ class ArticleActors:
                 start = m.start("lead") + named.start() if named else m.start("title")
                 where = Span(start, m.start("name") + len(name))
                 title = " ".join(m["title"].split())
-                if title.lower() == "counterpart":  # "his Armenian counterpart": the same office
+                counterpart = title.lower() == "counterpart"
+                if counterpart:  # "his Armenian counterpart": the same office
                     title = self._last_title or title
                     lead_words = ""
                 role = " ".join(f"{lead_words} {title}".split()) if pattern is lower else title
+                if (pattern is upper or counterpart) and country is not None:  # "Foreign Minister of Armenia"
+                    role = f"{title} of {self._state(country, country)[0].name}"
                 self._last_title = title if pattern is upper else self._last_title
                 person = Actor(slug(name), name, "person", country, role[0].upper() + role[1:], aliases=[name])
                 if " " not in name:  # "President Aliyev": a surname, of someone named before

@@ -68,7 +68,73 @@ TOPICS = [
 ]
 DEFAULT_TOPIC = "peace_process"
 ID_STOPWORDS = set(
-    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from", "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "could", "should", "can", "may", "it", "its", "he", "she", "they", "we", "our", "us", "i", "his", "her", "their", "said", "says", "told", "added", "noted", "stated", "stressed", "emphasized", "emphasised", "president", "minister", "prime", "foreign", "deputy", "also", "again", "not", "no", "yesterday"]
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "that",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "our",
+        "us",
+        "i",
+        "his",
+        "her",
+        "their",
+        "said",
+        "says",
+        "told",
+        "added",
+        "noted",
+        "stated",
+        "stressed",
+        "emphasized",
+        "emphasised",
+        "president",
+        "minister",
+        "prime",
+        "foreign",
+        "deputy",
+        "also",
+        "again",
+        "not",
+        "no",
+        "yesterday",
+    ]
 )
 LONG_QUOTE = 200  # characters of a quote in one pair of marks above which each sentence is a statement
 
@@ -341,8 +407,12 @@ class _Finder:
             if summary is None:
                 continue
             attribution = self.text[subject.start : verb_at if verb_at >= 0 else sentence.end]
+            confidence = subject.confidence
+            if verb_at >= 0 and len(self.text[verb_at : sentence.end].split()) <= 4:
+                confidence = min(confidence, 0.45)  # "..., the ministry said.": often an event's report
+                attribution += " (at the sentence's end: maybe a report of an event, not a statement)"
             proposals.append(
-                self.proposal(subject.match, "paraphrase", None, summary, [sentence], subject.confidence, attribution)
+                self.proposal(subject.match, "paraphrase", None, summary, [sentence], confidence, attribution)
             )
         return proposals
 
