@@ -407,12 +407,12 @@ class _Finder:
             if summary is None:
                 continue
             attribution = self.text[subject.start : verb_at if verb_at >= 0 else sentence.end]
-            confidence = subject.confidence
+            confidence, note = subject.confidence, ""
             if verb_at >= 0 and len(self.text[verb_at : sentence.end].split()) <= 4:
                 confidence = min(confidence, 0.45)  # "..., the ministry said.": often an event's report
-                attribution += " (at the sentence's end: maybe a report of an event, not a statement)"
+                note = "; the attribution ends the sentence: maybe a report of an event, not a statement"
             proposals.append(
-                self.proposal(subject.match, "paraphrase", None, summary, [sentence], confidence, attribution)
+                self.proposal(subject.match, "paraphrase", None, summary, [sentence], confidence, attribution, note)
             )
         return proposals
 
@@ -473,6 +473,7 @@ class _Finder:
         evidence: list[Span],
         confidence: float,
         attribution: str,
+        note: str = "",
     ) -> Proposal:
         when, basis = self.when(evidence)
         content = " ".join(self.article.words(span) for span in evidence)
@@ -490,6 +491,7 @@ class _Finder:
         reason = f"{kind.replace('_', ' ')}; speaker from “{_short(attribution)}”"
         if speaker.known:
             reason += f" (“{speaker.matched}”, score {speaker.score:g})"
+        reason += note
         if topic is None:
             reason += f"; no topic word: {DEFAULT_TOPIC} by default"
         return Proposal(
