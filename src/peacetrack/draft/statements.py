@@ -55,7 +55,7 @@ TOPICS = [
         "defence_industry",
     ),
     (
-        r"\b(?:supplies|supplying|sends?|cargo|military cooperation|support for|deliver\w*|buys?|purchases?|weapons|arms)\b",
+        r"\b(?:supplies|supplying|sends?|cargo|military cooperation|support for|deliver\w*|buys?|purchases?|weapons|arms|received|armou?red|vehicles|missiles|drones|radars?|rifles|munitions)\b",
         "foreign_military_support",
     ),
     (
@@ -64,7 +64,7 @@ TOPICS = [
     ),
     (r"\b(?:border security|borders?|frontier)\b", "border_security"),
     (r"\b(?:sovereignty|territorial integrity|independence)\b", "sovereignty"),
-    (r"\b(?:peace|treaty|negotiations?|talks|normali[sz]\w+)\b", "peace_process"),
+    (r"\b(?:peace|treaty|negotiations?|talks|normali[sz]\w+|draft|agreement)\b", "peace_process"),
 ]
 DEFAULT_TOPIC = "peace_process"
 ID_STOPWORDS = set(
