@@ -11,7 +11,8 @@ capitalised organisation ("... Council", "... Agency"), an outlet ("the daily KÃ
 and an unnamed source ("a diplomatic source"). A surname alone resolves to the person named
 in full before it.
 
-A little over 400 lines: the tables of words (titles, demonyms, capitals, bodies) are half of it.
+Some 570 lines: the tables of words (titles, demonyms, capitals, bodies) are a fifth of it, and the
+finders share one state (the spans already taken, the persons named so far), so they are one class.
 """
 
 from __future__ import annotations
