@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from peacetrack.cli import app
 from peacetrack.dates import read_edtf
 from peacetrack.draft import draft_seed
-from peacetrack.draft.actors import Actor, ArticleActors
+from peacetrack.draft.actors import Actor, ArticleActors, released_table
 from peacetrack.draft.article import DraftError, paragraphs, read_article, sentences
 from peacetrack.draft.dates import dates_in
 from peacetrack.draft.model import Article, Proposal, Span
@@ -463,3 +463,13 @@ def test_a_long_quote_of_several_sentences_is_a_statement_a_sentence() -> None:
     ]
     assert all(p.values["speaker_id"] == "suren-papikyan" for p in found)
     assert all(read.words(p.evidence[-1]).endswith("Papikyan said.") for p in found)
+
+
+def test_without_a_release_at_hand_a_draft_is_made_from_the_seeds_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEACETRACK_DATA_DIR", str(tmp_path / "no-data"))
+    monkeypatch.setenv("PEACETRACK_BASE_URL", "http://127.0.0.1:9/")  # never asked: nothing listens there
+    assert released_table("actors", ["actor_id"]) == []
+    document = load_yaml(draft_seed(two_seeds(tmp_path)))
+    assert "ararat-mirzoyan" in {a["actor_id"] for a in document["actors"]}

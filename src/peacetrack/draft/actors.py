@@ -178,16 +178,21 @@ def _released_actors() -> list[dict[str, Any]]:
 
 
 def released_table(table: str, columns: list[str]) -> list[dict[str, Any]]:
-    """Rows (those columns) of a table of the latest release at hand, bundled or local (never
-    the network); none when there is no release."""
-    from peacetrack.data import table_files, table_folder
+    """Rows (those columns) of a table of the latest release in the data folder (the bundled
+    one, or `PEACETRACK_DATA_DIR`'s), its file verified against the index; none when there is
+    none. Never the network: a release whose file is not local is not read."""
+    from peacetrack.data import data_dir, find_release
+    from peacetrack.mirror import release_file, release_file_sha256
 
     try:
         import pyarrow.parquet as pq
 
-        release, _ = table_folder(None, remote=False)
-        path = table_files(release, [table])[table]
-        rows: list[dict[str, Any]] = pq.read_table(path, columns=columns).to_pylist()
+        release = find_release(None, remote=False)
+        folder = data_dir() / "releases" / release.version
+        entry = release_file(release, f"{table}.parquet")
+        if release_file_sha256(folder, entry) != entry.sha256:
+            return []
+        rows: list[dict[str, Any]] = pq.read_table(folder / entry.path, columns=columns).to_pylist()
         return rows
     except (DataError, OSError, KeyError, ValueError):
         return []
