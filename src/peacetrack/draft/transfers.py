@@ -80,7 +80,6 @@ class Context:
     certainty: str
     date: DateGuess | None
     span: Span
-    item: Item | None = None
 
 
 @dataclass
