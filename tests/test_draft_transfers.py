@@ -355,8 +355,9 @@ def test_a_number_of_more_items() -> None:
 
 
 def test_more_of_the_item_named_before() -> None:
-    text = "France delivered 20 Bastion vehicles to Armenia, and Paris is ready to send up to 50 more, a source said."
+    text = "France delivered 20 Bastion vehicles to Armenia in March, and Paris is ready to send up to 50 more, a source said."
     delivered, offered = transfers(text)
+    assert (delivered["when"], offered["when"]) == ("2025-03", None)  # a date is its clause's
     assert (sides(offered), offered["status"], offered["quantity"], offered["quantity_bound"]) == (
         ("fra", "arm", "Bastion"),
         "offered",
@@ -411,6 +412,21 @@ def test_a_meeting_that_took_place() -> None:
         "bilateral_meeting",
         "Almaty",
         "2025-05-10",
+    )
+
+
+def test_a_headline_run_into_the_dateline_is_not_a_round_of_its_own() -> None:
+    text = (
+        "Border commissions meet in Ijevan as France sends more armour\n"
+        "IJEVAN, Armenia (Example News) – The Armenian and Azerbaijani border commissions met yesterday in Ijevan, "
+        "the first round of their talks to be held on Armenian soil."
+    )
+    [row] = rounds(text)
+    assert (row["parties"], row["place"], row["when"], row["round_number"]) == (
+        ["arm", "aze"],
+        "Ijevan",
+        "2025-06-12",
+        None,
     )
 
 

@@ -159,6 +159,24 @@ def date_of(article: Article, find_dates: DateFinder | None, *spans: Span) -> Da
 LEAD = re.compile(r"(?:[^–—\n]{0,80}\([^)\n]*\)\s*[–—]\s*)?[,;]?\s*(?:(?:and|but|while|whereas|with)\s+)?")
 
 
+DATELINE_IN = re.compile(r"\n[^\n]{0,60}\([^)\n]*\)\s*[–—]\s*")
+
+
+def sentence_parts(article: Article, sentence: Span) -> list[Span]:
+    """A sentence, or its two parts where a headline without a full stop runs into the
+    dateline and the first sentence ("Ministers meet in Ijevan\nIJEVAN, Armenia (News) – The ...")."""
+    found = DATELINE_IN.search(article.text, sentence.start, sentence.end)
+    if found is None:
+        return [sentence]
+    return [Span(sentence.start, found.start()), Span(found.end(), sentence.end)]
+
+
+def is_headline(article: Article, span: Span) -> bool:
+    """Words that end without a full stop: a headline, whose present tense ("ministers meet")
+    is news of the past."""
+    return not re.search(r"[.!?”’\"»)]\s*$", article.words(span))
+
+
 def trimmed(article: Article, span: Span) -> Span:
     """A span without a dateline ("YEREVAN, 25 September 2025 (Caucasus Wire) – "), the
     conjunction that joins a clause to the one before, and the spaces around: the evidence."""

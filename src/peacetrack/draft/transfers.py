@@ -140,7 +140,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         status = cue.status if cue else (previous.status if previous else None)
         if status is None:
             continue
-        date = date_of(article, drafting.find_dates, clause, sentence) or (continuation.date if continuation else None)
+        date = date_of(article, drafting.find_dates, clause) or (continuation.date if continuation else None)
         level = continuation.certainty if continuation and certainty == Certainty.stated else certainty
         context = Context(dict(sides), status, level, date, clause)
         previous = context
