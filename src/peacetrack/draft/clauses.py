@@ -5,10 +5,10 @@ date of a span, and slugs for ids. Kept apart so that the two read a sentence th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from peacetrack.draft.actors import slug as actor_slug
 from peacetrack.draft.model import ActorMatch, Actors, Article, DateGuess, Span
 from peacetrack.enums import CountryCode
 
@@ -188,11 +188,8 @@ def trimmed(article: Article, span: Span) -> Span:
 
 
 def slug(text: str, words: int = 5) -> str:
-    """ASCII slug of a text (diacritics dropped: "Qəbələ" → "qabala" is not attempted; "Ə"
-    has no decomposition and is dropped), cut to a few words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(parts[:words])
+    """An id part from a text, as actor ids are made (Əliyeva → aliyeva), cut to a few words."""
+    return "-".join(actor_slug(text).split("-")[:words])
 
 
 def month_slug(edtf: str | None) -> str:
