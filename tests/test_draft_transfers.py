@@ -380,6 +380,7 @@ def test_more_of_the_item_named_before() -> None:
         "“We paid for weapons we never received,” he said.",
         "Armenia’s arms imports have risen sharply since 2020, when Russia was its main supplier.",
         "Azerbaijan has protested against the deliveries, saying they undermine the peace agenda.",
+        "Armenia received a loan from France to buy weapons.",
     ],
 )
 def test_no_transfer_where_the_text_reports_none(text: str) -> None:
