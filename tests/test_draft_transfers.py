@@ -268,6 +268,7 @@ def test_non_ascii_names_and_curly_quotes() -> None:
         ("three", 3, "exact"),
         ("a dozen", 12, "exact"),
         ("1,200", 1200, "exact"),
+        ("12345678901234567890", None, None),
         ("dozens of", None, None),
         ("several", None, None),
     ],

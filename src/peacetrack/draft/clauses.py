@@ -27,7 +27,12 @@ ORDINAL_WORDS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
     "fourteenth": 14, "fifteenth": 15, "twentieth": 20,
 }  # fmt: skip
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+# up to millions, as printed ("24", "1,200", "three"): a count of items, not an amount
+NUMBER = (
+    r"(?:\d{1,3}(?:,\d{3}){1,2}(?![\d,])|\d{1,7}(?![\d,])|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")"
+)
 ORDINAL = r"(?:\d+(?:st|nd|rd|th)|" + "|".join(ORDINAL_WORDS) + r")"
 BOUNDS = {
     "more than": "lower_bound", "over": "lower_bound", "at least": "lower_bound",
