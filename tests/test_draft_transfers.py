@@ -268,6 +268,7 @@ def test_non_ascii_names_and_curly_quotes() -> None:
         ("three", 3, "exact"),
         ("a dozen", 12, "exact"),
         ("1,200", 1200, "exact"),
+        ("12345678901234567890", None, None),
         ("dozens of", None, None),
         ("several", None, None),
     ],
@@ -355,8 +356,9 @@ def test_a_number_of_more_items() -> None:
 
 
 def test_more_of_the_item_named_before() -> None:
-    text = "France delivered 20 Bastion vehicles to Armenia, and Paris is ready to send up to 50 more, a source said."
+    text = "France delivered 20 Bastion vehicles to Armenia in March, and Paris is ready to send up to 50 more, a source said."
     delivered, offered = transfers(text)
+    assert (delivered["when"], offered["when"]) == ("2025-03", None)  # a date is its clause's
     assert (sides(offered), offered["status"], offered["quantity"], offered["quantity_bound"]) == (
         ("fra", "arm", "Bastion"),
         "offered",
@@ -379,6 +381,7 @@ def test_more_of_the_item_named_before() -> None:
         "“We paid for weapons we never received,” he said.",
         "Armenia’s arms imports have risen sharply since 2020, when Russia was its main supplier.",
         "Azerbaijan has protested against the deliveries, saying they undermine the peace agenda.",
+        "Armenia received a loan from France to buy weapons.",
     ],
 )
 def test_no_transfer_where_the_text_reports_none(text: str) -> None:
@@ -411,6 +414,21 @@ def test_a_meeting_that_took_place() -> None:
         "bilateral_meeting",
         "Almaty",
         "2025-05-10",
+    )
+
+
+def test_a_headline_run_into_the_dateline_is_not_a_round_of_its_own() -> None:
+    text = (
+        "Border commissions meet in Ijevan as France sends more armour\n"
+        "IJEVAN, Armenia (Example News) – The Armenian and Azerbaijani border commissions met yesterday in Ijevan, "
+        "the first round of their talks to be held on Armenian soil."
+    )
+    [row] = rounds(text)
+    assert (row["parties"], row["place"], row["when"], row["round_number"]) == (
+        ["arm", "aze"],
+        "Ijevan",
+        "2025-06-12",
+        None,
     )
 
 

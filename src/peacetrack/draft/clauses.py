@@ -5,10 +5,10 @@ date of a span, and slugs for ids. Kept apart so that the two read a sentence th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from peacetrack.draft.actors import slug as actor_slug
 from peacetrack.draft.model import ActorMatch, Actors, Article, DateGuess, Span
 from peacetrack.enums import CountryCode
 
@@ -27,7 +27,12 @@ ORDINAL_WORDS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
     "fourteenth": 14, "fifteenth": 15, "twentieth": 20,
 }  # fmt: skip
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+# up to millions, as printed ("24", "1,200", "three"): a count of items, not an amount
+NUMBER = (
+    r"(?:\d{1,3}(?:,\d{3}){1,2}(?![\d,])|\d{1,7}(?![\d,])|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")"
+)
 ORDINAL = r"(?:\d+(?:st|nd|rd|th)|" + "|".join(ORDINAL_WORDS) + r")"
 BOUNDS = {
     "more than": "lower_bound", "over": "lower_bound", "at least": "lower_bound",
@@ -159,6 +164,24 @@ def date_of(article: Article, find_dates: DateFinder | None, *spans: Span) -> Da
 LEAD = re.compile(r"(?:[^–—\n]{0,80}\([^)\n]*\)\s*[–—]\s*)?[,;]?\s*(?:(?:and|but|while|whereas|with)\s+)?")
 
 
+DATELINE_IN = re.compile(r"\n[^\n]{0,60}\([^)\n]*\)\s*[–—]\s*")
+
+
+def sentence_parts(article: Article, sentence: Span) -> list[Span]:
+    """A sentence, or its two parts where a headline without a full stop runs into the
+    dateline and the first sentence ("Ministers meet in Ijevan\nIJEVAN, Armenia (News) – The ...")."""
+    found = DATELINE_IN.search(article.text, sentence.start, sentence.end)
+    if found is None:
+        return [sentence]
+    return [Span(sentence.start, found.start()), Span(found.end(), sentence.end)]
+
+
+def is_headline(article: Article, span: Span) -> bool:
+    """Words that end without a full stop: a headline, whose present tense ("ministers meet")
+    is news of the past."""
+    return not re.search(r"[.!?”’\"»)]\s*$", article.words(span))
+
+
 def trimmed(article: Article, span: Span) -> Span:
     """A span without a dateline ("YEREVAN, 25 September 2025 (Caucasus Wire) – "), the
     conjunction that joins a clause to the one before, and the spaces around: the evidence."""
@@ -170,11 +193,8 @@ def trimmed(article: Article, span: Span) -> Span:
 
 
 def slug(text: str, words: int = 5) -> str:
-    """ASCII slug of a text (diacritics dropped: "Qəbələ" → "qabala" is not attempted; "Ə"
-    has no decomposition and is dropped), cut to a few words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(parts[:words])
+    """An id part from a text, as actor ids are made (Əliyeva → aliyeva), cut to a few words."""
+    return "-".join(actor_slug(text).split("-")[:words])
 
 
 def month_slug(edtf: str | None) -> str:

@@ -19,11 +19,13 @@ from peacetrack.draft.clauses import (
     ORDINAL,
     DateFinder,
     date_of,
+    is_headline,
     is_state,
     number_value,
     ordinal_value,
     paragraph_of,
     quoted_spans,
+    sentence_parts,
     slug,
     state_name,
     state_of,
@@ -83,8 +85,9 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
     sentences: dict[tuple[Any, ...], Span] = {}
     top_states = _top_states(article, actors)
     last_parties: list[str] = []
-    for sentence in article.sentences:
-        found = _found(article, sentence)
+    parts = [part for whole in article.sentences for part in sentence_parts(article, whole)]
+    for sentence in parts:
+        found = None if is_headline(article, sentence) else _found(article, sentence)
         if found is None:
             continue
         mentions = actors.mentions(sentence)

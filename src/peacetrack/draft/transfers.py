@@ -80,7 +80,6 @@ class Context:
     certainty: str
     date: DateGuess | None
     span: Span
-    item: Item | None = None
 
 
 @dataclass
@@ -141,7 +140,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         status = cue.status if cue else (previous.status if previous else None)
         if status is None:
             continue
-        date = date_of(article, drafting.find_dates, clause, sentence) or (continuation.date if continuation else None)
+        date = date_of(article, drafting.find_dates, clause) or (continuation.date if continuation else None)
         level = continuation.certainty if continuation and certainty == Certainty.stated else certainty
         context = Context(dict(sides), status, level, date, clause)
         previous = context
@@ -154,6 +153,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
             if not items:
                 _named_again(drafting, context)
         precise = [i for i in items if not i.vague]
+        items = precise or [i for i in items if _object_of(article, cue, i)]
         named_here = sum(1 for side in SIDES if side in sides and sides[side].how != "earlier")
         if not precise and (continued or named_here < 2 or not items):
             continue
@@ -167,6 +167,15 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         for item in precise or items:
             _propose(drafting, context, item, cue, hedge, many=len(items) > 2)
         drafting.last = context
+
+
+def _object_of(article: Article, cue: CueAt | None, item: Item) -> bool:
+    """Whether a word for arms in general is what the verb moves ("declined a Russian offer to
+    supply other weapons"), not a word further off ("received a loan from France to buy weapons")."""
+    if cue is None or item.span.start < cue.span.end:
+        return False
+    between = article.text[cue.span.end : item.span.start]
+    return len(between.split()) <= 5 and not re.search(r"\b(?:from|loans?|money|funds|credits?|grants?)\b", between)
 
 
 def _shown(drafting: Drafting, sentence: Span, mentions: list[tuple[Span, ActorMatch]]) -> None:
