@@ -1,0 +1,383 @@
+"""Compare the machine's draft of each article with its reviewed coding (issue 16's benchmark).
+
+For the seed and every article of tests/fixtures/articles/ (and any seed folder given on the
+command line), the article and its source.yaml are copied, without any coding, into a fresh
+`seeds/<source_id>/` of a temporary folder (so the draft cannot read the gold), and
+`peacetrack.draft.draft_seed` drafts it, in a fresh process run from that folder, `--runs`
+times: the seconds per article are the median wall time of those processes, the import of
+peacetrack included. The draft and the reviewed coding are then read as a contributor's
+coding is (`SeedReader`), into rows and evidence spans, and compared table by table:
+
+- statements, direct quotes and paraphrases apart: a drafted statement matches a reviewed one
+  of the same kind when their speakers are the same actor and an evidence span of each overlaps
+  (by one character or more);
+- transfers: supplier and recipient the same actors, and the items alike (case-insensitive,
+  rapidfuzz's token-set ratio at least ITEM_SIMILARITY: "Bastion" is "Bastion armoured vehicles");
+- rounds: the same set of parties, and dates that overlap (open ends are open; two undated
+  rounds match, an undated and a dated one do not).
+
+A draft may give a new actor another id than the reviewed coding: a drafted actor is the
+reviewed actor of the same id, or else the one sharing a name or alias with it (compared
+case- and accent-insensitively). Each reviewed row is matched by at most one drafted row and
+the reverse (a maximum matching): a row drafted twice counts once, the other against
+precision. Recall = matched / reviewed rows, precision = matched / drafted rows; totals add the
+counts of every article. The issue's targets are printed with whether each is met (seconds:
+the slowest article's median).
+
+    python scripts/bench_draft.py [FOLDER ...] [--runs 3] [--json]
+
+Prints figures; asserts nothing (tests/test_bench_draft.py tests the matching).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from peacetrack.draft.model import Span
+from peacetrack.seeds import Coded, SeedReader
+from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "aliyev-milli-majlis-2024-09-23"
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+ITEM_SIMILARITY = 80  # rapidfuzz token_set_ratio, 0-100
+CLASSES = ("direct quotes", "paraphrases", "transfers", "rounds")
+# The issue's aims: (class, measure, at least).
+TARGETS = (
+    ("direct quotes", "recall", 0.95),
+    ("direct quotes", "precision", 0.90),
+    ("paraphrases", "recall", 0.60),
+    ("transfers", "recall", 0.80),
+    ("rounds", "recall", 0.70),
+)
+MAX_SECONDS = 2.0
+DRAFT_CALL = "import sys; from pathlib import Path; from peacetrack.draft import draft_seed; print(draft_seed(Path(sys.argv[1])))"
+
+
+# --- a coding as rows and spans -----------------------------------------------------------------
+
+
+@dataclass
+class Coding:
+    """One coding of an article: its rows per table and the evidence spans of each row."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+
+    def spans_of(self, table: str, row: dict[str, Any]) -> list[Span]:
+        return self.spans.get((table, row[TABLES[table].primary_key]), [])
+
+
+def read_coding(folder: Path, coding: Path) -> Coding:
+    """The rows and spans of `coding` (a coding.yaml or a draft) for the article of `folder`,
+    read as the build reads a seed (a drafted row is read like any other: its `draft:` mapping
+    is a fault of its own, not a reason to drop it)."""
+    with tempfile.TemporaryDirectory(prefix="bench-draft-read-") as tmp:
+        seed = Path(tmp) / folder.name
+        seed.mkdir()
+        shutil.copyfile(folder / ARTICLE, seed / ARTICLE)
+        shutil.copyfile(folder / SOURCE_FILE, seed / SOURCE_FILE)
+        shutil.copyfile(coding, seed / CODING_FILE)
+        coded = Coded()
+        SeedReader(seed, coded, Path(tmp)).read()
+    spans: dict[tuple[str, str], list[Span]] = {}
+    for ev in coded.rows["evidence"]:
+        spans.setdefault((ev["table_name"], ev["row_id"]), []).append(Span(ev["char_start"], ev["char_end"]))
+    return Coding(rows=coded.rows, spans=spans)
+
+
+# --- actors -------------------------------------------------------------------------------------
+
+
+def folded(name: str) -> str:
+    """A name compared without case, accents or extra spaces ("Əliyev" and "əliyev" alike)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def names(actor: dict[str, Any]) -> set[str]:
+    return {folded(n) for n in [actor["name"], *(actor.get("aliases") or [])]}
+
+
+def actor_map(draft: Coding, gold: Coding) -> dict[str, str]:
+    """Each drafted actor's id → the reviewed actor it stands for: the same id, or else the
+    reviewed actor sharing most names or aliases with it; an actor with neither keeps its id."""
+    gold_actors = gold.rows["actors"]
+    gold_ids = {a["actor_id"] for a in gold_actors}
+    mapping = {}
+    for actor in draft.rows["actors"]:
+        own = actor["actor_id"]
+        if own in gold_ids:
+            mapping[own] = own
+            continue
+        shared = [(len(names(actor) & names(g)), g["actor_id"]) for g in gold_actors]
+        best = max(shared, default=(0, own))
+        mapping[own] = best[1] if best[0] else own
+    return mapping
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+def max_matching(gold: list[Any], draft: list[Any], same: Callable[[Any, Any], bool]) -> int:
+    """How many pairs a one-to-one matching of `gold` to `draft` rows can make at most (Kuhn's
+    augmenting paths: rows per article are a few dozen, no library needed for that)."""
+    partner: dict[int, int] = {}  # draft index → gold index
+    edges = [[j for j, d in enumerate(draft) if same(g, d)] for g in gold]
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in edges[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in partner or augment(partner[j], seen):
+                    partner[j] = i
+                    return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(gold)))
+
+
+def overlapping(a: Iterable[Span], b: Iterable[Span]) -> bool:
+    return any(x.overlaps(y) for x in a for y in b)
+
+
+def same_statement(gold: Coding, draft: Coding, to_gold: dict[str, str]) -> Callable[[Any, Any], bool]:
+    def same(g: dict[str, Any], d: dict[str, Any]) -> bool:
+        speaker = to_gold.get(d["speaker_id"], d["speaker_id"])
+        return speaker == g["speaker_id"] and overlapping(
+            gold.spans_of("statements", g), draft.spans_of("statements", d)
+        )
+
+    return same
+
+
+def same_item(a: str, b: str) -> bool:
+    return fuzz.token_set_ratio(folded(a), folded(b)) >= ITEM_SIMILARITY
+
+
+def same_transfer(to_gold: dict[str, str]) -> Callable[[Any, Any], bool]:
+    def same(g: dict[str, Any], d: dict[str, Any]) -> bool:
+        return (
+            to_gold.get(d["supplier_id"], d["supplier_id"]) == g["supplier_id"]
+            and to_gold.get(d["recipient_id"], d["recipient_id"]) == g["recipient_id"]
+            and same_item(g["item"], d["item"])
+        )
+
+    return same
+
+
+def dates_overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two rows' dates share a day; an open end is open; undated matches only undated."""
+    if (a["date_edtf"] is None) or (b["date_edtf"] is None):
+        return a["date_edtf"] is None and b["date_edtf"] is None
+    return (a["date_start"] or date.min) <= (b["date_end"] or date.max) and (b["date_start"] or date.min) <= (
+        a["date_end"] or date.max
+    )
+
+
+def same_round(to_gold: dict[str, str]) -> Callable[[Any, Any], bool]:
+    def same(g: dict[str, Any], d: dict[str, Any]) -> bool:
+        parties = {to_gold.get(p, p) for p in d["parties"]}
+        return parties == set(g["parties"]) and dates_overlap(g, d)
+
+    return same
+
+
+@dataclass
+class Score:
+    """Reviewed rows, drafted rows and how many of them match."""
+
+    gold: int = 0
+    draft: int = 0
+    matched: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.matched / self.gold if self.gold else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.matched / self.draft if self.draft else None
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.gold + other.gold, self.draft + other.draft, self.matched + other.matched)
+
+
+def scored(gold_rows: list[Any], draft_rows: list[Any], same: Callable[[Any, Any], bool]) -> Score:
+    return Score(len(gold_rows), len(draft_rows), max_matching(gold_rows, draft_rows, same))
+
+
+def score(gold: Coding, draft: Coding) -> dict[str, Score]:
+    """Per class (direct quotes, paraphrases, transfers, rounds), the draft against the gold."""
+    to_gold = actor_map(draft, gold)
+    by_kind = same_statement(gold, draft, to_gold)
+
+    def kind(coding: Coding, wanted: str) -> list[dict[str, Any]]:
+        return [r for r in coding.rows["statements"] if r["kind"] == wanted]
+
+    return {
+        "direct quotes": scored(kind(gold, "direct_quote"), kind(draft, "direct_quote"), by_kind),
+        "paraphrases": scored(kind(gold, "paraphrase"), kind(draft, "paraphrase"), by_kind),
+        "transfers": scored(gold.rows["military_transfers"], draft.rows["military_transfers"], same_transfer(to_gold)),
+        "rounds": scored(gold.rows["negotiation_rounds"], draft.rows["negotiation_rounds"], same_round(to_gold)),
+    }
+
+
+# --- drafting, timed ----------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    source_id: str
+    seconds: float | None
+    error: str | None
+    scores: dict[str, Score]
+
+
+def draft_once(folder: Path, work: Path) -> tuple[float, Path | None, str | None]:
+    """Draft a copy of `folder` (article and source only) in a fresh process: wall seconds,
+    the draft's path (None on failure) and the last line the process wrote on failure."""
+    seeds = work / "seeds"
+    seed = seeds / folder.name
+    shutil.rmtree(seeds, ignore_errors=True)
+    seed.mkdir(parents=True)
+    for name in (ARTICLE, SOURCE_FILE):
+        shutil.copyfile(folder / name, seed / name)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", DRAFT_CALL, str(seed)], cwd=work, env=env, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - start
+    written = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not written:
+        lines = (done.stderr or "no draft written").strip().splitlines()
+        return seconds, None, lines[-1] if lines else "no draft written"
+    return seconds, work / written[-1], None  # draft_seed's path, absolute or relative to `work`
+
+
+def bench(folder: Path, runs: int) -> Result:
+    gold = read_coding(folder, folder / CODING_FILE)
+    empty = Coding(rows={name: [] for name in TABLES})
+    with tempfile.TemporaryDirectory(prefix="bench-draft-") as tmp:
+        times, draft, error = [], empty, None
+        for run in range(runs):
+            seconds, path, error = draft_once(folder, Path(tmp))
+            times.append(seconds)
+            if error is not None:
+                break
+            if run == 0 and path is not None:
+                draft = read_coding(folder, path)
+    return Result(folder.name, None if error else statistics.median(times), error, score(gold, draft))
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def ratio(part: int, whole: int, value: float | None) -> str:
+    return f"{part}/{whole} {percent(value)}"
+
+
+CELL = 11  # "12/17  71%"
+
+
+def total(results: list[Result]) -> dict[str, Score]:
+    sums = {name: Score() for name in CLASSES}
+    for result in results:
+        for name in CLASSES:
+            sums[name] = sums[name] + result.scores[name]
+    return sums
+
+
+def targets(sums: dict[str, Score], results: list[Result]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for name, measure, goal in TARGETS:
+        value = getattr(sums[name], measure)
+        rows.append(
+            {
+                "target": f"{name} {measure}",
+                "value": value,
+                "goal": f">= {goal:.0%}",
+                "met": value is not None and value >= goal,
+            }
+        )
+    slowest = max((r.seconds for r in results if r.seconds is not None), default=None)
+    ok = slowest is not None and slowest < MAX_SECONDS and all(r.error is None for r in results)
+    rows.append(
+        {"target": "seconds per article (slowest)", "value": slowest, "goal": f"< {MAX_SECONDS:g} s", "met": ok}
+    )
+    return rows
+
+
+def print_table(results: list[Result]) -> None:
+    rows = [*results, Result("total", None, None, total(results))]
+    width = max(len(r.source_id) for r in rows)
+    print(f"{'':<{width}}" + "".join(f"  {name:^{2 * CELL + 1}}" for name in CLASSES))
+    print(f"{'article':<{width}}" + f"  {'recall':>{CELL}} {'precision':>{CELL}}" * len(CLASSES) + "  s/article")
+    for result in rows:
+        cells = "".join(
+            f"  {ratio(s.matched, s.gold, s.recall):>{CELL}} {ratio(s.matched, s.draft, s.precision):>{CELL}}"
+            for s in (result.scores[name] for name in CLASSES)
+        )
+        seconds = "–" if result.seconds is None else f"{result.seconds:.2f}"
+        print(f"{result.source_id:<{width}}{cells}  {seconds:>9}")
+        if result.error:
+            print(f"{'':<{width}}  draft failed: {result.error[:200]}")
+    print()
+    for row in targets(total(results), results):
+        value = row["value"]
+        shown = "–" if value is None else (f"{value:.2f} s" if "seconds" in row["target"] else percent(value))
+        print(f"{row['target']:<30} {shown:>7}  {row['goal']:<7} {'met' if row['met'] else 'NOT met'}")
+
+
+def as_json(results: list[Result]) -> dict[str, Any]:
+    def scores(s: dict[str, Score]) -> dict[str, Any]:
+        return {name: {**asdict(v), "recall": v.recall, "precision": v.precision} for name, v in s.items()}
+
+    sums = total(results)
+    return {
+        "articles": [
+            {"source_id": r.source_id, "seconds": r.seconds, "error": r.error, "scores": scores(r.scores)}
+            for r in results
+        ],
+        "total": scores(sums),
+        "targets": targets(sums, results),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", type=Path, help="more seed folders (article, source, coding.yaml)")
+    parser.add_argument("--runs", type=int, default=3, help="drafts per article, for the median time")
+    parser.add_argument("--json", action="store_true", help="one JSON object instead of the table")
+    args = parser.parse_args()
+    folders = [SEED, *sorted(p for p in FIXTURES.iterdir() if p.is_dir()), *args.folders]
+    results = [bench(folder.resolve(), max(1, args.runs)) for folder in folders]
+    if args.json:
+        print(json.dumps(as_json(results), indent=2))
+    else:
+        print_table(results)
+
+
+if __name__ == "__main__":
+    main()
