@@ -32,6 +32,7 @@ from peacetrack.rules import (
     DATE_ORDER,
     DIRECT_QUOTE,
     DISPLAY_CONTROL,
+    DRAFT,
     EDTF,
     FOREIGN_KEY,
     FORMULA,
@@ -385,6 +386,11 @@ RULE_CASES = {
         "statements", STATEMENT, "date_end", after_row(STATEMENT, "statement_id", "    date_end: 2024-09-23\n"),
         None, (COMPUTED.name, COMPUTED.says(column="date_end")), ("build", "coding file"),
     ),
+    "draft": RuleCase(  # a drafted row not yet reviewed is never built nor released, its other values all valid
+        "statements", STATEMENT, "draft",
+        after_row(STATEMENT, "statement_id", "    draft: {confidence: 0.9, reason: a quote said by Aliyev}\n"),
+        None, DRAFT.words, ("build", "coding file"),
+    ),
     "row rule: direct quote": RuleCase(
         "statements", STATEMENT, "quote", (QUOTE, "    quote: null\n"), None, DIRECT_QUOTE.words
     ),
@@ -469,8 +475,10 @@ RULE_RUNS = [pytest.param(case, path, id=f"{name}, {path}") for name, case in RU
 
 def test_the_table_of_rule_cases_covers_every_kind_of_rule_and_path() -> None:
     kinds = {name.split(":")[0] for name in RULE_CASES}
-    assert kinds == {"type", "pattern", "enum", "range", "formula", "required", "row rule", "key", "link", "computed"}
-    assert len(RULE_RUNS) == 15 * len(EVERY) + len(TEXT_CELLS) + 1 + 3 + 2 == 84
+    assert kinds == {
+        "type", "pattern", "enum", "range", "formula", "required", "row rule", "key", "link", "computed", "draft"
+    }  # fmt: skip
+    assert len(RULE_RUNS) == 15 * len(EVERY) + len(TEXT_CELLS) + 1 + 3 + 2 + 2 == 86
     assert {path for case in RULE_CASES.values() for path in case.paths} == set(EVERY)
 
 

@@ -482,7 +482,8 @@ class FaultFormat(StrEnum):
 @app.command()
 def validate(
     paths: Annotated[
-        list[Path], typer.Argument(help="Data files (<table>.csv, .parquet, .jsonl) or seeds/*/coding.yaml.")
+        list[Path],
+        typer.Argument(help="Data files (<table>.csv, .parquet, .jsonl), seeds/*/coding.yaml or coding.draft.yaml."),
     ],
     table: Annotated[
         str | None, typer.Option("--table", help="Table of the files; default: from each file name.")

@@ -6,6 +6,9 @@ the build fills in date_edtf, date_start, date_end and date_precision from it (`
 quantity without quantity_bound is exact; a negotiation row without round_count stands for one
 round. A value at fault is reported in the words of its column's rule (`rules`), as a table
 file's cell would be.
+
+An entry a machine drafted (`coding.draft.yaml`) carries one more mapping, `draft:`, with how
+sure the drafter was and why; a person deletes it once the row is checked (rule `draft`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from peacetrack.tables import BCP47_PATTERN, CLAIM_TABLES, TABLES, TEXT_PATTERN,
 from peacetrack.yamlfile import locate
 
 CODED_TABLES: tuple[str, ...] = ("actors", *CLAIM_TABLES)
+DRAFT_KEY = "draft"  # the mapping that marks an entry as drafted, not yet reviewed
 # What the build computes from a claim's `when:` and never reads from a coding file.
 DATE_COLUMNS = ("date_edtf", "date_start", "date_end", "date_precision")
 
@@ -75,6 +79,15 @@ class QuoteRef(Strict):
 Quote = Annotated[str, StringConstraints(min_length=1)] | QuoteRef
 
 
+class DraftMark(Strict):
+    """`draft:` of a drafted entry: what the reviewer weighs before deleting it."""
+
+    confidence: Annotated[float, Field(ge=0, le=1, strict=True, description="How sure the drafter is, 0 to 1.")]
+    reason: Annotated[str, StringConstraints(min_length=1, pattern=TEXT_PATTERN)] = Field(
+        description="Why, in one line: the words or the match the row rests on."
+    )
+
+
 def _entry_model(table: str) -> type[BaseModel]:
     """The coding entry of a table: its row fields, less what the build fills in, plus evidence."""
     model = TABLES[table].model
@@ -101,6 +114,10 @@ def _entry_model(table: str) -> type[BaseModel]:
             Field(None, description="The date as the source gives it, one EDTF expression; null when none."),
         )
     fields["evidence"] = (list[Quote], Field(min_length=1, description="Verbatim quotes proving the row."))
+    fields[DRAFT_KEY] = (
+        DraftMark | None,
+        Field(None, description="A drafted row not yet reviewed: delete it once the row is checked."),
+    )
     return create_model(f"{model.__name__}Entry", __config__=ConfigDict(extra="forbid"), **fields)
 
 
@@ -110,7 +127,7 @@ ENTRY_MODELS: dict[str, type[BaseModel]] = {name: _entry_model(name) for name in
 def row_values(table: str, entry: BaseModel) -> dict[str, Any]:
     """The row an entry stands for, less source_id and canonical_id: its dates computed from
     `when:`, and a quantity without its bound exact."""
-    values = entry.model_dump(exclude={"evidence", "when"})
+    values = entry.model_dump(exclude={"evidence", "when", DRAFT_KEY})
     if table in CLAIM_TABLES:
         values.update(read_edtf(typing.cast(Any, entry).when).columns())
     if (

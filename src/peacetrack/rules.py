@@ -262,6 +262,11 @@ ACTOR_CONFLICT = TableRule(
     "the actor {where} differs in {columns}: an actor's id keeps its meaning in every source; only aliases "
     "may be added (a changed name is a correction: ask a maintainer)",
 )
+# A machine's draft (`peacetrack draft`): each row it proposes carries a `draft:` mapping until
+# a person has checked it. Such a row is read and checked like any other, but never released.
+DRAFT = TableRule(
+    "draft", "a drafted row, not yet reviewed: check it against the article, then delete its `draft:` mapping"
+)
 
 
 # --- the type of a cell ----------------------------------------------------------------------

@@ -7,6 +7,11 @@ quote's fault, its quote's line. Every fault comes in one run: a row with a valu
 still checked for the rest (`entries`); a fault of a value under `defaults:` is said once, at
 its line, not once per row. An actor coded by several sources is one row, its aliases merged
 (`entries.merged_actor`).
+
+A machine's draft (`coding.draft.yaml`, `SeedReader(..., coding_file=DRAFT_FILE)`) is read the
+same way: a row still marked `draft:` is a `draft` fault at that key's line, and is read all
+the same (its other rules run, its evidence is placed), so a fresh draft's only errors are
+those; what the drafter said of each row is kept (`Coded.drafts`) for the review page.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pydantic import ValidationError
 from peacetrack.checks import check_tables
 from peacetrack.coding import (
     CODED_TABLES,
+    DRAFT_KEY,
     ENTRY_MODELS,
     CodingFile,
     QuoteRef,
@@ -36,7 +42,7 @@ from peacetrack.evidence import sha256_text, whitespace_collapsed
 from peacetrack.faults import Fault, shorten
 from peacetrack.links import names_inside
 from peacetrack.quotes import evidence_id, resolve_quote
-from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, REQUIRED, UNIQUE
+from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, DRAFT, REQUIRED, UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
 from peacetrack.yamlfile import decoded, key_line, locate, read_yaml, seed_bytes
 
@@ -52,6 +58,8 @@ class Coded:
     # (table, row id, column) of the values at fault in a coding file, left null: their own
     # fault is said, the rules on the null are not (as a table file's cell fault stands for them).
     at_fault: set[tuple[str, str, str]] = field(default_factory=set)
+    # (table, row id) of each row still marked `draft:`: its confidence and reason, as written.
+    drafts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     def frames(self, since: Mapping[str, int] | None = None) -> dict[str, pd.DataFrame]:
         """One frame per table, rows sorted by primary key: every row, or those read after
@@ -95,10 +103,10 @@ def read_article(path: Path, root: Path) -> str | None:
 class SeedReader:
     """Reads one seed folder into `Coded`."""
 
-    def __init__(self, folder: Path, coded: Coded, root: Path | None = None) -> None:
+    def __init__(self, folder: Path, coded: Coded, root: Path | None = None, coding_file: str = CODING_FILE) -> None:
         """`root`: the folder being checked, which no file read may lead out of (default:
-        the seeds folder holding `folder`)."""
-        self.folder, self.coded = folder, coded
+        the seeds folder holding `folder`); `coding_file`: coding.yaml or a draft of it."""
+        self.folder, self.coded, self.coding_file = folder, coded, coding_file
         self.root = folder.parent if root is None else root
         self.source_id = folder.name
         self.text_unusable = False  # article.txt is there but cannot be used: not "missing"
@@ -122,7 +130,7 @@ class SeedReader:
         text = self.read_text()
         if not self.read_source(text):
             return
-        path = self.folder / CODING_FILE
+        path = self.folder / self.coding_file
         try:
             document = read_yaml(path, self.root)
         except FileFault as error:
@@ -245,6 +253,11 @@ class SeedReader:
         quotes = getattr(parsed, "evidence", None) or []  # a field of every entry model; unset when missing
         if not self.add_evidence(path, table, row_id, quotes, defaults_node if shared else node, shared):
             at_fault.add("evidence")
+        if DRAFT_KEY in merged:
+            self.draft_fault(path, table, row_id, (node, line, DRAFT_KEY in entry), defaults_node)
+            mark = getattr(parsed, DRAFT_KEY, None)
+            if row_id is not None and mark is not None:
+                self.coded.drafts[(table, row_id)] = mark.model_dump()
         if row_id is None:
             return
         values = row_values(table, parsed)
@@ -257,6 +270,29 @@ class SeedReader:
             self.merge_actor(path, line, node, values)
         else:
             self.coded.rows[table].append(values)
+
+    def draft_fault(
+        self, path: Path, table: str, row_id: str | None, where: tuple[Any, int | None, bool], defaults_node: Any
+    ) -> None:
+        """A row still marked `draft:`, at that key's line: the row's own, or (said once) the
+        one under `defaults:` that marks every row of the table."""
+        node, line, own = where
+        if own:
+            self.fault(
+                path,
+                key_line(node, DRAFT_KEY, line),
+                DRAFT.name,
+                DRAFT.message,
+                table=table,
+                row_id=row_id,
+                column=DRAFT_KEY,
+            )
+        else:
+            fault = Fault(
+                table=table, column=DRAFT_KEY, rule=DRAFT.name, message=DRAFT.message,
+                file=str(path), line=key_line(defaults_node, DRAFT_KEY, line),
+            )  # fmt: skip
+            self.shared_fault(fault)
 
     def entry_faults(
         self,

@@ -74,6 +74,10 @@ BCP47_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
 LIST_DELIMITER = ";"
 # A source's folder, seeds/<source_id>/: its text, what is known of it, and its coded rows.
 ARTICLE, SOURCE_FILE, CODING_FILE = "article.txt", "source.yaml", "coding.yaml"
+# A machine's draft of a coding file, beside it: never the build's input, until a person has
+# reviewed its rows (each still marked `draft:`) and made it coding.yaml.
+DRAFT_FILE = "coding.draft.yaml"
+CODING_FILES = (CODING_FILE, DRAFT_FILE)
 
 
 # --- column kinds and markers --------------------------------------------------------------

@@ -19,7 +19,7 @@ from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault
 from peacetrack.links import check_inside, input_root, names_inside
 from peacetrack.tablefiles import read_tables
-from peacetrack.tables import ARTICLE, CODING_FILE, SCHEMA_VERSION, TABLES
+from peacetrack.tables import ARTICLE, CODING_FILES, SCHEMA_VERSION, TABLES
 from peacetrack.validator.readers.chunks import reading_fault
 
 
@@ -82,9 +82,9 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
 
     inputs, cwd = list(inputs), Path.cwd()
     candidates = [(Path("seeds"), cwd)] + [(p.parent / "seeds", root) for p, root in inputs]
-    candidates += [(p.parent.parent, root) for p, root in inputs if p.name == CODING_FILE]
+    candidates += [(p.parent.parent, root) for p, root in inputs if p.name in CODING_FILES]
     folders = {cwd / folder: (folder, root) for folder, root in reversed(candidates)}  # each once
-    coded = {cwd / p.parent for p, _ in inputs if p.name == CODING_FILE}
+    coded = {cwd / p.parent for p, _ in inputs if p.name in CODING_FILES}
     known = (
         {}
         if sources is None

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from peacetrack.errors import CallError, Refused, Unreadable
 from peacetrack.faults import Fault, shorten
 from peacetrack.links import check_inside, input_root
-from peacetrack.tables import CLAIM_TABLES, CODING_FILE, TABLES, Kind, Table
+from peacetrack.tables import CLAIM_TABLES, CODING_FILES, TABLES, Kind, Table
 from peacetrack.validator.against import (
     find_texts,
     load_release,
@@ -124,10 +124,10 @@ def _inputs(paths: Sequence[Path], table: str | None) -> tuple[list[tuple[Path, 
         except OSError as error:
             faults.append(reading_fault(str(path), None, "unreadable", f"cannot read: {error.strerror}"))
             continue
-        if path.name == CODING_FILE:
+        if path.name in CODING_FILES:
             inputs.append((path, None))
         elif path.suffix.lower() not in READERS:
-            message = f"cannot read {shorten(path.suffix) or 'this'} files: use .csv, .parquet, .jsonl or coding.yaml"
+            message = f"cannot read {shorten(path.suffix) or 'this'} files: use .csv, .parquet, .jsonl, {' or '.join(CODING_FILES)}"
             faults.append(reading_fault(str(path), None, "file_type", message))
         else:
             inputs.append((path, table_of(path, table)))
@@ -157,7 +157,8 @@ def validate(
     ----------
     paths : str, path-like, or an iterable of them
         Data files (``<table>.csv``, ``.parquet``, ``.jsonl``) or ``seeds/<source_id>/coding.yaml``
-        files. A path that is or goes through a link, or does not exist, is a fault.
+        files (or a draft of one, ``coding.draft.yaml``: its rows still marked ``draft:`` are
+        ``draft`` faults). A path that is or goes through a link, or does not exist, is a fault.
     table : str, optional
         The table of every data file (``--table``); by default each file's name says it.
     against : str or path-like, optional
@@ -342,7 +343,7 @@ class _Codings:
             self.coded = Coded()
         coded = self.coded
         said, rows = len(coded.faults), {name: len(coded.rows[name]) for name in TABLES}
-        SeedReader(path.parent, coded, input_root(path)).read()
+        SeedReader(path.parent, coded, input_root(path), coding_file=path.name).read()
         validator.spool.add_all(coded.faults[said:])
         validator.kept.said |= coded.at_fault
         validator.kept.recoded.add(path.parent.name)

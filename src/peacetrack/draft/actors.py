@@ -1,0 +1,500 @@
+"""Who an article names: the `Actors` a draft may refer to, known ones linked by name or alias,
+new ones proposed with a type, a country where the words give one, and a slug id.
+
+Known actors are those of the latest release at hand (bundled or local: never the network)
+and of every other seed's coding.yaml. A mention is linked to one by its names and aliases with
+rapidfuzz (the score is kept, and shown in the draft's reason). Mentions are found by rules: a
+known name or alias, a country, its demonym or capital (pycountry and the table below), a
+titled person ("Foreign Minister Ararat Mirzoyan"), a person named with a role after a comma
+("Lilit Avetisyan, an analyst"), a body of a state ("Azerbaijan's defence ministry"), a
+capitalised organisation ("... Council", "... Agency"), an outlet ("the daily Kür Xəbərləri")
+and an unnamed source ("a diplomatic source"). A surname alone resolves to the person named
+in full before it.
+
+A little over 400 lines: the tables of words (titles, demonyms, capitals, bodies) are half of it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from peacetrack.draft.model import ActorMatch, Article, Span
+from peacetrack.errors import DataError, FileFault
+from peacetrack.tables import CODING_FILE
+
+# Countries the region's reports name by a demonym or a capital ("the Armenian side", "Baku").
+DEMONYMS = {
+    "Armenian": "ARM", "Armenians": "ARM", "Azerbaijani": "AZE", "Azerbaijanis": "AZE",
+    "Azeri": "AZE", "French": "FRA", "American": "USA", "US": "USA", "U.S.": "USA",
+    "Russian": "RUS", "Iranian": "IRN", "Turkish": "TUR", "Georgian": "GEO", "Indian": "IND",
+    "Israeli": "ISR", "German": "DEU", "British": "GBR", "Chinese": "CHN", "Ukrainian": "UKR",
+    "Pakistani": "PAK", "Greek": "GRC", "Serbian": "SRB", "Belarusian": "BLR", "Kazakh": "KAZ",
+}  # fmt: skip
+CAPITALS = {
+    "Yerevan": "ARM", "Baku": "AZE", "Paris": "FRA", "Washington": "USA", "Moscow": "RUS",
+    "Tehran": "IRN", "Ankara": "TUR", "Tbilisi": "GEO", "New Delhi": "IND", "Berlin": "DEU",
+    "London": "GBR", "Beijing": "CHN", "Kyiv": "UKR", "Islamabad": "PAK", "Athens": "GRC",
+}  # fmt: skip
+COUNTRY_NAMES = {"Russia": "RUS", "Iran": "IRN", "Turkey": "TUR", "Türkiye": "TUR", "United States": "USA",
+                 "United Kingdom": "GBR", "Britain": "GBR", "South Korea": "KOR", "Syria": "SYR"}  # fmt: skip
+# Organisations of states, by the names reports use.
+INTERNATIONAL = {
+    "EU": "European Union", "European Union": "European Union", "UN": "United Nations",
+    "United Nations": "United Nations", "OSCE": "OSCE", "NATO": "NATO", "CSTO": "CSTO",
+    "OSCE Minsk Group": "OSCE Minsk Group", "Minsk Group": "OSCE Minsk Group",
+}  # fmt: skip
+TITLES = (
+    "Deputy Prime Minister", "Prime Minister", "Deputy Foreign Minister", "Foreign Minister",
+    "Deputy Defence Minister", "Defence Minister", "Defense Minister", "Deputy Defense Minister",
+    "Minister of Foreign Affairs", "Minister of Defence", "Minister", "Vice President", "President",
+    "Speaker", "Ambassador", "General", "Chancellor", "Secretary of State", "Secretary",
+    "Chief of General Staff", "Ombudsman", "Mayor", "Governor", "Senator",
+)  # fmt: skip
+LOWER_TITLES = r"(?:deputy\s+)?(?:prime\s+minister|foreign\s+minister|defen[cs]e\s+minister|minister|spokes(?:man|woman|person)|ambassador|president|envoy|adviser|advisor|head|chief|official|commander)"
+EXPERT_WORDS = ("analyst", "researcher", "expert", "professor", "scholar", "fellow")
+BODY_WORDS = r"(?:ministry|agency|commission|embassy|government|parliament|service|committee|council|office|army|armed\s+forces|air\s+force|navy|border\s+guards?)"
+ORG_WORDS = ("Ministry", "Council", "Union", "Agency", "Commission", "Committee", "Service", "Centre",
+             "Center", "Institute", "Lab", "Group", "Organization", "Organisation", "Bank", "Fund",
+             "Forces", "Force", "Army", "Navy", "Guard", "Parliament", "Assembly", "Majlis", "Court")  # fmt: skip
+MEDIA_WORDS = r"(?:daily|newspaper|weekly|agency|news\s+agency|broadcaster|channel|outlet|website|portal)"
+ANONYMOUS = (
+    r"\b(?:a|an|one|two|three|several|some)\s+(?:(?:senior|diplomatic|government|military|western|european|"
+    r"armenian|azerbaijani|russian|french|us|american|unnamed|anonymous|security|ministry|commission|defence|defense)\s+)*"
+    r"(?:sources?|officials?|diplomats?)\b"
+    r"(?:\s+(?:in|from)\s+\p{Lu}\p{L}+|\s+familiar\s+with\s+the\s+\p{Ll}+)?"
+)
+# A space inside a name: spaces, or one line break of a hard-wrapped line (never a blank line).
+SP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
+WORD = r"\p{Lu}[\p{L}\p{M}\-]*"
+NAME = rf"{WORD}(?:{SP}{WORD}){{1,2}}"
+CAPITALISED = rf"{WORD}(?:(?:{SP}(?:of|for))?{SP}{WORD})*"
+SPELT = str.maketrans({"ə": "a", "Ə": "A", "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ħ": "h"})
+FUZZY_CUTOFF = 88
+SENTENCE_STARTERS = {"The", "A", "An", "In", "On", "But", "And", "While", "As", "He", "She", "It", "They", "We"}
+
+
+@dataclass
+class Actor:
+    """An actor the draft names: known (as released or coded in another seed) or proposed."""
+
+    actor_id: str
+    name: str
+    actor_type: str
+    country: str | None = None
+    role: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    known: bool = False
+
+
+@dataclass
+class Use:
+    """An actor as this article names it: the mention first seen (its evidence), each wording."""
+
+    actor: Actor
+    first: Span
+    wordings: list[str]
+    match: ActorMatch
+
+
+def slug(name: str) -> str:
+    """An id from a name: lower case ASCII, diacritics dropped (Əliyeva → aliyeva)."""
+    folded = unicodedata.normalize("NFKD", name.translate(SPELT))
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    return "-".join(regex.findall(r"[a-z0-9]+", ascii_text))
+
+
+def country_codes() -> dict[str, str]:
+    """Country names (ISO's, its common names, a few usual ones) to their alpha-3 code."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None)):
+            if name and "," not in name:
+                names[name] = country.alpha_3
+    return names | COUNTRY_NAMES
+
+
+def known_actors(seeds: Path, leave_out: Path | None = None) -> list[Actor]:
+    """The actors of the latest release at hand (none when there is none) and of every seed's
+    coding.yaml under `seeds` but `leave_out` (the seed being drafted); a file that cannot be
+    read is passed over (`validate` says why)."""
+    found: dict[str, Actor] = {}
+    for row in _released_actors():
+        found[row["actor_id"]] = Actor(**row, known=True)
+    folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.is_symlink()) if seeds.is_dir() else []
+    for folder in folders:
+        if leave_out is not None and folder.resolve() == leave_out.resolve():
+            continue
+        for entry in _coded_entries(folder / CODING_FILE, seeds):
+            actor = _coded_actor(entry)
+            if actor is not None:
+                found.setdefault(actor.actor_id, actor).aliases += actor.aliases
+    return list(found.values())
+
+
+def _coded_entries(path: Path, root: Path) -> list[Any]:
+    """The `actors:` entries of a coding file, read as the build reads files (no link out, size
+    capped) but only that block: the whole file's parse took most of a draft's time. A block
+    that is not plain YAML (anchors, aliases, a syntax error) is passed over."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.tokens import AliasToken, AnchorToken
+
+    from peacetrack.yamlfile import MAX_YAML_BYTES, MAX_YAML_TOKENS, seed_bytes
+
+    try:
+        raw = seed_bytes(path, root, MAX_YAML_BYTES + 1, missing_ok=True)
+    except (FileFault, OSError):
+        return []
+    if raw is None or len(raw) > MAX_YAML_BYTES:
+        return []
+    block = regex.search(rb"(?m)^actors:[^\n]*\n(?:[ \t#].*\n|\n)*", raw)
+    if block is None:
+        return []
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        text = block[0].decode("utf-8")
+        for count, token in enumerate(yaml.scan(text)):
+            if count > MAX_YAML_TOKENS or isinstance(token, AliasToken | AnchorToken):
+                return []
+        document = yaml.load(text)
+    except (UnicodeDecodeError, YAMLError):
+        return []
+    entries = document.get("actors") if isinstance(document, dict) else None
+    return entries if isinstance(entries, list) else []
+
+
+def _released_actors() -> list[dict[str, Any]]:
+    from peacetrack.data import table_files, table_folder
+
+    try:
+        import pyarrow.parquet as pq
+
+        release, _ = table_folder(None, remote=False)
+        path = table_files(release, ["actors"])["actors"]
+        columns = ["actor_id", "name", "actor_type", "country", "role", "aliases"]
+        return pq.read_table(path, columns=columns).to_pylist()
+    except (DataError, OSError, KeyError, ValueError):
+        return []
+
+
+def _coded_actor(entry: Any) -> Actor | None:
+    if not isinstance(entry, dict):
+        return None
+    actor_id, name, actor_type = (entry.get(key) for key in ("actor_id", "name", "actor_type"))
+    if not (isinstance(actor_id, str) and isinstance(name, str) and isinstance(actor_type, str)):
+        return None
+    country, role, aliases = entry.get("country"), entry.get("role"), entry.get("aliases")
+    return Actor(
+        actor_id,
+        name,
+        actor_type,
+        country if isinstance(country, str) else None,
+        role if isinstance(role, str) else None,
+        [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
+        known=True,
+    )
+
+
+@cache
+def _pattern(text: str) -> regex.Pattern[str]:
+    """A pattern whose `\\s+` is a space inside a line or one line break (SP), never a blank line."""
+    return regex.compile(text.replace(r"\s+", SP), regex.VERSION1)
+
+
+def _alternatives(words: Any) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class ArticleActors:
+    """The `Actors` of one article: every mention found once, in text order."""
+
+    def __init__(self, article: Article, known: list[Actor]) -> None:
+        self.article = article
+        self.known = {actor.actor_id: actor for actor in known}
+        self.countries = {name: code for name, code in country_codes().items() if name in article.text}
+        self.proposed: dict[str, Actor] = {}
+        self.uses: dict[str, Use] = {}
+        self.found: list[tuple[Span, ActorMatch]] = []
+        self._taken: list[Span] = []
+        self._last_title: str | None = None
+        self._names = self._known_names()
+        self._find()
+
+    # --- the protocol ------------------------------------------------------------------------
+    def mentions(self, span: Span) -> list[tuple[Span, ActorMatch]]:
+        return [(where, match) for where, match in self.found if span.start <= where.start and where.end <= span.end]
+
+    def resolve(self, name: str) -> ActorMatch | None:
+        words = regex.sub(r"^(?i:the)\s+", "", " ".join(name.split()))
+        titled = next((words[len(t) + 1 :] for t in TITLES if words.startswith(t + " ")), None)
+        for wording in (words, titled):
+            for use in self.uses.values():  # as the article names someone already
+                if wording in use.wordings or wording == use.actor.name:
+                    return use.match
+        words = titled or words
+        person = self._surname(words)
+        if person is not None:
+            return self.uses[person].match
+        code = self.countries.get(words) or CAPITALS.get(words) or DEMONYMS.get(words)
+        if code is not None:
+            return self._state(code, words, exact=words in self.countries)[1]
+        return self._known_match(words)
+
+    # --- what the draft writes ---------------------------------------------------------------
+    def used(self, actor_id: str) -> Use | None:
+        return self.uses.get(actor_id)
+
+    # --- finding mentions --------------------------------------------------------------------
+    def _known_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for actor in self.known.values():
+            for wording in [actor.name, *actor.aliases]:
+                names.setdefault(wording, actor.actor_id)
+        return names
+
+    def _known_match(self, words: str) -> ActorMatch | None:
+        from rapidfuzz import fuzz, process, utils
+
+        if words in self._names:
+            return ActorMatch(self._names[words], True, words, 100.0)
+        if len(words) < 4:  # "US", "EU": only exactly
+            return None
+        best = process.extractOne(
+            words, list(self._names), scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=FUZZY_CUTOFF
+        )
+        if best is None:
+            return None
+        return ActorMatch(self._names[best[0]], True, best[0], round(float(best[1]), 1))
+
+    def _add(self, where: Span, actor: Actor, match: ActorMatch, wording: str | None) -> None:
+        if any(where.overlaps(other) for other in self._taken):
+            return
+        self._taken.append(where)
+        if not match.known:
+            actor = self.proposed.setdefault(actor.actor_id, actor)
+        use = self.uses.get(match.actor_id)
+        if use is None:
+            use = self.uses[match.actor_id] = Use(actor, where, [], match)
+        if wording and wording not in use.wordings:
+            use.wordings.append(wording)
+        self.found.append((where, match))
+
+    def _propose(self, where: Span, actor: Actor, wording: str) -> None:
+        """Link to a known actor when its name is known, else propose `actor`."""
+        bare = regex.sub(r"^(?i:the)\s+", "", wording)
+        match = None if actor.actor_type == "anonymous" else self._known_match(bare) or self._known_match(actor.name)
+        if match is not None:
+            self._add(where, self.known[match.actor_id], match, wording)
+            return
+        if actor.actor_id in self.known:  # an id taken by another actor: keep ids unique
+            actor.actor_id = f"{self.article.source_id}-{actor.actor_id}"
+        self._add(where, actor, ActorMatch(actor.actor_id, False, wording, 100.0), wording)
+
+    def _state(self, code: str, wording: str, *, exact: bool) -> tuple[Actor, ActorMatch]:
+        actor_id = code.lower()
+        if actor_id in self.known:
+            actor = self.known[actor_id]
+            aliases = [actor.name, *actor.aliases]
+            matched = wording if wording in aliases else actor.name
+            return actor, ActorMatch(actor_id, True, matched, 100.0)
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code)
+        usual = next((name for name, usual_code in COUNTRY_NAMES.items() if usual_code == code), None)
+        name: str = usual or getattr(country, "common_name", None) or getattr(country, "name", None) or code
+        return Actor(actor_id, name, "state", code, aliases=[name]), ActorMatch(actor_id, False, wording, 100.0)
+
+    def _country_of(self, words: str) -> str | None:
+        """The country a title's or body's leading words name ("Azerbaijan's", "Armenian")."""
+        for word in regex.findall(r"\p{Lu}[\p{L}\.]*(?:\s+\p{Lu}\p{L}*)?", words):
+            bare = regex.sub(r"(?:’s|'s)$", "", word)
+            code = self.countries.get(bare) or DEMONYMS.get(bare) or CAPITALS.get(bare)
+            if code:
+                return code
+        return None
+
+    def _find(self) -> None:
+        text = self.article.text
+        for finder in (
+            self._anonymous,
+            self._titled,
+            self._described,
+            self._media,
+            self._bodies,
+            self._international,
+            self._capitalised,
+        ):
+            finder(text)
+        self.found.sort(key=lambda found: found[0])
+
+    def _anonymous(self, text: str) -> None:
+        for m in _pattern(rf"(?i:{ANONYMOUS})").finditer(text):
+            words = " ".join(m[0].split())
+            core = regex.sub(r"^(?i:a|an|one|two|three|several|some)\s+", "", words)
+            core = regex.sub(r"\s+(?:in|from|familiar with)\s+.*$", "", core)
+            actor_id = f"{self.article.source_id}-{slug(core)}"
+            name = words[0].upper() + words[1:]
+            self._propose(Span(m.start(), m.end()), Actor(actor_id, name, "anonymous", None, aliases=[words]), words)
+
+    def _titled(self, text: str) -> None:
+        countries = _alternatives([*self.countries, *DEMONYMS])
+        upper = _pattern(
+            rf"(?:(?P<lead>(?:{countries})(?:’s|'s)?)\s+)?(?P<title>{_alternatives(TITLES)})\s+(?P<name>{WORD}(?:\s+{WORD}){{0,2}})"
+        )
+        lower = _pattern(
+            rf"(?P<lead>(?:[\p{{L}}’'\-]+\s+){{0,3}})(?P<title>(?i:{LOWER_TITLES}|counterpart)),?\s+(?P<name>{NAME})"
+        )
+        for pattern in (upper, lower):
+            for m in pattern.finditer(text):
+                name = _trim_name(m["name"])
+                if not name or (pattern is lower and not regex.match(rf"{NAME}$", name)):
+                    continue
+                lead = m["lead"] or ""
+                country = self._country_of(lead)
+                named = regex.search(r"\p{Lu}", lead) if country else None  # the lead from its country
+                lead_words = lead[named.start() :] if named else ""
+                start = m.start("lead") + named.start() if named else m.start("title")
+                where = Span(start, m.start("name") + len(name))
+                title = " ".join(m["title"].split())
+                if title.lower() == "counterpart":  # "his Armenian counterpart": the same office
+                    title = self._last_title or title
+                    lead_words = ""
+                role = " ".join(f"{lead_words} {title}".split()) if pattern is lower else title
+                self._last_title = title if pattern is upper else self._last_title
+                person = Actor(slug(name), name, "person", country, role[0].upper() + role[1:], aliases=[name])
+                if " " not in name:  # "President Aliyev": a surname, of someone named before
+                    surname = self._surname(name)
+                    if surname is not None:
+                        self._add(where, self.uses[surname].actor, self.uses[surname].match, name)
+                        continue
+                self._propose(where, person, name)
+
+    def _described(self, text: str) -> None:
+        """ "Lilit Avetisyan, an analyst at ...": a person and the role a comma gives."""
+        pattern = _pattern(
+            rf"(?P<name>{NAME}),\s+(?:(?:a|an|the)\s+)?(?P<role>(?:[\p{{L}}\-’']+\s+){{0,3}}?"
+            rf"(?P<kind>{'|'.join(EXPERT_WORDS)}|official|head|director|spokes\w+|minister|leader|chairman|chair|member|commander|resident)"
+            r"(?:\s+(?:at|in|of|with|for)\s+[^,.;]{1,60})?)"
+        )
+        for m in pattern.finditer(text):
+            name = _trim_name(m["name"])
+            if " " not in name:
+                continue
+            kind = "expert" if m["kind"].lower() in EXPERT_WORDS else "person"
+            country = None if kind == "expert" else self._country_of(m["role"])
+            role = " ".join(m["role"].split())
+            where = Span(m.end("name") - len(name), m.end("role"))
+            self._propose(where, Actor(slug(name), name, kind, country, role[0].upper() + role[1:], [name]), name)
+
+    def _media(self, text: str) -> None:
+        demonyms = _alternatives(DEMONYMS)
+        pattern = _pattern(rf"(?:(?P<demonym>{demonyms})\s+)?(?i:{MEDIA_WORDS})\s+(?P<name>{WORD}(?:\s+{WORD}){{0,3}})")
+        for m in pattern.finditer(text):
+            name = m["name"]
+            country = DEMONYMS.get(m["demonym"] or "")
+            self._propose(Span(m.start(), m.end()), Actor(slug(name), name, "media", country, aliases=[name]), name)
+
+    def _bodies(self, text: str) -> None:
+        countries = _alternatives([*self.countries, *CAPITALS])
+        pattern = _pattern(
+            rf"(?:(?P<country>{countries})(?:’s|'s)|(?i:the)\s+(?P<demonym>{_alternatives(DEMONYMS)}))\s+"
+            rf"(?P<body>(?:[\p{{Ll}}\-]+\s+){{0,3}}?(?i:{BODY_WORDS})(?:\s+(?:on|for)\s+\p{{Ll}}+(?:\s+\p{{Ll}}+)?)?)\b"
+        )
+        for m in pattern.finditer(text):
+            code = self.countries.get(m["country"] or "") or CAPITALS.get(m["country"] or "") or DEMONYMS[m["demonym"]]
+            body = " ".join(m["body"].split())
+            where = Span(m.start(), m.end())
+            if body.lower() == "government":
+                actor, match = self._state(code, m[0], exact=False)
+                self._add(where, actor, match, None)
+                continue
+            kind = "government_agency"
+            if regex.search(r"(?i)army|forces|air force|navy|guard", body):
+                kind = "armed_force"
+            elif regex.search(r"(?i)parliament", body):
+                kind = "legislature"
+            country_name = m["country"] or m["demonym"]
+            name = f"{body[0].upper()}{body[1:]} of {self._state(code, country_name, exact=False)[0].name}"
+            wording = " ".join(m[0].split())
+            actor = Actor(f"{code.lower()}-{slug(body)}", name, kind, code, aliases=[wording])
+            self._propose(where, actor, wording)
+
+    def _international(self, text: str) -> None:
+        for m in _pattern(rf"\b(?:{_alternatives(INTERNATIONAL)})\b").finditer(text):
+            name = INTERNATIONAL[m[0]]
+            actor = Actor(slug(name), name, "international_org", None, aliases=[m[0]])
+            self._propose(Span(m.start(), m.end()), actor, m[0])
+
+    def _capitalised(self, text: str) -> None:
+        for m in _pattern(CAPITALISED).finditer(text):
+            words, start = m[0], m.start()
+            first = words.split()[0]
+            if first in SENTENCE_STARTERS and " " in words:
+                cut = words.index(" ") + 1
+                words, start = words[cut:].lstrip(), start + cut + (len(words[cut:]) - len(words[cut:].lstrip()))
+            self._capitalised_run(words, Span(start, start + len(words)))
+
+    def _capitalised_run(self, words: str, where: Span) -> None:
+        bare = regex.sub(r"(?:’s|'s)$", "", words)
+        where = Span(where.start, where.start + len(bare))
+        code = self.countries.get(bare) or CAPITALS.get(bare)
+        if code is not None:
+            actor, match = self._state(code, bare, exact=True)
+            self._add(where, actor, match, bare)
+            return
+        if bare in DEMONYMS:
+            actor, match = self._state(DEMONYMS[bare], bare, exact=False)
+            self._add(where, actor, match, None)
+            return
+        person = self._surname(bare)
+        if person is not None:
+            self._add(where, self.uses[person].actor, self.uses[person].match, bare)
+            return
+        known = self._known_match(bare) if not bare.isupper() or len(bare) <= 6 else None
+        if known is not None and (" " in bare or known.score == 100.0):
+            self._add(where, self.known[known.actor_id], known, bare)
+            return
+        last = bare.split()[-1]
+        if " " in bare and last in ORG_WORDS:
+            head = bare.split()[0]
+            country = DEMONYMS.get(head) or self.countries.get(head)
+            kind = "group"
+            if last in ("Force", "Forces", "Army", "Navy", "Guard"):
+                kind = "armed_force"
+            elif last in ("Parliament", "Assembly", "Majlis"):
+                kind = "legislature"
+            elif last in ("Ministry", "Agency", "Service", "Commission", "Committee"):
+                kind = "government_agency"
+            self._propose(where, Actor(slug(bare), bare, kind, country, aliases=[bare]), bare)
+
+    def _surname(self, word: str) -> str | None:
+        """The person named in full before whose surname (or given name alone) `word` is."""
+        if " " in word:
+            return None
+        for actor_id, use in self.uses.items():
+            if use.actor.actor_type in ("person", "expert") and word in use.actor.name.split()[1:]:
+                return actor_id
+        return None
+
+
+def _trim_name(name: str) -> str:
+    """A name without a trailing word that starts the next clause ("Aliyev The...")."""
+    words = name.split()
+    while words and words[0] in SENTENCE_STARTERS:
+        words.pop(0)
+    while words and (words[-1] in SENTENCE_STARTERS or words[-1].endswith(".")):
+        words.pop()
+    return " ".join(words)
+
+
+def article_actors(article: Article, folder: Path) -> ArticleActors:
+    """The `Actors` of the article of seed `folder`, linked to the actors known beside it."""
+    return ArticleActors(article, known_actors(folder.parent, leave_out=folder))

@@ -1,0 +1,446 @@
+"""Statements an article reports: direct quotes and paraphrases, each with its speaker, the
+spans that prove it, a date and a topic.
+
+Direct quotes are found by their marks (“…”, "…", «…», „…“, and ‘…’ where the marks stand
+at word edges, not in "Armenia’s"). A quote broken by its attribution (“A,” he said. “B.”) is
+one statement; a paragraph that opens a quote and does not close it goes on in the next
+paragraph that opens one. The speaker comes from the attribution after the quote ("said
+President Aliyev", "he added": the last person named), else from the sentence holding it
+("Mirzoyan answered that ... “...”"). A sentence of reported speech with no quote ("X said
+that ...", "He stressed ...", "according to X, ...") is a paraphrase; one that leads into a
+quote of the same speaker ("X said ... . “...,” he said.") is that quote's evidence instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from peacetrack.draft.actors import ArticleActors, slug
+from peacetrack.draft.dates import dates_in, said_on_or_before
+from peacetrack.draft.model import ActorMatch, Article, Proposal, Span
+
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|notes|stated|states|stressed|stresses|emphasized|emphasised|"
+    "accused|accuses|reiterated|warned|argued|insisted|claimed|claims|announced|urged|demanded|denied|rejected|"
+    "described|expressed|reaffirmed|revealed|outlined|highlighted|answered|asked|repeated|reported|complained|"
+    "criticised|criticized|condemned|welcomed|praised|proposed|confirmed|asserted|declared|explained|wrote|"
+    "replied|responded|acknowledged|admitted|agreed|called|protested|vowed|pledged|promised|suggested|believes|"
+    "believed|recalled|underlined|mentioned|continued|went on|concluded|observed|pointed out|made it clear"
+)
+VERB = rf"\b(?:{SPEECH_VERBS})\b"
+VERBS = regex.compile(VERB)
+OPENING = regex.compile(r"[“\"«„]|(?<![\p{L}\p{N}])‘(?=\p{L}|\p{N})")
+CLOSING_SINGLE = regex.compile(r"’(?![\p{L}])")
+# Words between a subject and its verb: "has", "now", "again", "also" ("Pashinyan has said").
+GAP = r"(?:\s*,[^.;“”\"«»]{1,100}?,|\s*,)?(?:\s+(?:has|had|have|also|again|now|then|later|publicly|repeatedly|officials?))*\s+"
+PRONOUN = r"\b(?P<pronoun>[Hh]e|[Ss]he|[Ii]t|[Tt]he (?:president|minister|ministry|prime minister|spokesman|spokeswoman|spokesperson|official|agency|commission|analyst))"
+ACCORDING = regex.compile(r"\b[Aa]ccording to\s+")
+PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‘": "’"}
+# Who is attributed: the types a "he"/"she" or "it" points back to.
+PEOPLE = ("person", "expert", "anonymous")
+TOPICS = [
+    (r"\bminsk group\b", "osce_minsk_group"),
+    (r"\bconstitution|preamble|declaration of independence|territorial claims?\b", "constitutional_claims"),
+    (r"\bdelimitation|demarcation|border commissions?|the line\b", "border_delimitation"),
+    (r"\b(?:road|railways?|corridor|transport|connectivity|communications|train)\b", "transport_connectivity"),
+    (r"\b(?:missing|prisoners?|detainees?|remains of|captives?)\b", "prisoners_missing"),
+    (r"\b(?:mines?|minefields?|landmines?|demining|humanitarian)\b", "landmines_humanitarian"),
+    (r"\b(?:return|reconstruction|rebuil\w+|displaced|families)\b", "return_reconstruction"),
+    (r"\b(?:mediators?|mediation|mediat\w+)\b", "mediation"),
+    (
+        r"\b(?:military[- ]industrial|defen[cs]e industry|arms (?:exports?|production|markets?)|military (?:exports?|production))\b",
+        "defence_industry",
+    ),
+    (
+        r"\b(?:supplies|supplying|sends?|cargo|military cooperation|support for|deliver\w*|buys?|purchases?|weapons|arms)\b",
+        "foreign_military_support",
+    ),
+    (
+        r"\b(?:military (?:power|buildup|build-up|activities|capabilities|strength)|armament|rearm\w*)\b",
+        "military_buildup",
+    ),
+    (r"\b(?:border security|borders?|frontier)\b", "border_security"),
+    (r"\b(?:sovereignty|territorial integrity|independence)\b", "sovereignty"),
+    (r"\b(?:peace|treaty|negotiations?|talks|normali[sz]\w+)\b", "peace_process"),
+]
+DEFAULT_TOPIC = "peace_process"
+
+
+@dataclass
+class Subject:
+    """Who reported speech is by: the actor, where its words begin, how sure, and whether the
+    words name it (or are a pronoun, "the president")."""
+
+    match: ActorMatch
+    start: int
+    confidence: float
+    named: bool
+
+
+@dataclass
+class Quoted:
+    """One direct quote: its parts (the words inside each pair of marks, marks included)."""
+
+    parts: list[Span]
+    evidence: list[Span] = field(default_factory=list)
+    speaker: ActorMatch | None = None
+    attribution: str = ""
+    confidence: float = 0.0
+    attributed_after: bool = False  # “A,” he said: a part that follows directly is the same quote
+
+
+def propose_statements(article: Article, actors: ArticleActors) -> list[Proposal]:
+    """Every statement the article reports, direct quotes first found, in text order."""
+    finder = _Finder(article, actors)
+    return finder.run()
+
+
+def quote_spans(article: Article) -> list[list[Span]]:
+    """The direct quotes of the article, each the list of its parts (marks included), a quote
+    running over paragraphs as one list."""
+    quotes: list[list[Span]] = []
+    carried: list[Span] | None = None  # a quote a paragraph opened and did not close
+    for paragraph in article.paragraphs:
+        parts = _marked(article.text, paragraph)
+        if carried is not None and parts and parts[0].start == paragraph.start:
+            carried.append(parts.pop(0))
+            if article.text[carried[-1].end - 1] not in '”"»’“':  # still open
+                continue
+        carried = None
+        for part in parts:
+            quotes.append([part])
+        if parts and article.text[parts[-1].end - 1] not in '”"»’“' and parts[-1].end == paragraph.end:
+            carried = quotes[-1]
+    return quotes
+
+
+def _marked(text: str, paragraph: Span) -> list[Span]:
+    """The quoted parts of a paragraph, marks included; a quote open at its end runs to it."""
+    parts, at = [], paragraph.start
+    while at < paragraph.end:
+        opening = OPENING.search(text, at, paragraph.end)
+        if opening is None:
+            break
+        mark = opening[0]
+        if mark == "‘":
+            closing = CLOSING_SINGLE.search(text, opening.end(), paragraph.end)
+        else:
+            closing = regex.compile(f"[{regex.escape(PAIRS[mark])}]").search(text, opening.end(), paragraph.end)
+        end = closing.end() if closing else paragraph.end
+        if end - opening.start() > 2:
+            parts.append(Span(opening.start(), end))
+        at = end
+    return parts
+
+
+def words_inside(article: Article, part: Span) -> str:
+    """The words of a quoted part without its marks and a trailing comma, spaces collapsed."""
+    inner = article.text[part.start + 1 : part.end]
+    if inner and inner[-1] in '”"»’“':
+        inner = inner[:-1]
+    return " ".join(inner.split()).rstrip(",").strip()
+
+
+def topic_of(words: str) -> str | None:
+    lowered = words.lower()
+    for pattern, topic in TOPICS:
+        if regex.search(pattern, lowered):
+            return topic
+    return None
+
+
+class _Finder:
+    def __init__(self, article: Article, actors: ArticleActors) -> None:
+        self.article, self.actors = article, actors
+        self.text = article.text
+
+    # --- sentences and speakers --------------------------------------------------------------
+    def sentence_of(self, at: int) -> Span:
+        for sentence in self.article.sentences:
+            if sentence.start <= at < sentence.end:
+                return sentence
+        return Span(at, at)
+
+    def last_named(self, before: int, kinds: tuple[str, ...]) -> ActorMatch | None:
+        """The last actor of `kinds` named before `before`."""
+        found = None
+        for where, match in self.actors.found:
+            if where.start >= before:
+                break
+            use = self.actors.used(match.actor_id)
+            if use is not None and use.actor.actor_type in kinds:
+                found = match
+        return found
+
+    def subject_before(self, verb_start: int, floor: int) -> Subject | None:
+        """Who a speech verb at `verb_start` is said by: a mention just before it, or a pronoun
+        ("he": the last person named; "it": the last body), or a body named before ("the
+        reconstruction agency")."""
+        head = self.text[floor:verb_start]
+        for where, match in reversed(self.actors.mentions(Span(floor, verb_start))):
+            between = self.text[where.end : verb_start]
+            if regex.fullmatch(GAP, between) or not between.strip():
+                return Subject(match, where.start, 0.85, named=True)
+        pronoun = regex.search(rf"{PRONOUN}{GAP}$", head)
+        if pronoun is not None:
+            word = pronoun["pronoun"].lower()
+            kinds = ("government_agency", "legislature", "state", "armed_force", "media", "international_org")
+            wanted = kinds if word in ("it", "the ministry", "the agency", "the commission") else PEOPLE
+            last = self.last_named(verb_start, wanted)
+            if last is not None:
+                return Subject(last, floor + pronoun.start(), 0.7, named=False)
+        body = regex.search(r"\b[Tt]he\s+(?P<words>\p{Ll}[\p{Ll} ]{2,40}?)" + GAP + "$", head)
+        if body is not None:
+            for use in self.actors.uses.values():
+                if any(wording.endswith(body["words"]) for wording in use.wordings):
+                    return Subject(use.match, floor + body.start(), 0.6, named=False)
+        return None
+
+    def attribution_after(self, end: int) -> tuple[ActorMatch, str, Span, float] | None:
+        """'“…,” said President Aliyev.' / '“…,” he added.' / '“…,” Bayramov told reporters.'"""
+        sentence = self.sentence_of(max(end - 1, 0))
+        stop = sentence.end
+        nxt = OPENING.search(self.text, end, stop)
+        if nxt is not None:
+            stop = nxt.start()
+        tail = self.text[end:stop]
+        verb = VERBS.search(tail)
+        if verb is None or verb.start() > 80:
+            return None
+        span = Span(end, stop)
+        mentioned = self.actors.mentions(Span(end + verb.end(), stop))
+        if verb.start() <= 2 and mentioned:  # "said President Aliyev", "said one of them, ... Səbinə"
+            people = [m for _, m in mentioned if self._kind(m) in PEOPLE]
+            return (people or [mentioned[0][1]])[0], tail.strip(), span, 0.9
+        subject = self.subject_before(end + verb.start(), end)
+        if subject is not None:
+            return subject.match, tail.strip(), span, subject.confidence + 0.05
+        return None
+
+    def _kind(self, match: ActorMatch) -> str | None:
+        use = self.actors.used(match.actor_id)
+        return use.actor.actor_type if use else None
+
+    def sentence_speaker(self, sentence: Span, before: int) -> tuple[Subject, int] | None:
+        """The speaker of reported speech in a sentence: the subject of its first speech verb
+        before `before`, or "according to X"; and where its verb is (for "according to", -1)."""
+        for verb in VERBS.finditer(self.text, sentence.start, before):
+            subject = self.subject_before(verb.start(), sentence.start)
+            if subject is not None:
+                subject.confidence -= 0.1
+                return subject, verb.start()
+        according = ACCORDING.search(self.text, sentence.start, before)
+        if according is not None:
+            named = self.actors.mentions(Span(according.end(), min(according.end() + 80, sentence.end)))
+            lead = regex.match(r"(?:the\s+)?", self.text[according.end() : according.end() + 5])
+            if named and named[0][0].start == according.end() + (len(lead[0]) if lead else 0):
+                return Subject(named[0][1], according.start(), 0.55, named=True), -1
+        return None
+
+    # --- the statements ----------------------------------------------------------------------
+    def run(self) -> list[Proposal]:
+        quoted = self.direct_quotes()
+        taken = [s for q in quoted for s in q.evidence]
+        proposals: list[Proposal] = []
+        paraphrases = self.paraphrases(taken, quoted)
+        for q in quoted:
+            proposals.append(self.direct_proposal(q))
+        proposals += paraphrases
+        return sorted(proposals, key=lambda p: p.evidence[0])
+
+    def direct_quotes(self) -> list[Quoted]:
+        found: list[Quoted] = []
+        for parts in quote_spans(self.article):
+            attribution = self.attribution_after(parts[-1].end)
+            if attribution is not None:
+                match, words, span, confidence = attribution
+                found.append(Quoted(parts, [Span(parts[0].start, span.end)], match, words, confidence, True))
+                continue
+            if found and self._continues(found[-1], parts[0]):  # “A,” he said. “B.”
+                found[-1].parts += parts
+                found[-1].evidence.append(Span(parts[0].start, parts[-1].end))
+                continue
+            sentence = self.sentence_of(parts[0].start)
+            speaker = self.sentence_speaker(sentence, parts[0].start)
+            if speaker is None:
+                continue
+            subject, _ = speaker
+            evidence = Span(sentence.start, max(sentence.end, parts[-1].end))
+            words = self.text[subject.start : parts[0].start]
+            found.append(Quoted(parts, [evidence], subject.match, words, subject.confidence))
+        return found
+
+    def _continues(self, before: Quoted, part: Span) -> bool:
+        """Whether a quote part goes on from a quote attributed after its words, with nothing
+        but space between them, in the same paragraph."""
+        end = before.evidence[-1].end
+        return (
+            before.attributed_after
+            and end <= part.start
+            and not self.text[end : part.start].strip()
+            and (self.paragraph_of(end - 1) == self.paragraph_of(part.start))
+        )
+
+    def paragraph_of(self, at: int) -> Span | None:
+        return next((p for p in self.article.paragraphs if p.start <= at < p.end), None)
+
+    def direct_proposal(self, q: Quoted) -> Proposal:
+        words = [words_inside(self.article, part) for part in q.parts]
+        quote = max(words, key=len)
+        assert q.speaker is not None
+        summary = _sentence(f"{self.short_name(q.speaker)} said: {' '.join(words)}")
+        return self.proposal(q.speaker, "direct_quote", quote, summary, q.evidence, q.confidence, q.attribution)
+
+    def paraphrases(self, taken: list[Span], quoted: list[Quoted]) -> list[Proposal]:
+        proposals = []
+        for sentence in self.article.sentences:
+            if any(sentence.overlaps(span) for span in taken):
+                continue
+            speaker = self.sentence_speaker(sentence, sentence.end)
+            if speaker is None:
+                continue
+            subject, verb_at = speaker
+            if self._leads_into(sentence, subject.match, quoted):
+                continue
+            summary = self.paraphrase_summary(sentence, subject, verb_at)
+            if summary is None:
+                continue
+            attribution = self.text[subject.start : verb_at if verb_at >= 0 else sentence.end]
+            proposals.append(
+                self.proposal(subject.match, "paraphrase", None, summary, [sentence], subject.confidence, attribution)
+            )
+        return proposals
+
+    def _leads_into(self, sentence: Span, speaker: ActorMatch, quoted: list[Quoted]) -> bool:
+        """ "X said ... . “...,” he said.": the sentence is the evidence of the quote after it,
+        in the same paragraph, of the same speaker (by a pronoun). Adds it there."""
+        following = next((q for q in quoted if q.evidence[0].start >= sentence.end), None)
+        if (
+            following is None
+            or following.speaker is None
+            or following.speaker.actor_id != speaker.actor_id
+            or self.text[sentence.end : following.evidence[0].start].strip()
+            or self.paragraph_of(sentence.start) != self.paragraph_of(following.evidence[0].start)
+            or not regex.match(r"\s*[,.]?\s*(?:he|she)\b", self.text[following.parts[0].end :])
+        ):
+            return False
+        following.evidence.insert(0, sentence)
+        following.confidence = min(0.9, following.confidence + 0.05)
+        return True
+
+    def paraphrase_summary(self, sentence: Span, subject: Subject, verb_at: int) -> str | None:
+        """The sentence's own words from its speaker on ("Mirzoyan said Armenia was ready ..."),
+        the speaker named where the words give a pronoun, and "X said ..." where the words end
+        with the attribution (", the ministry said.") or give it by "according to X"."""
+        name = self.short_name(subject.match)
+        if verb_at < 0:
+            rest = regex.sub(r",?\s*\b[Aa]ccording to [^,.;]*,?\s*", " ", self.article.words(sentence))
+            return _sentence(f"{name} said {_lowered(rest)}")
+        after = self.text[verb_at : sentence.end]
+        if len(after.split()) <= 4:  # "..., the Armenian defence ministry said on Wednesday."
+            before = self.text[sentence.start : subject.start]
+            before = regex.sub(r"^.{0,80}?\s[–—-]\s", "", before)  # a dateline: "YEREVAN, ... –"
+            before = before.strip().rstrip(",").strip()
+            if len(before.split()) < 3:
+                return None
+            return _sentence(f"{name} said {_lowered(before)}")
+        if len(after.split()) < 4:
+            return None
+        if not subject.named:
+            return _sentence(f"{name} {after}")
+        return _sentence(self.text[subject.start : sentence.end])
+
+    def short_name(self, match: ActorMatch) -> str:
+        """A person by the surname, another actor by its name."""
+        use = self.actors.used(match.actor_id)
+        if use is None:
+            return match.matched
+        if use.actor.actor_type in ("person", "expert"):
+            return use.actor.name.split()[-1]
+        return use.actor.name
+
+    def proposal(
+        self,
+        speaker: ActorMatch,
+        kind: str,
+        quote: str | None,
+        summary: str,
+        evidence: list[Span],
+        confidence: float,
+        attribution: str,
+    ) -> Proposal:
+        when, basis = self.when(evidence)
+        content = " ".join(self.article.words(span) for span in evidence)
+        topic = topic_of(f"{quote or ''} {content}")
+        date_part = when.split("/")[-1][:7] if when and not when.startswith("..") else ""
+        words = " ".join(regex.findall(r"\p{L}+", quote or summary)[slice(0, 4) if quote else slice(1, 5)])
+        statement_id = slug(" ".join(filter(None, [self.short_name(speaker), date_part, words])))[:80].strip("-")
+        reason = f"{kind.replace('_', ' ')}; speaker from “{_short(attribution)}”"
+        if speaker.known:
+            reason += f" (“{speaker.matched}”, score {speaker.score:g})"
+        if topic is None:
+            reason += f"; no topic word: {DEFAULT_TOPIC} by default"
+        return Proposal(
+            "statements",
+            {
+                "statement_id": statement_id,
+                "speaker_id": speaker.actor_id,
+                "target_id": self.target(evidence, speaker),
+                "kind": kind,
+                "quote": quote,
+                "summary": summary,
+                "topic": topic or DEFAULT_TOPIC,
+                "event_type": None,
+                "when": when,
+                "date_basis": basis,
+            },
+            evidence,
+            round(min(confidence, 0.95) if topic else min(confidence, 0.5), 2),
+            reason,
+        )
+
+    def when(self, evidence: list[Span]) -> tuple[str | None, str | None]:
+        """A date right after a speech verb of the evidence ("said yesterday", "told parliament
+        on Wednesday"), else on or before the day of publication."""
+        for span in evidence:
+            for verb in VERBS.finditer(self.text, span.start, span.end):
+                near = Span(verb.start(), min(verb.end() + 30, span.end))
+                for guess in dates_in(self.article, near):
+                    if not regex.search(r"[“\"«„‘]", self.text[verb.end() : guess.span.start]):
+                        return guess.edtf, guess.basis
+        return said_on_or_before(self.article.published_on)
+
+    def target(self, evidence: list[Span], speaker: ActorMatch) -> str | None:
+        """The first state the words name other than the speaker and the speaker's own."""
+        use = self.actors.used(speaker.actor_id)
+        own = use.actor.country if use else None
+        for span in evidence:
+            for _, match in self.actors.mentions(span):
+                other = self.actors.used(match.actor_id)
+                if other is None or match.actor_id == speaker.actor_id or other.actor.actor_type != "state":
+                    continue
+                if other.actor.country != own:
+                    return match.actor_id
+        return None
+
+
+def _sentence(words: str) -> str:
+    """One line of at most 40 words, ending in a full stop, that no spreadsheet runs as a formula."""
+    flat = words.split()
+    text = " ".join(flat[:40]) + (" …" if len(flat) > 40 else "")
+    text = text.strip(' ,;:“”"«»„‘’').rstrip(".")
+    return regex.sub(r"^[=+\-@\s]+", "", text[:1].upper() + text[1:]) + "."
+
+
+def _lowered(words: str) -> str:
+    """A clause put after "said": its first letter lowered unless it starts a name ("The" → "the")."""
+    words = " ".join(words.split())
+    first = words.split(" ", 1)[0] if words else ""
+    return words[:1].lower() + words[1:] if first in ("The", "A", "An", "It", "Its", "This", "These") else words
+
+
+def _short(words: str) -> str:
+    flat = " ".join(words.split())
+    return flat if len(flat) <= 60 else flat[:59] + "…"

@@ -1,0 +1,441 @@
+"""Drafted military transfers: items of the equipment lexicon (equipment.yaml), who supplies
+and who receives them, how many, their status and how sure the source is.
+
+Rules, not a model: a transfer is drafted only where a clause names an item and a transfer
+verb, and both sides are found by the words around them ("X delivered ... to Y", "Y received
+... from X", "arrived in Y from X", "a Russian offer"). A sentence that only continues the one
+before ("The supplies included ...") takes its sides from it. Nothing is guessed: no number
+where none is printed, no side where none is named in the paragraphs read.
+
+Longer than most modules (about 400 lines) because the clause reading (sides, numbers, batches)
+is one piece: split, its parts would only pass each other the same dozen values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from peacetrack.draft.clauses import (
+    BOUND,
+    NUMBER,
+    DateFinder,
+    Quantity,
+    bound_of,
+    clauses,
+    date_of,
+    is_state,
+    month_slug,
+    number_value,
+    quantity_before,
+    slug,
+    state_of,
+    unique_id,
+)
+from peacetrack.draft.dates import dates_in
+from peacetrack.draft.equipment import Item, Lexicon, contains, find_items, lexicon
+from peacetrack.draft.model import ActorMatch, Actors, Article, DateGuess, Proposal, Span
+from peacetrack.enums import Certainty, TransferStatus
+
+CONTINUATION = re.compile(
+    r"\W*(?:The|These|Those|Its|Their)\s+(?:supplies|deliveries|shipments?|cargo|consignments?|packages?|items)\s+"
+    r"(?:included|includes|consisted|comprised|contained)\b"
+)
+NEGATION = re.compile(r"\b(?:not|never|n[’']t)\s+(?:\w+\s+)?$", re.IGNORECASE)
+BATCH = re.compile(
+    r"\b(?:first|second|third|fourth|next|latest|another|new|final)\s+(?:batch|tranche|shipment|delivery)\b", re.I
+)
+SIDES = ("supplier", "recipient")
+
+
+@dataclass(frozen=True)
+class Side:
+    """A supplier or recipient, the words naming it and how they were read."""
+
+    actor_id: str
+    span: Span
+    how: str
+    clause: Span
+
+
+@dataclass
+class Context:
+    """What a clause says of a transfer, for the clauses and sentences that continue it."""
+
+    sides: dict[str, Side]
+    status: str
+    certainty: str
+    date: DateGuess | None
+    span: Span
+    item: Item | None = None
+
+
+@dataclass
+class Drafting:
+    """The transfers drafted so far in one article."""
+
+    article: Article
+    actors: Actors
+    find_dates: DateFinder | None
+    lex: Lexicon
+    proposals: dict[tuple[str, str, str, str], Proposal] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    last: Context | None = None
+    last_item: Item | None = None
+
+
+@dataclass(frozen=True)
+class CueAt:
+    """A transfer verb found in a clause."""
+
+    status: str
+    subject: str
+    span: Span
+
+
+def propose_transfers(
+    article: Article, actors: Actors, find_dates: DateFinder | None = dates_in, lex: Lexicon | None = None
+) -> list[Proposal]:
+    """Every transfer the article supports, one per supplier, recipient, item and status."""
+    drafting = Drafting(article, actors, find_dates, lex or lexicon())
+    for index, sentence in enumerate(article.sentences):
+        following = article.sentences[index + 1] if index + 1 < len(article.sentences) else None
+        continued = following is not None and bool(CONTINUATION.match(article.words(following)))
+        _read_sentence(drafting, sentence, continued)
+    return list(drafting.proposals.values())
+
+
+def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
+    """Each clause of a sentence: its items, verb and sides, the missing ones from the clause
+    before (one subject for "Armenia had cancelled ..., and had declined ...")."""
+    article = drafting.article
+    mentions = drafting.actors.mentions(sentence)
+    certainty, hedge = _certainty(drafting, sentence)
+    continuation = drafting.last if CONTINUATION.match(article.words(sentence)) else None
+    previous = continuation
+    for clause in clauses(article, sentence):
+        cue = _cue(drafting, clause)
+        items = find_items(drafting.article, clause, drafting.lex, drafting.last_item)
+        sides = _sides(drafting, clause, cue, mentions, items)
+        if previous is not None:
+            sides = {**{s: v for s, v in previous.sides.items() if s != "end_user"}, **sides}
+        status = cue.status if cue else (previous.status if previous else None)
+        if status is None:
+            continue
+        date = date_of(article, drafting.find_dates, clause, sentence) or (continuation.date if continuation else None)
+        level = continuation.certainty if continuation and certainty == Certainty.stated else certainty
+        context = Context(dict(sides), status, level, date, clause)
+        previous = context
+        if all(side in sides for side in SIDES) and sides["supplier"].actor_id != sides["recipient"].actor_id:
+            drafting.last = context
+        precise = [i for i in items if not i.vague]
+        named_here = sum(1 for side in SIDES if side in sides and sides[side].how != "earlier")
+        if not precise and (continued or named_here < 2 or not items):
+            continue
+        for side in SIDES:
+            if side not in context.sides and drafting.last is not None and side in drafting.last.sides:
+                context.sides[side] = replace(drafting.last.sides[side], how="earlier")
+        if any(side not in context.sides for side in SIDES):
+            continue
+        if context.sides["supplier"].actor_id == context.sides["recipient"].actor_id:
+            continue
+        for item in precise or items:
+            _propose(drafting, context, item, cue, hedge, many=len(items) > 2)
+        drafting.last = context
+
+
+def _certainty(drafting: Drafting, sentence: Span) -> tuple[str, Span | None]:
+    """How the sentence holds what it says: the first hedge of the lexicon's order, or stated."""
+    text = drafting.article.words(sentence)
+    for level, pattern in drafting.lex.hedges:
+        found = pattern.search(text)
+        if found:
+            return level, Span(sentence.start + found.start(), sentence.start + found.end())
+    return Certainty.stated.value, None
+
+
+def _cue(drafting: Drafting, clause: Span) -> CueAt | None:
+    """The transfer verb of a clause: of the first status (in the contract's order) with one."""
+    text = drafting.article.words(clause)
+    for status in dict.fromkeys(cue.status for cue in drafting.lex.cues):
+        found = [
+            (m.start(), m.end(), cue)
+            for cue in drafting.lex.cues
+            if cue.status == status
+            for m in cue.pattern.finditer(text)
+            if not NEGATION.search(text[: m.start()])
+        ]
+        if found:
+            start, end, cue = min(found, key=lambda f: f[0])
+            return CueAt(cue.status, cue.subject, Span(clause.start + start, clause.start + end))
+    return None
+
+
+def _sides(
+    drafting: Drafting, clause: Span, cue: CueAt | None, mentions: list[tuple[Span, ActorMatch]], items: list[Item]
+) -> dict[str, Side]:
+    """Supplier, recipient and end user as the words around the clause's mentions give them:
+    "from X" and "to Y" first, then the subject of the verb, then "a Russian offer"."""
+    text = drafting.article.text
+    sides: dict[str, Side] = {}
+    subject: tuple[Span, ActorMatch] | None = None
+    origin: tuple[Span, ActorMatch] | None = None
+    for span, match in mentions:
+        if not (clause.start <= span.start and span.end <= clause.end):
+            continue
+        before = text[clause.start : span.start]
+        after = text[span.end : clause.end]
+        if re.search(r"\bfrom\s+(?:the\s+)?$", before):
+            sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
+        elif re.search(r"\b(?:to|reached|(?:arrived|landed|delivered)\s+in)\s+(?:the\s+)?$", before):
+            sides.setdefault("recipient", _side(drafting, span, match, f"after “{before.split()[-1]}”", clause))
+        elif re.search(r"\bfor\s+$", before) and any(i.span.end <= span.start for i in items):
+            sides.setdefault("end_user", Side(match.actor_id, span, "after “for”", clause))
+        elif re.match(r"-(?:made|built|produced)", after):
+            continue
+        elif re.match(r"\s+(?:offer|order|deliver|suppl)", after) or any(
+            i.span.start >= span.end and re.fullmatch(r"\s*[“\"‘']?", text[span.end : i.span.start]) for i in items
+        ):
+            origin = origin or (span, match)
+        elif cue is not None and span.end <= cue.span.start:
+            subject = (span, match)
+    if cue is not None and subject is not None and cue.subject in SIDES:
+        span, match = subject
+        how = f"subject of “{text[cue.span.start : cue.span.end]}”"
+        sides.setdefault(cue.subject, _side(drafting, span, match, how, clause))
+    if origin is not None:
+        span, match = origin
+        sides.setdefault(
+            "supplier", _side(drafting, span, match, f"“{text[span.start : span.end]}” before the item", clause)
+        )
+    return sides
+
+
+def _side(drafting: Drafting, span: Span, match: ActorMatch, how: str, clause: Span) -> Side:
+    """A side as a state where the mention is a state's body ("US Air Force" → usa): transfers
+    are coded between states, as SIPRI codes them."""
+    state = state_of(drafting.article, drafting.actors, span, match)
+    if state is not None:
+        return Side(state[0], span, f"{how}, “{drafting.article.words(span)}” is {state[0]}’s", clause)
+    return Side(match.actor_id, span, how, clause)
+
+
+def _propose(
+    drafting: Drafting, context: Context, item: Item, cue: CueAt | None, hedge: Span | None, many: bool
+) -> None:
+    """One proposal for an item of a clause, or more evidence for the one drafted already; with
+    the order it is a batch of when the text names the whole ("24 of the 50 it ordered")."""
+    article, clause = drafting.article, context.span
+    drafting.last_item = replace(item, elided=False)
+    order, quantity = _order_named(drafting, context, item, _quantity(article, item, clause))
+    values = _values(drafting, context, item, quantity, context.status)
+    values["part_of"] = order or _batch_of(drafting, context, item)
+    evidence = [item.span if many else _trimmed(article, clause)]
+    evidence += [
+        side.span for side in context.sides.values() if side.how == "earlier" or not contains(clause, side.span)
+    ]
+    reason = _reason(article, context, item, quantity, cue, hedge)
+    confidence = (
+        0.9 - 0.2 * sum(side.how == "earlier" for side in context.sides.values()) - 0.1 * item.vague - 0.1 * item.elided
+    )
+    _add(drafting, context, item, values, evidence, round(max(confidence, 0.3), 2), reason)
+
+
+def _add(
+    drafting: Drafting,
+    context: Context,
+    item: Item,
+    values: dict[str, Any],
+    evidence: list[Span],
+    confidence: float,
+    reason: str,
+) -> str:
+    """Adds a proposal, or merges it into the one of the same sides, item and status; its id."""
+    key = (values["supplier_id"], values["recipient_id"], item.key, values["status"])
+    known = drafting.proposals.get(key)
+    if known is not None:
+        known.evidence = sorted(set(known.evidence) | set(_outermost(evidence)))
+        for name in ("quantity", "quantity_bound", "when", "date_basis", "manufacturer_id", "end_user_id", "part_of"):
+            if known.values.get(name) is None and values.get(name) is not None:
+                known.values[name] = values[name]
+        return str(known.values["transfer_id"])
+    values["transfer_id"] = unique_id(_transfer_id(values, item), drafting.ids)
+    values = {"transfer_id": values.pop("transfer_id"), **values}
+    drafting.proposals[key] = Proposal(
+        "military_transfers", values, sorted(set(_outermost(evidence))), confidence, reason
+    )
+    return str(values["transfer_id"])
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Spans not inside another of them: a quote inside another proves nothing more."""
+    return [s for s in spans if not any(o != s and contains(o, s) for o in spans)]
+
+
+def _values(drafting: Drafting, context: Context, item: Item, quantity: Quantity | None, status: str) -> dict[str, Any]:
+    end_user = context.sides.get("end_user")
+    recipient = context.sides["recipient"].actor_id
+    return {
+        "supplier_id": context.sides["supplier"].actor_id,
+        "recipient_id": recipient,
+        "end_user_id": end_user.actor_id
+        if end_user and end_user.actor_id != recipient and _near(item, end_user)
+        else None,
+        "item": item.name,
+        "item_category": item.category,
+        "manufacturer_id": _manufacturer(drafting, item, context.span),
+        "quantity": quantity.value if quantity else None,
+        "quantity_bound": quantity.bound if quantity else None,
+        "status": status,
+        "certainty": context.certainty,
+        "when": context.date.edtf if context.date else None,
+        "date_basis": context.date.basis if context.date else None,
+    }
+
+
+def _near(item: Item, side: Side) -> bool:
+    return 0 <= side.span.start - item.span.end <= 6
+
+
+def _quantity(article: Article, item: Item, clause: Span) -> Quantity | None:
+    """The number printed before the item ("more than 20 Bastion"), or in "50 more"."""
+    if item.elided:
+        found = re.match(rf"(?:({BOUND})\s+)?({NUMBER})", article.words(item.span), re.IGNORECASE)
+        value = number_value(found.group(2)) if found else None
+        if found is None or value is None:
+            return None
+        return Quantity(value, bound_of(found.group(1)), item.span)
+    return quantity_before(article, item.span.start, clause.start)
+
+
+def _order_named(
+    drafting: Drafting, context: Context, item: Item, quantity: Quantity | None
+) -> tuple[str | None, Quantity | None]:
+    """The order a delivered batch is part of, drafted from the same clause when it names it
+    ("24 of the 50 Bastion ... it ordered", "out of an order of 50"), and the batch's number."""
+    article, clause = drafting.article, context.span
+    if context.status not in (TransferStatus.delivered, TransferStatus.in_production) or quantity is None:
+        return None, quantity
+    text = article.text[clause.start : clause.end]
+    of_the = re.search(rf"\b({NUMBER})\s+of\s+the\s+$", article.text[clause.start : quantity.span.start], re.IGNORECASE)
+    ordered = re.search(
+        r"\b(?:it|they|that|which)\s+(?:had\s+)?(?:ordered|bought|purchased)\b",
+        article.text[item.span.end : clause.end],
+    )
+    whole: Quantity | None = None
+    batch = quantity
+    if of_the and ordered:
+        batch_value = number_value(of_the.group(1))
+        if batch_value:
+            batch = Quantity(batch_value, "exact", Span(clause.start + of_the.start(), clause.start + of_the.end()))
+            whole = quantity
+    else:
+        found = re.search(rf"\bof\s+(?:an|the|its)\s+order\s+(?:of|for)\s+({NUMBER})\b", text, re.IGNORECASE)
+        value = number_value(found.group(1)) if found else None
+        if found and value:
+            whole = Quantity(value, "exact", Span(clause.start + found.start(1), clause.start + found.end(1)))
+    if whole is None:
+        return None, quantity
+    order = Context(context.sides, TransferStatus.ordered.value, context.certainty, None, clause)
+    values = _values(drafting, order, item, whole, TransferStatus.ordered.value)
+    order_id = _add(
+        drafting,
+        order,
+        item,
+        values,
+        [_trimmed(article, clause)],
+        0.75,
+        f"the whole of a batch: “{article.words(whole.span)}” → {whole.value} ordered",
+    )
+    return order_id, batch
+
+
+def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
+    """The transfer a delivery or production run belongs to: the order of the same sides and
+    item drafted earlier, or, for "the second batch", the first transfer of them."""
+    if context.status not in (TransferStatus.delivered, TransferStatus.in_production):
+        return None
+    supplier, recipient = context.sides["supplier"].actor_id, context.sides["recipient"].actor_id
+    same = [p for (s, r, key, _), p in drafting.proposals.items() if (s, r, key) == (supplier, recipient, item.key)]
+    orders = [p for p in same if p.values["status"] == TransferStatus.ordered]
+    if orders:
+        return str(orders[0].values["transfer_id"])
+    if same and BATCH.search(drafting.article.words(context.span)):
+        return str(same[0].values["transfer_id"])
+    return None
+
+
+def _manufacturer(drafting: Drafting, item: Item, clause: Span) -> str | None:
+    """A maker the text names: a mention that is not a state inside the item's words ("the
+    French ARQUUS brand") or after "built by", "made by"."""
+    text = drafting.article.text
+    for span, match in drafting.actors.mentions(clause):
+        if is_state(match.actor_id):
+            continue
+        inside = contains(item.span, span)
+        made_by = re.search(
+            r"\b(?:built|made|manufactured|produced)\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+            text[clause.start : span.start],
+        )
+        if inside or (made_by and span.start >= item.span.end):
+            return match.actor_id
+    return None
+
+
+def _trimmed(article: Article, clause: Span) -> Span:
+    """A clause without the conjunction and the spaces that join it to the one before."""
+    text = article.words(clause)
+    lead = re.match(r"[,;]?\s*(?:(?:and|but|while|whereas|with)\s+)?", text)
+    start = clause.start + (lead.end() if lead else 0)
+    end = clause.end - (len(text) - len(text.rstrip()))
+    return Span(start, end) if end > start else clause
+
+
+def _transfer_id(values: dict[str, Any], item: Item) -> str:
+    """`<supplier>-<recipient>-<item>-<yyyy-mm>`, the status named unless delivered."""
+    if ":" in item.key:  # "components ... for Bastion": the noun and the system
+        name = slug(re.split(r"\s+(?:of|for)\s+", item.name)[0], 3) + "-" + slug(item.key.split(":")[1], 2)
+    else:
+        name = slug(item.name, 4)
+    parts = [values["supplier_id"], values["recipient_id"], name]
+    if values["status"] != TransferStatus.delivered:
+        parts.append(slug(str(values["status"])))
+    month = month_slug(values.get("when"))
+    if month:
+        parts.append(month)
+    return "-".join(part for part in parts if part)
+
+
+def _reason(
+    article: Article, context: Context, item: Item, quantity: Quantity | None, cue: CueAt | None, hedge: Span | None
+) -> str:
+    """One line naming the words each value was read from."""
+    parts = [f"“{_said(article, item.span)}” → {item.category}"]
+    if item.elided:
+        parts[0] = f"“{_said(article, item.span)}”: more of the {item.name} named before"
+    if item.maker:
+        parts.append(f"made in {item.maker} (the maker's country, not necessarily the supplier)")
+    parts.append(
+        f"“{_said(article, cue.span)}” → {context.status}" if cue else f"{context.status} as the clause before"
+    )
+    for side in SIDES:
+        found = context.sides[side]
+        how = "named earlier in the article" if found.how == "earlier" else found.how
+        parts.append(f"{side} {found.actor_id} (“{_said(article, found.span)}”, {how})")
+    if quantity is not None:
+        parts.append(f"“{_said(article, quantity.span).strip()}” → {quantity.value} {quantity.bound}")
+    if hedge is not None:
+        parts.append(f"“{_said(article, hedge)}” → {context.certainty}")
+    else:
+        parts.append(
+            "no hedge → stated"
+            if context.certainty == Certainty.stated
+            else f"{context.certainty} as the sentence before"
+        )
+    return "; ".join(parts)
+
+
+def _said(article: Article, span: Span) -> str:
+    """The words of a span on one line, for a reason."""
+    return " ".join(article.words(span).split())
