@@ -84,18 +84,12 @@ class Coding:
         return self.spans.get((table, row[TABLES[table].primary_key]), [])
 
 
-def read_coding(folder: Path, coding: Path) -> Coding:
-    """The rows and spans of `coding` (a coding.yaml or a draft) for the article of `folder`,
-    read as the build reads a seed (a drafted row is read like any other: its `draft:` mapping
-    is a fault of its own, not a reason to drop it)."""
-    with tempfile.TemporaryDirectory(prefix="bench-draft-read-") as tmp:
-        seed = Path(tmp) / folder.name
-        seed.mkdir()
-        shutil.copyfile(folder / ARTICLE, seed / ARTICLE)
-        shutil.copyfile(folder / SOURCE_FILE, seed / SOURCE_FILE)
-        shutil.copyfile(coding, seed / CODING_FILE)
-        coded = Coded()
-        SeedReader(seed, coded, Path(tmp)).read()
+def read_coding(folder: Path, coding_file: str = CODING_FILE) -> Coding:
+    """The rows and spans of a coding file of the seed `folder` (coding.yaml or a draft), read
+    as the build reads a seed: a drafted row is read like any other, its `draft:` mark a fault
+    of its own (rule `draft`), not a reason to drop it."""
+    coded = Coded()
+    SeedReader(folder, coded, folder.parent, coding_file=coding_file).read()
     spans: dict[tuple[str, str], list[Span]] = {}
     for ev in coded.rows["evidence"]:
         spans.setdefault((ev["table_name"], ev["row_id"]), []).append(Span(ev["char_start"], ev["char_end"]))
@@ -251,8 +245,9 @@ class Result:
 
 
 def draft_once(folder: Path, work: Path) -> tuple[float, Path | None, str | None]:
-    """Draft a copy of `folder` (article and source only) in a fresh process: wall seconds,
-    the draft's path (None on failure) and the last line the process wrote on failure."""
+    """Draft a copy of `folder` (article and source only) in `work/seeds/`, in a fresh process
+    run from `work`: wall seconds, the draft's path (None on failure) and the last line the
+    process wrote on failure."""
     seeds = work / "seeds"
     seed = seeds / folder.name
     shutil.rmtree(seeds, ignore_errors=True)
@@ -269,11 +264,11 @@ def draft_once(folder: Path, work: Path) -> tuple[float, Path | None, str | None
     if done.returncode != 0 or not written:
         lines = (done.stderr or "no draft written").strip().splitlines()
         return seconds, None, lines[-1] if lines else "no draft written"
-    return seconds, work / written[-1], None  # draft_seed's path, absolute or relative to `work`
+    return seconds, seed / Path(written[-1]).name, None  # the file draft_seed wrote, in the copy
 
 
 def bench(folder: Path, runs: int) -> Result:
-    gold = read_coding(folder, folder / CODING_FILE)
+    gold = read_coding(folder)
     empty = Coding(rows={name: [] for name in TABLES})
     with tempfile.TemporaryDirectory(prefix="bench-draft-") as tmp:
         times, draft, error = [], empty, None
@@ -283,7 +278,7 @@ def bench(folder: Path, runs: int) -> Result:
             if error is not None:
                 break
             if run == 0 and path is not None:
-                draft = read_coding(folder, path)
+                draft = read_coding(path.parent, path.name)
     return Result(folder.name, None if error else statistics.median(times), error, score(gold, draft))
 
 

@@ -198,7 +198,7 @@ def test_two_undated_rounds_match() -> None:
 
 def test_a_reviewed_coding_scored_against_itself_is_all_matched() -> None:
     folder = FIXTURES / "articles" / "caucasus-wire-2025-11-18"
-    gold = bench.read_coding(folder, folder / "coding.yaml")
+    gold = bench.read_coding(folder)
     scores = bench.score(gold, gold)
     assert {name: (s.gold, s.matched) for name, s in scores.items()} == {
         "direct quotes": (8, 8),
@@ -212,8 +212,7 @@ def test_a_drafted_row_is_read_with_its_spans(tmp_path: Path) -> None:
     """A draft's rows carry a `draft:` mapping; the benchmark reads them all the same."""
     folder = tmp_path / "caucasus-wire-2025-11-18"
     shutil.copytree(FIXTURES / "articles" / folder.name, folder)
-    draft = tmp_path / "coding.draft.yaml"
-    draft.write_text(
+    (folder / "coding.draft.yaml").write_text(
         "statements:\n"
         "  - statement_id: mirzoyan-2025-11-weapons-for-defence\n"
         "    speaker_id: ararat-mirzoyan\n"
@@ -227,7 +226,7 @@ def test_a_drafted_row_is_read_with_its_spans(tmp_path: Path) -> None:
         "    draft: {confidence: 0.9, reason: a quote after “he said”}\n",
         encoding="utf-8",
     )
-    read = bench.read_coding(folder, draft)
+    read = bench.read_coding(folder, "coding.draft.yaml")
     (row,) = read.rows["statements"]
     assert row["speaker_id"] == "ararat-mirzoyan"
     text = (folder / "article.txt").read_text(encoding="utf-8")
