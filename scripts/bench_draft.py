@@ -11,8 +11,9 @@ coding is (`SeedReader`), into rows and evidence spans, and compared table by ta
 - statements, direct quotes and paraphrases apart: a drafted statement matches a reviewed one
   of the same kind when their speakers are the same actor and an evidence span of each overlaps
   (by one character or more);
-- transfers: supplier and recipient the same actors, and the items alike (case-insensitive,
-  rapidfuzz's token-set ratio at least ITEM_SIMILARITY: "Bastion" is "Bastion armoured vehicles");
+- transfers: supplier and recipient the same actors, and the items alike: every word of the
+  shorter item is one of the other's, compared without case or accents and fuzzily (rapidfuzz's
+  ratio at least WORD_SIMILARITY): "Bastion" is "Bastion armoured vehicles";
 - rounds: the same set of parties, and dates that overlap (open ends are open; two undated
   rounds match, an undated and a dated one do not).
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -56,7 +58,10 @@ from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "aliyev-milli-majlis-2024-09-23"
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
-ITEM_SIMILARITY = 80  # rapidfuzz token_set_ratio, 0-100
+WORD_SIMILARITY = 80  # rapidfuzz ratio, 0-100, of two words of items ("armored", "armoured": 93)
+WORD = re.compile(r"\w+")
+# Letters without a decomposition, folded as CONTRIBUTING spells names in ids (Əliyeva → aliyeva).
+LETTERS = str.maketrans({"ı": "i", "ə": "a"})
 CLASSES = ("direct quotes", "paraphrases", "transfers", "rounds")
 # The issue's aims: (class, measure, at least).
 TARGETS = (
@@ -102,7 +107,8 @@ def read_coding(folder: Path, coding_file: str = CODING_FILE) -> Coding:
 def folded(name: str) -> str:
     """A name compared without case, accents or extra spaces ("Əliyev" and "əliyev" alike)."""
     decomposed = unicodedata.normalize("NFKD", name)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(LETTERS)
+    return " ".join(bare.split())
 
 
 def names(actor: dict[str, Any]) -> set[str]:
@@ -162,7 +168,11 @@ def same_statement(gold: Coding, draft: Coding, to_gold: dict[str, str]) -> Call
 
 
 def same_item(a: str, b: str) -> bool:
-    return fuzz.token_set_ratio(folded(a), folded(b)) >= ITEM_SIMILARITY
+    """The words of the shorter item are all among the other's, each alike at WORD_SIMILARITY:
+    "Bastion" is "Bastion armoured vehicles" and "Akinci" is "Bayraktar Akıncı strike drones",
+    but "Bayraktar TB2" is not (a token-set ratio would take it, for the shared maker's name)."""
+    shorter, longer = sorted((WORD.findall(folded(a)), WORD.findall(folded(b))), key=len)
+    return bool(shorter) and all(any(fuzz.ratio(w, v) >= WORD_SIMILARITY for v in longer) for w in shorter)
 
 
 def same_transfer(to_gold: dict[str, str]) -> Callable[[Any, Any], bool]:

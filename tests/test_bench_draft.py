@@ -153,7 +153,9 @@ def transfer(supplier: str, recipient: str, item: str) -> dict[str, Any]:
     [
         (transfer("fra", "arm", "bastion armoured vehicles"), 1),  # case and extra words
         (transfer("france", "arm", "Bastion"), 1),  # a new actor of another id, named as the gold's alias
+        (transfer("fra", "arm", "Bastion armored vehicle"), 1),  # spelt otherwise
         (transfer("fra", "arm", "Mistral"), 0),  # another item
+        (transfer("fra", "arm", "Bastion Mk2"), 1),  # more precise than the gold: its words hold the gold's
         (transfer("ind", "arm", "Bastion"), 0),  # another supplier
         (transfer("fra", "aze", "Bastion"), 0),  # another recipient
     ],
@@ -232,3 +234,16 @@ def test_a_drafted_row_is_read_with_its_spans(tmp_path: Path) -> None:
     text = (folder / "article.txt").read_text(encoding="utf-8")
     (span,) = read.spans_of("statements", row)
     assert text[span.start : span.end] == "Armenia, he said, buys weapons"
+
+
+@pytest.mark.parametrize(
+    ("drafted", "gold", "alike"),
+    [
+        ("Akinci", "Bayraktar Akıncı strike drones", True),  # the dotless ı folded
+        ("Bayraktar TB2", "Bayraktar Akıncı strike drones", False),  # the maker's name alone is not the item
+        ("air-defence missiles", "Akash-NG air-defence missiles", True),
+        ("", "Bastion", False),
+    ],
+)
+def test_items_are_alike_when_the_shorter_ones_words_are_all_in_the_other(drafted: str, gold: str, alike: bool) -> None:
+    assert bench.same_item(drafted, gold) is alike
