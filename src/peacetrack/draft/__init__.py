@@ -1,2 +1,105 @@
 """The drafting assistant: a machine's first coding of an article, every row with its evidence,
-for a person to review (`peacetrack draft`, `peacetrack review`)."""
+for a person to review (`peacetrack draft`, `peacetrack review`).
+
+`draft_seed` reads a seed's article, finds its actors, statements, transfers and rounds, and
+writes them as `coding.draft.yaml` beside it: never coding.yaml, never over an earlier draft
+unless asked, atomically. Before the file is put in place it is read back as the build reads
+a coding file (on a copy of the seed in a temporary folder); a fault other than rule `draft`
+is the drafter's own error, raised, so that no broken draft is ever written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from peacetrack.draft.article import DraftError, read_article
+
+__all__ = ["DraftError", "draft_seed", "drafted_counts"]
+
+
+def draft_seed(folder: Path, *, replace: bool = False) -> Path:
+    """Write the draft coding of the seed `folder` (`seeds/<source_id>/`) and return its path.
+    Raises DraftError: no article, an unreadable file, a draft already there (without
+    `replace`), or a draft that does not read back as a coding file."""
+    from peacetrack.draft.actors import article_actors
+    from peacetrack.draft.rounds import propose_rounds
+    from peacetrack.draft.statements import propose_statements
+    from peacetrack.draft.transfers import propose_transfers
+    from peacetrack.draft.writer import draft_yaml
+    from peacetrack.files import write_atomic
+    from peacetrack.tables import DRAFT_FILE
+
+    target = folder / DRAFT_FILE
+    if target.is_symlink():
+        raise DraftError(f"{target}: is a symbolic link: not written through")
+    if target.exists() and not replace:
+        raise DraftError(f"{target}: a draft is there already: review it, or pass --replace to draft anew")
+    article = read_article(folder)
+    actors = article_actors(article, folder)
+    proposals = propose_statements(article, actors)
+    proposals += propose_transfers(article, actors)
+    proposals += propose_rounds(article, actors)
+    text = draft_yaml(article, actors, proposals)
+    _check_reads_back(folder, text, set(actors.known))
+    write_atomic(target, text)
+    return target
+
+
+def _check_reads_back(folder: Path, text: str, known_ids: set[str]) -> None:
+    """Read the draft as the build reads a coding file, on a copy of the seed; every fault must
+    be rule `draft` (a foreign key to an actor the release or another seed holds is fine: the
+    validator checks it against them). The rules across rows run but the table schema's
+    (pandera, most of a draft's time): each entry has passed its row's model already, and the
+    writer makes ids unique."""
+    from peacetrack.checks import check_dates, check_foreign_keys, check_row_rules
+    from peacetrack.evidence import check_evidence, check_quotes
+    from peacetrack.rules import DRAFT, FOREIGN_KEY
+    from peacetrack.seeds import Coded, SeedReader
+    from peacetrack.tables import ARTICLE, DRAFT_FILE, SOURCE_FILE, TABLES
+
+    with tempfile.TemporaryDirectory(prefix="peacetrack-draft-") as scratch:
+        copy = Path(scratch) / folder.name
+        copy.mkdir()
+        for name in (ARTICLE, SOURCE_FILE):
+            (copy / name).write_bytes((folder / name).read_bytes())
+        (copy / DRAFT_FILE).write_text(text, encoding="utf-8")
+        coded = Coded()
+        SeedReader(copy, coded, Path(scratch), coding_file=DRAFT_FILE).read()
+        frames = coded.frames()
+        across = [*check_foreign_keys(frames), *check_evidence(frames, coded.texts), *check_row_rules(frames)]
+        across += check_quotes(frames["statements"], frames.get("evidence"))
+        for table in ("statements", "military_transfers", "negotiation_rounds"):
+            across += check_dates(TABLES[table], frames[table])
+        faults = coded.faults + [coded.locate(fault) for fault in across]
+    wrong = [
+        fault
+        for fault in faults
+        if fault.severity == "error"
+        and fault.rule != DRAFT.name
+        and not (fault.rule == FOREIGN_KEY.name and fault.value in known_ids)
+    ]
+    if wrong:
+        first = wrong[0]
+        where = f"line {first.line}" if first.line else f"{first.table} {first.row_id}"
+        raise DraftError(
+            f"internal error: the draft of {folder.name} does not read back as a coding file "
+            f"({len(wrong)} faults; the first, at {where}: rule {first.rule}: {first.message}"
+            f"{f' ({first.value})' if first.value else ''}); nothing was written"
+        )
+
+
+def drafted_counts(path: Path) -> Counter[str]:
+    """Entries per table of a draft file, for the command line's summary."""
+    import re
+
+    counts: Counter[str] = Counter()
+    table = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        top = re.match(r"^([a-z_]+):", line)
+        if top:
+            table = top[1]
+        elif table and re.match(r"^  - [a-z_]+_id:", line):
+            counts[table] += 1
+    return counts

@@ -90,6 +90,7 @@ class Actor:
     role: str | None = None
     aliases: list[str] = field(default_factory=list)
     known: bool = False
+    parent_id: str | None = None
 
 
 @dataclass
@@ -179,7 +180,7 @@ def _released_actors() -> list[dict[str, Any]]:
 
         release, _ = table_folder(None, remote=False)
         path = table_files(release, ["actors"])["actors"]
-        columns = ["actor_id", "name", "actor_type", "country", "role", "aliases"]
+        columns = ["actor_id", "name", "actor_type", "country", "role", "aliases", "parent_id"]
         return pq.read_table(path, columns=columns).to_pylist()
     except (DataError, OSError, KeyError, ValueError):
         return []
@@ -191,7 +192,7 @@ def _coded_actor(entry: Any) -> Actor | None:
     actor_id, name, actor_type = (entry.get(key) for key in ("actor_id", "name", "actor_type"))
     if not (isinstance(actor_id, str) and isinstance(name, str) and isinstance(actor_type, str)):
         return None
-    country, role, aliases = entry.get("country"), entry.get("role"), entry.get("aliases")
+    country, role, aliases, parent = (entry.get(key) for key in ("country", "role", "aliases", "parent_id"))
     return Actor(
         actor_id,
         name,
@@ -200,6 +201,7 @@ def _coded_actor(entry: Any) -> Actor | None:
         role if isinstance(role, str) else None,
         [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else [],
         known=True,
+        parent_id=parent if isinstance(parent, str) else None,
     )
 
 
@@ -245,8 +247,26 @@ class ArticleActors:
             return self.uses[person].match
         code = self.countries.get(words) or CAPITALS.get(words) or DEMONYMS.get(words)
         if code is not None:
-            return self._state(code, words, exact=words in self.countries)[1]
-        return self._known_match(words)
+            actor, match = self._state(code, words)
+        else:
+            found = self._known_match(words)
+            if found is None:
+                return None
+            actor, match = self.known[found.actor_id], found
+        return match if self._named_somewhere(actor, match, words) else None
+
+    def _named_somewhere(self, actor: Actor, match: ActorMatch, words: str) -> bool:
+        """Keep an actor found by `resolve` as used, at the first place the words name it (the
+        draft's evidence for it); False when the article does not hold the words."""
+        if match.actor_id in self.uses:
+            return True
+        found = regex.search(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(words)}(?![\p{{L}}\p{{N}}])", self.article.text)
+        if found is None:
+            return False
+        if not match.known:
+            actor = self.proposed.setdefault(actor.actor_id, actor)
+        self.uses[match.actor_id] = Use(actor, Span(found.start(), found.end()), [words], match)
+        return True
 
     # --- what the draft writes ---------------------------------------------------------------
     def used(self, actor_id: str) -> Use | None:
@@ -298,7 +318,7 @@ class ArticleActors:
             actor.actor_id = f"{self.article.source_id}-{actor.actor_id}"
         self._add(where, actor, ActorMatch(actor.actor_id, False, wording, 100.0), wording)
 
-    def _state(self, code: str, wording: str, *, exact: bool) -> tuple[Actor, ActorMatch]:
+    def _state(self, code: str, wording: str) -> tuple[Actor, ActorMatch]:
         actor_id = code.lower()
         if actor_id in self.known:
             actor = self.known[actor_id]
@@ -413,7 +433,7 @@ class ArticleActors:
             body = " ".join(m["body"].split())
             where = Span(m.start(), m.end())
             if body.lower() == "government":
-                actor, match = self._state(code, m[0], exact=False)
+                actor, match = self._state(code, m[0])
                 self._add(where, actor, match, None)
                 continue
             kind = "government_agency"
@@ -422,7 +442,7 @@ class ArticleActors:
             elif regex.search(r"(?i)parliament", body):
                 kind = "legislature"
             country_name = m["country"] or m["demonym"]
-            name = f"{body[0].upper()}{body[1:]} of {self._state(code, country_name, exact=False)[0].name}"
+            name = f"{body[0].upper()}{body[1:]} of {self._state(code, country_name)[0].name}"
             wording = " ".join(m[0].split())
             actor = Actor(f"{code.lower()}-{slug(body)}", name, kind, code, aliases=[wording])
             self._propose(where, actor, wording)
@@ -447,11 +467,11 @@ class ArticleActors:
         where = Span(where.start, where.start + len(bare))
         code = self.countries.get(bare) or CAPITALS.get(bare)
         if code is not None:
-            actor, match = self._state(code, bare, exact=True)
+            actor, match = self._state(code, bare)
             self._add(where, actor, match, bare)
             return
         if bare in DEMONYMS:
-            actor, match = self._state(DEMONYMS[bare], bare, exact=False)
+            actor, match = self._state(DEMONYMS[bare], bare)
             self._add(where, actor, match, None)
             return
         person = self._surname(bare)
