@@ -5,7 +5,9 @@ command line), the article and its source.yaml are copied, without any coding, i
 `seeds/<source_id>/` of a temporary folder (so the draft cannot read the gold), and
 `peacetrack.draft.draft_seed` drafts it, in a fresh process run from that folder, `--runs`
 times: the seconds per article are the median wall time of those processes, the import of
-peacetrack included. The draft and the reviewed coding are then read as a contributor's
+peacetrack included (their median CPU seconds, user + system, are printed beside them: on a
+busy machine they say more). A draft that fails is shown with its exception and scores as an
+empty draft. The draft and the reviewed coding are then read as a contributor's
 coding is (`SeedReader`), into rows and evidence spans, and compared table by table:
 
 - statements, direct quotes and paraphrases apart: a drafted statement matches a reviewed one
@@ -36,6 +38,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -248,16 +251,34 @@ def score(gold: Coding, draft: Coding) -> dict[str, Score]:
 
 @dataclass
 class Result:
+    """One article: median wall and CPU seconds of its drafts (None when drafting failed), the
+    failure, and the draft's scores."""
+
     source_id: str
     seconds: float | None
     error: str | None
     scores: dict[str, Score]
+    cpu_seconds: float | None = None
 
 
-def draft_once(folder: Path, work: Path) -> tuple[float, Path | None, str | None]:
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    draft: Path | None
+    error: str | None
+
+
+def exception_of(stderr: str) -> str:
+    """The exception a process ended with: the lines after its traceback's last frame."""
+    lines = stderr.strip().splitlines()
+    frames = [i for i, line in enumerate(lines) if line.startswith("  ")]
+    return " ".join(lines[frames[-1] + 1 if frames else 0 :]) or "no draft written"
+
+
+def draft_once(folder: Path, work: Path) -> Run:
     """Draft a copy of `folder` (article and source only) in `work/seeds/`, in a fresh process
-    run from `work`: wall seconds, the draft's path (None on failure) and the last line the
-    process wrote on failure."""
+    run from `work`; wall and CPU (user + system) seconds, the file draft_seed wrote."""
     seeds = work / "seeds"
     seed = seeds / folder.name
     shutil.rmtree(seeds, ignore_errors=True)
@@ -265,31 +286,35 @@ def draft_once(folder: Path, work: Path) -> tuple[float, Path | None, str | None
     for name in (ARTICLE, SOURCE_FILE):
         shutil.copyfile(folder / name, seed / name)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", DRAFT_CALL, str(seed)], cwd=work, env=env, capture_output=True, text=True, check=False
     )
-    seconds = time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     written = done.stdout.strip().splitlines()
     if done.returncode != 0 or not written:
-        lines = (done.stderr or "no draft written").strip().splitlines()
-        return seconds, None, lines[-1] if lines else "no draft written"
-    return seconds, seed / Path(written[-1]).name, None  # the file draft_seed wrote, in the copy
+        return Run(wall, cpu, None, exception_of(done.stderr))
+    return Run(wall, cpu, seed / Path(written[-1]).name, None)
 
 
 def bench(folder: Path, runs: int) -> Result:
+    """Draft `folder` `runs` times (the first draft scored), or until a draft fails."""
     gold = read_coding(folder)
-    empty = Coding(rows={name: [] for name in TABLES})
+    draft = Coding(rows={name: [] for name in TABLES})
+    done: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-draft-") as tmp:
-        times, draft, error = [], empty, None
-        for run in range(runs):
-            seconds, path, error = draft_once(folder, Path(tmp))
-            times.append(seconds)
-            if error is not None:
-                break
-            if run == 0 and path is not None:
-                draft = read_coding(path.parent, path.name)
-    return Result(folder.name, None if error else statistics.median(times), error, score(gold, draft))
+        for _ in range(runs):
+            run = draft_once(folder, Path(tmp))
+            if run.error is not None:
+                return Result(folder.name, None, run.error, score(gold, draft))
+            if not done and run.draft is not None:
+                draft = read_coding(run.draft.parent, run.draft.name)
+            done.append(run)
+    wall, cpu = statistics.median(r.wall for r in done), statistics.median(r.cpu for r in done)
+    return Result(folder.name, wall, None, score(gold, draft), cpu)
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -338,14 +363,15 @@ def print_table(results: list[Result]) -> None:
     rows = [*results, Result("total", None, None, total(results))]
     width = max(len(r.source_id) for r in rows)
     print(f"{'':<{width}}" + "".join(f"  {name:^{2 * CELL + 1}}" for name in CLASSES))
-    print(f"{'article':<{width}}" + f"  {'recall':>{CELL}} {'precision':>{CELL}}" * len(CLASSES) + "  s/article")
+    print(f"{'article':<{width}}" + f"  {'recall':>{CELL}} {'precision':>{CELL}}" * len(CLASSES) + "  s/article  cpu s")
     for result in rows:
         cells = "".join(
             f"  {ratio(s.matched, s.gold, s.recall):>{CELL}} {ratio(s.matched, s.draft, s.precision):>{CELL}}"
             for s in (result.scores[name] for name in CLASSES)
         )
         seconds = "–" if result.seconds is None else f"{result.seconds:.2f}"
-        print(f"{result.source_id:<{width}}{cells}  {seconds:>9}")
+        cpu = "–" if result.cpu_seconds is None else f"{result.cpu_seconds:.2f}"
+        print(f"{result.source_id:<{width}}{cells}  {seconds:>9}  {cpu:>5}")
         if result.error:
             print(f"{'':<{width}}  draft failed: {result.error[:200]}")
     print()
@@ -362,7 +388,13 @@ def as_json(results: list[Result]) -> dict[str, Any]:
     sums = total(results)
     return {
         "articles": [
-            {"source_id": r.source_id, "seconds": r.seconds, "error": r.error, "scores": scores(r.scores)}
+            {
+                "source_id": r.source_id,
+                "seconds": r.seconds,
+                "cpu_seconds": r.cpu_seconds,
+                "error": r.error,
+                "scores": scores(r.scores),
+            }
             for r in results
         ],
         "total": scores(sums),

@@ -247,3 +247,17 @@ def test_a_drafted_row_is_read_with_its_spans(tmp_path: Path) -> None:
 )
 def test_items_are_alike_when_the_shorter_ones_words_are_all_in_the_other(drafted: str, gold: str, alike: bool) -> None:
     assert bench.same_item(drafted, gold) is alike
+
+
+def test_a_failed_draft_is_told_by_its_whole_exception() -> None:
+    stderr = (
+        "Traceback (most recent call last):\n"
+        '  File "<string>", line 1, in <module>\n'
+        "    draft_seed(Path(sys.argv[1]))\n"
+        "peacetrack.draft.article.DraftError: a fault (military\n"
+        "radios); nothing was written\n"
+    )
+    assert bench.exception_of(stderr) == (
+        "peacetrack.draft.article.DraftError: a fault (military radios); nothing was written"
+    )
+    assert bench.exception_of("") == "no draft written"
