@@ -373,7 +373,7 @@ def print_table(results: list[Result]) -> None:
         cpu = "–" if result.cpu_seconds is None else f"{result.cpu_seconds:.2f}"
         print(f"{result.source_id:<{width}}{cells}  {seconds:>9}  {cpu:>5}")
         if result.error:
-            print(f"{'':<{width}}  draft failed: {result.error[:200]}")
+            print(f"{'':<{width}}  draft failed: {result.error[:400]}")
     print()
     for row in targets(total(results), results):
         value = row["value"]

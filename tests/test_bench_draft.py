@@ -4,6 +4,7 @@ not, so that the benchmark's figures mean what its docstring says."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import sys
 from datetime import date
@@ -261,3 +262,22 @@ def test_a_failed_draft_is_told_by_its_whole_exception() -> None:
         "peacetrack.draft.article.DraftError: a fault (military radios); nothing was written"
     )
     assert bench.exception_of("") == "no draft written"
+
+
+def test_the_targets_and_the_json_report() -> None:
+    perfect = {"direct quotes": bench.Score(20, 20, 20), "paraphrases": bench.Score(10, 4, 4)}
+    perfect |= {"transfers": bench.Score(5, 5, 4), "rounds": bench.Score(4, 1, 1)}
+    results = [bench.Result("a", 1.5, None, perfect, 1.2), bench.Result("b", 2.5, None, perfect, 1.9)]
+    report = json.loads(json.dumps(bench.as_json(results)))
+    met = {row["target"]: row["met"] for row in report["targets"]}
+    assert met == {
+        "direct quotes recall": True,  # 40/40
+        "direct quotes precision": True,
+        "paraphrases recall": False,  # 8/20
+        "transfers recall": True,  # 8/10
+        "rounds recall": False,  # 2/8
+        "seconds per article (slowest)": False,  # b: 2.5 s
+    }
+    assert report["total"]["transfers"] == {"gold": 10, "draft": 10, "matched": 8, "recall": 0.8, "precision": 0.8}
+    failed = [bench.Result("a", 1.0, None, perfect, 1.0), bench.Result("c", None, "DraftError: …", perfect)]
+    assert bench.targets(bench.total(failed), failed)[-1]["met"] is False  # a failed draft is not fast
