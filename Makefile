@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: dataset test schema clean
+.PHONY: dataset test schema clean chromium
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,14 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(INSTALLED)
 
+# The review page's tests open it in Debian's Chromium (driven by Playwright, which downloads no browser).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
 dataset: $(INSTALLED)  ## set up, then build every table from seeds/ into datasets/build/
 	$(BIN)/peacetrack build
 
-test: $(INSTALLED)  ## set up, then lint, check the format, the types and the layers, and run the whole test suite
+test: $(INSTALLED) chromium  ## set up, then lint, check the format, the types and the layers, and run the whole test suite
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/mypy

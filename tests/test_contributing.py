@@ -7,7 +7,8 @@ Markers: `copied` (the page as copied) and `file PATH` (the cleaned article, sou
 built with the real seed; `dates` and `numbers` (tables) are coded row by row and built, the
 examples of `ids` are ids of the walkthrough, the seed or the fixture articles;
 `run` (shell) runs each command with the CLI in a copy of the checkout (`exit=N`: the status it
-exits with, else 0; `in=table-files`: in a folder of the walkthrough's rows as CSV files);
+exits with, else 0; `in=table-files`: in a folder of the walkthrough's rows as CSV files;
+`in=drafted`: with the walkthrough's seed drafted first, `coding.draft.yaml` beside its coding);
 `output` is what the run block above it prints, exactly.
 """
 
@@ -27,6 +28,7 @@ import typer.main
 from ruamel.yaml import YAML
 
 from peacetrack.cli import app
+from peacetrack.draft import draft_seed
 from peacetrack.enums import ActorType, Certainty, QuantityBound, Topic, TransferStatus, Vocabulary
 from peacetrack.seeds import Build, build_tables
 from peacetrack.tablefiles import write_csv
@@ -103,7 +105,9 @@ def test_the_blocks_are_the_walkthrough_s() -> None:
         ("file", f"seeds/{SOURCE_ID}/source.yaml"),
     ]
     assert {b.argument for b in of_kind("coding")} == {f"seeds/{SOURCE_ID}/coding.yaml"}
-    assert len(RUNS) == 6  # find, sql, quote found and not found, validate and build, the table files
+    # find, sql, quote found and not found, validate and build, draft and review, the draft validated,
+    # the coding reviewed, the table files
+    assert len(RUNS) == 9
     follows = [BLOCKS[BLOCKS.index(block) - 1].kind for block in of_kind("output")]
     assert follows == ["run", "run"]  # an output block shows what the run block above it prints
 
@@ -301,6 +305,8 @@ def test_the_commands_run(block: Block, tmp_path: Path, walkthrough: Build, monk
     checkout = make_checkout(tmp_path)
     if block.option("in") == "table-files":
         table_files(checkout, walkthrough)
+    if block.option("in") == "drafted":
+        draft_seed(checkout / "seeds" / SOURCE_ID)
     monkeypatch.chdir(checkout)
     expected_exit = int(block.option("exit") or 0)
     output = ""

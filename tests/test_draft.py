@@ -3,18 +3,27 @@ statements, and the draft file it writes. Every article here is written for thes
 
 from __future__ import annotations
 
+import json
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from peacetrack.cli import app
 from peacetrack.dates import read_edtf
+from peacetrack.draft import draft_seed
 from peacetrack.draft.actors import Actor, ArticleActors
 from peacetrack.draft.article import DraftError, paragraphs, read_article, sentences
 from peacetrack.draft.dates import dates_in
-from peacetrack.draft.model import Article, Span
+from peacetrack.draft.model import Article, Proposal, Span
+from peacetrack.draft.statements import propose_statements
+
+from .helpers import SEEDS, load_yaml
 
 FRIDAY = date(2025, 6, 13)
+runner = CliRunner()
 
 
 def seed(tmp_path: Path, text: str, published_on: str = "2025-06-13", name: str = "example-news-2025-06-13") -> Path:
@@ -209,3 +218,206 @@ def test_resolve_a_speaker_by_title_and_surname() -> None:
     aliyev = actors.resolve("President Aliyev")
     assert aliyev is not None and (aliyev.actor_id, aliyev.known) == ("ilham-aliyev", True)
     assert actors.resolve("Nobody Known") is None
+
+
+# --- statements -------------------------------------------------------------------------------
+
+
+def statements_of(text: str, published_on: date | None = FRIDAY) -> tuple[Article, list[Proposal]]:
+    read = article(text, published_on)
+    return read, propose_statements(read, ArticleActors(read, KNOWN))
+
+
+MARKS = [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’")]
+
+
+@pytest.mark.parametrize(("opening", "closing"), MARKS)
+def test_a_direct_quote_in_each_style_of_marks(opening: str, closing: str) -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan spoke in Yerevan’s old town.\n\n"
+        f"{opening}The border will be drawn on paper first,{closing} said Mirzoyan.\n"
+    )
+    read, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"], p.values["quote"]) for p in found] == [
+        ("direct_quote", "ararat-mirzoyan", "The border will be drawn on paper first")
+    ]
+    assert read.words(found[0].evidence[0]).startswith(opening) and "said Mirzoyan." in read.words(found[0].evidence[0])
+
+
+def test_an_apostrophe_is_no_quote() -> None:
+    _, found = statements_of("Armenia’s new rail line opened in Yerevan’s suburbs, the report’s authors wrote.\n")
+    assert [p.values["kind"] for p in found if p.values["kind"] == "direct_quote"] == []
+
+
+def test_a_quote_split_by_its_attribution_is_one_statement_with_two_evidence_quotes() -> None:
+    text = (
+        "Prime Minister Nikol Pashinyan spoke to reporters.\n\n"
+        "“We will not wait for ever,” he said. “The text is ready and the sides know it.”\n"
+    )
+    read, found = statements_of(text)
+    assert len(found) == 1
+    statement = found[0]
+    assert statement.values["speaker_id"] == "nikol-pashinyan"
+    assert [read.words(span) for span in statement.evidence] == [
+        "“We will not wait for ever,” he said.",
+        "“The text is ready and the sides know it.”",
+    ]
+    assert statement.values["quote"] == "The text is ready and the sides know it."
+
+
+def test_a_quote_over_two_paragraphs_is_one_statement() -> None:
+    text = (
+        "Deputy Foreign Minister Lusine Harutyunyan gave the figures.\n\n"
+        "“The commissions have met nine times this year,” she said. “Each meeting has\n"
+        "moved the line a little.\n\n"
+        "“The next one will be in Tavush, and it will be the longest.”\n"
+    )
+    read, found = statements_of(text)
+    assert len(found) == 1
+    assert [read.words(span)[:12] for span in found[0].evidence] == ["“The commiss", "“Each meetin", "“The next on"]
+    assert found[0].values["speaker_id"] == "lusine-harutyunyan"
+
+
+def test_he_added_is_the_last_person_named() -> None:
+    text = (
+        "President Ilham Alijev opened the session. “The border is ours to guard,” he said.\n\n"
+        "“Nobody will decide it for us,” he added.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["speaker_id"], p.values["quote"]) for p in found] == [
+        ("ilham-aliyev", "The border is ours to guard"),
+        ("ilham-aliyev", "Nobody will decide it for us"),
+    ]
+    assert "score" in found[0].reason  # linked to a known actor, fuzzily
+
+
+def test_according_to_gives_the_speaker_of_a_paraphrase() -> None:
+    text = "France has offered a second batch of radars, according to a diplomatic source in Paris.\n"
+    _, found = statements_of(text)
+    assert len(found) == 1
+    values = found[0].values
+    assert (values["kind"], values["speaker_id"], values["quote"]) == (
+        "paraphrase",
+        "example-news-2025-06-13-diplomatic-source",
+        None,
+    )
+    assert values["summary"].startswith("A diplomatic source in Paris said France has offered a second batch of radars")
+
+
+def test_reported_speech_is_a_paraphrase_dated_by_its_verb() -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan was in Brussels on Thursday.\n\n"
+        "Mirzoyan said yesterday that the border commissions would meet again before the autumn.\n"
+    )
+    read, found = statements_of(text)
+    paraphrase = next(p for p in found if p.values["kind"] == "paraphrase")
+    assert paraphrase.values["speaker_id"] == "ararat-mirzoyan"
+    assert (paraphrase.values["when"], paraphrase.values["date_basis"]) == ("2025-06-12", "inferred")
+    assert (
+        paraphrase.values["summary"]
+        == "Mirzoyan said yesterday that the border commissions would meet again before the autumn."
+    )
+    assert paraphrase.values["topic"] == "border_delimitation"
+    assert read.words(paraphrase.evidence[0]).startswith("Mirzoyan said yesterday")
+
+
+def test_said_with_no_date_is_on_or_before_publication_and_undated_without_it() -> None:
+    text = "“The talks are over for now,” Foreign Minister Ararat Mirzoyan said.\n"
+    for published_on, expected in ((FRIDAY, ("../2025-06-13", "inferred")), (None, (None, None))):
+        _, found = statements_of(text, published_on)
+        assert (found[0].values["when"], found[0].values["date_basis"]) == expected
+
+
+# --- the draft file ---------------------------------------------------------------------------
+
+SHORT_REPORT = (
+    "Ministers meet in Ijevan\n\n"
+    "IJEVAN (Example News) – Foreign Minister Ararat Mirzoyan met his Azerbaijani counterpart\n"
+    "Ceyhun Bayramov yesterday. “We have agreed on the next section of the line,” Mirzoyan said.\n\n"
+    "Bayramov said the talks would go on in Qəbələ.\n"
+)
+OTHER_CODING = """\
+actors:
+  - actor_id: ararat-mirzoyan
+    name: Ararat Mirzoyan
+    actor_type: person
+    country: ARM
+    role: Foreign Minister of Armenia
+    aliases: [Ararat Mirzoyan, Mirzoyan]
+    evidence:
+      - Ararat Mirzoyan
+"""
+
+
+def two_seeds(tmp_path: Path) -> Path:
+    """A seed to draft, beside another whose coding has one of its actors."""
+    other = seed(tmp_path, "Foreign Minister Ararat Mirzoyan spoke.\n", name="example-news-2025-06-01")
+    (other / "coding.yaml").write_text(OTHER_CODING, encoding="utf-8")
+    return seed(tmp_path, SHORT_REPORT)
+
+
+def test_draft_seed_writes_the_draft_beside_coding_yaml_and_never_over_it(tmp_path: Path) -> None:
+    folder = two_seeds(tmp_path)
+    (folder / "coding.yaml").write_text("actors: []\n", encoding="utf-8")
+    path = draft_seed(folder)
+    assert path == folder / "coding.draft.yaml"
+    assert (folder / "coding.yaml").read_text(encoding="utf-8") == "actors: []\n"
+    document = load_yaml(path)
+    assert {"actors", "statements"} <= document.keys()
+    assert all("draft" in entry and 0 <= entry["draft"]["confidence"] <= 1 for entry in document["statements"])
+
+
+def test_an_existing_draft_is_refused_unless_replaced(tmp_path: Path) -> None:
+    folder = two_seeds(tmp_path)
+    (folder / "coding.draft.yaml").write_text("# my notes\n", encoding="utf-8")
+    with pytest.raises(DraftError, match="a draft is there already"):
+        draft_seed(folder)
+    assert (folder / "coding.draft.yaml").read_text(encoding="utf-8") == "# my notes\n"
+    draft_seed(folder, replace=True)
+    assert "# my notes" not in (folder / "coding.draft.yaml").read_text(encoding="utf-8")
+
+
+def test_a_draft_links_an_actor_of_another_seed_and_says_why(tmp_path: Path) -> None:
+    document = load_yaml(draft_seed(two_seeds(tmp_path)))
+    mirzoyan = next(a for a in document["actors"] if a["actor_id"] == "ararat-mirzoyan")
+    assert (mirzoyan["name"], mirzoyan["role"]) == ("Ararat Mirzoyan", "Foreign Minister of Armenia")  # as coded
+    assert mirzoyan["draft"]["reason"].startswith("“Foreign Minister Ararat Mirzoyan” is ararat-mirzoyan (")
+    assert "score 100" in mirzoyan["draft"]["reason"]
+    bayramov = next(a for a in document["actors"] if a["actor_id"] == "ceyhun-bayramov")
+    assert (bayramov["actor_type"], bayramov["country"]) == ("person", "AZE")
+    assert bayramov["draft"]["reason"].startswith("new person")
+
+
+def test_a_draft_that_does_not_read_back_is_an_internal_error_and_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import peacetrack.draft.writer as writer
+
+    folder = two_seeds(tmp_path)
+    monkeypatch.setattr(writer, "quote_ref", lambda article, span: "words the article does not hold")
+    with pytest.raises(DraftError, match=r"internal error: .* does not read back as a coding file"):
+        draft_seed(folder)
+    assert not (folder / "coding.draft.yaml").exists()
+
+
+def test_the_seed_drafts_and_its_draft_validates_with_only_draft_faults(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS / "aliyev-milli-majlis-2024-09-23", seeds / "aliyev-milli-majlis-2024-09-23")
+    folder = seeds / "aliyev-milli-majlis-2024-09-23"
+    before = (folder / "coding.yaml").read_bytes()
+    drafted = runner.invoke(app, ["draft", str(folder)])
+    assert drafted.exit_code == 0, drafted.output
+    assert drafted.output.splitlines()[0].endswith("coding.draft.yaml")
+    assert "statements: " in drafted.output and "military_transfers: " in drafted.output
+    assert (folder / "coding.yaml").read_bytes() == before
+    result = runner.invoke(app, ["validate", str(folder / "coding.draft.yaml"), "--format", "json"])
+    report = json.loads(result.stdout)
+    assert set(report["totals"]["errors"]) == {"draft"}
+    entries = sum(len(rows) for rows in load_yaml(folder / "coding.draft.yaml").values())
+    assert report["totals"]["errors"]["draft"] == entries  # every entry marked, and nothing else wrong
+
+
+def test_draft_of_no_seed_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["draft", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "no such seed folder" in result.output

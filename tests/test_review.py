@@ -5,16 +5,25 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser
 from typer.testing import CliRunner
 
 from peacetrack.cli import app
+from peacetrack.review import Span, script_json, segments
 from peacetrack.rules import DRAFT
 from peacetrack.seeds import Coded, SeedReader, build_tables
 from peacetrack.tables import CODING_FILE, DRAFT_FILE
 
-from .helpers import SEED_ID
+from .browser import OUTPUT, VIEWPORT, Opened, chromium, open_file
+from .helpers import ROOT, SEED_ID, SEEDS
 
 runner = CliRunner()
 STATEMENT = "aliyev-2024-09-23-artificially-delaying"
@@ -112,3 +121,209 @@ def test_validate_names_the_draft_file_among_the_files_it_reads(tmp_path: Path) 
     result = runner.invoke(app, ["validate", str(path), "--format", "json"])
     assert result.exit_code == 2
     assert "coding.yaml or coding.draft.yaml" in json.loads(result.stdout)["faults"][0]["message"]
+
+
+# --- the review page ---------------------------------------------------------------------------
+
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+def reviewed(folder: Path, out: Path, *options: str) -> Path:
+    result = runner.invoke(app, ["review", str(folder), "-o", str(out), *options])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    return out
+
+
+def evidence_of(folder: Path, coding_file: str) -> tuple[str, list[dict[str, Any]]]:
+    """The article and the evidence rows of a coding file, as the build reads them."""
+    coded = Coded()
+    SeedReader(folder, coded, folder.parent, coding_file=coding_file).read()
+    return coded.texts[folder.name], coded.rows["evidence"]
+
+
+def shown(opened: Opened) -> dict[str, Any]:
+    """What the page shows: its row cards (table, id, index, classes) and highlighted pieces."""
+    return opened.page.evaluate(
+        """() => ({
+            cards: [...document.querySelectorAll(".row")].map((card) => ({
+                table: card.dataset.table, id: card.dataset.id, index: card.dataset.index,
+                classes: [...card.classList], text: card.textContent,
+            })),
+            marks: [...document.querySelectorAll("#article mark")].map((mark) => ({
+                start: Number(mark.dataset.start), text: mark.textContent,
+                rows: mark.dataset.rows.split(" "), classes: [...mark.classList],
+            })),
+            article: document.getElementById("article").textContent,
+            header: document.querySelector("header").textContent,
+        })"""
+    )
+
+
+def assert_every_evidence_highlighted(opened: Opened, text: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each evidence span is covered, exactly, by pieces carrying its row and its table's class."""
+    page = shown(opened)
+    assert page["article"] == text
+    index = {(card["table"], card["id"]): card["index"] for card in page["cards"]}
+    assert evidence
+    for span in evidence:
+        row = index[(span["table_name"], span["row_id"])]
+        pieces = sorted(
+            (m for m in page["marks"] if row in m["rows"] and span["char_start"] <= m["start"] < span["char_end"]),
+            key=lambda m: m["start"],
+        )
+        assert "".join(m["text"] for m in pieces) == text[span["char_start"] : span["char_end"]], span
+        assert all(f"t-{span['table_name']}" in m["classes"] for m in pieces), span
+    return page
+
+
+def active(opened: Opened, selector: str) -> list[str]:
+    return opened.page.eval_on_selector_all(
+        f"{selector}.active", "nodes => nodes.map(n => n.dataset.index ?? n.dataset.start)"
+    )
+
+
+def test_the_review_page_of_the_seed_highlights_every_evidence_span_and_links_rows_and_spans(
+    browser: Browser, tmp_path: Path
+) -> None:
+    folder = SEEDS / SEED_ID
+    opened = open_file(browser, reviewed(folder, tmp_path / "review.html"))
+    text, evidence = evidence_of(folder, CODING_FILE)
+    page = assert_every_evidence_highlighted(opened, text, evidence)
+    assert len(page["cards"]) == len({(e["table_name"], e["row_id"]) for e in evidence})
+    assert "No fault found" in page["header"] and not any("draft" in card["classes"] for card in page["cards"])
+
+    row = next(card for card in page["cards"] if card["table"] == "statements")  # a row: its spans marked
+    opened.page.click(f'.row[data-index="{row["index"]}"]')
+    assert active(opened, ".row") == [row["index"]]
+    assert sorted(map(int, active(opened, "mark"))) == [m["start"] for m in page["marks"] if row["index"] in m["rows"]]
+
+    overlap = next(m for m in page["marks"] if len(m["rows"]) > 1)  # a span: its rows marked
+    opened.page.click(f'mark[data-start="{overlap["start"]}"]')
+    assert active(opened, "mark") == [str(overlap["start"])]
+    assert sorted(active(opened, ".row"), key=int) == sorted(overlap["rows"], key=int)
+
+    OUTPUT.mkdir(exist_ok=True)
+    opened.page.screenshot(path=OUTPUT / f"review-{SEED_ID}.png")
+    assert opened.errors == [] and opened.dialogs == []
+
+
+def test_the_review_page_of_a_draft_marks_its_drafted_rows(browser: Browser, seeds_copy: Path, tmp_path: Path) -> None:
+    folder = seeds_copy / SEED_ID
+    drafted(folder, DRAFT_FILE, {"actor_id": ACTOR, "statement_id": STATEMENT})
+    opened = open_file(browser, reviewed(folder, tmp_path / "draft.html", "--coding", DRAFT_FILE))
+    page = assert_every_evidence_highlighted(opened, *evidence_of(folder, DRAFT_FILE))
+    marked = {(card["table"], card["id"]): card["text"] for card in page["cards"] if "draft" in card["classes"]}
+    assert marked.keys() == {("actors", ACTOR), ("statements", STATEMENT)}
+    for card in marked.values():
+        assert "confidence 0.90" in card and "“Aliyev” is ilham-aliyev (score 95)" in card
+    assert "2 drafted, not yet reviewed" in page["header"] and "2 error(s)" in page["header"]
+    assert f"2 row(s) marked draft [draft]: {DRAFT.message}" in page["header"]
+    OUTPUT.mkdir(exist_ok=True)
+    opened.page.screenshot(path=OUTPUT / f"review-{SEED_ID}-draft.png")
+    assert opened.errors == [] and opened.dialogs == []
+
+
+def test_a_hostile_article_and_cells_stay_text(browser: Browser, seeds_copy: Path, tmp_path: Path) -> None:
+    folder = seeds_copy / SEED_ID
+    with (folder / "article.txt").open("a", encoding="utf-8") as article:
+        article.write(f"\nHe wrote {HOSTILE} on the board.\nBelow it, unquoted: {HOSTILE}\n")
+    coding = folder / CODING_FILE
+    quote = json.dumps(f"He wrote {HOSTILE}")  # a YAML double-quoted scalar
+    text = coding.read_text(encoding="utf-8").replace(
+        f"  - statement_id: {STATEMENT}\n",
+        f"  - statement_id: {STATEMENT}\n    draft: {{confidence: 0.5, reason: {json.dumps(HOSTILE)}}}\n",
+    )
+    text = text.replace(
+        "      - '\"Armenia is artificially delaying this issue,\" said President Aliyev.'\n", f"      - {quote}\n"
+    )
+    text = text.replace("    quote: Armenia is artificially delaying this issue\n", f"    quote: {quote}\n")
+    summary = "    summary: Aliyev said Armenia is artificially delaying the issue (the peace process).\n"
+    assert text.count(summary) == 1
+    coding.write_text(
+        text.replace(summary, f"    summary: {json.dumps('Aliyev wrote ' + HOSTILE)}\n"), encoding="utf-8"
+    )
+    path = reviewed(folder, tmp_path / "hostile.html")
+    assert "<img" not in path.read_text(encoding="utf-8")
+    opened = open_file(browser, path)
+    page = assert_every_evidence_highlighted(opened, *evidence_of(folder, CODING_FILE))
+    assert opened.page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
+    assert opened.page.evaluate("document.scripts.length") == 2  # the data and the page's own
+    card = next(card["text"] for card in page["cards"] if card["id"] == STATEMENT)
+    assert card.count(HOSTILE) == 3  # the quote, the summary, the draft's reason
+    assert opened.errors == [] and opened.dialogs == []
+
+
+def test_the_pieces_of_overlapping_spans_carry_all_their_rows() -> None:
+    pieces = segments("abcdefgh", [Span(1, 5, 0), Span(3, 7, 1), Span(3, 5, 2)])
+    assert [(p["start"], p["text"], p["rows"]) for p in pieces] == [
+        (0, "a", []), (1, "bc", [0]), (3, "de", [0, 1, 2]), (5, "fg", [1]), (7, "h", []),
+    ]  # fmt: skip
+
+
+def test_the_page_data_cannot_end_its_script_element() -> None:
+    data = {"text": HOSTILE + "<!-- & -->"}
+    embedded = str(script_json(data))
+    assert not {"<", ">", "&"} & set(embedded)
+    assert json.loads(embedded) == data
+
+
+def test_review_writes_under_the_build_folder_and_picks_the_draft_when_it_is_all_there_is(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = seeds_copy / SEED_ID
+    drafted(folder, DRAFT_FILE, {"statement_id": STATEMENT})
+    (folder / CODING_FILE).unlink()
+    monkeypatch.chdir(seeds_copy.parent)
+    result = runner.invoke(app, ["review", f"seeds/{SEED_ID}/"])
+    assert result.exit_code == 0, result.output
+    out = Path(f"datasets/build/review/{SEED_ID}.html")
+    assert result.stdout == f"{out}\n"
+    assert DRAFT.message in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["--coding", "../coding.yaml"], "give the name of a file in the seed folder"),
+        (["--coding", "other.yaml"], "no such coding file"),
+    ],
+)
+def test_review_refuses_a_coding_file_outside_the_folder_or_missing(
+    options: list[str], says: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(app, ["review", str(SEEDS / SEED_ID), "-o", str(tmp_path / "x.html"), *options])
+    assert result.exit_code == 1 and says in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+# --- the docs ------------------------------------------------------------------------------------
+
+README_SECTION = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Draft, review, validate, release\n", 1)[1]
+EXITS = {"draft": 0, "review": 0, "validate": 1}  # the draft's rows are still marked
+
+
+def test_the_readme_s_draft_review_validate_commands_run(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (block,) = re.findall(r"```sh\n(.*?)```", README_SECTION.split("\n## ", 1)[0], flags=re.DOTALL)
+    commands = [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+    assert [command[:2] for command in commands] == [["peacetrack", verb] for verb in EXITS]
+    (seeds_copy / SEED_ID / CODING_FILE).unlink()  # the seed as it was before it was coded
+    monkeypatch.chdir(seeds_copy.parent)
+    for command in commands:
+        result = runner.invoke(app, command[1:])
+        assert result.exit_code == EXITS[command[1]], result.output
+    page = Path(f"datasets/build/review/{SEED_ID}.html").read_text(encoding="utf-8")
+    assert '"draft":{"confidence"' in page
+
+
+def test_the_docs_show_a_screenshot_of_the_review_page() -> None:
+    for doc in ("README.md", "CONTRIBUTING.md"):
+        assert "](docs/review.png)" in (ROOT / doc).read_text(encoding="utf-8"), doc
+    with Image.open(ROOT / "docs" / "review.png") as image:
+        assert (image.format, image.size) == ("PNG", (VIEWPORT["width"], VIEWPORT["height"]))

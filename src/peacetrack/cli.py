@@ -421,6 +421,26 @@ def report(
 
 
 @app.command()
+def draft(
+    seed: Annotated[Path, typer.Argument(help="A seed folder (seeds/<source_id>/) with article.txt and source.yaml.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Write over an earlier coding.draft.yaml.")] = False,
+) -> None:
+    """Draft a coding of a seed's article: coding.draft.yaml beside it, every row with its evidence.
+
+    Never writes coding.yaml. Review the draft (`peacetrack review`), then `validate` it."""
+    from peacetrack.draft import DraftError, draft_seed, drafted_counts
+
+    try:
+        path = draft_seed(seed, replace=replace)
+    except DraftError as error:
+        _fail(error)
+    _print_path(path)
+    counts = drafted_counts(path)
+    for table in ("actors", "statements", "military_transfers", "negotiation_rounds"):
+        typer.echo(f"{table}: {counts[table]}")
+
+
+@app.command()
 def quote(
     source: Annotated[Path, typer.Argument(help="A seed folder (seeds/<source_id>/) or its article.txt.")],
     text: Annotated[str, typer.Argument(help="The quote as copied: its spaces and line breaks need not match.")],
@@ -477,6 +497,30 @@ class FaultFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+
+
+@app.command()
+def review(
+    folder: Annotated[Path, typer.Argument(help="A seed folder, seeds/<source_id>/.")],
+    coding: Annotated[
+        str | None,
+        typer.Option(
+            "--coding", help="The coding file in it; default coding.yaml (coding.draft.yaml if it is all there is)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="The page to write; default datasets/build/review/<source_id>.html."),
+    ] = None,
+) -> None:
+    """Write one static HTML page to review a coding: the article with its evidence highlighted, each row beside it."""
+    from peacetrack.review import write_review
+
+    try:
+        path = write_review(folder, coding, out)
+    except (CallError, OSError) as error:
+        _fail(str(error))
+    _print_path(path)
 
 
 @app.command()

@@ -31,6 +31,8 @@ def draft_seed(folder: Path, *, replace: bool = False) -> Path:
     from peacetrack.files import write_atomic
     from peacetrack.tables import DRAFT_FILE
 
+    if folder.is_symlink() or not folder.is_dir():
+        raise DraftError(f"{folder}: no such seed folder (a folder, not a link: seeds/<source_id>/)")
     target = folder / DRAFT_FILE
     if target.is_symlink():
         raise DraftError(f"{target}: is a symbolic link: not written through")
@@ -41,10 +43,36 @@ def draft_seed(folder: Path, *, replace: bool = False) -> Path:
     proposals = propose_statements(article, actors)
     proposals += propose_transfers(article, actors)
     proposals += propose_rounds(article, actors)
-    text = draft_yaml(article, actors, proposals)
+    text = draft_yaml(article, actors, proposals, taken_ids(folder))
     _check_reads_back(folder, text, set(actors.known))
     write_atomic(target, text)
     return target
+
+
+def taken_ids(folder: Path) -> set[tuple[str, str]]:
+    """(table, id) of the rows of the latest release at hand and of the other seeds' coding
+    files, which a draft's new rows must not reuse (a released id keeps its meaning; two seeds'
+    rows of one id are refused by the build). The seeds' ids are read by their `<key>: id`
+    lines, not parsed: a miss is only a fault the build then names."""
+    import re
+
+    from peacetrack.draft.actors import released_table
+    from peacetrack.tables import CODING_FILE, TABLES
+
+    keys = {TABLES[t].primary_key: t for t in ("statements", "military_transfers", "negotiation_rounds")}
+    taken = {(table, str(row[key])) for key, table in keys.items() for row in released_table(table, [key])}
+    pattern = re.compile(rf"^\s*-?\s*({'|'.join(keys)}):\s*([a-z0-9-]+)\s*$", re.M)
+    seeds = folder.parent
+    for other in sorted(seeds.iterdir()) if seeds.is_dir() else []:
+        path = other / CODING_FILE
+        if other.resolve() == folder.resolve() or other.is_symlink() or path.is_symlink() or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")[:5_000_000]
+        except OSError:
+            continue
+        taken |= {(keys[key], value) for key, value in pattern.findall(text)}
+    return taken
 
 
 def _check_reads_back(folder: Path, text: str, known_ids: set[str]) -> None:

@@ -173,15 +173,21 @@ def _coded_entries(path: Path, root: Path) -> list[Any]:
 
 
 def _released_actors() -> list[dict[str, Any]]:
+    return released_table("actors", ["actor_id", "name", "actor_type", "country", "role", "aliases", "parent_id"])
+
+
+def released_table(table: str, columns: list[str]) -> list[dict[str, Any]]:
+    """Rows (those columns) of a table of the latest release at hand, bundled or local (never
+    the network); none when there is no release."""
     from peacetrack.data import table_files, table_folder
 
     try:
         import pyarrow.parquet as pq
 
         release, _ = table_folder(None, remote=False)
-        path = table_files(release, ["actors"])["actors"]
-        columns = ["actor_id", "name", "actor_type", "country", "role", "aliases", "parent_id"]
-        return pq.read_table(path, columns=columns).to_pylist()
+        path = table_files(release, [table])[table]
+        rows: list[dict[str, Any]] = pq.read_table(path, columns=columns).to_pylist()
+        return rows
     except (DataError, OSError, KeyError, ValueError):
         return []
 

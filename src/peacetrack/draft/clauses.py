@@ -69,7 +69,9 @@ class Quantity:
 def quantity_before(article: Article, start: int, floor: int) -> Quantity | None:
     """The quantity printed just before `start` ("more than 20 ", "three "), not before `floor`."""
     before = article.text[floor:start]
-    found = re.search(rf"(?:\b({BOUND})\s+)?\b({NUMBER})\s+$", before, re.IGNORECASE)
+    found = re.search(
+        rf"(?:(?<!handed )\b({BOUND})\s+)?\b({NUMBER})\s+(?:more\s+|new\s+|additional\s+)?$", before, re.IGNORECASE
+    )
     if found is None:
         return None
     value = number_value(found.group(2))

@@ -44,7 +44,13 @@ TIMES = re.compile(rf"\b({NUMBER})\s+times\b", re.IGNORECASE)
 ORDINAL_ROUND = re.compile(
     rf"\b({ORDINAL})\s+round\s+of\s+(?:(?:the|their|its)\s+)?(?:\w+\s+)?{TALKS}\b(?!\s+to\s+(?:be|take))", re.IGNORECASE
 )
-MET = re.compile(r"\b(?:met|meet|meets|held\s+talks|held\s+a\s+meeting|held\s+a\s+round|sat\s+down)\b", re.IGNORECASE)
+MET = re.compile(
+    r"\b(?:met|meet|meets|held\s+talks|held\s+a\s+meeting|held\s+a\s+round|sat\s+down)\b"
+    rf"|\b{TALKS}\b(?=[^.;]{{0,80}}?\b(?:was|were)\s+held\b)|\bhosted\s+(?:the\s+)?(?:{TALKS}|a\s+meeting)\b",
+    re.IGNORECASE,
+)
+HOSTED = re.compile(r"\s+hosted\b", re.IGNORECASE)
+AS_HOST = re.compile(r"\s+as\s+(?:the\s+)?(?:host|mediator)\b", re.IGNORECASE)
 NOT_HELD = re.compile(r"\b(?:will|would|to|not|never|shall|could|may|might|again)\s+(?:\w+\s+)?$", re.IGNORECASE)
 MEDIATED_BY = re.compile(
     r"(?:mediated\s+by|hosted\s+by|brokered\s+by|mediation\s+of|auspices\s+of|invitation\s+of|chaired\s+by)\s+(?:the\s+)?$",
@@ -75,6 +81,7 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
     proposals: dict[tuple[Any, ...], Proposal] = {}
     sentences: dict[tuple[Any, ...], Span] = {}
     top_states = _top_states(article, actors)
+    last_parties: list[str] = []
     for sentence in article.sentences:
         found = _found(article, sentence)
         if found is None:
@@ -84,9 +91,10 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
         sender, receiver = (
             _direction(article, sentence, found, mentions) if found.format == "draft_exchange" else (None, None)
         )
-        parties, how = _parties(article, actors, sentence, mentions, mediator, top_states)
+        parties, how = _parties(article, actors, sentence, mentions, mediator, last_parties or top_states)
         if len(parties) < 2:
             continue
+        last_parties = parties
         parties = sorted({*parties, *(side for side in (sender, receiver) if side is not None)})
         evidence = [_trimmed(article, sentence)]
         round_format = found.format
@@ -171,9 +179,10 @@ def _span_at(sentence: Span, match: re.Match[str] | None) -> Span | None:
 
 
 def _mediator(article: Article, sentence: Span, mentions: list[tuple[Span, ActorMatch]]) -> tuple[str, Span] | None:
-    """The mediator the sentence names ("mediated by X", "hosted by X")."""
+    """The mediator the sentence names ("mediated by X", "hosted by X", "X hosted talks")."""
     for span, match in mentions:
-        if MEDIATED_BY.search(article.text[sentence.start : span.start]):
+        before = article.text[sentence.start : span.start]
+        if MEDIATED_BY.search(before) or HOSTED.match(article.text, span.end) or AS_HOST.match(article.text, span.end):
             return match.actor_id, span
     return None
 
@@ -207,23 +216,26 @@ def _parties(
     sentence: Span,
     mentions: list[tuple[Span, ActorMatch]],
     mediator: tuple[str, Span] | None,
-    top_states: list[str],
+    fallback: list[str],
 ) -> tuple[list[str], str]:
-    """The states the sentence names (not the mediator); else its paragraph's; else the two
-    states the article names most, said so in the reason."""
+    """The states the sentence names (not the mediator); else the parties of the round before
+    (or the two states the article names most), when they include those named; else the
+    states of its paragraph. Said in the reason."""
     skip = {mediator[0]} if mediator else set()
     named = [_as_state(article, actors, span, match) for span, match in mentions if match.actor_id not in skip]
     parties = list(dict.fromkeys(p for p in named if p and p not in skip))
     if len(parties) >= 2:
         return parties, "named in the sentence"
+    if len(fallback) >= 2 and set(parties) <= set(fallback):
+        return list(fallback), "the parties of the round before, or the states the article names most"
     paragraph = paragraph_of(article, sentence)
     around = [_as_state(article, actors, span, match) for span, match in actors.mentions(paragraph)]
     more = list(dict.fromkeys([*parties, *(p for p in around if p and p not in skip)]))
     if len(more) >= 2:
         return more, "named in its paragraph"
-    return list(dict.fromkeys([*parties, *top_states]))[:2] if len(
-        top_states
-    ) >= 2 else parties, "the states the article names most"
+    if len(fallback) < 2 or (parties and parties[0] not in fallback):
+        return parties, "too few named"
+    return list(fallback), "the parties of the round before, or the states the article names most"
 
 
 def _top_states(article: Article, actors: Actors) -> list[str]:
@@ -254,8 +266,8 @@ def _direction(
 
 def _place(article: Article, sentence: Span, found: Found, mentions: list[tuple[Span, ActorMatch]]) -> str | None:
     """Where the round was held: the first capitalised name after "in" or "at" following the
-    verb, that is not a state."""
-    states = {article.words(span) for span, match in mentions if is_state(match.actor_id)}
+    verb that is not a country's name (a capital is a place: "in Yerevan")."""
+    states = {state_name(match.actor_id) for span, match in mentions if is_state(match.actor_id)}
     for match in PLACE.finditer(article.text, found.cue.end, sentence.end):
         name = match.group(1)
         if (

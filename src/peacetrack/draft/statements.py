@@ -260,7 +260,7 @@ class _Finder:
                 continue
             if found and self._continues(found[-1], parts[0]):  # “A,” he said. “B.”
                 found[-1].parts += parts
-                found[-1].evidence.append(Span(parts[0].start, parts[-1].end))
+                found[-1].evidence += parts
                 continue
             sentence = self.sentence_of(parts[0].start)
             speaker = self.sentence_speaker(sentence, parts[0].start)

@@ -47,6 +47,15 @@ BATCH = re.compile(
     r"\b(?:first|second|third|fourth|next|latest|another|new|final)\s+(?:batch|tranche|shipment|delivery)\b", re.I
 )
 SIDES = ("supplier", "recipient")
+HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
+ANAPHOR = re.compile(
+    r"\b(?:both|these|those|the|all|the\s+two|the\s+three)\s+(?:systems|weapons|items|vehicles|missiles|drones)\b|\bthem\b",
+    re.IGNORECASE,
+)
+RECIPIENT_BEFORE = re.compile(
+    r"(?<!according )(?<!due )(?<!close )(?<!next )(?<!thanks )(?<!owing )\bto\s+(?:the\s+)?$"
+    r"|\b(?:reached|(?:arrived|landed|delivered)\s+in)\s+(?:the\s+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,11 @@ class Drafting:
     actors: Actors
     find_dates: DateFinder | None
     lex: Lexicon
-    proposals: dict[tuple[str, str, str, str], Proposal] = field(default_factory=dict)
+    proposals: dict[tuple[str, str, str, str, Span | None], Proposal] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     last: Context | None = None
     last_item: Item | None = None
+    shown: tuple[list[Item], Side | None] = ([], None)  # the items of the sentence before, and who has them
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ def propose_transfers(
         following = article.sentences[index + 1] if index + 1 < len(article.sentences) else None
         continued = following is not None and bool(CONTINUATION.match(article.words(following)))
         _read_sentence(drafting, sentence, continued)
+        _shown(drafting, sentence, drafting.actors.mentions(sentence))
     return list(drafting.proposals.values())
 
 
@@ -117,9 +128,13 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
     for clause in clauses(article, sentence):
         cue = _cue(drafting, clause)
         items = find_items(drafting.article, clause, drafting.lex, drafting.last_item)
+        items = items or _named_before(drafting, clause, cue)
         sides = _sides(drafting, clause, cue, mentions, items)
+        holder = drafting.shown[1]
+        if items and all(i.elided for i in items) and holder is not None and "recipient" not in sides:
+            sides["recipient"] = holder
         if previous is not None:
-            sides = {**{s: v for s, v in previous.sides.items() if s != "end_user"}, **sides}
+            sides = {**{s: v for s, v in previous.sides.items() if s in SIDES}, **sides}
         status = cue.status if cue else (previous.status if previous else None)
         if status is None:
             continue
@@ -127,15 +142,19 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         level = continuation.certainty if continuation and certainty == Certainty.stated else certainty
         context = Context(dict(sides), status, level, date, clause)
         previous = context
-        if all(side in sides for side in SIDES) and sides["supplier"].actor_id != sides["recipient"].actor_id:
+        if (
+            all(side in sides for side in SIDES)
+            and "maker" not in sides
+            and sides["supplier"].actor_id != sides["recipient"].actor_id
+        ):
             drafting.last = context
         precise = [i for i in items if not i.vague]
         named_here = sum(1 for side in SIDES if side in sides and sides[side].how != "earlier")
         if not precise and (continued or named_here < 2 or not items):
             continue
-        for side in SIDES:
-            if side not in context.sides and drafting.last is not None and side in drafting.last.sides:
-                context.sides[side] = replace(drafting.last.sides[side], how="earlier")
+        if "supplier" not in context.sides and "maker" in context.sides:
+            context.sides["supplier"] = context.sides["maker"]
+        _fill_from_earlier(drafting, context)
         if any(side not in context.sides for side in SIDES):
             continue
         if context.sides["supplier"].actor_id == context.sides["recipient"].actor_id:
@@ -143,6 +162,51 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         for item in precise or items:
             _propose(drafting, context, item, cue, hedge, many=len(items) > 2)
         drafting.last = context
+
+
+def _shown(drafting: Drafting, sentence: Span, mentions: list[tuple[Span, ActorMatch]]) -> None:
+    """The items a sentence names, and the actor it says has them ("Azerbaijan displayed Barak
+    MX systems"), for a next sentence that says where they came from ("Israel supplied both")."""
+    article = drafting.article
+    items = [i for c in clauses(article, sentence) for i in find_items(article, c, drafting.lex, None) if not i.vague]
+    holder = None
+    have = HAVE.search(article.text, sentence.start, sentence.end)
+    if items and have is not None:
+        before = [(span, match) for span, match in mentions if span.end <= have.start()]
+        if before:
+            span, match = before[-1]
+            how = f"subject of “{have.group(0)}”, the items named before"
+            holder = _side(drafting, span, match, how, sentence)
+    drafting.shown = (items, holder)
+
+
+def _named_before(drafting: Drafting, clause: Span, cue: CueAt | None) -> list[Item]:
+    """The items of the sentence before, where a clause with a transfer verb names them again
+    ("both systems", "them")."""
+    found = ANAPHOR.search(drafting.article.text, clause.start, clause.end)
+    if cue is None or found is None or not drafting.shown[0]:
+        return []
+    return [replace(item, span=Span(found.start(), found.end()), elided=True) for item in drafting.shown[0]]
+
+
+def _fill_from_earlier(drafting: Drafting, context: Context) -> None:
+    """The sides a clause leaves out, from the transfer read last, when that is in the same or
+    the paragraph before and agrees with the sides the clause names."""
+    last = drafting.last
+    if (
+        last is None
+        or _paragraph_index(drafting.article, context.span) - _paragraph_index(drafting.article, last.span) > 1
+    ):
+        return
+    if any(side in context.sides and context.sides[side].actor_id != last.sides[side].actor_id for side in SIDES):
+        return
+    for side in SIDES:
+        if side not in context.sides:
+            context.sides[side] = replace(last.sides[side], how="earlier")
+
+
+def _paragraph_index(article: Article, span: Span) -> int:
+    return next((i for i, p in enumerate(article.paragraphs) if p.start <= span.start < p.end), 0)
 
 
 def _certainty(drafting: Drafting, sentence: Span) -> tuple[str, Span | None]:
@@ -188,13 +252,14 @@ def _sides(
         after = text[span.end : clause.end]
         if re.search(r"\bfrom\s+(?:the\s+)?$", before):
             sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
-        elif re.search(r"\b(?:to|reached|(?:arrived|landed|delivered)\s+in)\s+(?:the\s+)?$", before):
+        elif RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end):
             sides.setdefault("recipient", _side(drafting, span, match, f"after “{before.split()[-1]}”", clause))
         elif re.search(r"\bfor\s+$", before) and any(i.span.end <= span.start for i in items):
             sides.setdefault("end_user", Side(match.actor_id, span, "after “for”", clause))
         elif re.match(r"-(?:made|built|produced)", after):
-            continue
-        elif re.match(r"\s+(?:offer|order|deliver|suppl)", after) or any(
+            made = f"“{text[span.start : span.end]}-made”: the maker's country, not necessarily the supplier"
+            sides.setdefault("maker", Side(match.actor_id, span, made, clause))
+        elif re.match(r"\s+(?:offers?|orders?|deliver(?:y|ies)|supplies|shipments?)\b", after) or any(
             i.span.start >= span.end and re.fullmatch(r"\s*[“\"‘']?", text[span.end : i.span.start]) for i in items
         ):
             origin = origin or (span, match)
@@ -204,6 +269,13 @@ def _sides(
         span, match = subject
         how = f"subject of “{text[cue.span.start : cue.span.end]}”"
         sides.setdefault(cue.subject, _side(drafting, span, match, how, clause))
+        other = "supplier" if cue.subject == "recipient" else "recipient"
+        partner = [
+            (s, m) for s, m in mentions if s.end <= span.start and re.fullmatch(r"\s+and\s+", text[s.end : span.start])
+        ]
+        if partner and other not in sides:  # "France and Armenia signed a contract": the other side
+            how = f"with “{text[span.start : span.end]}”, subject of “{text[cue.span.start : cue.span.end]}”"
+            sides[other] = _side(drafting, partner[0][0], partner[0][1], how, clause)
     if origin is not None:
         span, match = origin
         sides.setdefault(
@@ -232,13 +304,10 @@ def _propose(
     values = _values(drafting, context, item, quantity, context.status)
     values["part_of"] = order or _batch_of(drafting, context, item)
     evidence = [item.span if many else _trimmed(article, clause)]
-    evidence += [
-        side.span for side in context.sides.values() if side.how == "earlier" or not contains(clause, side.span)
-    ]
+    evidence += [_trimmed(article, side.clause) for side in context.sides.values() if not contains(clause, side.span)]
     reason = _reason(article, context, item, quantity, cue, hedge)
-    confidence = (
-        0.9 - 0.2 * sum(side.how == "earlier" for side in context.sides.values()) - 0.1 * item.vague - 0.1 * item.elided
-    )
+    doubts = sum(side.how == "earlier" for side in context.sides.values()) + item.vague + item.elided
+    confidence = 0.9 - 0.2 * doubts - 0.3 * (context.sides["supplier"] is context.sides.get("maker"))
     _add(drafting, context, item, values, evidence, round(max(confidence, 0.3), 2), reason)
 
 
@@ -252,7 +321,8 @@ def _add(
     reason: str,
 ) -> str:
     """Adds a proposal, or merges it into the one of the same sides, item and status; its id."""
-    key = (values["supplier_id"], values["recipient_id"], item.key, values["status"])
+    batch = BATCH.search(drafting.article.words(context.span))  # a new batch is a row of its own
+    key = (values["supplier_id"], values["recipient_id"], item.key, values["status"], context.span if batch else None)
     known = drafting.proposals.get(key)
     if known is not None:
         known.evidence = sorted(set(known.evidence) | set(_outermost(evidence)))
@@ -287,6 +357,7 @@ def _values(drafting: Drafting, context: Context, item: Item, quantity: Quantity
         "manufacturer_id": _manufacturer(drafting, item, context.span),
         "quantity": quantity.value if quantity else None,
         "quantity_bound": quantity.bound if quantity else None,
+        "part_of": None,
         "status": status,
         "certainty": context.certainty,
         "when": context.date.edtf if context.date else None,
@@ -357,12 +428,13 @@ def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
     if context.status not in (TransferStatus.delivered, TransferStatus.in_production):
         return None
     supplier, recipient = context.sides["supplier"].actor_id, context.sides["recipient"].actor_id
-    same = [p for (s, r, key, _), p in drafting.proposals.items() if (s, r, key) == (supplier, recipient, item.key)]
+    same = [p for (s, r, key, *_), p in drafting.proposals.items() if (s, r, key) == (supplier, recipient, item.key)]
     orders = [p for p in same if p.values["status"] == TransferStatus.ordered]
     if orders:
         return str(orders[0].values["transfer_id"])
-    if same and BATCH.search(drafting.article.words(context.span)):
-        return str(same[0].values["transfer_id"])
+    delivered = [p for p in same if p.values["status"] == context.status]
+    if delivered and BATCH.search(drafting.article.words(context.span)):
+        return str(delivered[0].values["transfer_id"])
     return None
 
 
@@ -414,7 +486,7 @@ def _reason(
     parts = [f"“{_said(article, item.span)}” → {item.category}"]
     if item.elided:
         parts[0] = f"“{_said(article, item.span)}”: more of the {item.name} named before"
-    if item.maker:
+    if item.maker and context.sides["supplier"].actor_id != item.maker:
         parts.append(f"made in {item.maker} (the maker's country, not necessarily the supplier)")
     parts.append(
         f"“{_said(article, cue.span)}” → {context.status}" if cue else f"{context.status} as the clause before"

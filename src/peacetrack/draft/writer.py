@@ -31,9 +31,12 @@ ORDER = ("statements", "military_transfers", "negotiation_rounds")
 FORMULA_START = "=+-@"
 
 
-def draft_yaml(article: Article, actors: ArticleActors, proposals: list[Proposal]) -> str:
-    """The draft coding file of `proposals`, header comment first."""
-    rows = unique_ids(proposals)
+def draft_yaml(
+    article: Article, actors: ArticleActors, proposals: list[Proposal], taken: set[tuple[str, str]] | None = None
+) -> str:
+    """The draft coding file of `proposals`, header comment first; no row takes an id of
+    `taken` (table, id: the release's and the other seeds')."""
+    rows = unique_ids(proposals, taken or set())
     document: dict[str, Any] = {"actors": actor_entries(article, actors, rows)}
     for table in ORDER:
         entries = [entry(article, p.values, p.evidence, p.confidence, p.reason) for p in rows if p.table == table]
@@ -59,9 +62,10 @@ def header(article: Article, proposals: list[Proposal]) -> str:
     )
 
 
-def unique_ids(proposals: list[Proposal]) -> list[Proposal]:
-    """The proposals with ids made unique in their table (`-2`, `-3`... after a repeated one)."""
-    seen: set[tuple[str, str]] = set()
+def unique_ids(proposals: list[Proposal], taken: set[tuple[str, str]]) -> list[Proposal]:
+    """The proposals with ids made unique in their table and unlike those `taken` (`-2`,
+    `-3`... after a repeated one)."""
+    seen = set(taken)
     for proposal in proposals:
         key = TABLES[proposal.table].primary_key
         base = str(proposal.values[key])
