@@ -27,7 +27,7 @@ precision. Recall = matched / reviewed rows, precision = matched / drafted rows;
 counts of every article. The issue's targets are printed with whether each is met (seconds:
 the slowest article's median).
 
-    python scripts/bench_draft.py [FOLDER ...] [--runs 3] [--json]
+    python scripts/bench_draft.py [FOLDER ...] [--runs 3] [--json] [--misses]
 
 Prints figures; asserts nothing (tests/test_bench_draft.py tests the matching).
 """
@@ -138,9 +138,10 @@ def actor_map(draft: Coding, gold: Coding) -> dict[str, str]:
 # --- matching -----------------------------------------------------------------------------------
 
 
-def max_matching(gold: list[Any], draft: list[Any], same: Callable[[Any, Any], bool]) -> int:
-    """How many pairs a one-to-one matching of `gold` to `draft` rows can make at most (Kuhn's
-    augmenting paths: rows per article are a few dozen, no library needed for that)."""
+def max_matching(gold: list[Any], draft: list[Any], same: Callable[[Any, Any], bool]) -> dict[int, int]:
+    """A one-to-one matching of `gold` to `draft` rows with as many pairs as can be, as draft
+    index → gold index (Kuhn's augmenting paths: rows per article are a few dozen, no library
+    needed for that)."""
     partner: dict[int, int] = {}  # draft index → gold index
     edges = [[j for j, d in enumerate(draft) if same(g, d)] for g in gold]
 
@@ -153,7 +154,9 @@ def max_matching(gold: list[Any], draft: list[Any], same: Callable[[Any, Any], b
                     return True
         return False
 
-    return sum(augment(i, set()) for i in range(len(gold)))
+    for i in range(len(gold)):
+        augment(i, set())
+    return partner
 
 
 def overlapping(a: Iterable[Span], b: Iterable[Span]) -> bool:
@@ -208,11 +211,14 @@ def same_round(to_gold: dict[str, str]) -> Callable[[Any, Any], bool]:
 
 @dataclass
 class Score:
-    """Reviewed rows, drafted rows and how many of them match."""
+    """Reviewed rows, drafted rows and how many of them match; the ids of the reviewed rows
+    no drafted one matches (`missed`) and of the drafted rows matching none (`extra`)."""
 
     gold: int = 0
     draft: int = 0
     matched: int = 0
+    missed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
 
     @property
     def recall(self) -> float | None:
@@ -223,11 +229,25 @@ class Score:
         return self.matched / self.draft if self.draft else None
 
     def __add__(self, other: Score) -> Score:
-        return Score(self.gold + other.gold, self.draft + other.draft, self.matched + other.matched)
+        return Score(
+            self.gold + other.gold,
+            self.draft + other.draft,
+            self.matched + other.matched,
+            self.missed + other.missed,
+            self.extra + other.extra,
+        )
 
 
-def scored(gold_rows: list[Any], draft_rows: list[Any], same: Callable[[Any, Any], bool]) -> Score:
-    return Score(len(gold_rows), len(draft_rows), max_matching(gold_rows, draft_rows, same))
+def scored(table: str, gold_rows: list[Any], draft_rows: list[Any], same: Callable[[Any, Any], bool]) -> Score:
+    pairs = max_matching(gold_rows, draft_rows, same)
+    key = TABLES[table].primary_key
+    return Score(
+        len(gold_rows),
+        len(draft_rows),
+        len(pairs),
+        missed=[r[key] for i, r in enumerate(gold_rows) if i not in pairs.values()],
+        extra=[r[key] for j, r in enumerate(draft_rows) if j not in pairs],
+    )
 
 
 def score(gold: Coding, draft: Coding) -> dict[str, Score]:
@@ -239,10 +259,17 @@ def score(gold: Coding, draft: Coding) -> dict[str, Score]:
         return [r for r in coding.rows["statements"] if r["kind"] == wanted]
 
     return {
-        "direct quotes": scored(kind(gold, "direct_quote"), kind(draft, "direct_quote"), by_kind),
-        "paraphrases": scored(kind(gold, "paraphrase"), kind(draft, "paraphrase"), by_kind),
-        "transfers": scored(gold.rows["military_transfers"], draft.rows["military_transfers"], same_transfer(to_gold)),
-        "rounds": scored(gold.rows["negotiation_rounds"], draft.rows["negotiation_rounds"], same_round(to_gold)),
+        "direct quotes": scored("statements", kind(gold, "direct_quote"), kind(draft, "direct_quote"), by_kind),
+        "paraphrases": scored("statements", kind(gold, "paraphrase"), kind(draft, "paraphrase"), by_kind),
+        "transfers": scored(
+            "military_transfers",
+            gold.rows["military_transfers"],
+            draft.rows["military_transfers"],
+            same_transfer(to_gold),
+        ),
+        "rounds": scored(
+            "negotiation_rounds", gold.rows["negotiation_rounds"], draft.rows["negotiation_rounds"], same_round(to_gold)
+        ),
     }
 
 
@@ -359,6 +386,16 @@ def targets(sums: dict[str, Score], results: list[Result]) -> list[dict[str, Any
     return rows
 
 
+def print_misses(results: list[Result]) -> None:
+    """Per article and class, the reviewed rows the draft missed and the drafted rows it added."""
+    for result in results:
+        for name in CLASSES:
+            s = result.scores[name]
+            for label, ids in (("missed", s.missed), ("extra", s.extra)):
+                if ids:
+                    print(f"{result.source_id}  {name} {label}: {', '.join(ids)}")
+
+
 def print_table(results: list[Result]) -> None:
     rows = [*results, Result("total", None, None, total(results))]
     width = max(len(r.source_id) for r in rows)
@@ -407,6 +444,7 @@ def main() -> None:
     parser.add_argument("folders", nargs="*", type=Path, help="more seed folders (article, source, coding.yaml)")
     parser.add_argument("--runs", type=int, default=3, help="drafts per article, for the median time")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of the table")
+    parser.add_argument("--misses", action="store_true", help="after the table, the ids of the rows not matched")
     args = parser.parse_args()
     folders = [SEED, *sorted(p for p in FIXTURES.iterdir() if p.is_dir()), *args.folders]
     results = [bench(folder.resolve(), max(1, args.runs)) for folder in folders]
@@ -414,6 +452,9 @@ def main() -> None:
         print(json.dumps(as_json(results), indent=2))
     else:
         print_table(results)
+        if args.misses:
+            print()
+            print_misses(results)
 
 
 if __name__ == "__main__":

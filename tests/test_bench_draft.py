@@ -78,6 +78,8 @@ def test_another_speaker_on_the_same_span_does_not_match() -> None:
     gold = coding(ACTORS, [(statement("g", "ararat-mirzoyan"), [Span(10, 40)])])
     draft = coding(ACTORS, [(statement("d", "ceyhun-bayramov"), [Span(10, 40)])])
     assert direct(gold, draft) == (1, 1, 0)
+    score = bench.score(gold, draft)["direct quotes"]
+    assert (score.missed, score.extra) == (["g"], ["d"])
 
 
 @pytest.mark.parametrize(
@@ -119,6 +121,7 @@ def test_a_row_drafted_twice_is_matched_once() -> None:
     )
     score = bench.score(gold, draft)["direct quotes"]
     assert (score.matched, score.recall, score.precision) == (1, 1.0, 0.5)
+    assert (score.missed, len(score.extra)) == ([], 1)
 
 
 def test_the_matching_is_maximal_not_greedy() -> None:
@@ -278,6 +281,8 @@ def test_the_targets_and_the_json_report() -> None:
         "rounds recall": False,  # 2/8
         "seconds per article (slowest)": False,  # b: 2.5 s
     }
-    assert report["total"]["transfers"] == {"gold": 10, "draft": 10, "matched": 8, "recall": 0.8, "precision": 0.8}
+    assert report["total"]["transfers"] == {
+        "gold": 10, "draft": 10, "matched": 8, "recall": 0.8, "precision": 0.8, "missed": [], "extra": [],
+    }  # fmt: skip
     failed = [bench.Result("a", 1.0, None, perfect, 1.0), bench.Result("c", None, "DraftError: …", perfect)]
     assert bench.targets(bench.total(failed), failed)[-1]["met"] is False  # a failed draft is not fast
