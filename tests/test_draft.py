@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from peacetrack.cli import app
 from peacetrack.dates import read_edtf
 from peacetrack.draft import draft_seed
-from peacetrack.draft.actors import Actor, ArticleActors
+from peacetrack.draft.actors import Actor, ArticleActors, released_table
 from peacetrack.draft.article import DraftError, paragraphs, read_article, sentences
 from peacetrack.draft.dates import dates_in
 from peacetrack.draft.model import Article, Proposal, Span
@@ -173,7 +173,7 @@ def test_a_titled_person_is_proposed_with_role_and_country() -> None:
     read, actors = report_actors()
     use = actors.used("ararat-mirzoyan")
     assert use is not None and not use.match.known
-    assert (use.actor.actor_type, use.actor.country, use.actor.role) == ("person", "ARM", "Foreign Minister")
+    assert (use.actor.actor_type, use.actor.country, use.actor.role) == ("person", "ARM", "Foreign Minister of Armenia")
     assert read.words(use.first) == "Armenia’s Foreign Minister Ararat Mirzoyan"
 
 
@@ -421,3 +421,55 @@ def test_draft_of_no_seed_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["draft", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "no such seed folder" in result.output
+
+
+def test_a_speaker_named_with_a_role_that_names_a_body_is_the_person() -> None:
+    text = (
+        "Rauf Qasımov, deputy head of Azerbaijan’s reconstruction agency, said 600 families had come back.\n\n"
+        "The reconstruction agency said the railway would open in stages.\n"
+    )
+    _, found = statements_of(text)
+    assert [p.values["speaker_id"] for p in found] == ["rauf-qasimov", "aze-reconstruction-agency"]
+
+
+def test_an_official_of_a_body_named_before_speaks_for_it() -> None:
+    text = (
+        "Armenia’s commission on missing persons said it had received the remains of six soldiers.\n\n"
+        "A commission official called the handover “a step, and only a step”.\n"
+    )
+    _, found = statements_of(text)
+    assert {p.values["speaker_id"] for p in found} == {"arm-commission-on-missing-persons"}
+
+
+def test_a_resident_known_by_a_first_name_is_the_speaker() -> None:
+    text = (
+        "“The road is open at last,” said one of them, who gave only her first name, Nazlı. “We waited three years.”\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["speaker_id"], len(p.evidence)) for p in found] == [("example-news-2025-06-13-nazli", 2)]
+
+
+def test_a_long_quote_of_several_sentences_is_a_statement_a_sentence() -> None:
+    text = (
+        "“Our border guards have been on the line since the spring and they will stay there … The\n"
+        "commissions can draw what they like on paper. Nobody will move a single post without our\n"
+        "consent, and everybody in the region knows it,” Defence Minister Suren Papikyan said.\n"
+    )
+    read, found = statements_of(text)
+    assert [p.values["quote"][:24] for p in found] == [
+        "Our border guards have b",
+        "The commissions can draw",
+        "Nobody will move a singl",
+    ]
+    assert all(p.values["speaker_id"] == "suren-papikyan" for p in found)
+    assert all(read.words(p.evidence[-1]).endswith("Papikyan said.") for p in found)
+
+
+def test_without_a_release_at_hand_a_draft_is_made_from_the_seeds_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEACETRACK_DATA_DIR", str(tmp_path / "no-data"))
+    monkeypatch.setenv("PEACETRACK_BASE_URL", "http://127.0.0.1:9/")  # never asked: nothing listens there
+    assert released_table("actors", ["actor_id"]) == []
+    document = load_yaml(draft_seed(two_seeds(tmp_path)))
+    assert "ararat-mirzoyan" in {a["actor_id"] for a in document["actors"]}

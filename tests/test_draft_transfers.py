@@ -180,6 +180,37 @@ def test_sides_from_earlier_only_where_they_agree_with_those_named() -> None:
     assert [sides(r) for r in transfers(text)] == [("fra", "arm", "Bastion"), ("fra", "arm", "Mistral")]
 
 
+def test_supply_the_recipient_with_under_a_signed_contract() -> None:
+    [row] = transfers("France will supply Armenia with 36 Caesar howitzers under a contract signed in March 2025.")
+    assert (sides(row), row["status"], row["quantity"], row["when"]) == (
+        ("fra", "arm", "Caesar"),
+        "ordered",
+        36,
+        "2025-03",
+    )
+
+
+def test_the_delivery_of_items_to_the_recipient() -> None:
+    text = "France signed a contract to sell GM200 radars to Armenia.\n\nThe deal follows the delivery of three Ground Master 200 radars to Yerevan last year."
+    rows = transfers(text)
+    assert [(sides(r), r["status"], r["quantity"]) for r in rows] == [
+        (("fra", "arm", "GM200"), "ordered", None),
+        (("fra", "arm", "Ground Master"), "delivered", 3),
+    ]
+
+
+def test_the_recipient_right_after_the_verb() -> None:
+    [row] = transfers("Russia sold Azerbaijan Smerch launchers worth $1 billion between 2010 and 2020.")
+    assert (sides(row), row["status"]) == (("rus", "aze", "Smerch"), "ordered")
+    [origin] = transfers("Cyprus has supplied Russian radars to Armenia.")
+    assert sides(origin) == ("cyp", "arm", "radars")
+
+
+def test_an_aside_is_not_the_subject() -> None:
+    [row] = transfers("India, which has become Armenia’s largest supplier, delivered Pinaka launchers to Armenia.")
+    assert sides(row) == ("ind", "arm", "Pinaka")
+
+
 def test_one_subject_for_two_clauses_cancelled_and_declined() -> None:
     text = "Armenia had cancelled an order for Russian air-defence systems, and had declined a Russian offer to supply other weapons."
     rows = transfers(text)
@@ -257,6 +288,8 @@ def test_numbers_as_printed_never_guessed(words: str, quantity: int | None, boun
         ("India would deliver Akash systems to Armenia by the end of the year.", "planned"),
         ("Armenia refused Russian Tor systems.", "declined"),
         ("Israel handed over Harop drones to Azerbaijan.", "delivered"),
+        ("Armenia has acquired Igla-S MANPADS from Russia.", "delivered"),
+        ("The shipment of Spike anti-tank missiles to Azerbaijan from Israel was completed.", "delivered"),
     ],
 )
 def test_status_from_the_verb(sentence: str, status: str) -> None:
@@ -296,6 +329,15 @@ def test_a_batch_of_a_named_whole_is_part_of_the_order() -> None:
     }
 
 
+def test_a_transfer_named_again_by_its_number_gives_its_date_and_maker() -> None:
+    text = (
+        "Armenia has received 24 of the 50 Bastion vehicles it ordered from France.\n\n"
+        "Paris and Yerevan signed the order for the 50 vehicles, built by the French company Arquus, in June 2024."
+    )
+    order = next(r for r in transfers(text) if r["status"] == "ordered")
+    assert (order["quantity"], order["when"], order["manufacturer_id"]) == (50, "2024-06", "arquus")
+
+
 def test_the_second_batch_is_part_of_the_first_transfer() -> None:
     text = "India delivered Pinaka launchers to Armenia in March 2025.\n\nThe second batch of Pinaka launchers arrived in Armenia from India in May 2025."
     first, second = transfers(text)
@@ -313,8 +355,9 @@ def test_a_number_of_more_items() -> None:
 
 
 def test_more_of_the_item_named_before() -> None:
-    text = "France delivered 20 Bastion vehicles to Armenia, and Paris is ready to send up to 50 more, a source said."
+    text = "France delivered 20 Bastion vehicles to Armenia in March, and Paris is ready to send up to 50 more, a source said."
     delivered, offered = transfers(text)
+    assert (delivered["when"], offered["when"]) == ("2025-03", None)  # a date is its clause's
     assert (sides(offered), offered["status"], offered["quantity"], offered["quantity_bound"]) == (
         ("fra", "arm", "Bastion"),
         "offered",
@@ -337,6 +380,7 @@ def test_more_of_the_item_named_before() -> None:
         "“We paid for weapons we never received,” he said.",
         "Armenia’s arms imports have risen sharply since 2020, when Russia was its main supplier.",
         "Azerbaijan has protested against the deliveries, saying they undermine the peace agenda.",
+        "Armenia received a loan from France to buy weapons.",
     ],
 )
 def test_no_transfer_where_the_text_reports_none(text: str) -> None:
@@ -362,9 +406,42 @@ def test_a_meeting_with_its_place_and_date() -> None:
     assert row["process"] == "armenia-azerbaijan-peace-treaty"
 
 
+def test_a_meeting_that_took_place() -> None:
+    [row] = rounds("A meeting between the foreign ministers of Armenia and Azerbaijan took place in Almaty on 10 May.")
+    assert (row["parties"], row["format"], row["place"], row["when"]) == (
+        ["arm", "aze"],
+        "bilateral_meeting",
+        "Almaty",
+        "2025-05-10",
+    )
+
+
+def test_a_headline_run_into_the_dateline_is_not_a_round_of_its_own() -> None:
+    text = (
+        "Border commissions meet in Ijevan as France sends more armour\n"
+        "IJEVAN, Armenia (Example News) – The Armenian and Azerbaijani border commissions met yesterday in Ijevan, "
+        "the first round of their talks to be held on Armenian soil."
+    )
+    [row] = rounds(text)
+    assert (row["parties"], row["place"], row["when"], row["round_number"]) == (
+        ["arm", "aze"],
+        "Ijevan",
+        "2025-06-12",
+        None,
+    )
+
+
 def test_a_numbered_round() -> None:
     [row] = rounds("Armenia and Azerbaijan held the tenth round of talks in Brussels in May 2025.")
     assert (row["round_number"], row["round_count"], row["place"], row["when"]) == (10, 1, "Brussels", "2025-05")
+    [border] = rounds(
+        "Last week Armenia and Azerbaijan’s deputy prime ministers met in Gazakh for the 12th round of border talks."
+    )
+    assert (border["round_number"], border["place"], border["process"]) == (
+        12,
+        "Gazakh",
+        "armenia-azerbaijan-border-delimitation",
+    )
 
 
 def test_rounds_known_only_by_their_count_are_one_row() -> None:

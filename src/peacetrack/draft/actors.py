@@ -11,7 +11,8 @@ capitalised organisation ("... Council", "... Agency"), an outlet ("the daily K�
 and an unnamed source ("a diplomatic source"). A surname alone resolves to the person named
 in full before it.
 
-A little over 400 lines: the tables of words (titles, demonyms, capitals, bodies) are half of it.
+Some 570 lines: the tables of words (titles, demonyms, capitals, bodies) are a fifth of it, and the
+finders share one state (the spans already taken, the persons named so far), so they are one class.
 """
 
 from __future__ import annotations
@@ -177,16 +178,21 @@ def _released_actors() -> list[dict[str, Any]]:
 
 
 def released_table(table: str, columns: list[str]) -> list[dict[str, Any]]:
-    """Rows (those columns) of a table of the latest release at hand, bundled or local (never
-    the network); none when there is no release."""
-    from peacetrack.data import table_files, table_folder
+    """Rows (those columns) of a table of the latest release in the data folder (the bundled
+    one, or `PEACETRACK_DATA_DIR`'s), its file verified against the index; none when there is
+    none. Never the network: a release whose file is not local is not read."""
+    from peacetrack.data import data_dir, find_release
+    from peacetrack.mirror import release_file, release_file_sha256
 
     try:
         import pyarrow.parquet as pq
 
-        release, _ = table_folder(None, remote=False)
-        path = table_files(release, [table])[table]
-        rows: list[dict[str, Any]] = pq.read_table(path, columns=columns).to_pylist()
+        release = find_release(None, remote=False)
+        folder = data_dir() / "releases" / release.version
+        entry = release_file(release, f"{table}.parquet")
+        if release_file_sha256(folder, entry) != entry.sha256:
+            return []
+        rows: list[dict[str, Any]] = pq.read_table(folder / entry.path, columns=columns).to_pylist()
         return rows
     except (DataError, OSError, KeyError, ValueError):
         return []
@@ -300,10 +306,15 @@ class ArticleActors:
             return None
         return ActorMatch(self._names[best[0]], True, best[0], round(float(best[1]), 1))
 
-    def _add(self, where: Span, actor: Actor, match: ActorMatch, wording: str | None) -> None:
-        if any(where.overlaps(other) for other in self._taken):
+    def _add(
+        self, where: Span, actor: Actor, match: ActorMatch, wording: str | None, named: Span | None = None
+    ) -> None:
+        """Keep a mention; `named`, the part of `where` no other finder may take (a person's
+        name, not the role after it, where a body is named: "deputy head of X's agency")."""
+        taken = named or where
+        if any(taken.overlaps(other) for other in self._taken):
             return
-        self._taken.append(where)
+        self._taken.append(taken)
         if not match.known:
             actor = self.proposed.setdefault(actor.actor_id, actor)
         use = self.uses.get(match.actor_id)
@@ -313,7 +324,7 @@ class ArticleActors:
             use.wordings.append(wording)
         self.found.append((where, match))
 
-    def _propose(self, where: Span, actor: Actor, wording: str) -> None:
+    def _propose(self, where: Span, actor: Actor, wording: str, named: Span | None = None) -> None:
         """Link to a known actor when its name is known, else propose `actor`."""
         bare = regex.sub(r"^(?i:the)\s+", "", wording)
         match = None if actor.actor_type == "anonymous" else self._known_match(bare) or self._known_match(actor.name)
@@ -322,7 +333,7 @@ class ArticleActors:
             return
         if actor.actor_id in self.known:  # an id taken by another actor: keep ids unique
             actor.actor_id = f"{self.article.source_id}-{actor.actor_id}"
-        self._add(where, actor, ActorMatch(actor.actor_id, False, wording, 100.0), wording)
+        self._add(where, actor, ActorMatch(actor.actor_id, False, wording, 100.0), wording, named)
 
     def _state(self, code: str, wording: str) -> tuple[Actor, ActorMatch]:
         actor_id = code.lower()
@@ -353,6 +364,7 @@ class ArticleActors:
             self._anonymous,
             self._titled,
             self._described,
+            self._first_names,
             self._media,
             self._bodies,
             self._international,
@@ -360,6 +372,30 @@ class ArticleActors:
         ):
             finder(text)
         self.found.sort(key=lambda found: found[0])
+        self._officials_of_bodies()
+
+    def _officials_of_bodies(self) -> None:
+        """ "A commission official" after "Armenia's commission on missing persons" speaks for
+        that body: its mentions are the body's, and the unnamed actor is dropped."""
+        for actor_id, use in list(self.uses.items()):
+            if use.actor.actor_type != "anonymous" or use.match.known:
+                continue
+            word = regex.search(rf"(?i)\b({BODY_WORDS})\s+officials?\b", use.actor.name)
+            if word is None:
+                continue
+            bodies = [
+                other
+                for other in self.uses.values()
+                if other.actor.actor_type == "government_agency"
+                and other.first.start < use.first.start
+                and word[1].lower() in other.actor.name.lower()
+            ]
+            if len(bodies) != 1:
+                continue
+            body = bodies[0]
+            self.found = [(where, body.match if m.actor_id == actor_id else m) for where, m in self.found]
+            del self.uses[actor_id]
+            self.proposed.pop(actor_id, None)
 
     def _anonymous(self, text: str) -> None:
         for m in _pattern(rf"(?i:{ANONYMOUS})").finditer(text):
@@ -390,10 +426,13 @@ class ArticleActors:
                 start = m.start("lead") + named.start() if named else m.start("title")
                 where = Span(start, m.start("name") + len(name))
                 title = " ".join(m["title"].split())
-                if title.lower() == "counterpart":  # "his Armenian counterpart": the same office
+                counterpart = title.lower() == "counterpart"
+                if counterpart:  # "his Armenian counterpart": the same office
                     title = self._last_title or title
                     lead_words = ""
                 role = " ".join(f"{lead_words} {title}".split()) if pattern is lower else title
+                if (pattern is upper or counterpart) and country is not None:  # "Foreign Minister of Armenia"
+                    role = f"{title} of {self._state(country, country)[0].name}"
                 self._last_title = title if pattern is upper else self._last_title
                 person = Actor(slug(name), name, "person", country, role[0].upper() + role[1:], aliases=[name])
                 if " " not in name:  # "President Aliyev": a surname, of someone named before
@@ -418,7 +457,17 @@ class ArticleActors:
             country = None if kind == "expert" else self._country_of(m["role"])
             role = " ".join(m["role"].split())
             where = Span(m.end("name") - len(name), m.end("role"))
-            self._propose(where, Actor(slug(name), name, kind, country, role[0].upper() + role[1:], [name]), name)
+            actor = Actor(slug(name), name, kind, country, role[0].upper() + role[1:], [name])
+            self._propose(where, actor, name, Span(where.start, m.end("name")))
+
+    def _first_names(self, text: str) -> None:
+        """ "who gave only her first name, Səbinə": a person known by one name."""
+        pattern = _pattern(rf"(?i:(?:gave|giving)\s+only\s+(?:her|his|their)\s+first\s+name),?\s+(?P<name>{WORD})")
+        for m in pattern.finditer(text):
+            name = m["name"]
+            where = Span(m.start("name"), m.end("name"))
+            actor = Actor(f"{self.article.source_id}-{slug(name)}", name, "person", None, aliases=[name])
+            self._propose(where, actor, name)
 
     def _media(self, text: str) -> None:
         demonyms = _alternatives(DEMONYMS)

@@ -5,10 +5,10 @@ date of a span, and slugs for ids. Kept apart so that the two read a sentence th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from peacetrack.draft.actors import slug as actor_slug
 from peacetrack.draft.model import ActorMatch, Actors, Article, DateGuess, Span
 from peacetrack.enums import CountryCode
 
@@ -156,12 +156,40 @@ def date_of(article: Article, find_dates: DateFinder | None, *spans: Span) -> Da
     return None
 
 
+LEAD = re.compile(r"(?:[^–—\n]{0,80}\([^)\n]*\)\s*[–—]\s*)?[,;]?\s*(?:(?:and|but|while|whereas|with)\s+)?")
+
+
+DATELINE_IN = re.compile(r"\n[^\n]{0,60}\([^)\n]*\)\s*[–—]\s*")
+
+
+def sentence_parts(article: Article, sentence: Span) -> list[Span]:
+    """A sentence, or its two parts where a headline without a full stop runs into the
+    dateline and the first sentence ("Ministers meet in Ijevan\nIJEVAN, Armenia (News) – The ...")."""
+    found = DATELINE_IN.search(article.text, sentence.start, sentence.end)
+    if found is None:
+        return [sentence]
+    return [Span(sentence.start, found.start()), Span(found.end(), sentence.end)]
+
+
+def is_headline(article: Article, span: Span) -> bool:
+    """Words that end without a full stop: a headline, whose present tense ("ministers meet")
+    is news of the past."""
+    return not re.search(r"[.!?”’\"»)]\s*$", article.words(span))
+
+
+def trimmed(article: Article, span: Span) -> Span:
+    """A span without a dateline ("YEREVAN, 25 September 2025 (Caucasus Wire) – "), the
+    conjunction that joins a clause to the one before, and the spaces around: the evidence."""
+    text = article.words(span)
+    lead = LEAD.match(text)
+    start = span.start + (lead.end() if lead else 0)
+    end = span.end - (len(text) - len(text.rstrip()))
+    return Span(start, end) if end > start else span
+
+
 def slug(text: str, words: int = 5) -> str:
-    """ASCII slug of a text (diacritics dropped: "Qəbələ" → "qabala" is not attempted; "Ə"
-    has no decomposition and is dropped), cut to a few words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(parts[:words])
+    """An id part from a text, as actor ids are made (Əliyeva → aliyeva), cut to a few words."""
+    return "-".join(actor_slug(text).split("-")[:words])
 
 
 def month_slug(edtf: str | None) -> str:

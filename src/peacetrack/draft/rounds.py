@@ -19,14 +19,17 @@ from peacetrack.draft.clauses import (
     ORDINAL,
     DateFinder,
     date_of,
+    is_headline,
     is_state,
     number_value,
     ordinal_value,
     paragraph_of,
     quoted_spans,
+    sentence_parts,
     slug,
     state_name,
     state_of,
+    trimmed,
     unique_id,
 )
 from peacetrack.draft.dates import dates_in
@@ -46,7 +49,7 @@ ORDINAL_ROUND = re.compile(
 )
 MET = re.compile(
     r"\b(?:met|meet|meets|held\s+talks|held\s+a\s+meeting|held\s+a\s+round|sat\s+down)\b"
-    rf"|\b{TALKS}\b(?=[^.;]{{0,80}}?\b(?:was|were)\s+held\b)|\bhosted\s+(?:the\s+)?(?:{TALKS}|a\s+meeting)\b",
+    rf"|\b(?:{TALKS}|meeting)\b(?=[^.;]{{0,80}}?\b(?:(?:was|were)\s+held|took\s+place)\b)|\bhosted\s+(?:the\s+)?(?:{TALKS}|a\s+meeting)\b",
     re.IGNORECASE,
 )
 HOSTED = re.compile(r"\s+hosted\b", re.IGNORECASE)
@@ -58,7 +61,7 @@ MEDIATED_BY = re.compile(
 )
 NO_MEDIATOR = re.compile(r"\bno\s+mediators?\b|\bwithout\s+(?:a\s+)?mediators?\b", re.IGNORECASE)
 SUMMIT = re.compile(r"\b(?:summit|leaders|presidents|heads\s+of\s+state)\b", re.IGNORECASE)
-BORDER = re.compile(r"\bborder\s+commissions?\b|\bdelimitation\b|\bdemarcation\b", re.IGNORECASE)
+BORDER = re.compile(r"\bborder\s+(?:commissions?|talks)\b|\bdelimitation\b|\bdemarcation\b", re.IGNORECASE)
 PLACE = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?(?:(?:[^\W\d_][\w-]*\s+){0,3}?(?:town|city|village|capital|resort|region)\s+of\s+)?"
     r"([^\W\d_][\w’'-]*(?:\s+[A-Z][\w-]*)*)"
@@ -82,8 +85,9 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
     sentences: dict[tuple[Any, ...], Span] = {}
     top_states = _top_states(article, actors)
     last_parties: list[str] = []
-    for sentence in article.sentences:
-        found = _found(article, sentence)
+    parts = [part for whole in article.sentences for part in sentence_parts(article, whole)]
+    for sentence in parts:
+        found = None if is_headline(article, sentence) else _found(article, sentence)
         if found is None:
             continue
         mentions = actors.mentions(sentence)
@@ -96,7 +100,7 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
             continue
         last_parties = parties
         parties = sorted({*parties, *(side for side in (sender, receiver) if side is not None)})
-        evidence = [_trimmed(article, sentence)]
+        evidence = [trimmed(article, sentence)]
         round_format = found.format
         if round_format == "bilateral_meeting":
             round_format, extra = _meeting_format(article, sentence, mediator)
@@ -200,7 +204,7 @@ def _meeting_format(article: Article, sentence: Span, mediator: tuple[str, Span]
         for s in article.sentences
         if paragraph.start <= s.start < paragraph.end and s != sentence and NO_MEDIATOR.search(article.words(s))
     ]
-    return NegotiationFormat.bilateral_meeting.value, [_trimmed(article, s) for s in extra[:1]]
+    return NegotiationFormat.bilateral_meeting.value, [trimmed(article, s) for s in extra[:1]]
 
 
 def _as_state(article: Article, actors: Actors, span: Span, match: ActorMatch) -> str | None:
@@ -313,11 +317,6 @@ def _round_id(article: Article, sentence: Span, values: dict[str, Any]) -> str:
     when = values["when"] or ""
     when = re.sub(r"^\.\./", "by-", re.sub(r"/\.\.$", "-on", when)).replace("/", "-").rstrip("~?%")
     return "-".join(part for part in ("-".join(sorted(values["parties"])), what, slug(when, 8)) if part)
-
-
-def _trimmed(article: Article, span: Span) -> Span:
-    text = article.words(span)
-    return Span(span.start, span.end - (len(text) - len(text.rstrip())))
 
 
 def _reason(

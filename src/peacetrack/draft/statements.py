@@ -9,10 +9,15 @@ President Aliyev", "he added": the last person named), else from the sentence ho
 ("Mirzoyan answered that ... “...”"). A sentence of reported speech with no quote ("X said
 that ...", "He stressed ...", "according to X, ...") is a paraphrase; one that leads into a
 quote of the same speaker ("X said ... . “...,” he said.") is that quote's evidence instead.
+
+Some 500 lines: the word tables (speech verbs, topics) are a fifth; quotes, attributions and
+paraphrases read one another's results (a paraphrase that leads into a quote joins it), so
+they share one finder.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import regex
@@ -54,7 +59,7 @@ TOPICS = [
         "defence_industry",
     ),
     (
-        r"\b(?:supplies|supplying|sends?|cargo|military cooperation|support for|deliver\w*|buys?|purchases?|weapons|arms)\b",
+        r"\b(?:supplies|supplying|sends?|cargo|military cooperation|support for|deliver\w*|buys?|purchases?|weapons|arms|received|armou?red|vehicles|missiles|drones|radars?|rifles|munitions)\b",
         "foreign_military_support",
     ),
     (
@@ -63,9 +68,19 @@ TOPICS = [
     ),
     (r"\b(?:border security|borders?|frontier)\b", "border_security"),
     (r"\b(?:sovereignty|territorial integrity|independence)\b", "sovereignty"),
-    (r"\b(?:peace|treaty|negotiations?|talks|normali[sz]\w+)\b", "peace_process"),
+    (r"\b(?:peace|treaty|negotiations?|talks|normali[sz]\w+|draft|agreement)\b", "peace_process"),
 ]
 DEFAULT_TOPIC = "peace_process"
+# Words an id leaves out: it is the speaker's name, the month and a few words of what was said.
+ID_STOPWORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from", "that",
+    "this", "these", "those", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",
+    "would", "could", "should", "can", "may", "it", "its", "he", "she", "they", "we", "our", "us", "i",
+    "his", "her", "their", "said", "says", "told", "added", "noted", "stated", "stressed", "emphasized",
+    "emphasised", "president", "minister", "prime", "foreign", "deputy", "also", "again", "not", "no",
+    "yesterday",
+))  # fmt: skip
+LONG_QUOTE = 200  # characters of a quote in one pair of marks above which each sentence is a statement
 
 
 @dataclass
@@ -89,6 +104,7 @@ class Quoted:
     attribution: str = ""
     confidence: float = 0.0
     attributed_after: bool = False  # “A,” he said: a part that follows directly is the same quote
+    said: list[str] | None = None  # the words, when not those inside `parts`' marks
 
 
 def propose_statements(article: Article, actors: ArticleActors) -> list[Proposal]:
@@ -179,10 +195,14 @@ class _Finder:
         ("he": the last person named; "it": the last body), or a body named before ("the
         reconstruction agency")."""
         head = self.text[floor:verb_start]
-        for where, match in reversed(self.actors.mentions(Span(floor, verb_start))):
-            between = self.text[where.end : verb_start]
-            if regex.fullmatch(GAP, between) or not between.strip():
-                return Subject(match, where.start, 0.85, named=True)
+        adjacent = [
+            (where, match)
+            for where, match in self.actors.mentions(Span(floor, verb_start))
+            if regex.fullmatch(GAP, self.text[where.end : verb_start]) or not self.text[where.end : verb_start].strip()
+        ]
+        if adjacent:  # the outermost: "Rauf Qasımov, deputy head of Azerbaijan's agency, said"
+            where, match = min(adjacent, key=lambda found: found[0].start)
+            return Subject(match, where.start, 0.85, named=True)
         pronoun = regex.search(rf"{PRONOUN}{GAP}$", head)
         if pronoun is not None:
             word = pronoun["pronoun"].lower()
@@ -241,7 +261,7 @@ class _Finder:
 
     # --- the statements ----------------------------------------------------------------------
     def run(self) -> list[Proposal]:
-        quoted = self.direct_quotes()
+        quoted = [piece for q in self.direct_quotes() for piece in self.split_long(q)]
         taken = [s for q in quoted for s in q.evidence]
         proposals: list[Proposal] = []
         paraphrases = self.paraphrases(taken, quoted)
@@ -286,8 +306,31 @@ class _Finder:
     def paragraph_of(self, at: int) -> Span | None:
         return next((p for p in self.article.paragraphs if p.start <= at < p.end), None)
 
+    def split_long(self, q: Quoted) -> list[Quoted]:
+        """A long quote in one pair of marks, of several sentences, as one statement a sentence
+        (a reviewed coding codes each claim of a speech apart); each piece keeps the attribution
+        as evidence. Its sentences are syntok's, and a "… " before a capital letter."""
+        part = q.parts[0]
+        if len(q.parts) > 1 or not q.attributed_after or part.end - part.start < LONG_QUOTE:
+            return [q]
+        cuts = [s.start for s in self.article.sentences if part.start < s.start < part.end - 1]
+        cuts += [m.end() for m in regex.finditer(r"…\s+(?=\p{Lu})", self.text[part.start : part.end])]
+        cuts = sorted({part.start + c if c < part.start else c for c in cuts})
+        cuts = [c for c in cuts if part.start < c < part.end - 1]
+        if not cuts:
+            return [q]
+        bounds = [part.start, *cuts, part.end]
+        attribution = Span(part.end, q.evidence[0].end)
+        pieces = []
+        for first, last in itertools.pairwise(bounds):
+            piece = Span(first, last)
+            words = " ".join(self.text[first:last].split()).strip('“”"«»„‘’ ').rstrip(",").strip()
+            evidence = [Span(first, q.evidence[0].end)] if last == part.end else [piece, attribution]
+            pieces.append(Quoted([piece], evidence, q.speaker, q.attribution, q.confidence - 0.05, True, [words]))
+        return pieces
+
     def direct_proposal(self, q: Quoted) -> Proposal:
-        words = [words_inside(self.article, part) for part in q.parts]
+        words = q.said or [words_inside(self.article, part) for part in q.parts]
         quote = max(words, key=len)
         assert q.speaker is not None
         summary = _sentence(f"{self.short_name(q.speaker)} said: {' '.join(words)}")
@@ -308,8 +351,12 @@ class _Finder:
             if summary is None:
                 continue
             attribution = self.text[subject.start : verb_at if verb_at >= 0 else sentence.end]
+            confidence, note = subject.confidence, ""
+            if verb_at >= 0 and len(self.text[verb_at : sentence.end].split()) <= 4:
+                confidence = min(confidence, 0.45)  # "..., the ministry said.": often an event's report
+                note = "; the attribution ends the sentence: maybe a report of an event, not a statement"
             proposals.append(
-                self.proposal(subject.match, "paraphrase", None, summary, [sentence], subject.confidence, attribution)
+                self.proposal(subject.match, "paraphrase", None, summary, [sentence], confidence, attribution, note)
             )
         return proposals
 
@@ -370,16 +417,25 @@ class _Finder:
         evidence: list[Span],
         confidence: float,
         attribution: str,
+        note: str = "",
     ) -> Proposal:
         when, basis = self.when(evidence)
         content = " ".join(self.article.words(span) for span in evidence)
         topic = topic_of(f"{quote or ''} {content}")
-        date_part = when.split("/")[-1][:7] if when and not when.startswith("..") else ""
-        words = " ".join(regex.findall(r"\p{L}+", quote or summary)[slice(0, 4) if quote else slice(1, 5)])
+        ends = [end for end in (when or "").split("/") if end and end != ".."]
+        date_part = ends[-1][:7] if ends else ""  # "../2025-06-12": said by June 2025
+        name_words = set(self.short_name(speaker).split()) | set(speaker.matched.split())
+        content_words = [
+            w
+            for w in regex.findall(r"\p{L}+(?=[’']s\b)|\p{L}+", quote or summary)
+            if w not in name_words and w != "s" and w.lower() not in ID_STOPWORDS
+        ]
+        words = " ".join(content_words[:4])
         statement_id = slug(" ".join(filter(None, [self.short_name(speaker), date_part, words])))[:80].strip("-")
         reason = f"{kind.replace('_', ' ')}; speaker from “{_short(attribution)}”"
         if speaker.known:
             reason += f" (“{speaker.matched}”, score {speaker.score:g})"
+        reason += note
         if topic is None:
             reason += f"; no topic word: {DEFAULT_TOPIC} by default"
         return Proposal(
@@ -431,14 +487,19 @@ def _sentence(words: str) -> str:
     flat = words.split()
     text = " ".join(flat[:40]) + (" …" if len(flat) > 40 else "")
     text = text.strip(' ,;:“”"«»„‘’').rstrip(".")
-    return regex.sub(r"^[=+\-@\s]+", "", text[:1].upper() + text[1:]) + "."
+    return regex.sub(r"^[=+\-@\s]+", "", text[:1].upper() + text[1:]) + ("" if text.endswith("…") else ".")
+
+
+CLAUSE_STARTERS = {"The", "A", "An", "It", "Its", "This", "These", "Those", "Last", "In", "On", "At", "For", "After",
+                   "Before", "Since", "During", "When", "While", "As", "More", "Some", "About", "Nearly", "Earlier",
+                   "Yesterday", "Two", "Three", "Four", "Five", "Six", "Both", "Neither", "No", "All"}  # fmt: skip
 
 
 def _lowered(words: str) -> str:
     """A clause put after "said": its first letter lowered unless it starts a name ("The" → "the")."""
     words = " ".join(words.split())
     first = words.split(" ", 1)[0] if words else ""
-    return words[:1].lower() + words[1:] if first in ("The", "A", "An", "It", "Its", "This", "These") else words
+    return words[:1].lower() + words[1:] if first in CLAUSE_STARTERS else words
 
 
 def _short(words: str) -> str:

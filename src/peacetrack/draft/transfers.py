@@ -7,7 +7,7 @@ verb, and both sides are found by the words around them ("X delivered ... to Y",
 before ("The supplies included ...") takes its sides from it. Nothing is guessed: no number
 where none is printed, no side where none is named in the paragraphs read.
 
-Longer than most modules (about 400 lines) because the clause reading (sides, numbers, batches)
+Longer than most modules (about 550 lines) because the clause reading (sides, numbers, batches)
 is one piece: split, its parts would only pass each other the same dozen values.
 """
 
@@ -31,6 +31,7 @@ from peacetrack.draft.clauses import (
     quantity_before,
     slug,
     state_of,
+    trimmed,
     unique_id,
 )
 from peacetrack.draft.dates import dates_in
@@ -47,6 +48,8 @@ BATCH = re.compile(
     r"\b(?:first|second|third|fourth|next|latest|another|new|final)\s+(?:batch|tranche|shipment|delivery)\b", re.I
 )
 SIDES = ("supplier", "recipient")
+DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ch|i|ek)$")  # "Russian", "Israeli": an origin, not a recipient
+ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")  # "India, which supplies Armenia, is ..."
 HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
 ANAPHOR = re.compile(
     r"\b(?:both|these|those|the|all|the\s+two|the\s+three)\s+(?:systems|weapons|items|vehicles|missiles|drones)\b|\bthem\b",
@@ -77,7 +80,6 @@ class Context:
     certainty: str
     date: DateGuess | None
     span: Span
-    item: Item | None = None
 
 
 @dataclass
@@ -129,7 +131,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         cue = _cue(drafting, clause)
         items = find_items(drafting.article, clause, drafting.lex, drafting.last_item)
         items = items or _named_before(drafting, clause, cue)
-        sides = _sides(drafting, clause, cue, mentions, items)
+        sides = _sides(drafting, clause, _verb(drafting, clause, cue), mentions, items)
         holder = drafting.shown[1]
         if items and all(i.elided for i in items) and holder is not None and "recipient" not in sides:
             sides["recipient"] = holder
@@ -138,7 +140,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         status = cue.status if cue else (previous.status if previous else None)
         if status is None:
             continue
-        date = date_of(article, drafting.find_dates, clause, sentence) or (continuation.date if continuation else None)
+        date = date_of(article, drafting.find_dates, clause) or (continuation.date if continuation else None)
         level = continuation.certainty if continuation and certainty == Certainty.stated else certainty
         context = Context(dict(sides), status, level, date, clause)
         previous = context
@@ -148,7 +150,10 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
             and sides["supplier"].actor_id != sides["recipient"].actor_id
         ):
             drafting.last = context
+            if not items:
+                _named_again(drafting, context)
         precise = [i for i in items if not i.vague]
+        items = precise or [i for i in items if _object_of(article, cue, i)]
         named_here = sum(1 for side in SIDES if side in sides and sides[side].how != "earlier")
         if not precise and (continued or named_here < 2 or not items):
             continue
@@ -162,6 +167,15 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         for item in precise or items:
             _propose(drafting, context, item, cue, hedge, many=len(items) > 2)
         drafting.last = context
+
+
+def _object_of(article: Article, cue: CueAt | None, item: Item) -> bool:
+    """Whether a word for arms in general is what the verb moves ("declined a Russian offer to
+    supply other weapons"), not a word further off ("received a loan from France to buy weapons")."""
+    if cue is None or item.span.start < cue.span.end:
+        return False
+    between = article.text[cue.span.end : item.span.start]
+    return len(between.split()) <= 5 and not re.search(r"\b(?:from|loans?|money|funds|credits?|grants?)\b", between)
 
 
 def _shown(drafting: Drafting, sentence: Span, mentions: list[tuple[Span, ActorMatch]]) -> None:
@@ -219,21 +233,36 @@ def _certainty(drafting: Drafting, sentence: Span) -> tuple[str, Span | None]:
     return Certainty.stated.value, None
 
 
-def _cue(drafting: Drafting, clause: Span) -> CueAt | None:
-    """The transfer verb of a clause: of the first status (in the contract's order) with one."""
+def _cues(drafting: Drafting, clause: Span) -> list[CueAt]:
+    """The transfer verbs of a clause that are not negated, in text order."""
     text = drafting.article.words(clause)
+    found = [
+        CueAt(cue.status, cue.subject, Span(clause.start + m.start(), clause.start + m.end()))
+        for cue in drafting.lex.cues
+        for m in cue.pattern.finditer(text)
+        if not NEGATION.search(text[: m.start()])
+    ]
+    return sorted(found, key=lambda cue: (cue.span.start, -cue.span.end))  # the longest of one place
+
+
+def _cue(drafting: Drafting, clause: Span) -> CueAt | None:
+    """The transfer verb that gives a clause its status: of the first status in the lexicon's
+    order ("cancelled an order" is cancelled)."""
+    found = _cues(drafting, clause)
     for status in dict.fromkeys(cue.status for cue in drafting.lex.cues):
-        found = [
-            (m.start(), m.end(), cue)
-            for cue in drafting.lex.cues
-            if cue.status == status
-            for m in cue.pattern.finditer(text)
-            if not NEGATION.search(text[: m.start()])
-        ]
-        if found:
-            start, end, cue = min(found, key=lambda f: f[0])
-            return CueAt(cue.status, cue.subject, Span(clause.start + start, clause.start + end))
+        of_status = [cue for cue in found if cue.status == status]
+        if of_status:
+            return of_status[0]
     return None
+
+
+def _verb(drafting: Drafting, clause: Span, cue: CueAt | None) -> CueAt | None:
+    """The verb whose subject is a side: the status's own, or the first that has one ("France
+    will supply Armenia ... under a contract signed": the contract gives the status, "supply"
+    the sides)."""
+    if cue is None or cue.subject in SIDES:
+        return cue
+    return next((c for c in _cues(drafting, clause) if c.subject in SIDES), cue)
 
 
 def _sides(
@@ -245,14 +274,20 @@ def _sides(
     sides: dict[str, Side] = {}
     subject: tuple[Span, ActorMatch] | None = None
     origin: tuple[Span, ActorMatch] | None = None
+    asides = [Span(m.start(), m.end()) for m in ASIDE.finditer(text, clause.start, clause.end)]
     for span, match in mentions:
-        if not (clause.start <= span.start and span.end <= clause.end):
+        if not (clause.start <= span.start and span.end <= clause.end) or any(contains(a, span) for a in asides):
             continue
         before = text[clause.start : span.start]
         after = text[span.end : clause.end]
         if re.search(r"\bfrom\s+(?:the\s+)?$", before):
             sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
-        elif RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end):
+        elif (RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end)) or (
+            cue is not None
+            and cue.subject == "supplier"
+            and re.fullmatch(r"\s+", text[cue.span.end : span.start])
+            and not DEMONYM.search(text[span.start : span.end])
+        ):  # "to Armenia", "supply Armenia with", "sold Azerbaijan arms"
             sides.setdefault("recipient", _side(drafting, span, match, f"after “{before.split()[-1]}”", clause))
         elif re.search(r"\bfor\s+$", before) and any(i.span.end <= span.start for i in items):
             sides.setdefault("end_user", Side(match.actor_id, span, "after “for”", clause))
@@ -303,8 +338,8 @@ def _propose(
     order, quantity = _order_named(drafting, context, item, _quantity(article, item, clause))
     values = _values(drafting, context, item, quantity, context.status)
     values["part_of"] = order or _batch_of(drafting, context, item)
-    evidence = [item.span if many else _trimmed(article, clause)]
-    evidence += [_trimmed(article, side.clause) for side in context.sides.values() if not contains(clause, side.span)]
+    evidence = [item.span if many else trimmed(article, clause)]
+    evidence += [trimmed(article, side.clause) for side in context.sides.values() if not contains(clause, side.span)]
     reason = _reason(article, context, item, quantity, cue, hedge)
     doubts = sum(side.how == "earlier" for side in context.sides.values()) + item.vague + item.elided
     confidence = 0.9 - 0.2 * doubts - 0.3 * (context.sides["supplier"] is context.sides.get("maker"))
@@ -415,7 +450,7 @@ def _order_named(
         order,
         item,
         values,
-        [_trimmed(article, clause)],
+        [trimmed(article, clause)],
         0.75,
         f"the whole of a batch: “{article.words(whole.span)}” → {whole.value} ordered",
     )
@@ -438,6 +473,24 @@ def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
     return None
 
 
+def _named_again(drafting: Drafting, context: Context) -> None:
+    """A clause naming a drafted transfer again by its number ("Paris and Yerevan signed the
+    order for the 50 vehicles ... in June 2024"): its words as evidence, its date and maker."""
+    found = re.search(rf"\bthe\s+({NUMBER})\s+[a-z-]+", drafting.article.words(context.span), re.IGNORECASE)
+    number = number_value(found.group(1)) if found else None
+    sides = (context.sides["supplier"].actor_id, context.sides["recipient"].actor_id)
+    for (supplier, recipient, _, status, _), proposal in drafting.proposals.items():
+        if (supplier, recipient) == sides and status == context.status and number == proposal.values["quantity"]:
+            proposal.evidence = sorted({*proposal.evidence, trimmed(drafting.article, context.span)})
+            proposal.reason += f"; named again as “{' '.join(found.group(0).split()) if found else ''}”"
+            if proposal.values["when"] is None and context.date is not None:
+                proposal.values["when"], proposal.values["date_basis"] = context.date.edtf, context.date.basis
+            if proposal.values["manufacturer_id"] is None:
+                whole = Item(context.span, "", "", "")
+                proposal.values["manufacturer_id"] = _manufacturer(drafting, whole, context.span)
+            return
+
+
 def _manufacturer(drafting: Drafting, item: Item, clause: Span) -> str | None:
     """A maker the text names: a mention that is not a state inside the item's words ("the
     French ARQUUS brand") or after "built by", "made by"."""
@@ -453,15 +506,6 @@ def _manufacturer(drafting: Drafting, item: Item, clause: Span) -> str | None:
         if inside or (made_by and span.start >= item.span.end):
             return match.actor_id
     return None
-
-
-def _trimmed(article: Article, clause: Span) -> Span:
-    """A clause without the conjunction and the spaces that join it to the one before."""
-    text = article.words(clause)
-    lead = re.match(r"[,;]?\s*(?:(?:and|but|while|whereas|with)\s+)?", text)
-    start = clause.start + (lead.end() if lead else 0)
-    end = clause.end - (len(text) - len(text.rstrip()))
-    return Span(start, end) if end > start else clause
 
 
 def _transfer_id(values: dict[str, Any], item: Item) -> str:

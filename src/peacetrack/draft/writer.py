@@ -45,6 +45,7 @@ def draft_yaml(
     yaml = YAML(typ="rt", pure=True)
     yaml.width = 4096  # one quote, one line: a reviewer reads it as the article prints it
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
     out = io.StringIO()
     yaml.dump(document, out)
     return header(article, proposals) + out.getvalue()
