@@ -5,7 +5,9 @@ Between them the first three articles hold every phrasing issue 13 names (dates,
 outcomes, speakers, topics, links); the four written for the draft benchmark (issue 16) hold
 the phrasings a drafting machine must read (quotation marks of every kind, quotes split by an
 attribution or running over two paragraphs, speakers named after the quote or by a pronoun,
-reported speech, hedged and bounded transfers, numbered rounds, relative dates). Their codings
+reported speech, hedged and bounded transfers, numbered rounds, relative dates), and three more
+were written apart from the drafter, in other styles (a wire story, a regional outlet's
+translation, a feature), to stand for the real articles it has not seen. Their codings
 are the benchmark's gold (scripts/bench_draft.py); the assertions quote the words beside what
 they must become.
 """
@@ -34,13 +36,18 @@ WIRE = "caucasus-wire-2025-11-18"  # Tbilisi: the fourth round, on Monday, comme
 INTERVIEW = "kapan-courier-2026-01-22"  # «…», a two-paragraph quote, up to 50, declined, last August
 ANALYSIS = "caucasus-security-review-arms-and-talks"  # undated: „…“, a dozen, three, unconfirmed reports, is set to
 BRIEFING = "regional-desk-2026-03-04"  # straight quotes, said President Əliyev, she noted, earlier this year, about 30
-DRAFT_BENCH_IDS = [WIRE, INTERVIEW, ANALYSIS, BRIEFING]
+AGENCY = (
+    "meridian-wire-2026-04-14"  # wire copy: April 14, "last week", a dozen, at least 36, a spokesperson, Ani Badalyan
+)
+TRANSLATED = "qafqaz-bulleteni-2024-05-21"  # «…», — C. Bayramov said, „…“, the ninth session, on 10 May, last week
+FEATURE = "eurasia-ledger-new-suppliers"  # undated feature: in 2022, reportedly, cancelled, declined, on the sidelines
+DRAFT_BENCH_IDS = [WIRE, INTERVIEW, ANALYSIS, BRIEFING, AGENCY, TRANSLATED, FEATURE]
 FIXTURE_IDS = [TALKS, ARMS, UNDATED, *DRAFT_BENCH_IDS]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The seven articles and the real seed, in one seeds folder."""
+    """The ten articles and the real seed, in one seeds folder."""
     seeds = tmp_path_factory.mktemp("articles") / "seeds"
     shutil.copytree(SEEDS, seeds)
     for source_id in FIXTURE_IDS:
@@ -62,7 +69,7 @@ def evidence_of(built: Build, table: str, row_id: str) -> list[str]:
 # --- the articles themselves ------------------------------------------------------------------
 
 
-def test_the_fixture_folders_are_the_seven_articles() -> None:
+def test_the_fixture_folders_are_the_ten_articles() -> None:
     assert sorted(p.name for p in ARTICLES.iterdir()) == sorted(FIXTURE_IDS)
 
 
@@ -269,7 +276,7 @@ def test_between_them_the_bench_articles_hold_every_phrasing_a_draft_must_read()
     assert "rush it.”" in texts[WIRE] and "“We have closed two of the remaining questions,” Mirzoyan told" in flat
     assert re.search(r"rethink everything\.\n\n«Today", texts[INTERVIEW])  # no closing mark before the new paragraph
     assert all(re.search(r"[“«„\"][^”»“\"\n]*\n", t) for t in texts.values())
-    assert [s for s in DRAFT_BENCH_IDS if date_of(s) is None] == [ANALYSIS]  # one undated
+    assert [s for s in DRAFT_BENCH_IDS if date_of(s) is None] == [ANALYSIS, FEATURE]  # two undated
 
 
 def date_of(source_id: str) -> date | None:
@@ -369,3 +376,59 @@ def test_the_briefing_yesterday_on_monday_and_earlier_this_year(built: Build) ->
     assert (
         transfers["ind-arm-atags-2026-03"]["part_of"] == "rd-ind-arm-atags-2026-01"
     )  # "under the contract signed in January"
+
+
+# --- three written apart from the drafter (issue 16's held-out check) ------------------------------
+
+
+def test_the_wire_story_last_week_up_to_a_dozen_and_at_least(built: Build) -> None:
+    transfers = rows(built, "military_transfers", AGENCY)
+    # "has signed a contract with India for up to 50 more ATAGS"; "signed in New Delhi last week" (Tuesday 14 April)
+    atags = transfers["ind-arm-atags-2026-04"]
+    assert (atags["quantity"], atags["quantity_bound"], atags["status"]) == (50, "upper_bound", "ordered")
+    assert dates(atags) == ("2026-04-06/2026-04-12", date(2026, 4, 6), date(2026, 4, 12), "day", "inferred")
+    # "delivered at least 36 artillery pieces ... between 2023 and 2025, according to figures"
+    pieces = transfers["ind-arm-artillery-2023-2025"]
+    assert (pieces["quantity"], pieces["quantity_bound"], pieces["certainty"]) == (36, "lower_bound", "reported")
+    assert transfers["pak-aze-jf-17-2025"]["quantity_bound"] == "approximate"  # "a dozen JF-17 Block III"
+    assert transfers["ind-arm-akash-2026"]["status"] == "planned"  # "is also set to deliver Akash"
+    statements = rows(built, "statements", AGENCY)
+    # "A spokesperson for the ministry, Ani Badalyan, said Armenia had "every right ...""
+    assert statements["badalyan-2026-04-right-to-defend"]["speaker_id"] == "ani-badalyan"
+    (proof,) = evidence_of(built, "statements", "pashinyan-2026-04-14-not-buying-to-fight")
+    assert "tempted to fight us.\n\n“For thirty years" in proof  # one quote over two paragraphs
+
+
+def test_the_translated_report_ninth_session_and_initialled_speakers(built: Build) -> None:
+    rounds = rows(built, "negotiation_rounds", TRANSLATED)
+    session = rounds["arm-aze-border-commissions-2024-05-20"]  # "The ninth session ... was held yesterday"
+    assert (session["round_number"], session["date_edtf"], session["date_basis"]) == (9, "2024-05-20", "inferred")
+    almaty = rounds["arm-aze-foreign-ministers-2024-05-10"]  # "on 10 May ... held talks in Almaty"
+    assert (almaty["place"], almaty["format"], almaty["date_edtf"]) == ("Almaty", "bilateral_meeting", "2024-05-10")
+    proposals = rounds["arm-aze-peace-proposals-2024-05-13-2024-05-19"]  # "Last week in Abu Dhabi ... handed over"
+    assert (proposals["sender_id"], proposals["receiver_id"], proposals["place"]) == ("arm", "aze", "Abu Dhabi")
+    statements = rows(built, "statements", TRANSLATED)
+    # «Without the removal of these claims, ...», — C. Bayramov said.
+    assert statements["bayramov-2024-05-10-no-lasting-peace-without-removal"]["speaker_id"] == "ceyhun-bayramov"
+    # „We expect a reply from Baku ...“, Kostanyan told journalists in Yerevan yesterday.
+    assert statements["kostanyan-2024-05-20-reply-within-a-month"]["date_edtf"] == "2024-05-20"
+    assert "C. Bayramov" in rows(built, "actors")["ceyhun-bayramov"]["aliases"]
+
+
+def test_the_undated_feature_past_cancelled_declined_and_a_summit(built: Build) -> None:
+    transfers = rows(built, "military_transfers", FEATURE)
+    assert dates(transfers["rus-aze-tos-1a-2022"])[0] == "2022"  # "In 2022 Russia delivered a final batch"
+    hermes = transfers["isr-aze-hermes-900"]  # "Israel has reportedly supplied ... for years"
+    assert (hermes["certainty"], hermes["item_category"], hermes["date_edtf"]) == ("reported", "uav", None)
+    assert transfers["rus-arm-tor-m2km-cancelled-2024"]["status"] == "cancelled"  # "Yerevan cancelled in 2024"
+    assert transfers["srb-arm-nora-b-52-declined-2023"]["status"] == "declined"  # "Serbia declined in 2023"
+    summit = rows(built, "negotiation_rounds", FEATURE)[
+        "arm-aze-leaders-2025-10"
+    ]  # "on the sidelines ... in Copenhagen"
+    assert (summit["format"], summit["place"], summit["date_edtf"]) == ("summit", "Copenhagen", "2025-10")
+    statements = rows(built, "statements", FEATURE)
+    assert {r["date_precision"] for r in statements.values()} == {"unknown"}  # "has said", "believes": undated
+    # "… answers the phone,” said Olesya Vartanyan, an analyst at the Black Sea Policy Centre in Tbilisi.
+    assert statements["vartanyan-whoever-answers-the-phone"]["speaker_id"] == "olesya-vartanyan"
+    anonymous = statements["western-diplomat-no-talk-of-arms"]["speaker_id"]  # "a Western diplomat familiar with"
+    assert rows(built, "actors")[anonymous]["actor_type"] == "anonymous"
