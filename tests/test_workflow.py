@@ -188,3 +188,17 @@ def test_a_changed_article_or_source_is_validated_through_its_coding_file(
     done = run_action(repo, tmp_path, FORMAT="json")
     assert {"seeds/a/coding.yaml", "seeds/c/coding.yaml"} <= validated_files(done.stdout)
     assert "root:" not in done.stdout
+
+
+@needs_git
+def test_a_committed_draft_is_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pull request that commits a `coding.draft.yaml` has it checked, so rows still marked
+    draft cannot land unreviewed."""
+    repo = scratch_repository(tmp_path, ["seeds/a/coding.yaml"])
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    (repo / "seeds/a/coding.draft.yaml").write_text("actors: []\n", encoding="utf-8")
+    git(repo, "add", "--all")
+    git(repo, "commit", "-q", "-m", "a draft")
+    with monkeypatch.context() as here:
+        here.chdir(repo)
+        assert action.changed_data_files("main") == ["seeds/a/coding.draft.yaml"]

@@ -14,13 +14,14 @@ import subprocess
 import sys
 
 from peacetrack.errors import ActionError
-from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES
+from peacetrack.tables import ARTICLE, CODING_FILE, CODING_FILES, SOURCE_FILE, TABLES
 from peacetrack.validator.readers import READERS
 from peacetrack.validator.report import FORMATS, call_error_annotation
 
 # The files `peacetrack validate` reads by their name; .pre-commit-hooks.yaml's `files:` is this.
+# A committed draft is checked too: its rows still marked draft are errors, so it cannot land.
 DATA_FILE = re.compile(
-    rf"(^|/)(({'|'.join(TABLES)})\.({'|'.join(s.lstrip('.') for s in READERS)})|{re.escape(CODING_FILE)})$"
+    rf"(^|/)(({'|'.join(TABLES)})\.({'|'.join(s.lstrip('.') for s in READERS)})|{'|'.join(map(re.escape, CODING_FILES))})$"
 )
 
 
