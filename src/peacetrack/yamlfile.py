@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -48,6 +47,7 @@ _FLOAT = re.compile(
     r"|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _BASES = {"0b": 2, "0o": 8, "0x": 16}
+_TYPED_STARTS = frozenset("~nNtTfF+-.0123456789")  # how a null, a boolean or a number can start
 _TYPED_TAGS = {f"{_CORE}{name}" for name in ("int", "float", "bool", "null")}
 
 
@@ -82,7 +82,11 @@ def read_yaml(path: Path, root: Path) -> Any:
         )
     text = decoded(raw, path, "utf-8-sig")
     try:
-        return _Document(path, yaml.parse(text, Loader=_LOADER)).read()
+        parser = _LOADER(text)
+        try:
+            return _Document(path, parser).read()
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(p) for p in (error.context, error.problem) if p)
@@ -119,24 +123,22 @@ class _Document:
     """One YAML document built from the parser's events, refusing what a coding file has no
     use for as soon as it comes (the parser is lazy: the rest of the file is not read)."""
 
-    def __init__(self, path: Path, events: Iterator[yaml.Event]) -> None:
-        self.path, self.events, self.count = path, events, 0
+    def __init__(self, path: Path, parser: Any) -> None:
+        self.path, self.parser, self.count = path, parser, 0
 
     def refuse(self, rule: str, message: str, event: yaml.Event) -> FileFault:
         return FileFault(Fault(rule=rule, message=message, file=str(self.path), line=line_of_event(event)))
 
     def next(self) -> yaml.Event:
-        event = next(self.events)
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise self.refuse(
-                "yaml_alias", "anchors and aliases are not allowed in coding files: write values out", event
-            )
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-            raise self.refuse(
-                "yaml_tag", f"tag {shorten(tag)!r} is not allowed in coding files: write plain values", event
-            )
-        if isinstance(event, yaml.NodeEvent):
+        event: yaml.Event = self.parser.get_event()
+        if isinstance(event, yaml.NodeEvent):  # a scalar, a list's or mapping's start, an alias
+            if event.anchor is not None:  # an alias's anchor is the name it refers to
+                message = "anchors and aliases are not allowed in coding files: write values out"
+                raise self.refuse("yaml_alias", message, event)
+            tag = getattr(event, "tag", None)  # an alias has none
+            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                message = f"tag {shorten(tag)!r} is not allowed in coding files: write plain values"
+                raise self.refuse("yaml_tag", message, event)
             self.count += 1
             if self.count > MAX_YAML_NODES:
                 message = f"over {MAX_YAML_NODES:,} keys, values and lists: split the coding over seeds, or write less"
@@ -191,7 +193,7 @@ def scalar(event: yaml.ScalarEvent) -> Any:
     `!`, and a date are text as written."""
     text: str = event.value
     typed = (event.tag is None and event.implicit[0]) or event.tag in _TYPED_TAGS
-    if not typed:
+    if not typed or (text and text[0] not in _TYPED_STARTS):  # most values are words: said at once
         return text
     if _NULL.fullmatch(text):
         return None
