@@ -163,6 +163,12 @@ def test_a_key_that_is_a_list_is_refused_at_its_line(seeds_copy: Path) -> None:
     assert "plain value" in fault.message
 
 
+def test_a_control_character_is_refused_at_its_line(seeds_copy: Path) -> None:
+    path = edit(seeds_copy, "    recipient_id: arm\n", "    recipient_id: arm\x07\n")
+    [fault] = errors(seeds_copy)
+    assert (fault.rule, fault.line) == ("yaml", line_of(path, "arm\x07"))
+
+
 def test_values_are_read_by_yaml_1_2_as_written(seeds_copy: Path) -> None:
     """libyaml parses YAML 1.1, where `no` is false and `010` is eight: read as YAML 1.2,
     `no` is a place's name and `010` is ten, as a contributor (and ruamel before) reads them."""
