@@ -206,8 +206,10 @@ def scalar(event: yaml.ScalarEvent) -> Any:
         return sign * (int(unsigned[2:], base) if base else int(unsigned))
     if _FLOAT.fullmatch(text):
         lowered = digits.lower()
-        if lowered.endswith((".inf", ".nan")):
-            return -math.inf if lowered[0] == "-" else math.nan if "nan" in lowered else math.inf
+        if lowered.endswith(".nan"):
+            return math.nan
+        if lowered.endswith(".inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
         return float(digits)
     return text
 
