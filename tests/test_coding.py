@@ -149,6 +149,37 @@ def test_anchors_and_aliases_are_refused(seeds_copy: Path) -> None:
     assert (fault.rule, fault.line) == ("yaml_alias", line_of(path, "&r arm"))
 
 
+def test_a_tag_is_refused_at_its_line(seeds_copy: Path) -> None:
+    """A coding file is plain data: a tag asking a loader to build an object is no value."""
+    path = edit(seeds_copy, "    recipient_id: arm\n", "    recipient_id: !!python/object:os.system arm\n")
+    [fault] = errors(seeds_copy)
+    assert (fault.rule, fault.line) == ("yaml_tag", line_of(path, "!!python/object"))
+
+
+def test_a_key_that_is_a_list_is_refused_at_its_line(seeds_copy: Path) -> None:
+    path = edit(seeds_copy, "    recipient_id: arm\n", "    recipient_id: arm\n    ? [arm, aze]\n    : both\n")
+    [fault] = errors(seeds_copy)
+    assert (fault.rule, fault.line) == ("yaml", line_of(path, "? [arm, aze]"))
+    assert "plain value" in fault.message
+
+
+def test_a_control_character_is_refused_at_its_line(seeds_copy: Path) -> None:
+    path = edit(seeds_copy, "    recipient_id: arm\n", "    recipient_id: arm\x07\n")
+    [fault] = errors(seeds_copy)
+    assert (fault.rule, fault.line) == ("yaml", line_of(path, "arm\x07"))
+
+
+def test_values_are_read_by_yaml_1_2_as_written(seeds_copy: Path) -> None:
+    """libyaml parses YAML 1.1, where `no` is false and `010` is eight: read as YAML 1.2,
+    `no` is a place's name and `010` is ten, as a contributor (and ruamel before) reads them."""
+    edit(seeds_copy, "    place: null\n", "    place: no\n")
+    edit(seeds_copy, "    round_count: 10\n", "    round_count: 010\n")
+    build = build_tables(seeds_copy)
+    assert build.ok, build.errors
+    [row] = build.frames["negotiation_rounds"].to_dict("records")
+    assert (row["place"], row["round_count"]) == ("no", 10)
+
+
 def test_a_duplicate_row_id_is_refused(seeds_copy: Path) -> None:
     edit(
         seeds_copy,

@@ -94,10 +94,10 @@ def test_a_release_folder_given_to_against_may_be_named_with_dots(
 def test_a_coding_file_of_many_keys_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     """Under the size limit, 250,000 `k: v` lines took four minutes to parse (and passed)."""
     from peacetrack.errors import FileFault
-    from peacetrack.yamlfile import MAX_YAML_TOKENS, read_yaml
+    from peacetrack.yamlfile import MAX_YAML_NODES, read_yaml
 
     path = tmp_path / "coding.yaml"
-    keys = MAX_YAML_TOKENS // 4 + 1  # a key, its value and two marks each
+    keys = MAX_YAML_NODES // 2 + 1  # a key and its value each
     path.write_text("defaults:\n  statements:\n" + "".join(f"    k{i}: {i}\n" for i in range(keys)), encoding="utf-8")
     with pytest.raises(FileFault) as refused:
         read_yaml(path, tmp_path)

@@ -123,6 +123,8 @@ def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fa
             [text[s:e] for s, e in zip(group["char_start"], group["char_end"], strict=True)], index=group.index
         )
         wrong = actual != group["quote"]
+        if not wrong.any():  # the whole table's mask, made for each source, made a build quadratic
+            continue
         yield from row_faults(
             table, evidence, wrong.reindex(evidence.index, fill_value=False), "quote", *QUOTE_MISMATCH.words,
         )  # fmt: skip

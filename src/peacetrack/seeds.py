@@ -60,6 +60,7 @@ class Coded:
     at_fault: set[tuple[str, str, str]] = field(default_factory=set)
     # (table, row id) of each row still marked `draft:`: its confidence and reason, as written.
     drafts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    actors_by_id: dict[str, dict[str, Any]] = field(default_factory=dict)  # rows["actors"] by id, for merging
 
     def frames(self, since: Mapping[str, int] | None = None) -> dict[str, pd.DataFrame]:
         """One frame per table, rows sorted by primary key: every row, or those read after
@@ -386,9 +387,10 @@ class SeedReader:
         """Actors are entities: the same id in several sources is the same actor, which a later
         source may give more aliases (`merged_actor`)."""
         actor_id = values["actor_id"]
-        existing = next((a for a in self.coded.rows["actors"] if a["actor_id"] == actor_id), None)
+        existing = self.coded.actors_by_id.get(actor_id)
         if existing is None:
             self.coded.rows["actors"].append(values)
+            self.coded.actors_by_id[actor_id] = values
             return
         said = {c for t, row_id, c in self.coded.at_fault if (t, row_id) == ("actors", actor_id)}
         differs, added = merged_actor(

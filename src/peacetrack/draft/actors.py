@@ -143,31 +143,12 @@ def known_actors(seeds: Path, leave_out: Path | None = None) -> list[Actor]:
 
 def _coded_entries(path: Path, root: Path) -> list[Any]:
     """The `actors:` entries of a coding file, read as the build reads files (no link out, size
-    capped) but only that block: the whole file's parse took most of a draft's time. A block
-    that is not plain YAML (anchors, aliases, a syntax error) is passed over."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-    from ruamel.yaml.tokens import AliasToken, AnchorToken
-
-    from peacetrack.yamlfile import MAX_YAML_BYTES, MAX_YAML_TOKENS, seed_bytes
+    and nodes capped, no anchors or tags); a file that cannot be read so is passed over."""
+    from peacetrack.yamlfile import read_yaml
 
     try:
-        raw = seed_bytes(path, root, MAX_YAML_BYTES + 1, missing_ok=True)
+        document = read_yaml(path, root)
     except (FileFault, OSError):
-        return []
-    if raw is None or len(raw) > MAX_YAML_BYTES:
-        return []
-    block = regex.search(rb"(?m)^actors:[^\n]*\n(?:[ \t#].*\n|\n)*", raw)
-    if block is None:
-        return []
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        text = block[0].decode("utf-8")
-        for count, token in enumerate(yaml.scan(text)):
-            if count > MAX_YAML_TOKENS or isinstance(token, AliasToken | AnchorToken):
-                return []
-        document = yaml.load(text)
-    except (UnicodeDecodeError, YAMLError):
         return []
     entries = document.get("actors") if isinstance(document, dict) else None
     return entries if isinstance(entries, list) else []

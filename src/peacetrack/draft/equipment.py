@@ -8,12 +8,12 @@ import importlib.resources
 import re
 from dataclasses import dataclass, replace
 from functools import cache
-
-from ruamel.yaml import YAML
+from pathlib import Path
 
 from peacetrack.draft.clauses import BOUND, NUMBER, NUMBER_WORDS
 from peacetrack.draft.model import Article, Span
 from peacetrack.enums import Certainty, ItemCategory, TransferStatus
+from peacetrack.yamlfile import parse_yaml
 
 LEXICON_FILE = "equipment.yaml"
 STOP_WORDS = frozenset(NUMBER_WORDS) | {  # words that never qualify an item's noun
@@ -63,7 +63,7 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 def read_lexicon(text: str) -> Lexicon:
     """The lexicon in `text`; every category, status and certainty must be the contract's."""
-    data = YAML(typ="safe", pure=True).load(text)
+    data = parse_yaml(text, Path(LEXICON_FILE))
     systems = tuple(
         System(
             s["name"],

@@ -11,10 +11,9 @@ line breaks included), with `occurrence:` where the words occur more than once, 
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from ruamel.yaml import YAML
+import yaml
 
 from peacetrack.coding import QuoteRef
 from peacetrack.draft.actors import ArticleActors, Use
@@ -31,6 +30,13 @@ ORDER = ("statements", "military_transfers", "negotiation_rounds")
 FORMULA_START = "=+-@"
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe emitter, a list indented under its key as coding files are written."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
 def draft_yaml(
     article: Article, actors: ArticleActors, proposals: list[Proposal], taken: set[tuple[str, str]] | None = None
 ) -> str:
@@ -42,13 +48,10 @@ def draft_yaml(
         entries = [entry(article, p.values, p.evidence, p.confidence, p.reason) for p in rows if p.table == table]
         if entries:
             document[table] = entries
-    yaml = YAML(typ="rt", pure=True)
-    yaml.width = 4096  # one quote, one line: a reviewer reads it as the article prints it
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return header(article, proposals) + out.getvalue()
+    text = yaml.dump(
+        document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False
+    )  # width: one quote, one line, as a reviewer reads it in the article
+    return header(article, proposals) + text
 
 
 def header(article: Article, proposals: list[Proposal]) -> str:
