@@ -939,7 +939,7 @@ def test_validate_leaves_the_interpreter_as_it_found_it(release: Path, statement
     ("where", "against"),
     [
         ("peacetrack.validator.against._release_path", None),  # finding the release
-        ("peacetrack.validator.against.read_tables", "release"),  # reading a release folder
+        ("peacetrack.validator.against.read_release", "release"),  # reading a release folder
         ("peacetrack.validator.first_pass.parse_arrow", "release"),  # in the reading thread
         ("peacetrack.validator.readers.csv.CsvLines.rows", "release"),  # pyarrow's path, not the csv module's
     ],
