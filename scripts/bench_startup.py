@@ -1,8 +1,9 @@
 """Time `peacetrack --help` and `peacetrack validate` of a ten-row file against `import duckdb`.
 
-Issue 15's goal: each within 0.2 s of `python -c "import duckdb"`. The ten-row file is the first
-ten rows of the bundled release's `statements.csv`, copied as they are (so the file is valid and
-`validate` reads the bundled release as its `--against`). Each code path (`--code`, a checkout:
+Issue 15's goal: each within 0.2 s of `python -c "import duckdb"`. The ten-row files are the first
+ten rows of the bundled release's statements, as CSV (`statements.csv` copied as it is), Parquet
+(`statements.parquet`'s first ten rows) and JSON Lines (the CSV's rows, empty cells null), so each
+file is valid and `validate` reads the bundled release as its `--against`. Each code path (`--code`, a checkout:
 its `src/` goes on PYTHONPATH; default this one) runs both commands as whole processes, and
 `python -c "import duckdb"` runs beside them, interleaved (A B C A B C ...), `--runs` times.
 Medians of wall and CPU (user + system) seconds are printed with the difference and ratio to
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import resource
 import statistics
@@ -30,15 +32,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 PYTHON = sys.executable
-BUNDLED_STATEMENTS = HERE.parents[1] / "src/peacetrack/bundled/releases/2.0.0/statements.csv"
+BUNDLED = HERE.parents[1] / "src/peacetrack/bundled/releases/2.0.0"
+FORMATS = (".csv", ".parquet", ".jsonl")
 
 
-def write_ten_rows(path: Path) -> None:
-    """The header and the first ten rows of the bundled release's statements, as CSV."""
-    with BUNDLED_STATEMENTS.open(newline="", encoding="utf-8") as released:
+def write_ten_rows(folder: Path) -> None:
+    """The first ten rows of the bundled release's statements as statements.csv, .parquet and .jsonl."""
+    import pyarrow.parquet as pq
+
+    with (BUNDLED / "statements.csv").open(newline="", encoding="utf-8") as released:
         rows = list(csv.reader(released))[:11]
-    with path.open("w", newline="", encoding="utf-8") as ten:
+    with (folder / "statements.csv").open("w", newline="", encoding="utf-8") as ten:
         csv.writer(ten, lineterminator="\n").writerows(rows)
+    with (folder / "statements.jsonl").open("w", encoding="utf-8") as ten:
+        ten.writelines(json.dumps({k: v or None for k, v in zip(rows[0], row, strict=True)}) + "\n" for row in rows[1:])
+    pq.write_table(pq.read_table(BUNDLED / "statements.parquet").slice(0, 10), folder / "statements.parquet")
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
@@ -60,7 +68,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         work = Path(tmp)
-        write_ten_rows(work / "statements.csv")
+        write_ten_rows(work)
         base_env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
         base_env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
         cases: list[tuple[str, list[str], dict[str, str]]] = [
@@ -69,9 +77,9 @@ def main() -> None:
         for code in codes:
             env = {**base_env, "PYTHONPATH": str(code / "src")}
             cases.append((f"{code.name}: --help", [PYTHON, "-m", "peacetrack", "--help"], env))
-            cases.append(
-                (f"{code.name}: validate 10 rows", [PYTHON, "-m", "peacetrack", "validate", "statements.csv"], env)
-            )
+            for suffix in FORMATS:
+                argv = [PYTHON, "-m", "peacetrack", "validate", f"statements{suffix}"]
+                cases.append((f"{code.name}: validate 10 rows {suffix}", argv, env))
 
         for _, command, env in cases:  # warm-up: compiles the byte code into the prefix
             timed(command, env, work)

@@ -17,8 +17,12 @@ With --baseline-src (another checkout's src/, say the code before a change), tha
 `peacetrack validate` runs in turn with the others on the same file, its figures and the
 ratio to it printed, and its JSON faults on the slice must be the same as this code's.
 
+With --memory, it measures instead how peak memory grows with the file: `peacetrack validate`
+(and the baseline's) on files of --memory-rows rows (500,000, 1 and 2 million), in turn, the
+peak RSS of each and what each further row adds to it (issue 15's goal: flat in the size).
+
     PYTHONPATH=src python scripts/bench_validate.py --rows 1000000 [--text ascii] [--format jsonl]
-        [--baseline-src ../base/src]
+        [--baseline-src ../base/src] [--memory]
 """
 
 from __future__ import annotations
@@ -218,6 +222,43 @@ def code_env(src: Path, work: Path, name: str) -> dict[str, str]:
     }
 
 
+def memory_growth(
+    work: Path, release: Path, envs: dict[str, dict[str, str]], sizes: list[int], args: argparse.Namespace
+) -> None:
+    """Peak RSS of `peacetrack validate` of each code on files of `sizes` rows, and the bytes a
+    row adds to it between sizes: what memory grows with, beside what it needs anyway."""
+    peaks: dict[str, list[int]] = {name: [] for name in envs}
+    files: list[int] = []
+    for rows in sizes:
+        data = work / f"memory-{rows}" / f"statements.{args.format}"
+        data.parent.mkdir()
+        write_statements(data, rows, args.text, args.format)
+        files.append(data.stat().st_size)
+        argv = [
+            sys.executable,
+            "-m",
+            "peacetrack",
+            "validate",
+            str(data),
+            "--against",
+            str(release),
+            "--format",
+            "json",
+        ]
+        measured = measure({name: Run(argv, work, env) for name, env in envs.items()}, args.repeat)
+        for name, (_, peak, _) in measured.items():
+            peaks[name].append(peak)
+        data.unlink()
+    print(f"\npeak RSS of `peacetrack validate` ({args.format}, {args.text} text), medians of {args.repeat}:")
+    print(f"{'rows':>12}{'file MB':>10}" + "".join(f"{name + ' MB':>18}{'× file':>8}" for name in envs))
+    for index, rows in enumerate(sizes):
+        cells = "".join(f"{peaks[n][index] / 1e6:>18,.0f}{peaks[n][index] / files[index]:>8.2f}" for n in envs)
+        print(f"{rows:>12,}{files[index] / 1e6:>10,.0f}{cells}")
+    for name in envs:
+        growth = [(peaks[name][i + 1] - peaks[name][i]) / (sizes[i + 1] - sizes[i]) for i in range(len(sizes) - 1)]
+        print(f"{name}: bytes of peak a row adds: " + ", ".join(f"{g:,.0f}" for g in growth))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -232,6 +273,10 @@ def main() -> None:
     parser.add_argument(
         "--baseline-src", type=Path, help="another checkout's src/: measured in turn, its faults compared"
     )
+    parser.add_argument("--memory", action="store_true", help="measure peak memory against the file's size instead")
+    parser.add_argument(
+        "--memory-rows", type=int, nargs="+", default=[500_000, 1_000_000, 2_000_000], help="sizes for --memory"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
@@ -242,6 +287,10 @@ def main() -> None:
         release = work / "release"
         release.mkdir()
         write_tables(build.frames, release)
+        if args.memory:
+            envs = {"peacetrack": env} | ({} if baseline_env is None else {"baseline": baseline_env})
+            memory_growth(work, release, envs, sorted(args.memory_rows), args)
+            return
         data = work / f"statements.{args.format}"
         faulty = write_statements(data, args.rows, args.text, args.format)
         size = data.stat().st_size

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -179,14 +180,36 @@ def test_help_loads_no_data_library(tmp_path: Path) -> None:
     assert heavy & loaded == set()
 
 
-def test_validating_a_small_csv_loads_no_plotting_mirror_or_database_library(tmp_path: Path) -> None:
-    """Ten released rows, checked against the bundled release: pyarrow reads them, and nothing
-    that draws, downloads or queries is loaded."""
-    with (peacetrack.release_path(remote=False) / "statements.csv").open(newline="", encoding="utf-8") as released:
-        rows = list(csv.reader(released))[:11]
-    with (tmp_path / "statements.csv").open("w", newline="", encoding="utf-8") as ten:
-        csv.writer(ten).writerows(rows)
-    loaded = loaded_modules("validate", "statements.csv", cwd=tmp_path)
-    assert "pyarrow.csv" in loaded
-    heavy = {"pandera", "matplotlib", "duckdb", "requests", "pooch", "filelock"}
+def write_ten_released_rows(folder: Path, suffix: str) -> Path:
+    """The first ten rows of the bundled release's statements, as a `statements<suffix>` file."""
+    released = peacetrack.release_path(remote=False)
+    path = folder / f"statements{suffix}"
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(pq.read_table(released / "statements.parquet").slice(0, 10), path)
+        return path
+    with (released / "statements.csv").open(newline="", encoding="utf-8") as csv_file:
+        rows = list(csv.reader(csv_file))[:11]
+    with path.open("w", newline="", encoding="utf-8") as out:
+        if suffix == ".csv":
+            csv.writer(out).writerows(rows)
+        else:
+            out.writelines(
+                json.dumps({k: v or None for k, v in zip(rows[0], row, strict=True)}) + "\n" for row in rows[1:]
+            )
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_validating_a_small_table_file_loads_only_what_it_needs(tmp_path: Path, suffix: str) -> None:
+    """Ten released rows, checked against the bundled release: pyarrow reads and checks them;
+    nothing that draws, downloads or queries is loaded, nor what only a coding file (the YAML
+    reader), a rule on a frame (pandera) or an EDTF expression beyond a plain date needs.
+    (pandas is loaded all the same: pyarrow imports it the first time it converts a Python
+    value, to ask whether it is a pandas object; pydantic by typer, for the command's options.)"""
+    write_ten_released_rows(tmp_path, suffix)
+    loaded = loaded_modules("validate", f"statements{suffix}", cwd=tmp_path)
+    assert "pyarrow.compute" in loaded
+    heavy = {"pandera", "ruamel.yaml", "edtf", "matplotlib", "duckdb", "requests", "pooch", "filelock"}
     assert heavy & loaded == set()

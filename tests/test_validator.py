@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +23,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from peacetrack.cli import app
+from peacetrack.tables import TABLES
 from peacetrack.validator import validate
 from peacetrack.validator.cells import MAX_CELL_BYTES
+from peacetrack.validator.readers import Chunk
 from peacetrack.validator.readers import csv as readers_csv
 from peacetrack.validator.readers.csv import BLOCK_BYTES
 from peacetrack.validator.readers.csv_lines import may_break_lines
@@ -852,6 +855,29 @@ def test_an_unterminated_quote_is_reported_where_it_opens(
     assert "never closed" in next(f["message"] for f in report["faults"] if f["rule"] == "csv_syntax")
 
 
+def test_a_csv_file_is_parsed_only_a_few_chunks_ahead_of_its_checks(
+    statements: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat in the file's size: the reader parses a block when the checks come to
+    it, a few chunks ahead, never the whole file while the first chunk is checked (pyarrow's
+    dataset scanner, used before, read on without bound). A ragged last record tells how far
+    pyarrow has parsed: it reports it as it parses it."""
+    monkeypatch.setattr(readers_csv, "BLOCK_BYTES", SMALL_BLOCK_BYTES)
+    monkeypatch.setattr(readers_csv, "CHUNK_BYTES", SMALL_BLOCK_BYTES)
+    lines = statements.read_text().splitlines(keepends=True)
+    body = "".join(lines[1:])
+    statements.write_text(lines[0] + body * (100 * SMALL_BLOCK_BYTES // len(body) + 1) + "a,ragged,record\n")
+    skipped: list[str] = []
+    monkeypatch.setattr(readers_csv.CsvLines, "skip", lambda _lines, _number, text: skipped.append(text))
+    reader = readers_csv.read_csv(statements, TABLES["statements"])
+    try:
+        assert isinstance(next(reader), Chunk)
+        time.sleep(1)  # what a reader without bound would parse meanwhile: the whole file
+        assert skipped == []
+    finally:
+        reader.close()
+
+
 def test_an_article_beside_the_inputs_that_is_not_utf8_is_named(
     release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -939,7 +965,7 @@ def test_validate_leaves_the_interpreter_as_it_found_it(release: Path, statement
     ("where", "against"),
     [
         ("peacetrack.validator.against._release_path", None),  # finding the release
-        ("peacetrack.validator.against.read_tables", "release"),  # reading a release folder
+        ("peacetrack.validator.against.read_release", "release"),  # reading a release folder
         ("peacetrack.validator.first_pass.parse_arrow", "release"),  # in the reading thread
         ("peacetrack.validator.readers.csv.CsvLines.rows", "release"),  # pyarrow's path, not the csv module's
     ],

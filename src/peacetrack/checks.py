@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -65,6 +65,9 @@ from peacetrack.rules import (
     series_values,
 )
 from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table
+
+if TYPE_CHECKING:  # pandas is imported where a frame is checked: Arrow data needs none
+    import pandas as pd
 
 
 def check_tables(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> list[Fault]:
@@ -119,6 +122,8 @@ def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
 
 
 def _pandera_faults(table: Table, frame: pd.DataFrame, cases: pd.DataFrame) -> Iterator[Fault]:
+    import pandas as pd
+
     ids = frame[table.primary_key].astype("string") if table.primary_key in frame else None  # a null: NA
     columns = ("check", "column", "index", "failure_case", "schema_context")
     for check, column, index, failure_case, context in zip(*(cases[c] for c in columns), strict=True):
@@ -207,6 +212,8 @@ def _missing(values: pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa
 
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
     """Dates or times as numpy datetimes, NaT for null or unreadable."""
+    import pandas as pd
+
     if isinstance(values, pa.ChunkedArray):
         values = one_array(values)
     elif isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_date(values.dtype.pyarrow_dtype):

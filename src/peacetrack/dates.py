@@ -18,16 +18,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
-from edtf.parser.parser_classes import (
-    Interval,
-    Level2Season,
-    Season,
-    UncertainOrApproximate,
-    UnspecifiedIntervalSection,
-)
-
 from peacetrack.enums import DatePrecision
 from peacetrack.rules import DATE_ORDER, EDTF, TableRule
 
@@ -108,7 +98,14 @@ def read_edtf(expression: str | None) -> Dates:
 
 def parsed_spans(expression: str) -> list[Span | None]:
     """The span of each date of an expression as the `edtf` package reads it: one date, or the
-    two ends of an interval (None where open or unknown). Raises DateFault."""
+    two ends of an interval (None where open or unknown). Raises DateFault.
+
+    The `edtf` package is imported here, for the expressions `plain_spans` leaves to it: it
+    takes 0.3 s of CPU to load, more than a ten-row file's validation takes without it."""
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+    from edtf.parser.parser_classes import Interval
+
     try:
         parsed = parse_edtf(expression)
     except (EDTFParseException, TypeError, ValueError, AttributeError, OverflowError) as error:
@@ -155,6 +152,13 @@ def _plain_span(text: str) -> Span | None:
 def _span(part: Any) -> Span | None:
     """First day, last day and precision of one date of an expression; None for an open or
     unknown end of an interval (`..` or nothing)."""
+    from edtf.parser.parser_classes import (
+        Level2Season,
+        Season,
+        UncertainOrApproximate,
+        UnspecifiedIntervalSection,
+    )
+
     if isinstance(part, UnspecifiedIntervalSection):
         return None
     while isinstance(part, UncertainOrApproximate):  # `?` and `~` keep the date's bounds

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from peacetrack.faults import Fault, shorten
 from peacetrack.rowdata import RowData, arrow_values, is_value, present, row_faults
@@ -33,6 +33,9 @@ from peacetrack.rules import (
 )
 from peacetrack.tables import CLAIM_TABLES, TABLES
 
+if TYPE_CHECKING:  # pandas is imported by the rules on frames: Arrow data needs none
+    import pandas as pd
+
 
 def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> Iterator[Fault]:
     """Evidence points at existing rows of its own source, quotes its text exactly, and
@@ -46,6 +49,8 @@ def check_evidence(frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str])
 
 def check_evidence_links(frames: Mapping[str, pd.DataFrame]) -> Iterator[Fault]:
     """Evidence points at existing rows of its own source, and every row but sources has some."""
+    import pandas as pd
+
     evidence = frames.get("evidence")
     if evidence is None:
         return
@@ -95,6 +100,8 @@ def _unknown_targets(frames: Mapping[str, pd.DataFrame], evidence: pd.DataFrame,
 def check_span_bounds(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> Iterator[Fault]:
     """A span lies within its source's text: it ends by the source's char_count. Checked on
     the rows, so it holds for a text that is not at hand (not in the repository) too."""
+    import pandas as pd
+
     if sources is None or "char_count" not in sources:
         return
     table = TABLES["evidence"]
@@ -109,6 +116,8 @@ def check_span_bounds(evidence: pd.DataFrame, sources: pd.DataFrame | None) -> I
 
 def check_spans(evidence: pd.DataFrame, texts: Mapping[str, str]) -> Iterator[Fault]:
     """Each quote equals its source text at char_start:char_end, where the text is at hand."""
+    import pandas as pd
+
     table = TABLES["evidence"]
     for source_id, group in evidence.groupby("source_id", sort=True, observed=True):
         text = texts.get(str(source_id))

@@ -5,14 +5,15 @@ values as Arrow, masks of rows, and a fault for each failing row with its id and
 
 from __future__ import annotations
 
+import math
 import os
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -20,9 +21,14 @@ from peacetrack.faults import VALUE_WIDTH, Fault, shorten
 from peacetrack.rules import series_values
 from peacetrack.tables import Table
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # Rows as a pandas frame (the build, coding files) or as Arrow data (the validator's chunks):
-# the rules within a row take either, so each has one definition.
-RowData: TypeAlias = pd.DataFrame | pa.Table
+# the rules within a row take either, so each has one definition. Arrow data is told apart
+# first, so that Arrow data needs no pandas imported (a table file's validation loads none).
+RowData: TypeAlias = "pd.DataFrame | pa.Table"
+ArrowValues = (pa.Array, pa.ChunkedArray)
 TAKE_ROWS = 65_536  # ids and values of failing rows taken as Python objects at a time
 
 
@@ -31,7 +37,15 @@ def display_value(value: object) -> str | None:
         return value if len(value) <= VALUE_WIDTH else shorten(value)
     if isinstance(value, list | tuple | np.ndarray):
         return shorten(";".join(map(str, value)))
-    return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else shorten(value)
+    return None if is_missing(value) else shorten(value)
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN or pandas' NA. pandas is not imported to ask: none of its values exists before it is."""
+    pandas = sys.modules.get("pandas")
+    return (
+        value is None or (isinstance(value, float) and math.isnan(value)) or (pandas is not None and value is pandas.NA)
+    )
 
 
 def one_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -77,21 +91,21 @@ def is_in(values: pd.Series | pa.Array | pa.ChunkedArray, keys: pd.Series | pa.A
 
 def arrow_values(values: pd.Series | pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     """A column of either kind of rows as Arrow values; an Arrow column keeps its chunks, uncopied."""
-    return series_values(values) if isinstance(values, pd.Series) else values
+    return values if isinstance(values, ArrowValues) else series_values(values)
 
 
 def is_value(values: pd.Series | pa.ChunkedArray, value: str) -> np.ndarray:
     """`values == value` as a numpy mask, a null unequal."""
-    if isinstance(values, pd.Series):
-        return _equals(values, value).to_numpy()
-    return pc.fill_null(pc.equal(one_array(values), value), False).to_numpy(zero_copy_only=False)
+    if isinstance(values, ArrowValues):
+        return pc.fill_null(pc.equal(one_array(values), value), False).to_numpy(zero_copy_only=False)
+    return _equals(values, value).to_numpy()
 
 
 def present(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
     """Whether each value is there (not null), as a numpy mask."""
-    if isinstance(values, pd.Series):
-        return values.notna().to_numpy()
-    return one_array(values).is_valid().to_numpy(zero_copy_only=False)
+    if isinstance(values, ArrowValues):
+        return one_array(values).is_valid().to_numpy(zero_copy_only=False)
+    return values.notna().to_numpy()
 
 
 def same_value(data: RowData, first: str, second: str) -> np.ndarray:
@@ -109,7 +123,7 @@ def row_faults(
 
     Ids and values of the failing rows are taken many at once, as a lookup per row is slow on
     large inputs, but not all at once: memory stays bounded however many rows fail."""
-    if isinstance(failing, pd.Series):  # aligned on the frame's index, as pandas masks are
+    if not isinstance(failing, np.ndarray):  # a pandas mask: aligned on the frame's index
         failing = failing.reindex(data.index).fillna(False).to_numpy(dtype=bool)
     all_positions = np.flatnonzero(failing)
     for start in range(0, len(all_positions), TAKE_ROWS):

@@ -21,7 +21,6 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -36,6 +35,7 @@ from peacetrack.tables import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pandera.pandas as pa_pandas
 
 # Characters that make text display otherwise than its bytes read: line and paragraph
@@ -581,6 +581,7 @@ def series_values(series: pd.Series) -> pa.Array:
 def _check(rule: Rule) -> pa_pandas.Check:
     """A pandera check running the rule's Arrow function; its error reads `rule: message`,
     so faults can name both."""
+    import pandas as pd
     import pandera.pandas as pa_pandas
 
     def test(series: pd.Series) -> pd.Series:

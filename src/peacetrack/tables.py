@@ -22,12 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from peacetrack.enums import (
@@ -46,6 +43,9 @@ from peacetrack.enums import (
     TransferStatus,
     Vocabulary,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = "2.0.0"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -407,6 +407,7 @@ CLAIM_TABLES: tuple[str, ...] = ("statements", "military_transfers", "negotiatio
 
 
 # --- the same definitions as Arrow, pandas and pandera types ---------------------------------
+# pandas is imported by the functions that make frames: a table file's validation needs none.
 
 _ARROW_TYPES: dict[Kind, pa.DataType] = {
     Kind.date: pa.date32(),
@@ -430,6 +431,8 @@ def pandas_dtype(column: Column) -> Any:
     """The pandas dtype of a column while peacetrack builds and checks a table.
 
     Dates stay Arrow dates, so a frame goes back to Parquet byte for byte."""
+    import pandas as pd
+
     if column.is_list:
         return pd.ArrowDtype(arrow_type(column))
     if column.kind is Kind.enum:
@@ -446,6 +449,8 @@ def analysis_dtype(column: Column) -> Any:
 
     Dates are numpy datetimes in seconds, so they compare with strings and Timestamps and
     hold any date of the contract (nanoseconds end in 2262); the rest as `pandas_dtype`."""
+    import numpy as np
+
     if column.kind is Kind.date and not column.is_list:
         return np.dtype("datetime64[s]")
     return pandas_dtype(column)
@@ -468,6 +473,10 @@ def _for_pandas(values: pa.ChunkedArray, dtype: Any) -> pa.ChunkedArray:
     """Categoricals and numpy datetimes made in Arrow, where it takes milliseconds, not
     seconds as pandas takes for a million rows: enums as dictionaries over every allowed
     value in order, dates as timestamps of the dtype's unit."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
     if isinstance(dtype, pd.CategoricalDtype):
         categories = pa.array(list(dtype.categories), pa.string())
         indices = pc.index_in(values, value_set=categories).cast(pa.int32())
@@ -481,6 +490,8 @@ def _for_pandas(values: pa.ChunkedArray, dtype: Any) -> pa.ChunkedArray:
 
 
 def _types_mapper(dtype: pa.DataType) -> Any:
+    import pandas as pd
+
     if pa.types.is_dictionary(dtype) or pa.types.is_timestamp(dtype):
         return None  # pandas' own categoricals and datetimes
     if pa.types.is_string(dtype):
@@ -500,5 +511,7 @@ def frame_from_rows(table: Table, rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def arrow_from_frame(table: Table, frame: pd.DataFrame) -> pa.Table:
+    import pandas as pd
+
     data = {c.name: frame[c.name].astype(object) if c.kind is Kind.enum else frame[c.name] for c in table.columns}
     return pa.Table.from_pandas(pd.DataFrame(data), schema=arrow_schema(table), preserve_index=False)

@@ -1,8 +1,9 @@
 """What contributed rows are checked against: a release, and the source texts at hand.
 
 The release is found as `load` finds it (its files checked against their published hashes)
-or given as a folder; the texts are seeds/<source_id>/article.txt next to an input or in
-./seeds, used only when their hash is the released source's.
+or given as a folder, and read as Arrow data: pandas is loaded only for the few rows a rule on
+frames needs. The texts are seeds/<source_id>/article.txt next to an input or in ./seeds,
+used only when their hash is the released source's.
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from peacetrack.errors import DataError, PeacetrackError, Refused, Unreadable
 from peacetrack.evidence import sha256_text
 from peacetrack.faults import Fault
 from peacetrack.links import check_inside, input_root, names_inside
-from peacetrack.tablefiles import read_tables
-from peacetrack.tables import ARTICLE, CODING_FILES, SCHEMA_VERSION, TABLES
+from peacetrack.tables import ARTICLE, CODING_FILES, SCHEMA_VERSION, TABLES, arrow_schema
 from peacetrack.validator.readers.chunks import reading_fault
 
 
-def load_release(against: str | os.PathLike[str] | None) -> tuple[dict[str, pd.DataFrame], list[Fault]]:
+def load_release(against: str | os.PathLike[str] | None) -> tuple[dict[str, pa.Table], list[Fault]]:
     """The release to check against: a version or `latest` (None: latest), found as `load`
     finds it, or a folder of Parquet tables given as a path (`./1.0.0` for one named so)."""
     from peacetrack.index import is_release_name
@@ -51,9 +51,20 @@ def load_release(against: str | os.PathLike[str] | None) -> tuple[dict[str, pd.D
             message = f"cannot find release {against!r}: {error}"
             raise Unreadable(reading_fault(str(against), None, "release", message)) from None
     try:
-        return read_tables(folder), []
+        return read_release(folder), []
     except (OSError, pa.ArrowException, KeyError) as error:  # a table missing, corrupt or without a column
         raise Unreadable(reading_fault(str(folder), None, "release", f"cannot read the release: {error}")) from None
+
+
+def read_release(folder: Path) -> dict[str, pa.Table]:
+    """Every table of a release folder, from its Parquet files, in the contract's columns and
+    Arrow types (as `tablefiles.read_tables` reads them into frames)."""
+    return {
+        name: pq.read_table(folder / f"{name}.parquet")
+        .select([c.name for c in table.columns])
+        .cast(arrow_schema(table))
+        for name, table in TABLES.items()
+    }
 
 
 def _release_path(version: str | None) -> Path:
@@ -70,7 +81,7 @@ def _release_path(version: str | None) -> Path:
     return folder
 
 
-def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None) -> tuple[dict[str, str], list[Fault]]:
+def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pa.Table | None) -> tuple[dict[str, str], list[Fault]]:
     """Source texts at hand: seeds/<source_id>/article.txt next to an input (an input and
     the folder it is checked inside), or in ./seeds. None is reached through a link.
 
@@ -78,7 +89,6 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
     The seed folder of a coding file given is left to that file's reading.
     """
     from peacetrack.errors import FileFault
-    from peacetrack.seeds import read_article
 
     inputs, cwd = list(inputs), Path.cwd()
     candidates = [(Path("seeds"), cwd)] + [(p.parent / "seeds", root) for p, root in inputs]
@@ -88,7 +98,7 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
     known = (
         {}
         if sources is None
-        else dict(zip(sources["source_id"].astype(str), sources["text_sha256"].astype(str), strict=True))
+        else dict(zip(*(map(str, sources[c].to_pylist()) for c in ("source_id", "text_sha256")), strict=True))
     )
     texts: dict[str, str] = {}
     faults: list[Fault] = []
@@ -105,6 +115,8 @@ def find_texts(inputs: Iterable[tuple[Path, Path]], sources: pd.DataFrame | None
             article = folder / name / ARTICLE
             if name.startswith(".") or name in texts or cwd / folder / name in coded:
                 continue
+            from peacetrack.seeds import read_article  # a seeds folder at hand: the build's reader
+
             try:
                 text = read_article(article, root)
             except FileFault as error:

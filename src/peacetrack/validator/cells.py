@@ -9,9 +9,9 @@ cell becomes a fault at its row and column instead of an exception, and the rest
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -19,6 +19,9 @@ from peacetrack.faults import Fault, shorten
 from peacetrack.rowdata import one_array, taken
 from peacetrack.rules import type_rule, value_bytes
 from peacetrack.tables import LIST_DELIMITER, Column, Table, _types_mapper, arrow_type
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_CELL_BYTES = 65_536
 
@@ -114,4 +117,8 @@ def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np
 
 
 def as_frame(typed: pa.Table) -> pd.DataFrame:
+    """Arrow data as a frame, for the rules on frames (pandas is imported then); dictionary-
+    encoded keys (`keys.key_schema`) as the plain strings they stand for."""
+    plain = [pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in typed.schema]
+    typed = typed.cast(pa.schema(plain))
     return typed.to_pandas(types_mapper=_types_mapper, ignore_metadata=True)

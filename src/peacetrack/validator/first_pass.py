@@ -4,6 +4,10 @@ Cells parsed to the contract's types, then the rules on values, dates, quotes, s
 rules and collisions with released rows (those released unchanged are counted: one warning an
 input; an actor may gain aliases, as in the build); each fault located at its file and line.
 The keys of each row are kept (`KeptRows`) for the second pass.
+
+Arrow data (a table file's chunks) is checked without pandas; a coding file's rows, and the
+rows that differ from their released rows (to say how), are made pandas frames: pandas is
+imported then, and a table file of new or unchanged rows is validated without it.
 """
 
 from __future__ import annotations
@@ -11,24 +15,25 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from peacetrack.checks import check_dates, check_row_rules, check_schema, check_values
-from peacetrack.entries import merged_actor, said_key
 from peacetrack.evidence import check_quotes, check_sources
 from peacetrack.faults import Fault, shorten
-from peacetrack.rowdata import RowData, arrow_values, is_in, taken
+from peacetrack.rowdata import RowData, arrow_values, is_in, is_missing, one_array, taken
 from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, RELEASE_CONFLICT, RELEASED_ROWS
-from peacetrack.tablefiles import csv_frame
-from peacetrack.tables import CLAIM_TABLES, Table
+from peacetrack.tables import CLAIM_TABLES, Table, frame_from_arrow
 from peacetrack.validator.cells import as_frame, parse_arrow
 from peacetrack.validator.keys import KeptRows, Locate, key_data
 from peacetrack.validator.readers import Chunk
 from peacetrack.validator.spool import Spool
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -53,7 +58,7 @@ class Validator:
     """The state of one validation: the faults' spool, the rows kept for the second pass, the
     texts at hand, the rows counted."""
 
-    def __init__(self, release: Mapping[str, pd.DataFrame], texts: Mapping[str, str], spool: Spool) -> None:
+    def __init__(self, release: Mapping[str, pa.Table], texts: Mapping[str, str], spool: Spool) -> None:
         self.texts, self.spool = texts, spool
         self.kept = KeptRows(release)
         self.rows = 0
@@ -105,6 +110,8 @@ class Validator:
         # A cell's own fault (say, not a date) stands for the rules on its value after it.
         seen = {(f.position, f.column) for f in cell_faults}
         said = self.kept.said  # and a coding file's fault for the rules on the value it left null
+        if said:
+            from peacetrack.entries import said_key
         later = (
             f
             for f in itertools.chain.from_iterable(rules)
@@ -144,9 +151,27 @@ class Validator:
         found = np.flatnonzero(is_in(arrow_values(data[pk]), released[pk]))
         if not len(found):  # as usual: spare taking no rows of every column
             return
+        ids = one_array(arrow_values(data[pk])).take(pa.array(found))
+        old = released.take(pc.index_in(ids, value_set=one_array(released[pk])))
+        if isinstance(data, pa.Table):  # rows released as they are need no frame: pandas is not loaded
+            same = _same_rows(table, data.take(found), old)
+            self.released_unchanged += int(same.sum())
+            found, old = found[~same], old.filter(pa.array(~same))
+            if not len(found):
+                return
+        yield from self._released_differences(table, data, found, frame_from_arrow(table, old))
+
+    def _released_differences(
+        self, table: Table, data: RowData, found: np.ndarray, old: pd.DataFrame
+    ) -> Iterator[Fault]:
+        """How each row at `found` differs from its released row `old` (the same row: counted)."""
+        import pandas as pd
+
+        from peacetrack.entries import merged_actor
+        from peacetrack.tablefiles import csv_frame
+
+        pk = table.primary_key
         mine = as_frame(data.take(found)) if isinstance(data, pa.Table) else data.iloc[found].reset_index(drop=True)
-        ids = list(mine[pk].astype(str))
-        old = released.set_index(released[pk].astype(str)).loc[ids].reset_index(drop=True)
         new = csv_frame(table, mine).reset_index(drop=True)
         cells = [frame.fillna("\0").astype(str) for frame in (new, csv_frame(table, old))]
         for index, position in enumerate(found.tolist()):
@@ -199,6 +224,25 @@ class Validator:
         return self._evidence
 
 
+def _same_rows(table: Table, mine: pa.Table, old: pa.Table) -> np.ndarray:
+    """Which rows of Arrow data equal their released rows in every column (a null equals a
+    null): what `_released_differences` would find the same. Lists are compared as Python
+    lists, the rest by Arrow; a row it cannot tell is left to `_released_differences`."""
+    same = np.ones(mine.num_rows, dtype=bool)
+    for column in table.columns:
+        a, b = (one_array(data.column(column.name)) for data in (mine, old))
+        if column.is_list:
+            same &= np.array(
+                [x is not None and x == y for x, y in zip(a.to_pylist(), b.to_pylist(), strict=True)], dtype=bool
+            )
+            continue
+        if a.type != b.type:
+            return np.zeros(mine.num_rows, dtype=bool)
+        equal = pc.fill_null(pc.equal(a, b), False)
+        same &= pc.or_(equal, pc.and_(a.is_null(), b.is_null())).to_numpy(zero_copy_only=False)
+    return same
+
+
 def _items(value: Any) -> list[str]:
     """A list cell's items; none for a null."""
-    return [] if value is None or (not hasattr(value, "__len__") and pd.isna(value)) else [str(v) for v in value]
+    return [] if value is None or (not hasattr(value, "__len__") and is_missing(value)) else [str(v) for v in value]

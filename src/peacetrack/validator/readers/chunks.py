@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from peacetrack.checks import check_schema
@@ -42,19 +41,26 @@ class Chunk:
     faults: list[Fault] = field(default_factory=list)
 
     def rows(self) -> Rows:
-        return Rows(self.file, self.lines, self.first_row)
+        lines = self.lines
+        if lines is not None and len(lines) and lines[-1] - lines[0] == len(lines) - 1:
+            return Rows(self.file, None, self.first_row, int(lines[0]))  # a row a line: the first says all
+        return Rows(self.file, lines, self.first_row)
 
 
 @dataclass(frozen=True)
 class Rows:
     """Where a chunk's rows came from, without the chunk's cells: kept for every chunk until
-    the end, so memory grows with the rows' lines, not with their cells."""
+    the end, so memory grows with the rows' lines, not with their cells; and not even with
+    those when each row is on the line after the one before (`first_line`, as usual)."""
 
     file: str
     lines: np.ndarray | None
     first_row: int
+    first_line: int | None = None  # the line of the first row, each row on the next line
 
     def locate(self, fault: Fault, position: int, /, **changes: object) -> Fault:
+        if self.first_line is not None:
+            return fault.but(file=self.file, line=self.first_line + position, position=None, **changes)
         if self.lines is not None:
             return fault.but(file=self.file, line=int(self.lines[position]), position=None, **changes)
         row = self.first_row + position + 1
@@ -121,6 +127,8 @@ def check_header(table: Table, names: list[str], file: str, line: int | None) ->
             if sum(part.strip() in contract for part in names[0].split(delimiter)) >= 2:
                 message = f"fields are separated by {delimiter!r}: peacetrack CSV files use commas"
                 return [reading_fault(file, line, "delimiter", message, table=table.name)], False
+    import pandas as pd
+
     known = [n for n in dict.fromkeys(names) if n in contract]
     empty = pd.DataFrame(
         {

@@ -3,6 +3,14 @@
 pyarrow parses the file (ragged records skipped and reported, cells kept as bytes); when it
 gives up (a record of megabytes, a ragged record that is not UTF-8, a path that is not UTF-8)
 the csv module reads on from the last record delivered: slower, but it takes any file.
+
+pyarrow's streaming reader (`open_csv`) parses a block when the one before is taken, so the
+blocks in memory are the few being checked whatever the file's size. Its dataset scanner, used
+before, read on as fast as it could parse: its blocks waiting for the checks grew with the
+file (peak Arrow memory 198 MB at 500,000 rows of `scripts/bench_validate.py`'s file, 381 MB
+at 1,000,000, against 36 MB for the streaming reader). It reads in one thread, as only then
+does it number the records it skips: 5.4 s of the 1,000,000 rows instead of 3.8 s, in the
+thread of `prefetched`, beside the checks, which take several times longer.
 """
 
 from __future__ import annotations
@@ -12,15 +20,13 @@ import io
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-import pyarrow.dataset as ds
-from pyarrow.fs import LocalFileSystem
 
 from peacetrack.errors import Unreadable
 from peacetrack.faults import Fault
@@ -30,7 +36,6 @@ from peacetrack.validator.readers.chunks import BATCH_ROWS, Chunk, Progress, che
 from peacetrack.validator.readers.csv_lines import CsvLines, cell_line_breaks, may_break_lines
 
 BLOCK_BYTES = 1 << 20  # CSV bytes parsed at once: larger blocks parse slower (CPU caches)
-BATCH_READAHEAD = 16  # blocks parsed ahead of the checks
 CHUNK_BYTES = 16 << 20  # CSV cells checked at once: smaller chunks cost more per row
 HEADER_BYTES = 1 << 20  # a header longer than this is refused
 CSV_FIELD_LIMIT = 16 << 20  # the csv module's own limit; cells over MAX_CELL_BYTES are faults anyway
@@ -157,8 +162,8 @@ def _pyarrow_chunks(
     path: Path, table: Table, names: list[str], lines: CsvLines, progress: Progress | None
 ) -> Generator[Chunk, None, None]:
     """Chunks parsed by pyarrow, each row's line counted (`CsvLines`); a ragged record is
-    skipped and kept in `lines` to be reported. pyarrow's dataset scanner parses BATCH_READAHEAD
-    blocks ahead in threads of its own, beside the checks of the chunk before."""
+    skipped and kept in `lines` to be reported. Read in the thread of `prefetched`, beside
+    the checks of the chunk before."""
 
     def on_invalid(row: Any) -> str:
         if row.number is None:
@@ -167,21 +172,24 @@ def _pyarrow_chunks(
         return "skip"
 
     fields = [f"f{i}" for i in range(len(names))]
-    csv_format = ds.CsvFileFormat(
-        read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, column_names=fields, skip_rows_after_names=1),
-        parse_options=pa_csv.ParseOptions(
-            newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
-        ),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={field: pa.binary() for field in fields},
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
-    fragment = csv_format.make_fragment(str(path.resolve()), filesystem=LocalFileSystem())
     with _UNDECODABLE.quiet(on_invalid):
-        yield from _csv_chunks(path, table, names, fields, fragment, lines, progress)
+        reader = pa_csv.open_csv(
+            str(path.resolve()),
+            read_options=pa_csv.ReadOptions(
+                block_size=BLOCK_BYTES, column_names=fields, skip_rows_after_names=1, use_threads=False
+            ),  # in one thread: it tells the number of a skipped record only so
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={field: pa.binary() for field in fields},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        with closing(reader):
+            yield from _csv_chunks(path, table, names, fields, reader, lines, progress)
 
 
 class _UndecodableRecords:
@@ -227,7 +235,7 @@ def _csv_chunks(
     table: Table,
     names: list[str],
     fields: list[str],
-    fragment: ds.FileFragment,
+    batches_read: Iterator[pa.RecordBatch],
     lines: CsvLines,
     progress: Progress | None,
 ) -> Iterator[Chunk]:
@@ -235,7 +243,7 @@ def _csv_chunks(
     # Small blocks parse fastest, large chunks check fastest: gather blocks into chunks.
     batches: list[pa.RecordBatch] = []
     done = 0  # bytes of the file read, about: cells, and a delimiter or newline after each
-    for batch in fragment.to_batches(batch_readahead=BATCH_READAHEAD):
+    for batch in batches_read:
         if not batch.num_rows:
             continue
         batches.append(batch)
