@@ -472,14 +472,19 @@ def _pattern_rule(
     return Rule(name, message, _by_runs(_pattern_test(pattern, screen)), pattern=pattern)
 
 
-_FORMULA_FIRST = pa.array([c.encode() for c in FORMULA_STARTS], pa.binary())  # ASCII: one byte each
+@cache
+def _formula_first() -> pa.Array:
+    """The first bytes of a formula (ASCII: one byte each); made when first needed, as making
+    an Arrow array of Python values imports pandas (0.7 s that `validate` of a Parquet file
+    and `draft` have no use for)."""
+    return pa.array([c.encode() for c in FORMULA_STARTS], pa.binary())
 
 
 def _no_formula(values: pa.Array) -> pa.Array:
     """Whether each value starts with none of `FORMULA_STARTS`: a look at its first byte
     (Arrow's slice and set lookup: a quarter of what a regular expression takes)."""
     first = pc.binary_slice(values.cast(pa.binary()), 0, 1)
-    return pc.invert(pc.is_in(first, value_set=_FORMULA_FIRST))
+    return pc.invert(pc.is_in(first, value_set=_formula_first()))
 
 
 FORMULA = Rule(

@@ -20,9 +20,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import ValidationError
 
 from peacetrack.checks import check_tables
@@ -45,6 +44,9 @@ from peacetrack.quotes import evidence_id, resolve_quote
 from peacetrack.rules import ACTOR_CONFLICT, ACTOR_EXTENDED, DRAFT, REQUIRED, UNIQUE
 from peacetrack.tables import ARTICLE, CODING_FILE, SOURCE_FILE, TABLES, Source, frame_from_rows
 from peacetrack.yamlfile import decoded, key_line, locate, read_yaml, seed_bytes
+
+if TYPE_CHECKING:  # frames are made only when asked for: the drafter reads a seed without pandas
+    import pandas as pd
 
 
 @dataclass
