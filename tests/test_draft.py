@@ -473,3 +473,60 @@ def test_without_a_release_at_hand_a_draft_is_made_from_the_seeds_alone(
     assert released_table("actors", ["actor_id"]) == []
     document = load_yaml(draft_seed(two_seeds(tmp_path)))
     assert "ararat-mirzoyan" in {a["actor_id"] for a in document["actors"]}
+
+
+# --- persons named without a title --------------------------------------------------------
+
+
+def test_persons_named_without_a_title_speak_by_their_surnames() -> None:
+    text = (
+        "Tigran Sargsyan and Elvin Məmmədli met for five hours at a lakeside hotel near Sevan.\n\n"
+        "“The text is nearly done,” Sargsyan told reporters afterwards.\n\n"
+        '"Nearly is not done," said Məmmədli.\n\n'
+        "Sargsyan said that the maps would be exchanged within a fortnight.\n"
+    )
+    read, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [
+        ("direct_quote", "tigran-sargsyan"),
+        ("direct_quote", "elvin-mammadli"),
+        ("paraphrase", "tigran-sargsyan"),
+    ]
+    actors = ArticleActors(read, KNOWN)
+    assert "sevan" not in actors.uses and all(
+        use.actor.actor_type != "person" or " " in use.actor.name for use in actors.uses.values()
+    )
+
+
+def test_capitalised_words_that_never_speak_are_no_person() -> None:
+    read = article("Talks resumed at Lake Sevan and later in Abu Dhabi, where Golden Gate Hotel hosted them.\n")
+    actors = ArticleActors(read, KNOWN)
+    assert [use.actor.name for use in actors.uses.values() if use.actor.actor_type == "person"] == []
+
+
+def test_a_name_after_a_place_and_a_title_of_several_words_is_the_person() -> None:
+    text = (
+        "Deputy Foreign Minister of Armenia Gevorg Hakobyan handed over the proposals.\n\n"
+        "„We expect a reply within a month“, G. Hakobyan told journalists.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("direct_quote", "gevorg-hakobyan")]
+
+
+def test_the_speaker_of_an_appositive_is_the_person_not_the_one_in_the_role() -> None:
+    text = (
+        "Leyla Qasımova, foreign policy adviser to President Ilham Aliyev, wrote on social media that\n"
+        "the meeting had been “calm and useful”.\n\n"
+        "Armenia’s foreign ministry disagreed. A spokesperson for the ministry, Anahit Sahakyan, said\n"
+        "Armenia had “kept every promise”.\n"
+    )
+    _, found = statements_of(text)
+    assert [p.values["speaker_id"] for p in found] == ["leyla-qasimova", "anahit-sahakyan"]
+
+
+def test_a_closing_attribution_names_the_speaker_of_a_paraphrase() -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan met his counterpart.\n\n"
+        "Azerbaijan answered the comments in writing on 7 June, Mirzoyan said.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("paraphrase", "ararat-mirzoyan")]

@@ -22,18 +22,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from peacetrack.draft.actors import ArticleActors, slug
+from peacetrack.draft.actors import SPEECH_VERBS, ArticleActors, slug
 from peacetrack.draft.dates import dates_in, said_on_or_before
 from peacetrack.draft.model import ActorMatch, Article, Proposal, Span
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|added|adds|noted|notes|stated|states|stressed|stresses|emphasized|emphasised|"
-    "accused|accuses|reiterated|warned|argued|insisted|claimed|claims|announced|urged|demanded|denied|rejected|"
-    "described|expressed|reaffirmed|revealed|outlined|highlighted|answered|asked|repeated|reported|complained|"
-    "criticised|criticized|condemned|welcomed|praised|proposed|confirmed|asserted|declared|explained|wrote|"
-    "replied|responded|acknowledged|admitted|agreed|called|protested|vowed|pledged|promised|suggested|believes|"
-    "believed|recalled|underlined|mentioned|continued|went on|concluded|observed|pointed out|made it clear"
-)
 VERB = rf"\b(?:{SPEECH_VERBS})\b"
 VERBS = regex.compile(VERB)
 OPENING = regex.compile(r"[“\"«„]|(?<![\p{L}\p{N}])‘(?=\p{L}|\p{N})")
@@ -246,11 +238,18 @@ class _Finder:
     def sentence_speaker(self, sentence: Span, before: int) -> tuple[Subject, int] | None:
         """The speaker of reported speech in a sentence: the subject of its first speech verb
         before `before`, or "according to X"; and where its verb is (for "according to", -1)."""
-        for verb in VERBS.finditer(self.text, sentence.start, before):
-            subject = self.subject_before(verb.start(), sentence.start)
-            if subject is not None:
-                subject.confidence -= 0.1
-                return subject, verb.start()
+        said = [
+            (subject, verb.start())
+            for verb in VERBS.finditer(self.text, sentence.start, before)
+            if (subject := self.subject_before(verb.start(), sentence.start)) is not None
+        ]
+        if said:
+            last, last_at = said[-1]
+            closing = len(self.text[last_at : sentence.end].split()) <= 4
+            # "Baku answered on 7 November, Bayramov said.": the closing attribution is the speaker
+            subject, verb_at = said[-1] if closing and last.named and self._kind(last.match) in PEOPLE else said[0]
+            subject.confidence -= 0.1
+            return subject, verb_at
         according = ACCORDING.search(self.text, sentence.start, before)
         if according is not None:
             named = self.actors.mentions(Span(according.end(), min(according.end() + 80, sentence.end)))
