@@ -530,3 +530,30 @@ def test_a_closing_attribution_names_the_speaker_of_a_paraphrase() -> None:
     )
     _, found = statements_of(text)
     assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("paraphrase", "ararat-mirzoyan")]
+
+
+def test_a_quote_inside_a_speakers_sentence_is_not_the_next_clauses() -> None:
+    text = (
+        "Leyla Qasımova, the president’s adviser, has accused France of “pouring weapons into the\n"
+        "region”, and officials in Baku say every delivery delays the treaty.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("direct_quote", "leyla-qasimova")]
+
+
+def test_a_person_after_a_city_who_puts_it_this_way_is_the_speaker() -> None:
+    text = (
+        "In Paris, Claire Dumont, who studies the region at a think tank, put it this way: “Nobody\n"
+        "sells peace by the tonne.”\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("direct_quote", "claire-dumont")]
+
+
+def test_a_host_city_is_no_target_of_a_statement() -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan said after the talks in Paris that the sides were close.\n\n"
+        "Mirzoyan said that Paris had offered to host the signing.\n"
+    )
+    _, found = statements_of(text)
+    assert [p.values["target_id"] for p in found] == [None, "fra"]

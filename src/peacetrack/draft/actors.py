@@ -78,7 +78,7 @@ SPEECH_VERBS = (
     "described|expressed|reaffirmed|revealed|outlined|highlighted|answered|asked|repeated|reported|complained|"
     "criticised|criticized|condemned|welcomed|praised|proposed|confirmed|asserted|declared|explained|wrote|"
     "replied|responded|acknowledged|admitted|agreed|called|protested|vowed|pledged|promised|suggested|believes|"
-    "believed|recalled|underlined|mentioned|continued|went on|concluded|observed|pointed out|made it clear"
+    "believed|recalled|underlined|mentioned|continued|went on|concluded|observed|pointed out|made it clear|put it"
 )
 # A space inside a name: spaces, or one line break of a hard-wrapped line (never a blank line).
 SP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"

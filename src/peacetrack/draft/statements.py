@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from peacetrack.draft.actors import SPEECH_VERBS, ArticleActors, slug
+from peacetrack.draft.actors import CAPITALS, SPEECH_VERBS, ArticleActors, slug
 from peacetrack.draft.dates import dates_in, said_on_or_before
 from peacetrack.draft.model import ActorMatch, Article, Proposal, Span
 
@@ -33,6 +33,8 @@ CLOSING_SINGLE = regex.compile(r"’(?![\p{L}])")
 # Words between a subject and its verb: "has", "now", "again", "also" ("Pashinyan has said").
 GAP = r"(?:\s*,[^.;“”\"«»]{1,100}?,|\s*,)?(?:\s+(?:has|had|have|also|again|now|then|later|publicly|repeatedly|officials?))*\s+"
 PRONOUN = r"\b(?P<pronoun>[Hh]e|[Ss]he|[Ii]t|[Tt]he (?:president|minister|ministry|prime minister|spokesman|spokeswoman|spokesperson|official|agency|commission|analyst))"
+# Words before a capital that make it a place, not its state: "in Tbilisi", "the Tbilisi meeting".
+HOST = regex.compile(r"(?<![\p{L}])(?i:in|at|near|outside|the)\s+$")
 ACCORDING = regex.compile(r"\b[Aa]ccording to\s+")
 PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‘": "’"}
 # Who is attributed: the types a "he"/"she" or "it" points back to.
@@ -193,7 +195,8 @@ class _Finder:
             if regex.fullmatch(GAP, self.text[where.end : verb_start]) or not self.text[where.end : verb_start].strip()
         ]
         if adjacent:  # the outermost: "Rauf Qasımov, deputy head of Azerbaijan's agency, said"
-            where, match = min(adjacent, key=lambda found: found[0].start)
+            people = [found for found in adjacent if self._kind(found[1]) in PEOPLE]  # not "In Berlin, X, said"
+            where, match = min(people or adjacent, key=lambda found: found[0].start)
             return Subject(match, where.start, 0.85, named=True)
         pronoun = regex.search(rf"{PRONOUN}{GAP}$", head)
         if pronoun is not None:
@@ -273,6 +276,8 @@ class _Finder:
         found: list[Quoted] = []
         for parts in quote_spans(self.article):
             attribution = self.attribution_after(parts[-1].end)
+            if attribution is not None and self._another_clause(attribution[1], parts[0]):
+                attribution = None  # "X accused France of “…”, and officials say …": X's words
             if attribution is not None:
                 match, words, span, confidence = attribution
                 found.append(Quoted(parts, [Span(parts[0].start, span.end)], match, words, confidence, True))
@@ -290,6 +295,14 @@ class _Finder:
             words = self.text[subject.start : parts[0].start]
             found.append(Quoted(parts, [evidence], subject.match, words, subject.confidence))
         return found
+
+    def _another_clause(self, tail: str, first: Span) -> bool:
+        """Whether the speech verb after a quote is another clause's (", and officials say")
+        while the words before the quote already give its speaker ("X has accused France of")."""
+        verb = VERBS.search(tail)
+        if verb is None or not regex.search(r"\b(?:and|but|while|whereas)\b", tail[: verb.start()]):
+            return False
+        return self.sentence_speaker(self.sentence_of(first.start), first.start) is not None
 
     def _continues(self, before: Quoted, part: Span) -> bool:
         """Whether a quote part goes on from a quote attributed after its words, with nothing
@@ -472,10 +485,14 @@ class _Finder:
         use = self.actors.used(speaker.actor_id)
         own = use.actor.country if use else None
         for span in evidence:
-            for _, match in self.actors.mentions(span):
+            for where, match in self.actors.mentions(span):
                 other = self.actors.used(match.actor_id)
                 if other is None or match.actor_id == speaker.actor_id or other.actor.actor_type != "state":
                     continue
+                if self.text[where.start : where.end] in CAPITALS and HOST.search(
+                    self.text, max(0, where.start - 12), where.start
+                ):
+                    continue  # "talks in Tbilisi", "the Tbilisi meeting": the host city, not its state
                 if other.actor.country != own:
                     return match.actor_id
         return None
