@@ -557,3 +557,29 @@ def test_a_host_city_is_no_target_of_a_statement() -> None:
     )
     _, found = statements_of(text)
     assert [p.values["target_id"] for p in found] == [None, "fra"]
+
+
+def test_two_quotes_of_one_claim_in_a_sentence_are_one_statement() -> None:
+    text = (
+        "Armenia’s foreign ministry said that the vote was “a matter for the citizens” and that the\n"
+        "text “says nothing about it”.\n\n"
+        "Its spokesman, Davit Karapetyan, said the guns were «purely defensive» and accused Baku of «provocation».\n\n"
+        "Foreign Minister Ararat Mirzoyan said the road would run “under Armenian law and customs”, and\n"
+        "accused officials of calling it a corridor “to frighten our own citizens”.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["speaker_id"], len(p.evidence)) for p in found] == [
+        ("arm-foreign-ministry", 1),
+        ("davit-karapetyan", 1),
+        ("ararat-mirzoyan", 1),
+        ("ararat-mirzoyan", 1),
+    ]
+
+
+def test_the_tail_of_a_body_that_speaks_is_no_person() -> None:
+    text = "Elmar Qasımlı, a researcher at Baku’s Centre for Caspian Studies, said the talks were slow.\n"
+    read = article(text)
+    actors = ArticleActors(read, KNOWN)
+    assert [use.actor.name for use in actors.uses.values() if use.actor.actor_type in ("person", "expert")] == [
+        "Elmar Qasımlı"
+    ]

@@ -102,6 +102,8 @@ NOT_NAME_WORDS = frozenset((
     "District", "Republic", "Security", "Forum", "Monitor", "Institute", "University", "Treaty", "Peace",
     "Agreement", "House", "Square", "Street", "Airport", "Palace", "Hall", "Day", "Foundation", "Press",
     "News", "Wire", "Times", "Post", "Review", "Daily", "Caucasus", "Karabakh", "God", "Defence", "Defense",
+    "Studies", "Affairs", "Relations", "Policy", "Research", "Strategic", "International", "National",
+    "State", "Public", "Foreign", "Eastern", "Western", "Political", "Community", "Summit",
 ))  # fmt: skip
 
 
@@ -539,11 +541,12 @@ class ArticleActors:
         are no place, body or date, named as a speaker somewhere in the article (the name or
         its surname the subject of a speech verb, or after one: "said Bayramov")."""
         for run in _pattern(PERSON).finditer(text):
-            if regex.search(r"(?i:\bthe)\s+$", text[max(0, run.start() - 5) : run.start()]):
-                continue  # "the Yerevan Arms Forum": a body
             words = list(regex.finditer(NAME_WORD, run[0]))
             while words and self._not_name(words[0][0]):  # "Armenia Vahan Kostanyan": the name after a place
                 words.pop(0)
+            body = regex.search(r"(?i:\bthe|\bof|\bfor)\s+$", text[max(0, run.start() - 5) : run.start()])
+            if body and words and words[0].start() == 0:
+                continue  # "the Yerevan Arms Forum", "Centre for Regional Studies": a body
             if not 2 <= len(words) <= 3 or any(self._not_name(word[0]) for word in words):
                 continue
             name = " ".join(word[0] for word in words)

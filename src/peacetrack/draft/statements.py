@@ -292,9 +292,23 @@ class _Finder:
                 continue
             subject, _ = speaker
             evidence = Span(sentence.start, max(sentence.end, parts[-1].end))
+            if found and self._same_claim(found[-1], subject.match, evidence, parts[0]):
+                found[-1].parts += parts
+                continue
             words = self.text[subject.start : parts[0].start]
             found.append(Quoted(parts, [evidence], subject.match, words, subject.confidence))
         return found
+
+    def _same_claim(self, before: Quoted, speaker: ActorMatch, evidence: Span, part: Span) -> bool:
+        """Whether a second quote of a sentence is part of the first's statement: the same
+        speaker, and no speech verb of its own ("said the text was “A” and that it “B”"), or
+        a verb but only a word or three ("and accused Yerevan of «revenge»")."""
+        if before.attributed_after or before.speaker is None or before.speaker.actor_id != speaker.actor_id:
+            return False
+        if before.evidence != [evidence]:
+            return False
+        own_verb = VERBS.search(self.text, before.parts[-1].end, part.start) is not None
+        return not own_verb or len(words_inside(self.article, part).split()) <= 3
 
     def _another_clause(self, tail: str, first: Span) -> bool:
         """Whether the speech verb after a quote is another clause's (", and officials say")
