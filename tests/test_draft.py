@@ -538,7 +538,11 @@ def test_a_quote_inside_a_speakers_sentence_is_not_the_next_clauses() -> None:
         "region”, and officials in Baku say every delivery delays the treaty.\n"
     )
     _, found = statements_of(text)
-    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("direct_quote", "leyla-qasimova")]
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [
+        ("direct_quote", "leyla-qasimova"),
+        ("paraphrase", "aze"),  # the clause after the quote: the officials' words
+    ]
+    assert found[1].values["summary"] == "Azerbaijan say every delivery delays the treaty."
 
 
 def test_a_person_after_a_city_who_puts_it_this_way_is_the_speaker() -> None:

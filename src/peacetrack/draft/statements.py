@@ -165,6 +165,7 @@ class _Finder:
     def __init__(self, article: Article, actors: ArticleActors) -> None:
         self.article, self.actors = article, actors
         self.text = article.text
+        self.clauses: list[tuple[ActorMatch, Span, float]] = []  # ", and officials say that …" after a quote
 
     # --- sentences and speakers --------------------------------------------------------------
     def sentence_of(self, at: int) -> Span:
@@ -269,7 +270,7 @@ class _Finder:
         paraphrases = self.paraphrases(taken, quoted)
         for q in quoted:
             proposals.append(self.direct_proposal(q))
-        proposals += paraphrases
+        proposals += paraphrases + [self.clause_paraphrase(*clause) for clause in self.clauses]
         return sorted(proposals, key=lambda p: p.evidence[0])
 
     def direct_quotes(self) -> list[Quoted]:
@@ -277,6 +278,7 @@ class _Finder:
         for parts in quote_spans(self.article):
             attribution = self.attribution_after(parts[-1].end)
             if attribution is not None and self._another_clause(attribution[1], parts[0]):
+                self.clauses.append((attribution[0], attribution[2], attribution[3]))
                 attribution = None  # "X accused France of “…”, and officials say …": X's words
             if attribution is not None:
                 match, words, span, confidence = attribution
@@ -298,6 +300,16 @@ class _Finder:
             words = self.text[subject.start : parts[0].start]
             found.append(Quoted(parts, [evidence], subject.match, words, subject.confidence))
         return found
+
+    def clause_paraphrase(self, speaker: ActorMatch, tail: Span, confidence: float) -> Proposal:
+        """ "X accused France of “…”, and officials say that …": the clause after the quote is
+        another speaker's paraphrase, its evidence the sentence."""
+        sentence = self.sentence_of(tail.start)
+        verb = VERBS.search(self.text, tail.start, tail.end)
+        said = self.text[verb.start() if verb else tail.start : sentence.end]
+        summary = _sentence(f"{self.short_name(speaker)} {said}")
+        words = self.text[tail.start : verb.start() if verb else tail.end]
+        return self.proposal(speaker, "paraphrase", None, summary, [sentence], confidence - 0.15, words)
 
     def _same_claim(self, before: Quoted, speaker: ActorMatch, evidence: Span, part: Span) -> bool:
         """Whether a second quote of a sentence is part of the first's statement: the same
