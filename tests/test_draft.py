@@ -587,3 +587,19 @@ def test_the_tail_of_a_body_that_speaks_is_no_person() -> None:
     assert [use.actor.name for use in actors.uses.values() if use.actor.actor_type in ("person", "expert")] == [
         "Elmar Qasımlı"
     ]
+
+
+def test_a_name_with_a_particle_and_a_spokeswoman_of_a_person_speak() -> None:
+    text = (
+        "Maria van der Berg, a senior fellow at Baltic Policy Europe, said the shooting would not stop the talks.\n"
+        "«It is noise, not a signal,» van der Berg told the agency.\n\n"
+        "Mirzoyan's spokeswoman, Ani Grigoryan, wrote on Facebook that the claim was false.\n"
+    )
+    read, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [
+        ("paraphrase", "maria-van-der-berg"),
+        ("direct_quote", "maria-van-der-berg"),
+        ("paraphrase", "ani-grigoryan"),
+    ]
+    kinds = {use.actor.name: use.actor.actor_type for use in ArticleActors(read, KNOWN).uses.values()}
+    assert kinds["Maria van der Berg"] == "expert" and "Baltic Policy Europe" not in kinds

@@ -83,7 +83,9 @@ SPEECH_VERBS = (
 # A space inside a name: spaces, or one line break of a hard-wrapped line (never a blank line).
 SP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
 WORD = r"\p{Lu}[\p{L}\p{M}\-]*"
-NAME = rf"{WORD}(?:{SP}{WORD}){{1,2}}"
+# The small words inside a name: "Thomas de Waal", "Ursula von der Leyen".
+PARTICLES = rf"(?:(?:de|van|von|der|den|al|el|bin|ibn|ter|da|di|du|la|le){SP})*"
+NAME = rf"{WORD}(?:{SP}{PARTICLES}{WORD}){{1,2}}"
 CAPITALISED = rf"{WORD}(?:(?:{SP}(?:of|for))?{SP}{WORD})*"
 SPELT = str.maketrans({"ə": "a", "Ə": "A", "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ħ": "h"})
 FUZZY_CUTOFF = 88
@@ -91,7 +93,7 @@ SENTENCE_STARTERS = {"The", "A", "An", "In", "On", "But", "And", "While", "As", 
 # A word of a person's name: a capital, then small letters ("Hacıyev", "Ter-Petrosyan"), never
 # all capitals (a headline, "BAKU PROTESTS").
 NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:[\-’']\p{Lu}?[\p{Ll}\p{M}]+)*"
-PERSON = rf"(?<![\p{{L}}\p{{M}}\-])(?P<name>{NAME_WORD}(?:{SP}{NAME_WORD}){{1,4}})(?![\p{{L}}\p{{M}}])"
+PERSON = rf"(?<![\p{{L}}\p{{M}}\-])(?P<name>{NAME_WORD}(?:{SP}{PARTICLES}{NAME_WORD}){{1,4}})(?![\p{{L}}\p{{M}}])"
 # Capitalised words no person's name holds: a run holding one is a place, a body, a date.
 NOT_NAME_WORDS = frozenset((
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -103,7 +105,7 @@ NOT_NAME_WORDS = frozenset((
     "Agreement", "House", "Square", "Street", "Airport", "Palace", "Hall", "Day", "Foundation", "Press",
     "News", "Wire", "Times", "Post", "Review", "Daily", "Caucasus", "Karabakh", "God", "Defence", "Defense",
     "Studies", "Affairs", "Relations", "Policy", "Research", "Strategic", "International", "National",
-    "State", "Public", "Foreign", "Eastern", "Western", "Political", "Community", "Summit",
+    "State", "Public", "Foreign", "Eastern", "Western", "Political", "Europe", "Asia", "Africa", "America", "Community", "Summit",
 ))  # fmt: skip
 
 
@@ -544,12 +546,12 @@ class ArticleActors:
             words = list(regex.finditer(NAME_WORD, run[0]))
             while words and self._not_name(words[0][0]):  # "Armenia Vahan Kostanyan": the name after a place
                 words.pop(0)
-            body = regex.search(r"(?i:\bthe|\bof|\bfor)\s+$", text[max(0, run.start() - 5) : run.start()])
+            body = regex.search(r"(?i:\bthe|\bof|\bfor|\bat)\s+$", text[max(0, run.start() - 5) : run.start()])
             if body and words and words[0].start() == 0:
-                continue  # "the Yerevan Arms Forum", "Centre for Regional Studies": a body
+                continue  # "the Yerevan Arms Forum", "Centre for Regional Studies", "at Carnegie Europe": a body
             if not 2 <= len(words) <= 3 or any(self._not_name(word[0]) for word in words):
                 continue
-            name = " ".join(word[0] for word in words)
+            name = " ".join(run[0][words[0].start() : words[-1].end()].split())
             if not self._speaks(name.split()):
                 continue
             where = Span(run.start() + words[0].start(), run.start() + words[-1].end())
