@@ -6,13 +6,15 @@ and of every other seed's coding.yaml. A mention is linked to one by its names a
 rapidfuzz (the score is kept, and shown in the draft's reason). Mentions are found by rules: a
 known name or alias, a country, its demonym or capital (pycountry and the table below), a
 titled person ("Foreign Minister Ararat Mirzoyan"), a person named with a role after a comma
-("Lilit Avetisyan, an analyst"), a body of a state ("Azerbaijan's defence ministry"), a
-capitalised organisation ("... Council", "... Agency"), an outlet ("the daily Kür Xəbərləri")
-and an unnamed source ("a diplomatic source"). A surname alone resolves to the person named
-in full before it.
+("Lilit Avetisyan, an analyst"), a person named without a title whom the article gives as a
+speaker somewhere ("Ararat Mirzoyan and Jeyhun Bayramov met ...", then "said Bayramov"), a
+body of a state ("Azerbaijan's defence ministry"), a capitalised organisation ("... Council",
+"... Agency"), an outlet ("the daily Kür Xəbərləri") and an unnamed source ("a diplomatic
+source"). A surname alone resolves to the person named in full before it.
 
-Some 570 lines: the tables of words (titles, demonyms, capitals, bodies) are a fifth of it, and the
-finders share one state (the spans already taken, the persons named so far), so they are one class.
+Some 650 lines: the tables of words (titles, demonyms, capitals, bodies, words no name holds)
+are a fifth of it, and the finders share one state (the spans already taken, the persons named
+so far), so they are one class.
 """
 
 from __future__ import annotations

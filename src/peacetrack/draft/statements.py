@@ -10,7 +10,10 @@ President Aliyev", "he added": the last person named), else from the sentence ho
 that ...", "He stressed ...", "according to X, ...") is a paraphrase; one that leads into a
 quote of the same speaker ("X said ... . “...,” he said.") is that quote's evidence instead.
 
-Some 500 lines: the word tables (speech verbs, topics) are a fifth; quotes, attributions and
+Two quotes of one claim in a sentence are one statement; a clause after a quote that another
+speaker's verb opens (", and officials say that ...") is that speaker's paraphrase.
+
+Some 560 lines: the word tables (speech verbs, topics) are a fifth; quotes, attributions and
 paraphrases read one another's results (a paraphrase that leads into a quote joins it), so
 they share one finder.
 """
