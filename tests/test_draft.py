@@ -603,3 +603,16 @@ def test_a_name_with_a_particle_and_a_spokeswoman_of_a_person_speak() -> None:
     ]
     kinds = {use.actor.name: use.actor.actor_type for use in ArticleActors(read, KNOWN).uses.values()}
     assert kinds["Maria van der Berg"] == "expert" and "Baltic Policy Europe" not in kinds
+
+
+def test_a_phrase_of_a_few_words_inside_reported_speech_is_a_paraphrase() -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan said demining the valley would take “decades, not years”, and\n"
+        "asked for help.\n\n"
+        "Mirzoyan said the talks had been “frank and useful”.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["quote"]) for p in found] == [
+        ("paraphrase", None),
+        ("direct_quote", "frank and useful"),  # the sentence ends with the speaker's words
+    ]

@@ -272,7 +272,7 @@ class _Finder:
         proposals: list[Proposal] = []
         paraphrases = self.paraphrases(taken, quoted)
         for q in quoted:
-            proposals.append(self.direct_proposal(q))
+            proposals.append(self.fragment_proposal(q) if self.fragments_only(q) else self.direct_proposal(q))
         proposals += paraphrases + [self.clause_paraphrase(*clause) for clause in self.clauses]
         return sorted(proposals, key=lambda p: p.evidence[0])
 
@@ -303,6 +303,25 @@ class _Finder:
             words = self.text[subject.start : parts[0].start]
             found.append(Quoted(parts, [evidence], subject.match, words, subject.confidence))
         return found
+
+    def fragments_only(self, q: Quoted) -> bool:
+        """Whether a quote inside reported speech is only a word or three the sentence goes on
+        after ("would take “years, not months”, and said ..."; "hand over “accurate” maps"):
+        the report's own words around a phrase of the speaker's, a paraphrase."""
+        if q.attributed_after:
+            return False
+        sentence = self.sentence_of(q.parts[-1].start)
+        return all(
+            len(words_inside(self.article, part).split()) <= 3
+            and bool(regex.search(r"\p{L}", self.text[part.end : sentence.end]))
+            for part in q.parts
+        )
+
+    def fragment_proposal(self, q: Quoted) -> Proposal:
+        assert q.speaker is not None
+        summary = _sentence(self.article.words(q.evidence[0]))
+        note = "; its quote is a phrase of a few words in the report's own sentence"
+        return self.proposal(q.speaker, "paraphrase", None, summary, q.evidence, q.confidence, q.attribution, note)
 
     def clause_paraphrase(self, speaker: ActorMatch, tail: Span, confidence: float) -> Proposal:
         """ "X accused France of “…”, and officials say that …": the clause after the quote is
