@@ -473,3 +473,146 @@ def test_without_a_release_at_hand_a_draft_is_made_from_the_seeds_alone(
     assert released_table("actors", ["actor_id"]) == []
     document = load_yaml(draft_seed(two_seeds(tmp_path)))
     assert "ararat-mirzoyan" in {a["actor_id"] for a in document["actors"]}
+
+
+# --- persons named without a title --------------------------------------------------------
+
+
+def test_persons_named_without_a_title_speak_by_their_surnames() -> None:
+    text = (
+        "Tigran Sargsyan and Elvin Məmmədli met for five hours at a lakeside hotel near Sevan.\n\n"
+        "“The text is nearly done,” Sargsyan told reporters afterwards.\n\n"
+        '"Nearly is not done," said Məmmədli.\n\n'
+        "Sargsyan said that the maps would be exchanged within a fortnight.\n"
+    )
+    read, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [
+        ("direct_quote", "tigran-sargsyan"),
+        ("direct_quote", "elvin-mammadli"),
+        ("paraphrase", "tigran-sargsyan"),
+    ]
+    actors = ArticleActors(read, KNOWN)
+    assert "sevan" not in actors.uses and all(
+        use.actor.actor_type != "person" or " " in use.actor.name for use in actors.uses.values()
+    )
+
+
+def test_capitalised_words_that_never_speak_are_no_person() -> None:
+    read = article("Talks resumed at Lake Sevan and later in Abu Dhabi, where Golden Gate Hotel hosted them.\n")
+    actors = ArticleActors(read, KNOWN)
+    assert [use.actor.name for use in actors.uses.values() if use.actor.actor_type == "person"] == []
+
+
+def test_a_name_after_a_place_and_a_title_of_several_words_is_the_person() -> None:
+    text = (
+        "Deputy Foreign Minister of Armenia Gevorg Hakobyan handed over the proposals.\n\n"
+        "„We expect a reply within a month“, G. Hakobyan told journalists.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("direct_quote", "gevorg-hakobyan")]
+
+
+def test_the_speaker_of_an_appositive_is_the_person_not_the_one_in_the_role() -> None:
+    text = (
+        "Leyla Qasımova, foreign policy adviser to President Ilham Aliyev, wrote on social media that\n"
+        "the meeting had been “calm and useful”.\n\n"
+        "Armenia’s foreign ministry disagreed. A spokesperson for the ministry, Anahit Sahakyan, said\n"
+        "Armenia had “kept every promise”.\n"
+    )
+    _, found = statements_of(text)
+    assert [p.values["speaker_id"] for p in found] == ["leyla-qasimova", "anahit-sahakyan"]
+
+
+def test_a_closing_attribution_names_the_speaker_of_a_paraphrase() -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan met his counterpart.\n\n"
+        "Azerbaijan answered the comments in writing on 7 June, Mirzoyan said.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("paraphrase", "ararat-mirzoyan")]
+
+
+def test_a_quote_inside_a_speakers_sentence_is_not_the_next_clauses() -> None:
+    text = (
+        "Leyla Qasımova, the president’s adviser, has accused France of “pouring weapons into the\n"
+        "region”, and officials in Baku say every delivery delays the treaty.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [
+        ("direct_quote", "leyla-qasimova"),
+        ("paraphrase", "aze"),  # the clause after the quote: the officials' words
+    ]
+    assert found[1].values["summary"] == "Azerbaijan say every delivery delays the treaty."
+
+
+def test_a_person_after_a_city_who_puts_it_this_way_is_the_speaker() -> None:
+    text = (
+        "In Paris, Claire Dumont, who studies the region at a think tank, put it this way: “Nobody\n"
+        "sells peace by the tonne.”\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [("direct_quote", "claire-dumont")]
+
+
+def test_a_host_city_is_no_target_of_a_statement() -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan said after the talks in Paris that the sides were close.\n\n"
+        "Mirzoyan said that Paris had offered to host the signing.\n"
+    )
+    _, found = statements_of(text)
+    assert [p.values["target_id"] for p in found] == [None, "fra"]
+
+
+def test_two_quotes_of_one_claim_in_a_sentence_are_one_statement() -> None:
+    text = (
+        "Armenia’s foreign ministry said that the vote was “a matter for the citizens” and that the\n"
+        "text “says nothing about it”.\n\n"
+        "Its spokesman, Davit Karapetyan, said the guns were «purely defensive» and accused Baku of «provocation».\n\n"
+        "Foreign Minister Ararat Mirzoyan said the road would run “under Armenian law and customs”, and\n"
+        "accused officials of calling it a corridor “to frighten our own citizens”.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["speaker_id"], len(p.evidence)) for p in found] == [
+        ("arm-foreign-ministry", 1),
+        ("davit-karapetyan", 1),
+        ("ararat-mirzoyan", 1),
+        ("ararat-mirzoyan", 1),
+    ]
+
+
+def test_the_tail_of_a_body_that_speaks_is_no_person() -> None:
+    text = "Elmar Qasımlı, a researcher at Baku’s Centre for Caspian Studies, said the talks were slow.\n"
+    read = article(text)
+    actors = ArticleActors(read, KNOWN)
+    assert [use.actor.name for use in actors.uses.values() if use.actor.actor_type in ("person", "expert")] == [
+        "Elmar Qasımlı"
+    ]
+
+
+def test_a_name_with_a_particle_and_a_spokeswoman_of_a_person_speak() -> None:
+    text = (
+        "Maria van der Berg, a senior fellow at Baltic Policy Europe, said the shooting would not stop the talks.\n"
+        "«It is noise, not a signal,» van der Berg told the agency.\n\n"
+        "Mirzoyan's spokeswoman, Ani Grigoryan, wrote on Facebook that the claim was false.\n"
+    )
+    read, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"]) for p in found] == [
+        ("paraphrase", "maria-van-der-berg"),
+        ("direct_quote", "maria-van-der-berg"),
+        ("paraphrase", "ani-grigoryan"),
+    ]
+    kinds = {use.actor.name: use.actor.actor_type for use in ArticleActors(read, KNOWN).uses.values()}
+    assert kinds["Maria van der Berg"] == "expert" and "Baltic Policy Europe" not in kinds
+
+
+def test_a_phrase_of_a_few_words_inside_reported_speech_is_a_paraphrase() -> None:
+    text = (
+        "Foreign Minister Ararat Mirzoyan said demining the valley would take “decades, not years”, and\n"
+        "asked for help.\n\n"
+        "Mirzoyan said the talks had been “frank and useful”.\n"
+    )
+    _, found = statements_of(text)
+    assert [(p.values["kind"], p.values["quote"]) for p in found] == [
+        ("paraphrase", None),
+        ("direct_quote", "frank and useful"),  # the sentence ends with the speaker's words
+    ]

@@ -6,13 +6,15 @@ and of every other seed's coding.yaml. A mention is linked to one by its names a
 rapidfuzz (the score is kept, and shown in the draft's reason). Mentions are found by rules: a
 known name or alias, a country, its demonym or capital (pycountry and the table below), a
 titled person ("Foreign Minister Ararat Mirzoyan"), a person named with a role after a comma
-("Lilit Avetisyan, an analyst"), a body of a state ("Azerbaijan's defence ministry"), a
-capitalised organisation ("... Council", "... Agency"), an outlet ("the daily Kür Xəbərləri")
-and an unnamed source ("a diplomatic source"). A surname alone resolves to the person named
-in full before it.
+("Lilit Avetisyan, an analyst"), a person named without a title whom the article gives as a
+speaker somewhere ("Ararat Mirzoyan and Jeyhun Bayramov met ...", then "said Bayramov"), a
+body of a state ("Azerbaijan's defence ministry"), a capitalised organisation ("... Council",
+"... Agency"), an outlet ("the daily Kür Xəbərləri") and an unnamed source ("a diplomatic
+source"). A surname alone resolves to the person named in full before it.
 
-Some 570 lines: the tables of words (titles, demonyms, capitals, bodies) are a fifth of it, and the
-finders share one state (the spans already taken, the persons named so far), so they are one class.
+Some 650 lines: the tables of words (titles, demonyms, capitals, bodies, words no name holds)
+are a fifth of it, and the finders share one state (the spans already taken, the persons named
+so far), so they are one class.
 """
 
 from __future__ import annotations
@@ -70,14 +72,43 @@ ANONYMOUS = (
     r"(?:sources?|officials?|diplomats?)\b"
     r"(?:\s+(?:in|from)\s+\p{Lu}\p{L}+|\s+familiar\s+with\s+the\s+\p{Ll}+)?"
 )
+# Verbs of reported speech (statements.py finds statements by them; a name that is their
+# subject, or follows one, is a person's).
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|notes|stated|states|stressed|stresses|emphasized|emphasised|"
+    "accused|accuses|reiterated|warned|argued|insisted|claimed|claims|announced|urged|demanded|denied|rejected|"
+    "described|expressed|reaffirmed|revealed|outlined|highlighted|answered|asked|repeated|reported|complained|"
+    "criticised|criticized|condemned|welcomed|praised|proposed|confirmed|asserted|declared|explained|wrote|"
+    "replied|responded|acknowledged|admitted|agreed|called|protested|vowed|pledged|promised|suggested|believes|"
+    "believed|recalled|underlined|mentioned|continued|went on|concluded|observed|pointed out|made it clear|put it"
+)
 # A space inside a name: spaces, or one line break of a hard-wrapped line (never a blank line).
 SP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
 WORD = r"\p{Lu}[\p{L}\p{M}\-]*"
-NAME = rf"{WORD}(?:{SP}{WORD}){{1,2}}"
+# The small words inside a name: "Thomas de Waal", "Ursula von der Leyen".
+PARTICLES = rf"(?:(?:de|van|von|der|den|al|el|bin|ibn|ter|da|di|du|la|le){SP})*"
+NAME = rf"{WORD}(?:{SP}{PARTICLES}{WORD}){{1,2}}"
 CAPITALISED = rf"{WORD}(?:(?:{SP}(?:of|for))?{SP}{WORD})*"
 SPELT = str.maketrans({"ə": "a", "Ə": "A", "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ħ": "h"})
 FUZZY_CUTOFF = 88
 SENTENCE_STARTERS = {"The", "A", "An", "In", "On", "But", "And", "While", "As", "He", "She", "It", "They", "We"}
+# A word of a person's name: a capital, then small letters ("Hacıyev", "Ter-Petrosyan"), never
+# all capitals (a headline, "BAKU PROTESTS").
+NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:[\-’']\p{Lu}?[\p{Ll}\p{M}]+)*"
+PERSON = rf"(?<![\p{{L}}\p{{M}}\-])(?P<name>{NAME_WORD}(?:{SP}{PARTICLES}{NAME_WORD}){{1,4}})(?![\p{{L}}\p{{M}}])"
+# Capitalised words no person's name holds: a run holding one is a place, a body, a date.
+NOT_NAME_WORDS = frozenset((
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Its", "This", "These", "Those", "Last", "At", "For", "After", "Before", "Since", "During", "When",
+    "Both", "Neither", "No", "All", "Asked", "Mr", "Mrs", "Ms", "North", "South", "East", "West",
+    "Central", "Upper", "Lower", "New", "Saint", "Mount", "Lake", "River", "Province", "Region",
+    "District", "Republic", "Security", "Forum", "Monitor", "Institute", "University", "Treaty", "Peace",
+    "Agreement", "House", "Square", "Street", "Airport", "Palace", "Hall", "Day", "Foundation", "Press",
+    "News", "Wire", "Times", "Post", "Review", "Daily", "Caucasus", "Karabakh", "God", "Defence", "Defense",
+    "Studies", "Affairs", "Relations", "Policy", "Research", "Strategic", "International", "National",
+    "State", "Public", "Foreign", "Eastern", "Western", "Political", "Europe", "Asia", "Africa", "America", "Community", "Summit",
+))  # fmt: skip
 
 
 @dataclass
@@ -350,6 +381,7 @@ class ArticleActors:
             self._media,
             self._bodies,
             self._international,
+            self._persons,
             self._capitalised,
         ):
             finder(text)
@@ -489,6 +521,49 @@ class ArticleActors:
             name = INTERNATIONAL[m[0]]
             actor = Actor(slug(name), name, "international_org", None, aliases=[m[0]])
             self._propose(Span(m.start(), m.end()), actor, m[0])
+
+    def _persons(self, text: str) -> None:
+        """ "Ararat Mirzoyan and Jeyhun Bayramov met ...": two or three capitalised words that
+        are no place, body or date, named as a speaker somewhere in the article (the name or
+        its surname the subject of a speech verb, or after one: "said Bayramov")."""
+        for run in _pattern(PERSON).finditer(text):
+            words = list(regex.finditer(NAME_WORD, run[0]))
+            while words and self._not_name(words[0][0]):  # "Armenia Vahan Kostanyan": the name after a place
+                words.pop(0)
+            body = regex.search(r"(?i:\bthe|\bof|\bfor|\bat)\s+$", text[max(0, run.start() - 5) : run.start()])
+            if body and words and words[0].start() == 0:
+                continue  # "the Yerevan Arms Forum", "Centre for Regional Studies", "at Carnegie Europe": a body
+            if not 2 <= len(words) <= 3 or any(self._not_name(word[0]) for word in words):
+                continue
+            name = " ".join(run[0][words[0].start() : words[-1].end()].split())
+            if not self._speaks(name.split()):
+                continue
+            where = Span(run.start() + words[0].start(), run.start() + words[-1].end())
+            self._propose(where, Actor(slug(name), name, "person", None, aliases=[name]), name)
+
+    def _not_name(self, word: str) -> bool:
+        bare = regex.sub(r"(?:’s|'s)$", "", word)
+        return (
+            bare in NOT_NAME_WORDS
+            or bare in SENTENCE_STARTERS
+            or bare in self.countries
+            or bare in CAPITALS
+            or bare in DEMONYMS
+            or bare in INTERNATIONAL
+            or bare in ORG_WORDS
+            or any(bare in title.split() for title in TITLES)
+        )
+
+    def _speaks(self, words: list[str]) -> bool:
+        """Whether the article gives the name (or its surname) as a speaker."""
+        named = rf"(?:{SP.join(regex.escape(w) for w in words)}|{regex.escape(words[-1])})"
+        verbs = rf"(?:{SPEECH_VERBS}|wrote|writes|declined)"
+        return bool(
+            _pattern(
+                rf"\b{named}(?:,[^.;“”\"«»]{{1,120}}?,|,)?(?:\s+(?:has|had|have|also|again|later|then))*\s+(?:{verbs})\b"
+                rf"|\b(?:{verbs}),?\s+{named}\b|(?i:according\s+to)\s+{named}\b"
+            ).search(self.article.text)
+        )
 
     def _capitalised(self, text: str) -> None:
         for m in _pattern(CAPITALISED).finditer(text):

@@ -10,7 +10,10 @@ President Aliyev", "he added": the last person named), else from the sentence ho
 that ...", "He stressed ...", "according to X, ...") is a paraphrase; one that leads into a
 quote of the same speaker ("X said ... . “...,” he said.") is that quote's evidence instead.
 
-Some 500 lines: the word tables (speech verbs, topics) are a fifth; quotes, attributions and
+Two quotes of one claim in a sentence are one statement; a clause after a quote that another
+speaker's verb opens (", and officials say that ...") is that speaker's paraphrase.
+
+Some 560 lines: the word tables (speech verbs, topics) are a fifth; quotes, attributions and
 paraphrases read one another's results (a paraphrase that leads into a quote joins it), so
 they share one finder.
 """
@@ -22,18 +25,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from peacetrack.draft.actors import ArticleActors, slug
+from peacetrack.draft.actors import CAPITALS, SPEECH_VERBS, ArticleActors, slug
 from peacetrack.draft.dates import dates_in, said_on_or_before
 from peacetrack.draft.model import ActorMatch, Article, Proposal, Span
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|added|adds|noted|notes|stated|states|stressed|stresses|emphasized|emphasised|"
-    "accused|accuses|reiterated|warned|argued|insisted|claimed|claims|announced|urged|demanded|denied|rejected|"
-    "described|expressed|reaffirmed|revealed|outlined|highlighted|answered|asked|repeated|reported|complained|"
-    "criticised|criticized|condemned|welcomed|praised|proposed|confirmed|asserted|declared|explained|wrote|"
-    "replied|responded|acknowledged|admitted|agreed|called|protested|vowed|pledged|promised|suggested|believes|"
-    "believed|recalled|underlined|mentioned|continued|went on|concluded|observed|pointed out|made it clear"
-)
 VERB = rf"\b(?:{SPEECH_VERBS})\b"
 VERBS = regex.compile(VERB)
 OPENING = regex.compile(r"[“\"«„]|(?<![\p{L}\p{N}])‘(?=\p{L}|\p{N})")
@@ -41,6 +36,8 @@ CLOSING_SINGLE = regex.compile(r"’(?![\p{L}])")
 # Words between a subject and its verb: "has", "now", "again", "also" ("Pashinyan has said").
 GAP = r"(?:\s*,[^.;“”\"«»]{1,100}?,|\s*,)?(?:\s+(?:has|had|have|also|again|now|then|later|publicly|repeatedly|officials?))*\s+"
 PRONOUN = r"\b(?P<pronoun>[Hh]e|[Ss]he|[Ii]t|[Tt]he (?:president|minister|ministry|prime minister|spokesman|spokeswoman|spokesperson|official|agency|commission|analyst))"
+# Words before a capital that make it a place, not its state: "in Tbilisi", "the Tbilisi meeting".
+HOST = regex.compile(r"(?<![\p{L}])(?i:in|at|near|outside|the)\s+$")
 ACCORDING = regex.compile(r"\b[Aa]ccording to\s+")
 PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‘": "’"}
 # Who is attributed: the types a "he"/"she" or "it" points back to.
@@ -171,6 +168,7 @@ class _Finder:
     def __init__(self, article: Article, actors: ArticleActors) -> None:
         self.article, self.actors = article, actors
         self.text = article.text
+        self.clauses: list[tuple[ActorMatch, Span, float]] = []  # ", and officials say that …" after a quote
 
     # --- sentences and speakers --------------------------------------------------------------
     def sentence_of(self, at: int) -> Span:
@@ -201,7 +199,8 @@ class _Finder:
             if regex.fullmatch(GAP, self.text[where.end : verb_start]) or not self.text[where.end : verb_start].strip()
         ]
         if adjacent:  # the outermost: "Rauf Qasımov, deputy head of Azerbaijan's agency, said"
-            where, match = min(adjacent, key=lambda found: found[0].start)
+            people = [found for found in adjacent if self._kind(found[1]) in PEOPLE]  # not "In Berlin, X, said"
+            where, match = min(people or adjacent, key=lambda found: found[0].start)
             return Subject(match, where.start, 0.85, named=True)
         pronoun = regex.search(rf"{PRONOUN}{GAP}$", head)
         if pronoun is not None:
@@ -246,11 +245,18 @@ class _Finder:
     def sentence_speaker(self, sentence: Span, before: int) -> tuple[Subject, int] | None:
         """The speaker of reported speech in a sentence: the subject of its first speech verb
         before `before`, or "according to X"; and where its verb is (for "according to", -1)."""
-        for verb in VERBS.finditer(self.text, sentence.start, before):
-            subject = self.subject_before(verb.start(), sentence.start)
-            if subject is not None:
-                subject.confidence -= 0.1
-                return subject, verb.start()
+        said = [
+            (subject, verb.start())
+            for verb in VERBS.finditer(self.text, sentence.start, before)
+            if (subject := self.subject_before(verb.start(), sentence.start)) is not None
+        ]
+        if said:
+            last, last_at = said[-1]
+            closing = len(self.text[last_at : sentence.end].split()) <= 4
+            # "Baku answered on 7 November, Bayramov said.": the closing attribution is the speaker
+            subject, verb_at = said[-1] if closing and last.named and self._kind(last.match) in PEOPLE else said[0]
+            subject.confidence -= 0.1
+            return subject, verb_at
         according = ACCORDING.search(self.text, sentence.start, before)
         if according is not None:
             named = self.actors.mentions(Span(according.end(), min(according.end() + 80, sentence.end)))
@@ -266,14 +272,17 @@ class _Finder:
         proposals: list[Proposal] = []
         paraphrases = self.paraphrases(taken, quoted)
         for q in quoted:
-            proposals.append(self.direct_proposal(q))
-        proposals += paraphrases
+            proposals.append(self.fragment_proposal(q) if self.fragments_only(q) else self.direct_proposal(q))
+        proposals += paraphrases + [self.clause_paraphrase(*clause) for clause in self.clauses]
         return sorted(proposals, key=lambda p: p.evidence[0])
 
     def direct_quotes(self) -> list[Quoted]:
         found: list[Quoted] = []
         for parts in quote_spans(self.article):
             attribution = self.attribution_after(parts[-1].end)
+            if attribution is not None and self._another_clause(attribution[1], parts[0]):
+                self.clauses.append((attribution[0], attribution[2], attribution[3]))
+                attribution = None  # "X accused France of “…”, and officials say …": X's words
             if attribution is not None:
                 match, words, span, confidence = attribution
                 found.append(Quoted(parts, [Span(parts[0].start, span.end)], match, words, confidence, True))
@@ -288,9 +297,60 @@ class _Finder:
                 continue
             subject, _ = speaker
             evidence = Span(sentence.start, max(sentence.end, parts[-1].end))
+            if found and self._same_claim(found[-1], subject.match, evidence, parts[0]):
+                found[-1].parts += parts
+                continue
             words = self.text[subject.start : parts[0].start]
             found.append(Quoted(parts, [evidence], subject.match, words, subject.confidence))
         return found
+
+    def fragments_only(self, q: Quoted) -> bool:
+        """Whether a quote inside reported speech is only a word or three the sentence goes on
+        after ("would take “years, not months”, and said ..."; "hand over “accurate” maps"):
+        the report's own words around a phrase of the speaker's, a paraphrase."""
+        if q.attributed_after:
+            return False
+        sentence = self.sentence_of(q.parts[-1].start)
+        return all(
+            len(words_inside(self.article, part).split()) <= 3
+            and bool(regex.search(r"\p{L}", self.text[part.end : sentence.end]))
+            for part in q.parts
+        )
+
+    def fragment_proposal(self, q: Quoted) -> Proposal:
+        assert q.speaker is not None
+        summary = _sentence(self.article.words(q.evidence[0]))
+        note = "; its quote is a phrase of a few words in the report's own sentence"
+        return self.proposal(q.speaker, "paraphrase", None, summary, q.evidence, q.confidence, q.attribution, note)
+
+    def clause_paraphrase(self, speaker: ActorMatch, tail: Span, confidence: float) -> Proposal:
+        """ "X accused France of “…”, and officials say that …": the clause after the quote is
+        another speaker's paraphrase, its evidence the sentence."""
+        sentence = self.sentence_of(tail.start)
+        verb = VERBS.search(self.text, tail.start, tail.end)
+        said = self.text[verb.start() if verb else tail.start : sentence.end]
+        summary = _sentence(f"{self.short_name(speaker)} {said}")
+        words = self.text[tail.start : verb.start() if verb else tail.end]
+        return self.proposal(speaker, "paraphrase", None, summary, [sentence], confidence - 0.15, words)
+
+    def _same_claim(self, before: Quoted, speaker: ActorMatch, evidence: Span, part: Span) -> bool:
+        """Whether a second quote of a sentence is part of the first's statement: the same
+        speaker, and no speech verb of its own ("said the text was “A” and that it “B”"), or
+        a verb but only a word or three ("and accused Yerevan of «revenge»")."""
+        if before.attributed_after or before.speaker is None or before.speaker.actor_id != speaker.actor_id:
+            return False
+        if before.evidence != [evidence]:
+            return False
+        own_verb = VERBS.search(self.text, before.parts[-1].end, part.start) is not None
+        return not own_verb or len(words_inside(self.article, part).split()) <= 3
+
+    def _another_clause(self, tail: str, first: Span) -> bool:
+        """Whether the speech verb after a quote is another clause's (", and officials say")
+        while the words before the quote already give its speaker ("X has accused France of")."""
+        verb = VERBS.search(tail)
+        if verb is None or not regex.search(r"\b(?:and|but|while|whereas)\b", tail[: verb.start()]):
+            return False
+        return self.sentence_speaker(self.sentence_of(first.start), first.start) is not None
 
     def _continues(self, before: Quoted, part: Span) -> bool:
         """Whether a quote part goes on from a quote attributed after its words, with nothing
@@ -473,10 +533,14 @@ class _Finder:
         use = self.actors.used(speaker.actor_id)
         own = use.actor.country if use else None
         for span in evidence:
-            for _, match in self.actors.mentions(span):
+            for where, match in self.actors.mentions(span):
                 other = self.actors.used(match.actor_id)
                 if other is None or match.actor_id == speaker.actor_id or other.actor.actor_type != "state":
                     continue
+                if self.text[where.start : where.end] in CAPITALS and HOST.search(
+                    self.text, max(0, where.start - 12), where.start
+                ):
+                    continue  # "talks in Tbilisi", "the Tbilisi meeting": the host city, not its state
                 if other.actor.country != own:
                     return match.actor_id
         return None
