@@ -58,7 +58,9 @@ class Lexicon:
 
 
 def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+    """A pattern on word boundaries, its spaces any run of white space: reports are hard-wrapped."""
+    spaced = re.sub(r" (\?)?(?![^\[]*\])", lambda m: r"\s*" if m.group(1) else r"\s+", pattern)
+    return re.compile(rf"(?<![\w-])(?:{spaced})(?![\w-])", re.IGNORECASE)
 
 
 def read_lexicon(text: str) -> Lexicon:
@@ -67,7 +69,7 @@ def read_lexicon(text: str) -> Lexicon:
     systems = tuple(
         System(
             s["name"],
-            _words(s.get("pattern") or re.escape(s["name"])),
+            _words(s.get("pattern") or re.escape(s["name"]).replace("\\ ", " ")),
             ItemCategory(s["category"]).value,
             s.get("maker"),
         )

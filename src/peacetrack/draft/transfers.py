@@ -51,6 +51,13 @@ SIDES = ("supplier", "recipient")
 DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ch|i|ek)$")  # "Russian", "Israeli": an origin, not a recipient
 ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")  # "India, which supplies Armenia, is ..."
 HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
+WITH_PARTNER = re.compile(
+    r"\b(?:contracts?|deal|agreement|order)\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)  # "signed a contract with Pakistan", "with the Turkish company Aselsan"
+SAYS = re.compile(r"\b(?:says?|said|claim(?:s|ed)?|argue[sd]?|insist(?:s|ed)?|believe[sd]?|note[sd]?)\b(?!\s+to\b)")
+PRONOUN = re.compile(
+    r"(?:^|[,:;]\s+|\b(?:that|said|says|say|announced|stated|added|confirmed)\s+)\s*([Ii]t|[Tt]hey)\s+(?:had\s+|has\s+|have\s+)?(?:also\s+|since\s+)?$"
+)
 ANAPHOR = re.compile(
     r"\b(?:both|these|those|the|all|the\s+two|the\s+three)\s+(?:systems|weapons|items|vehicles|missiles|drones)\b|\bthem\b",
     re.IGNORECASE,
@@ -95,6 +102,7 @@ class Drafting:
     last: Context | None = None
     last_item: Item | None = None
     shown: tuple[list[Item], Side | None] = ([], None)  # the items of the sentence before, and who has them
+    topic: tuple[Span, ActorMatch] | None = None  # the state the sentence before is about, for "it"
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,7 @@ def propose_transfers(
         continued = following is not None and bool(CONTINUATION.match(article.words(following)))
         _read_sentence(drafting, sentence, continued)
         _shown(drafting, sentence, drafting.actors.mentions(sentence))
+        drafting.topic = _topic(drafting, sentence)
     return list(drafting.proposals.values())
 
 
@@ -192,6 +201,16 @@ def _shown(drafting: Drafting, sentence: Span, mentions: list[tuple[Span, ActorM
             how = f"subject of “{have.group(0)}”, the items named before"
             holder = _side(drafting, span, match, how, sentence)
     drafting.shown = (items, holder)
+
+
+def _topic(drafting: Drafting, sentence: Span) -> tuple[Span, ActorMatch] | None:
+    """The first state a sentence names outside an aside: what "it" in the next one is."""
+    text = drafting.article.text
+    asides = [Span(m.start(), m.end()) for m in ASIDE.finditer(text, sentence.start, sentence.end)]
+    for span, match in drafting.actors.mentions(sentence):
+        if is_state(match.actor_id) and not any(contains(a, span) for a in asides):
+            return (span, match) if not DEMONYM.search(text[span.start : span.end]) else None
+    return None
 
 
 def _named_before(drafting: Drafting, clause: Span, cue: CueAt | None) -> list[Item]:
@@ -280,7 +299,12 @@ def _sides(
             continue
         before = text[clause.start : span.start]
         after = text[span.end : clause.end]
-        if re.search(r"\bfrom\s+(?:the\s+)?$", before):
+        if cue is not None and cue.subject in SIDES and WITH_PARTNER.search(before):
+            other = "supplier" if cue.subject == "recipient" else "recipient"
+            sides.setdefault(other, _side(drafting, span, match, "after “contract with”", clause))
+        elif re.match(r"\s+requests?\b", after):  # "an Armenian request for": who asked receives
+            sides.setdefault("recipient", _side(drafting, span, match, "before “request”", clause))
+        elif re.search(r"\bfrom\s+(?:the\s+)?$", before):
             sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
         elif (RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end)) or (
             cue is not None
@@ -300,6 +324,13 @@ def _sides(
             origin = origin or (span, match)
         elif cue is not None and span.end <= cue.span.start:
             subject = (span, match)
+    if cue is not None and subject is not None and SAYS.search(text, subject[0].end, cue.span.start):
+        if not PRONOUN.search(text[clause.start : cue.span.start]):
+            subject = None  # "Azerbaijani officials say that every Caesar sent": a speaker
+    if cue is not None and subject is None and cue.subject in SIDES and drafting.topic is not None:
+        pronoun = PRONOUN.search(text[clause.start : cue.span.start])
+        if pronoun is not None:  # "It signed a contract": the state the sentence before is about
+            subject = (Span(clause.start + pronoun.start(1), clause.start + pronoun.end(1)), drafting.topic[1])
     if cue is not None and subject is not None and cue.subject in SIDES:
         span, match = subject
         how = f"subject of “{text[cue.span.start : cue.span.end]}”"
@@ -537,7 +568,7 @@ def _reason(
     )
     for side in SIDES:
         found = context.sides[side]
-        how = "named earlier in the article" if found.how == "earlier" else found.how
+        how = "named earlier in the article" if found.how == "earlier" else " ".join(found.how.split())
         parts.append(f"{side} {found.actor_id} (“{_said(article, found.span)}”, {how})")
     if quantity is not None:
         parts.append(f"“{_said(article, quantity.span).strip()}” → {quantity.value} {quantity.bound}")
