@@ -324,9 +324,13 @@ def _sides(
             origin = origin or (span, match)
         elif cue is not None and span.end <= cue.span.start:
             subject = (span, match)
-    if cue is not None and subject is not None and SAYS.search(text, subject[0].end, cue.span.start):
-        if not PRONOUN.search(text[clause.start : cue.span.start]):
-            subject = None  # "Azerbaijani officials say that every Caesar sent": a speaker
+    if (
+        cue is not None
+        and subject is not None
+        and SAYS.search(text, subject[0].end, cue.span.start)
+        and not PRONOUN.search(text[clause.start : cue.span.start])
+    ):
+        subject = None  # "Azerbaijani officials say that every Caesar sent": a speaker
     if cue is not None and subject is None and cue.subject in SIDES and drafting.topic is not None:
         pronoun = PRONOUN.search(text[clause.start : cue.span.start])
         if pronoun is not None:  # "It signed a contract": the state the sentence before is about
