@@ -35,7 +35,7 @@ NAMES = {
     "Kazakhstan": "kaz", "European Union": "eu", "Ararat Mirzoyan": "ararat-mirzoyan",
     "Jeyhun Bayramov": "jeyhun-bayramov", "İlham Əliyev": "ilham-aliyev", "Əliyev": "ilham-aliyev",
     "Arquus": "arquus", "Thales": "thales", "Türkiye": "tur", "Turkish": "tur", "Pakistan": "pak",
-    "Serbia": "srb",
+    "Serbia": "srb", "Tbilisi": "geo",
 }  # fmt: skip
 
 
@@ -633,3 +633,50 @@ def test_a_state_that_speaks_is_not_the_subject_of_the_verb_after() -> None:
     assert transfers("Azerbaijani officials say that every Caesar sent to Armenia makes peace harder.") == []
     [row] = transfers("Armenia said it had received 12 Caesar howitzers from France.")
     assert sides(row) == ("fra", "arm", "Caesar")
+
+
+def test_a_meeting_held_by_its_number_and_a_session_held_are_rounds() -> None:
+    [meeting] = rounds("The commissions of Armenia and Azerbaijan held their 12th meeting in Gabala in March 2025.")
+    assert (meeting["parties"], meeting["round_number"], meeting["when"]) == (["arm", "aze"], 12, "2025-03")
+    [opened] = rounds("The border commissions of Armenia and Azerbaijan opened their 13th meeting yesterday in Ijevan.")
+    assert (opened["round_number"], opened["when"], opened["place"]) == (13, "2025-06-12", "Ijevan")
+    text = (
+        "The ninth session of the State Commission on the delimitation of the state border between Azerbaijan"
+        " and Armenia and the Armenian commission on border delimitation was held yesterday near Ijevan."
+    )
+    [session] = rounds(text)
+    assert (session["parties"], session["round_number"], session["when"]) == (["arm", "aze"], 9, "2025-06-12")
+
+
+def test_a_session_to_come_is_no_round() -> None:
+    assert rounds("Armenia and Azerbaijan agreed to hold the tenth session of their border commissions in July.") == []
+
+
+def test_the_host_city_is_a_place_not_a_party() -> None:
+    [row] = rounds("The foreign ministers of Armenia and Azerbaijan met on Monday in Tbilisi.")
+    assert (row["parties"], row["place"], row["when"]) == (["arm", "aze"], "Tbilisi", "2025-06-09")
+
+
+def test_a_draft_answered_is_an_exchange_of_its_own() -> None:
+    text = "Armenia sent Azerbaijan its comments on the draft in May, and Azerbaijan replied last week."
+    sent, answered = rounds(text)
+    assert (sent["sender_id"], sent["receiver_id"], sent["when"]) == ("arm", "aze", "2025-05")
+    assert (answered["sender_id"], answered["receiver_id"], answered["format"]) == ("aze", "arm", "draft_exchange")
+    later = "The talks built on Armenia's comments on the draft sent to Baku in May. Azerbaijan answered them in writing on 7 June."
+    first, second = rounds(later)
+    assert (first["sender_id"], first["receiver_id"]) == ("arm", "aze")
+    assert (second["sender_id"], second["receiver_id"], second["when"]) == ("aze", "arm", "2025-06-07")
+    assert (
+        rounds("Armenia sent Azerbaijan its comments on the draft. The minister answered questions from reporters.")[1:]
+        == []
+    )
+
+
+def test_persons_who_meet_stand_for_their_states() -> None:
+    text = (
+        "Russia keeps a base in Armenia. Russia sells arms to Azerbaijan. Russia says little.\n\n"
+        "Ararat Mirzoyan met Jeyhun Bayramov in Almaty on Friday.\n"
+    )
+    read = article(text)  # the actors known from the fixtures: Mirzoyan is Armenia’s, Bayramov Azerbaijan’s
+    [row] = [p.values for p in propose_rounds(read, article_actors(read, FIXTURES / read.source_id))]
+    assert (row["parties"], row["when"]) == (["arm", "aze"], "2025-06-13")

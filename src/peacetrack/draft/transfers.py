@@ -7,7 +7,7 @@ verb, and both sides are found by the words around them ("X delivered ... to Y",
 before ("The supplies included ...") takes its sides from it. Nothing is guessed: no number
 where none is printed, no side where none is named in the paragraphs read.
 
-Longer than most modules (about 550 lines) because the clause reading (sides, numbers, batches)
+Longer than most modules (about 600 lines) because the clause reading (sides, numbers, batches)
 is one piece: split, its parts would only pass each other the same dozen values.
 """
 
