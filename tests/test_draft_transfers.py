@@ -680,3 +680,18 @@ def test_persons_who_meet_stand_for_their_states() -> None:
     read = article(text)  # the actors known from the fixtures: Mirzoyan is Armenia’s, Bayramov Azerbaijan’s
     [row] = [p.values for p in propose_rounds(read, article_actors(read, FIXTURES / read.source_id))]
     assert (row["parties"], row["when"]) == (["arm", "aze"], "2025-06-13")
+
+
+def test_an_item_wrapped_over_two_lines_is_named_on_one() -> None:
+    [row] = transfers("Türkiye delivered 500 military\nradios to Azerbaijan.")
+    assert (sides(row), row["quantity"]) == (("tur", "aze", "military radios"), 500)
+
+
+def test_with_no_supplier_named_the_maker_named_in_the_article_supplies() -> None:
+    text = "India is a partner of Armenia. Armenia signed a contract for 50 ATAGS howitzers."
+    [row] = propose_transfers(article(text), FakeActors(text))
+    assert (sides(row.values), row.values["status"]) == (("ind", "arm", "ATAGS"), "ordered")
+    assert "no supplier is named" in row.reason and row.confidence < 0.7
+    assert transfers("Armenia signed a contract for 50 ATAGS howitzers.") == []  # India is not named
+    earlier = "France delivered 24 Bastion vehicles to Armenia. In May, Armenia ordered 12 Akash systems."
+    assert [sides(r) for r in transfers(earlier)] == [("fra", "arm", "Bastion")]  # not France's Akash

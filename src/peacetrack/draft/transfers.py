@@ -102,6 +102,7 @@ class Drafting:
     last: Context | None = None
     last_item: Item | None = None
     shown: tuple[list[Item], Side | None] = ([], None)  # the items of the sentence before, and who has them
+    states: set[str] = field(default_factory=set)  # the states the article names
     topic: tuple[Span, ActorMatch] | None = None  # the state the sentence before is about, for "it"
 
 
@@ -119,6 +120,7 @@ def propose_transfers(
 ) -> list[Proposal]:
     """Every transfer the article supports, one per supplier, recipient, item and status."""
     drafting = Drafting(article, actors, find_dates, lex or lexicon())
+    drafting.states = {m.actor_id for _, m in actors.mentions(Span(0, len(article.text))) if is_state(m.actor_id)}
     for index, sentence in enumerate(article.sentences):
         following = article.sentences[index + 1] if index + 1 < len(article.sentences) else None
         continued = following is not None and bool(CONTINUATION.match(article.words(following)))
@@ -169,6 +171,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         if "supplier" not in context.sides and "maker" in context.sides:
             context.sides["supplier"] = context.sides["maker"]
         _fill_from_earlier(drafting, context)
+        _maker_as_supplier(drafting, context, precise or items)
         if any(side not in context.sides for side in SIDES):
             continue
         if context.sides["supplier"].actor_id == context.sides["recipient"].actor_id:
@@ -236,6 +239,26 @@ def _fill_from_earlier(drafting: Drafting, context: Context) -> None:
     for side in SIDES:
         if side not in context.sides:
             context.sides[side] = replace(last.sides[side], how="earlier")
+
+
+def _maker_as_supplier(drafting: Drafting, context: Context, items: list[Item]) -> None:
+    """Where the clause names no supplier ("Armenia signed a contract for ATAGS howitzers"),
+    the country the lexicon says makes its items, if the article names that country (SIPRI
+    codes the maker's state); a supplier of the transfer read before never stands for another
+    country's make."""
+    makers = {item.maker for item in items}
+    maker = makers.pop() if len(makers) == 1 else None
+    supplier = context.sides.get("supplier")
+    if maker is None or (supplier is not None and (supplier.how != "earlier" or supplier.actor_id == maker)):
+        return
+    if "recipient" in context.sides and context.sides["recipient"].actor_id == maker:
+        return
+    if maker not in drafting.states:
+        context.sides.pop("supplier", None)
+        return
+    how = "the country the lexicon says makes it: no supplier is named"
+    side = Side(maker, items[0].span, how, context.span)
+    context.sides["supplier"] = context.sides["maker"] = side
 
 
 def _paragraph_index(article: Article, span: Span) -> int:
