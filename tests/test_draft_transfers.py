@@ -695,3 +695,15 @@ def test_with_no_supplier_named_the_maker_named_in_the_article_supplies() -> Non
     assert transfers("Armenia signed a contract for 50 ATAGS howitzers.") == []  # India is not named
     earlier = "France delivered 24 Bastion vehicles to Armenia. In May, Armenia ordered 12 Akash systems."
     assert [sides(r) for r in transfers(earlier)] == [("fra", "arm", "Bastion")]  # not France's Akash
+
+
+def test_a_round_at_the_end_of_a_month_or_last_month_by_name_is_dated() -> None:
+    [row] = rounds("The previous round of talks between Armenia and Azerbaijan took place at the end of February.")
+    assert (row["when"], row["date_basis"]) == ("2025-02", "inferred")
+    [met] = rounds("The foreign ministers of Armenia and Azerbaijan met in Almaty last August.")
+    assert met["when"] == "2024-08"
+
+
+def test_a_participle_after_an_item_takes_no_supplier_from_its_maker() -> None:
+    text = "France is a partner. Officials in Azerbaijan say every Caesar sent to Armenia harms the talks."
+    assert transfers(text) == []

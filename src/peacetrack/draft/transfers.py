@@ -171,7 +171,8 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         if "supplier" not in context.sides and "maker" in context.sides:
             context.sides["supplier"] = context.sides["maker"]
         _fill_from_earlier(drafting, context)
-        _maker_as_supplier(drafting, context, precise or items)
+        if cue is not None and cue.subject == "recipient":  # "Armenia bought", not "Caesars sent"
+            _maker_as_supplier(drafting, context, precise or items)
         if any(side not in context.sides for side in SIDES):
             continue
         if context.sides["supplier"].actor_id == context.sides["recipient"].actor_id:
