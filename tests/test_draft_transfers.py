@@ -707,3 +707,18 @@ def test_a_round_at_the_end_of_a_month_or_last_month_by_name_is_dated() -> None:
 def test_a_participle_after_an_item_takes_no_supplier_from_its_maker() -> None:
     text = "France is a partner. Officials in Azerbaijan say every Caesar sent to Armenia harms the talks."
     assert transfers(text) == []
+
+
+def test_an_undated_round_is_on_or_before_the_report_and_since_then_after_the_one_before() -> None:
+    [row] = rounds("Armenia and Azerbaijan have exchanged comments on the draft treaty, the ministry said.")
+    assert (row["when"], row["date_basis"]) == ("../2025-06-13", "inferred")
+    text = (
+        "The commissions of Armenia and Azerbaijan held their 12th meeting in Gabala in March 2025."
+        " Since then the commissions have exchanged written comments on their draft regulations twice."
+    )
+    meeting, exchanges = rounds(text)
+    assert (exchanges["when"], exchanges["round_count"], meeting["when"]) == ("2025-03/..", 2, "2025-03")
+    assert (
+        rounds("Armenia and Azerbaijan have exchanged comments on the draft treaty.", published_on=None)[0]["when"]
+        is None
+    )
