@@ -722,3 +722,12 @@ def test_an_undated_round_is_on_or_before_the_report_and_since_then_after_the_on
         rounds("Armenia and Azerbaijan have exchanged comments on the draft treaty.", published_on=None)[0]["when"]
         is None
     )
+
+
+def test_a_delivery_under_a_contract_signed_is_part_of_an_order_of_its_own_date() -> None:
+    order, delivered = transfers(
+        "France delivered six Caesar howitzers to Armenia on 16 May under the contract signed last year."
+    )
+    assert (order["status"], order["when"], order["quantity"]) == ("ordered", "2024", None)
+    assert (delivered["status"], delivered["when"], delivered["quantity"]) == ("delivered", "2025-05-16", 6)
+    assert delivered["part_of"] == order["transfer_id"]

@@ -51,6 +51,10 @@ SIDES = ("supplier", "recipient")
 DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ch|i|ek)$")  # "Russian", "Israeli": an origin, not a recipient
 ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")  # "India, which supplies Armenia, is ..."
 HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
+UNDER_CONTRACT = re.compile(
+    r"\bunder\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}?(?:contract|deal|agreement|order)\s+(?:signed|concluded|agreed|placed)\b",
+    re.IGNORECASE,
+)  # "delivered ... under the contract signed in January": the order is a row too
 WITH_PARTNER = re.compile(
     r"\b(?:contracts?|deal|agreement|order)\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE
 )  # "signed a contract with Pakistan", "with the Turkish company Aselsan"
@@ -394,7 +398,9 @@ def _propose(
     the order it is a batch of when the text names the whole ("24 of the 50 it ordered")."""
     article, clause = drafting.article, context.span
     drafting.last_item = replace(item, elided=False)
+    context, contract = _under_contract(drafting, context, item)
     order, quantity = _order_named(drafting, context, item, _quantity(article, item, clause))
+    order = order or contract
     values = _values(drafting, context, item, quantity, context.status)
     values["part_of"] = order or _batch_of(drafting, context, item)
     evidence = [item.span if many else trimmed(article, clause)]
@@ -514,6 +520,22 @@ def _order_named(
         f"the whole of a batch: “{article.words(whole.span)}” → {whole.value} ordered",
     )
     return order_id, batch
+
+
+def _under_contract(drafting: Drafting, context: Context, item: Item) -> tuple[Context, str | None]:
+    """A delivery "under the contract signed last year": the order it is part of, a row dated
+    by the words after "signed", and the delivery dated by the words before them only."""
+    found = UNDER_CONTRACT.search(drafting.article.text, item.span.end, context.span.end)
+    if context.status != TransferStatus.delivered or found is None:
+        return context, None
+    article, clause = drafting.article, context.span
+    signed = date_of(article, drafting.find_dates, Span(found.start(), clause.end))
+    delivered = date_of(article, drafting.find_dates, Span(clause.start, found.start()))
+    order = Context(context.sides, TransferStatus.ordered.value, context.certainty, signed, clause)
+    values = _values(drafting, order, item, None, TransferStatus.ordered.value)
+    reason = f"the order a delivery is part of: “{' '.join(found.group(0).split())}”"
+    order_id = _add(drafting, order, item, values, [trimmed(article, clause)], 0.75, reason)
+    return replace(context, date=delivered), order_id
 
 
 def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
