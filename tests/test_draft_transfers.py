@@ -731,3 +731,12 @@ def test_a_delivery_under_a_contract_signed_is_part_of_an_order_of_its_own_date(
     assert (order["status"], order["when"], order["quantity"]) == ("ordered", "2024", None)
     assert (delivered["status"], delivered["when"], delivered["quantity"]) == ("delivered", "2025-05-16", 6)
     assert delivered["part_of"] == order["transfer_id"]
+
+
+def test_a_supplier_of_the_clause_before_does_not_supply_another_countrys_make() -> None:
+    text = (
+        "India is a partner. Armenia received Caesar howitzers from France, and three Swathi radars arrived in Armenia."
+    )
+    assert [sides(r) for r in transfers(text)] == [("fra", "arm", "Caesar"), ("ind", "arm", "Swathi")]
+    unnamed = "Türkiye delivered Bayraktar TB2 drones to Azerbaijan, and Azerbaijan ordered JF-17 jets."
+    assert [sides(r) for r in transfers(unnamed)] == [("tur", "aze", "Bayraktar TB2")]  # Pakistan is not named

@@ -175,8 +175,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         if "supplier" not in context.sides and "maker" in context.sides:
             context.sides["supplier"] = context.sides["maker"]
         _fill_from_earlier(drafting, context)
-        if cue is not None and cue.subject == "recipient":  # "Armenia bought", not "Caesars sent"
-            _maker_as_supplier(drafting, context, precise or items)
+        _maker_as_supplier(drafting, context, precise or items, cue is not None and cue.subject == "recipient")
         if any(side not in context.sides for side in SIDES):
             continue
         if context.sides["supplier"].actor_id == context.sides["recipient"].actor_id:
@@ -246,15 +245,18 @@ def _fill_from_earlier(drafting: Drafting, context: Context) -> None:
             context.sides[side] = replace(last.sides[side], how="earlier")
 
 
-def _maker_as_supplier(drafting: Drafting, context: Context, items: list[Item]) -> None:
-    """Where the clause names no supplier ("Armenia signed a contract for ATAGS howitzers"),
-    the country the lexicon says makes its items, if the article names that country (SIPRI
-    codes the maker's state); a supplier of the transfer read before never stands for another
-    country's make."""
+def _maker_as_supplier(drafting: Drafting, context: Context, items: list[Item], recipient_subject: bool) -> None:
+    """Where the clause names no supplier and its recipient is the subject ("Armenia signed a
+    contract for ATAGS howitzers"), the country the lexicon says makes its items, if the
+    article names that country (SIPRI codes the maker's state); a supplier of another clause
+    never stands for another country's make ("Türkiye delivered drones, and Baku ordered JF-17s")."""
     makers = {item.maker for item in items}
     maker = makers.pop() if len(makers) == 1 else None
     supplier = context.sides.get("supplier")
-    if maker is None or (supplier is not None and (supplier.how != "earlier" or supplier.actor_id == maker)):
+    own = supplier is not None and supplier.how != "earlier" and supplier.clause == context.span
+    if maker is None or own or (supplier is not None and supplier.actor_id == maker):
+        return
+    if supplier is None and not recipient_subject:
         return
     if "recipient" in context.sides and context.sides["recipient"].actor_id == maker:
         return
