@@ -740,3 +740,16 @@ def test_a_supplier_of_the_clause_before_does_not_supply_another_countrys_make()
     assert [sides(r) for r in transfers(text)] == [("fra", "arm", "Caesar"), ("ind", "arm", "Swathi")]
     unnamed = "Türkiye delivered Bayraktar TB2 drones to Azerbaijan, and Azerbaijan ordered JF-17 jets."
     assert [sides(r) for r in transfers(unnamed)] == [("tur", "aze", "Bayraktar TB2")]  # Pakistan is not named
+
+
+class RunActors(FakeActors):
+    """Actors that miss a state's name inside a run of capitals, as a name finder may."""
+
+    def mentions(self, span: Span) -> list[tuple[Span, ActorMatch]]:
+        return [m for m in super().mentions(span) if not re.match(r"\s+[A-Z]", self.text[m[0].end :])]
+
+
+def test_a_state_named_before_a_system_is_read_when_the_article_names_it() -> None:
+    text = "Azerbaijan buys widely. Russia has offered Azerbaijan Su-35 jets."
+    [row] = [p.values for p in propose_transfers(article(text), RunActors(text))]
+    assert (sides(row), row["status"]) == (("rus", "aze", "Su-35"), "offered")

@@ -55,6 +55,7 @@ UNDER_CONTRACT = re.compile(
     r"\bunder\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}?(?:contract|deal|agreement|order)\s+(?:signed|concluded|agreed|placed)\b",
     re.IGNORECASE,
 )  # "delivered ... under the contract signed in January": the order is a row too
+CAPITALISED = re.compile(r"(?<![\w-])[A-ZÀ-ÞİƏ][\w’']+(?![\w-])")
 WITH_PARTNER = re.compile(
     r"\b(?:contracts?|deal|agreement|order)\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE
 )  # "signed a contract with Pakistan", "with the Turkish company Aselsan"
@@ -107,6 +108,7 @@ class Drafting:
     last_item: Item | None = None
     shown: tuple[list[Item], Side | None] = ([], None)  # the items of the sentence before, and who has them
     states: set[str] = field(default_factory=set)  # the states the article names
+    not_states: set[str] = field(default_factory=set)  # capitalised words that name none
     topic: tuple[Span, ActorMatch] | None = None  # the state the sentence before is about, for "it"
 
 
@@ -138,7 +140,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
     """Each clause of a sentence: its items, verb and sides, the missing ones from the clause
     before (one subject for "Armenia had cancelled ..., and had declined ...")."""
     article = drafting.article
-    mentions = drafting.actors.mentions(sentence)
+    mentions = _state_mentions(drafting, sentence)
     certainty, hedge = _certainty(drafting, sentence)
     continuation = drafting.last if CONTINUATION.match(article.words(sentence)) else None
     previous = continuation
@@ -208,6 +210,24 @@ def _shown(drafting: Drafting, sentence: Span, mentions: list[tuple[Span, ActorM
             how = f"subject of “{have.group(0)}”, the items named before"
             holder = _side(drafting, span, match, how, sentence)
     drafting.shown = (items, holder)
+
+
+def _state_mentions(drafting: Drafting, sentence: Span) -> list[tuple[Span, ActorMatch]]:
+    """The sentence's mentions, with a state's name or demonym the actors left inside a longer
+    run of capitals ("offered Azerbaijan Su-35 jets", "three Indian Swathi radars") when the
+    article names that state elsewhere (so the draft has its actor)."""
+    text = drafting.article.text
+    found = drafting.actors.mentions(sentence)
+    for word in CAPITALISED.finditer(text, sentence.start, sentence.end):
+        at = Span(word.start(), word.end())
+        if any(span.overlaps(at) for span, _ in found) or word.group(0) in drafting.not_states:
+            continue
+        match = drafting.actors.resolve(word.group(0))
+        if match is None or match.score < 95 or match.actor_id not in drafting.states:
+            drafting.not_states.add(word.group(0))
+            continue
+        found.append((at, match))
+    return sorted(found, key=lambda found: found[0])
 
 
 def _topic(drafting: Drafting, sentence: Span) -> tuple[Span, ActorMatch] | None:
