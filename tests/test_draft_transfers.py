@@ -34,7 +34,8 @@ NAMES = {
     "Russia": "rus", "Russian": "rus", "Israel": "isr", "Israeli": "isr", "Cyprus": "cyp", "Greece": "grc",
     "Kazakhstan": "kaz", "European Union": "eu", "Ararat Mirzoyan": "ararat-mirzoyan",
     "Jeyhun Bayramov": "jeyhun-bayramov", "İlham Əliyev": "ilham-aliyev", "Əliyev": "ilham-aliyev",
-    "Arquus": "arquus", "Thales": "thales",
+    "Arquus": "arquus", "Thales": "thales", "Türkiye": "tur", "Turkish": "tur", "Pakistan": "pak",
+    "Serbia": "srb", "Tbilisi": "geo",
 }  # fmt: skip
 
 
@@ -566,3 +567,189 @@ def test_every_reviewed_round_is_proposed_and_nothing_else(folder: Path) -> None
 
     assert [c["round_id"] for c in coded if not any(same(d, c) for d in drafted)] == []
     assert [d["round_id"] for d in drafted if not any(same(d, c) for c in coded)] == []
+
+
+# --- phrasings found wanting on reports written by others (tests/fixtures/articles) -------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "item"),
+    [
+        ("Russia delivered TOS-1A systems to Azerbaijan.", "TOS-1A"),
+        ("Pakistan delivered JF-17 Block III fighter jets to Azerbaijan.", "JF-17"),
+        ("Russia delivered Su-35 fighter jets to Azerbaijan.", "Su-35"),
+        ("Russia delivered Tor-M2KM air-defence systems to Armenia.", "Tor"),
+        ("India delivered Akash-NG missiles to Armenia.", "Akash"),
+        ("Türkiye delivered Bayraktar Akıncı strike drones to Azerbaijan.", "Akinci"),
+        ("Serbia delivered Nora B-52 self-propelled guns to Armenia.", "Nora B-52"),
+        ("India delivered 36 artillery pieces to Armenia.", "artillery pieces"),
+    ],
+)
+def test_systems_of_the_regions_suppliers_are_in_the_lexicon(sentence: str, item: str) -> None:
+    [row] = transfers(sentence)
+    assert (row["item"], row["status"]) == (item, "delivered")
+
+
+def test_a_report_wrapped_at_any_word_is_read_the_same() -> None:
+    [row] = transfers("Azerbaijan signed a\ncontract with Israel for Barak\nMX systems.")
+    assert (sides(row), row["status"]) == (("isr", "aze", "Barak"), "ordered")
+
+
+def test_a_contract_with_a_state_names_the_other_side() -> None:
+    [row] = transfers("Armenia has signed a contract with India for up to 50 Pinaka launchers.")
+    assert (sides(row), row["status"], row["quantity_bound"]) == (("ind", "arm", "Pinaka"), "ordered", "upper_bound")
+    [company] = transfers(
+        "Azerbaijan signed a contract with the Turkish company Aselsan for 500 radios, to be delivered over two years."
+    )
+    assert (sides(company), company["status"]) == (("tur", "aze", "radios"), "ordered")
+
+
+def test_it_is_the_state_the_sentence_before_is_about() -> None:
+    text = "Armenia, which has lost Russia as a supplier, has turned to France. It signed a contract for 36 Caesar howitzers from France in June 2024."
+    [row] = transfers(text)
+    assert (sides(row), row["status"], row["when"]) == (("fra", "arm", "Caesar"), "ordered", "2024-06")
+
+
+def test_words_between_a_verb_and_its_infinitive() -> None:
+    [declined] = transfers("Greece declined last year to sell Armenia surplus artillery.")
+    assert (sides(declined), declined["status"]) == (("grc", "arm", "surplus artillery"), "declined")
+    [sold] = transfers("France agreed the same year to sell three GM200 radars to Armenia.")
+    assert (sides(sold), sold["status"], sold["quantity"]) == (("fra", "arm", "GM200"), "ordered", 3)
+    [planned] = transfers("India is also set to deliver Akash systems to Armenia.")
+    assert (sides(planned), planned["status"]) == (("ind", "arm", "Akash"), "planned")
+
+
+def test_a_request_declined_names_who_asked_as_the_recipient() -> None:
+    [row] = transfers("Serbia declined in 2023 an Armenian request for Nora B-52 guns.")
+    assert (sides(row), row["status"], row["when"]) == (("srb", "arm", "Nora B-52"), "declined", "2023")
+
+
+def test_declining_to_comment_declines_no_transfer() -> None:
+    [row] = transfers("The ministry declined to confirm reports that Armenia had ordered 30 Akash missiles from India.")
+    assert (sides(row), row["status"], row["certainty"]) == (("ind", "arm", "Akash"), "ordered", "reported")
+
+
+def test_a_state_that_speaks_is_not_the_subject_of_the_verb_after() -> None:
+    assert transfers("Azerbaijani officials say that every Caesar sent to Armenia makes peace harder.") == []
+    [row] = transfers("Armenia said it had received 12 Caesar howitzers from France.")
+    assert sides(row) == ("fra", "arm", "Caesar")
+
+
+def test_a_meeting_held_by_its_number_and_a_session_held_are_rounds() -> None:
+    [meeting] = rounds("The commissions of Armenia and Azerbaijan held their 12th meeting in Gabala in March 2025.")
+    assert (meeting["parties"], meeting["round_number"], meeting["when"]) == (["arm", "aze"], 12, "2025-03")
+    [opened] = rounds("The border commissions of Armenia and Azerbaijan opened their 13th meeting yesterday in Ijevan.")
+    assert (opened["round_number"], opened["when"], opened["place"]) == (13, "2025-06-12", "Ijevan")
+    text = (
+        "The ninth session of the State Commission on the delimitation of the state border between Azerbaijan"
+        " and Armenia and the Armenian commission on border delimitation was held yesterday near Ijevan."
+    )
+    [session] = rounds(text)
+    assert (session["parties"], session["round_number"], session["when"]) == (["arm", "aze"], 9, "2025-06-12")
+
+
+def test_a_session_to_come_is_no_round() -> None:
+    assert rounds("Armenia and Azerbaijan agreed to hold the tenth session of their border commissions in July.") == []
+
+
+def test_the_host_city_is_a_place_not_a_party() -> None:
+    [row] = rounds("The foreign ministers of Armenia and Azerbaijan met on Monday in Tbilisi.")
+    assert (row["parties"], row["place"], row["when"]) == (["arm", "aze"], "Tbilisi", "2025-06-09")
+
+
+def test_a_draft_answered_is_an_exchange_of_its_own() -> None:
+    text = "Armenia sent Azerbaijan its comments on the draft in May, and Azerbaijan replied last week."
+    sent, answered = rounds(text)
+    assert (sent["sender_id"], sent["receiver_id"], sent["when"]) == ("arm", "aze", "2025-05")
+    assert (answered["sender_id"], answered["receiver_id"], answered["format"]) == ("aze", "arm", "draft_exchange")
+    later = "The talks built on Armenia's comments on the draft sent to Baku in May. Azerbaijan answered them in writing on 7 June."
+    first, second = rounds(later)
+    assert (first["sender_id"], first["receiver_id"]) == ("arm", "aze")
+    assert (second["sender_id"], second["receiver_id"], second["when"]) == ("aze", "arm", "2025-06-07")
+    assert (
+        rounds("Armenia sent Azerbaijan its comments on the draft. The minister answered questions from reporters.")[1:]
+        == []
+    )
+
+
+def test_persons_who_meet_stand_for_their_states() -> None:
+    text = (
+        "Russia keeps a base in Armenia. Russia sells arms to Azerbaijan. Russia says little.\n\n"
+        "Ararat Mirzoyan met Jeyhun Bayramov in Almaty on Friday.\n"
+    )
+    read = article(text)  # the actors known from the fixtures: Mirzoyan is Armenia’s, Bayramov Azerbaijan’s
+    [row] = [p.values for p in propose_rounds(read, article_actors(read, FIXTURES / read.source_id))]
+    assert (row["parties"], row["when"]) == (["arm", "aze"], "2025-06-13")
+
+
+def test_an_item_wrapped_over_two_lines_is_named_on_one() -> None:
+    [row] = transfers("Türkiye delivered 500 military\nradios to Azerbaijan.")
+    assert (sides(row), row["quantity"]) == (("tur", "aze", "military radios"), 500)
+
+
+def test_with_no_supplier_named_the_maker_named_in_the_article_supplies() -> None:
+    text = "India is a partner of Armenia. Armenia signed a contract for 50 ATAGS howitzers."
+    [row] = propose_transfers(article(text), FakeActors(text))
+    assert (sides(row.values), row.values["status"]) == (("ind", "arm", "ATAGS"), "ordered")
+    assert "no supplier is named" in row.reason and row.confidence < 0.7
+    assert transfers("Armenia signed a contract for 50 ATAGS howitzers.") == []  # India is not named
+    earlier = "France delivered 24 Bastion vehicles to Armenia. In May, Armenia ordered 12 Akash systems."
+    assert [sides(r) for r in transfers(earlier)] == [("fra", "arm", "Bastion")]  # not France's Akash
+
+
+def test_a_round_at_the_end_of_a_month_or_last_month_by_name_is_dated() -> None:
+    [row] = rounds("The previous round of talks between Armenia and Azerbaijan took place at the end of February.")
+    assert (row["when"], row["date_basis"]) == ("2025-02", "inferred")
+    [met] = rounds("The foreign ministers of Armenia and Azerbaijan met in Almaty last August.")
+    assert met["when"] == "2024-08"
+
+
+def test_a_participle_after_an_item_takes_no_supplier_from_its_maker() -> None:
+    text = "France is a partner. Officials in Azerbaijan say every Caesar sent to Armenia harms the talks."
+    assert transfers(text) == []
+
+
+def test_an_undated_round_is_on_or_before_the_report_and_since_then_after_the_one_before() -> None:
+    [row] = rounds("Armenia and Azerbaijan have exchanged comments on the draft treaty, the ministry said.")
+    assert (row["when"], row["date_basis"]) == ("../2025-06-13", "inferred")
+    text = (
+        "The commissions of Armenia and Azerbaijan held their 12th meeting in Gabala in March 2025."
+        " Since then the commissions have exchanged written comments on their draft regulations twice."
+    )
+    meeting, exchanges = rounds(text)
+    assert (exchanges["when"], exchanges["round_count"], meeting["when"]) == ("2025-03/..", 2, "2025-03")
+    assert (
+        rounds("Armenia and Azerbaijan have exchanged comments on the draft treaty.", published_on=None)[0]["when"]
+        is None
+    )
+
+
+def test_a_delivery_under_a_contract_signed_is_part_of_an_order_of_its_own_date() -> None:
+    order, delivered = transfers(
+        "France delivered six Caesar howitzers to Armenia on 16 May under the contract signed last year."
+    )
+    assert (order["status"], order["when"], order["quantity"]) == ("ordered", "2024", None)
+    assert (delivered["status"], delivered["when"], delivered["quantity"]) == ("delivered", "2025-05-16", 6)
+    assert delivered["part_of"] == order["transfer_id"]
+
+
+def test_a_supplier_of_the_clause_before_does_not_supply_another_countrys_make() -> None:
+    text = (
+        "India is a partner. Armenia received Caesar howitzers from France, and three Swathi radars arrived in Armenia."
+    )
+    assert [sides(r) for r in transfers(text)] == [("fra", "arm", "Caesar"), ("ind", "arm", "Swathi")]
+    unnamed = "Türkiye delivered Bayraktar TB2 drones to Azerbaijan, and Azerbaijan ordered JF-17 jets."
+    assert [sides(r) for r in transfers(unnamed)] == [("tur", "aze", "Bayraktar TB2")]  # Pakistan is not named
+
+
+class RunActors(FakeActors):
+    """Actors that miss a state's name inside a run of capitals, as a name finder may."""
+
+    def mentions(self, span: Span) -> list[tuple[Span, ActorMatch]]:
+        return [m for m in super().mentions(span) if not re.match(r"\s+[A-Z]", self.text[m[0].end :])]
+
+
+def test_a_state_named_before_a_system_is_read_when_the_article_names_it() -> None:
+    text = "Azerbaijan buys widely. Russia has offered Azerbaijan Su-35 jets."
+    [row] = [p.values for p in propose_transfers(article(text), RunActors(text))]
+    assert (sides(row), row["status"]) == (("rus", "aze", "Su-35"), "offered")

@@ -232,5 +232,11 @@ PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (_compile(rf"\b(?i:in|during|until|since|by) {YEAR}\b(?!-)"), _in_year),
     (_compile(r"\b(?i:in the) (?P<decade>(?:19|20)[0-9]0)s\b"), _decade),
-    (_compile(rf"\b(?i:in|during|since) (?:(?i:early|late|mid-?) )?{MONTH}\b(?! [0-9])"), _month_of_year),
+    (
+        _compile(
+            rf"\b(?i:in|during|since|last|at the (?:end|start|beginning) of|in the middle of) "
+            rf"(?:(?i:early|late|mid-?) )?{MONTH}\b(?! [0-9])"
+        ),
+        _month_of_year,
+    ),
 ]

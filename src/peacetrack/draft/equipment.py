@@ -58,7 +58,9 @@ class Lexicon:
 
 
 def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+    """A pattern on word boundaries, its spaces any run of white space: reports are hard-wrapped."""
+    spaced = re.sub(r" (\?)?(?![^\[]*\])", lambda m: r"\s*" if m.group(1) else r"\s+", pattern)
+    return re.compile(rf"(?<![\w-])(?:{spaced})(?![\w-])", re.IGNORECASE)
 
 
 def read_lexicon(text: str) -> Lexicon:
@@ -67,7 +69,7 @@ def read_lexicon(text: str) -> Lexicon:
     systems = tuple(
         System(
             s["name"],
-            _words(s.get("pattern") or re.escape(s["name"])),
+            _words(s.get("pattern") or re.escape(s["name"]).replace("\\ ", " ")),
             ItemCategory(s["category"]).value,
             s.get("maker"),
         )
@@ -135,7 +137,7 @@ def find_items(article: Article, clause: Span, lex: Lexicon, last_item: Item | N
             tail = re.match(r"[”’\"']?(?:\s+systems?)?", article.text[end : clause.end])
             end += tail.end() if tail else 0
             absorbed.add(composite[0])
-            name = article.text[span.start : end]
+            name = " ".join(article.text[span.start : end].split())  # one line, as a cell is
             items.append(
                 Item(Span(span.start, end), name, f"{generic.category}:{composite[1].name.lower()}", generic.category)
             )
@@ -144,7 +146,15 @@ def find_items(article: Article, clause: Span, lex: Lexicon, last_item: Item | N
             re.fullmatch(r"[\s”’\"'»-]*", article.text[s.end : span.start]) for s, _ in systems if s.end <= span.start
         )
         if not after_system:
-            items.append(Item(span, article.words(span), head.rstrip("s"), generic.category, vague=generic.vague))
+            items.append(
+                Item(
+                    span,
+                    " ".join(article.words(span).split()),
+                    " ".join(head.split()).rstrip("s"),
+                    generic.category,
+                    vague=generic.vague,
+                )
+            )
     for span, system in systems:
         if span not in absorbed:
             items.append(Item(span, system.name, system.name.lower(), system.category, maker=system.maker))

@@ -5,6 +5,9 @@ party to the other ("Yerevan sent Baku its comments on the draft": sender and re
 
 A round is drafted only where a sentence says one took place: words in quotation marks, and
 meetings to come ("will meet", "did not say when they would meet"), are not rounds.
+
+A little over 400 lines: the patterns of the ways a report says a round was held are a third
+of it, and read best beside the one loop that uses them.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from peacetrack.draft.actors import ArticleActors
 from peacetrack.draft.clauses import (
     NUMBER,
     ORDINAL,
@@ -32,7 +36,7 @@ from peacetrack.draft.clauses import (
     trimmed,
     unique_id,
 )
-from peacetrack.draft.dates import dates_in
+from peacetrack.draft.dates import dates_in, said_on_or_before
 from peacetrack.draft.model import ActorMatch, Actors, Article, Proposal, Span
 from peacetrack.enums import NegotiationFormat
 
@@ -43,15 +47,29 @@ SENT = re.compile(
 )
 EXCHANGED = re.compile(r"\bexchanged\b(?=[^.;]{0,60}?\b(?:comments|drafts?|proposals|texts?)\b)", re.IGNORECASE)
 COUNT = re.compile(rf"\b({NUMBER})\s+rounds?\s+of\s+(?:(?:written\s+)?(exchanges?)|{TALKS})\b", re.IGNORECASE)
-TIMES = re.compile(rf"\b({NUMBER})\s+times\b", re.IGNORECASE)
+TIMES = re.compile(rf"\b(?:({NUMBER})\s+times|(twice))\b", re.IGNORECASE)
 ORDINAL_ROUND = re.compile(
     rf"\b({ORDINAL})\s+round\s+of\s+(?:(?:the|their|its)\s+)?(?:\w+\s+)?{TALKS}\b(?!\s+to\s+(?:be|take))", re.IGNORECASE
 )
 MET = re.compile(
     r"\b(?:met|meet|meets|held\s+talks|held\s+a\s+meeting|held\s+a\s+round|sat\s+down)\b"
-    rf"|\b(?:{TALKS}|meeting)\b(?=[^.;]{{0,80}}?\b(?:(?:was|were)\s+held|took\s+place)\b)|\bhosted\s+(?:the\s+)?(?:{TALKS}|a\s+meeting)\b",
+    r"|\b(?:held|opened|concluded|began|ended|wrapped\s+up)\s+(?:their|its|the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:meeting|session|round)\b"
+    rf"|\b(?:{TALKS}|meeting|session)\b(?=[^.;]{{0,250}}?\b(?:(?:was|were)\s+(?:held|convened)|took\s+place)\b)"
+    rf"|\bhosted\s+(?:the\s+)?(?:{TALKS}|a\s+meeting)\b",
     re.IGNORECASE,
 )
+# "their 12th meeting", "the ninth session": the round's number ("first this year" is none)
+ORDINAL_MEETING = re.compile(rf"\b(?!first\b)({ORDINAL})\s+(?:meeting|session)\b", re.IGNORECASE)
+SINCE_THEN = re.compile(r"\b(?:since then|since that (?:meeting|round|session))\b", re.IGNORECASE)
+ANSWERED = re.compile(
+    r"\b(?:answered|replied|responded)\b(?=\s+(?:them|it|in\s+writing)\b"
+    r"|\s+(?:to\s+)?(?:the|its|their|those)\s+(?:comments|proposals|draft)|\s+(?:last|on|in|earlier|this|yesterday)\b|[,.])",
+    re.IGNORECASE,
+)  # a reply to a draft ("Azerbaijan answered them in writing"), not to a question
+DRAFT_WORDS = re.compile(r"\b(?:comments|proposals|draft|counter-?proposals?)\b", re.IGNORECASE)
+# a draft sent, said after it: "Armenia's comments on the draft sent to Baku"
+SENT_AFTER = re.compile(r"\b(?:comments|proposals)\b[^.;]{0,60}?\b(sent|handed\s+over|submitted)\s+to\b", re.IGNORECASE)
+PLACE_BEFORE = re.compile(r"\b(?:in|at|near)\s+(?:the\s+)?$")
 HOSTED = re.compile(r"\s+hosted\b", re.IGNORECASE)
 AS_HOST = re.compile(r"\s+as\s+(?:the\s+)?(?:host|mediator)\b", re.IGNORECASE)
 NOT_HELD = re.compile(r"\b(?:will|would|to|not|never|shall|could|may|might|again)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -85,9 +103,17 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
     sentences: dict[tuple[Any, ...], Span] = {}
     top_states = _top_states(article, actors)
     last_parties: list[str] = []
-    parts = [part for whole in article.sentences for part in sentence_parts(article, whole)]
-    for sentence in parts:
-        found = None if is_headline(article, sentence) else _found(article, sentence)
+    last_when: str | None = None
+    parts = [  # a headline is read whole; a reply after a draft sent is a piece of its own
+        (piece, is_headline(article, part))
+        for whole in article.sentences
+        for part in sentence_parts(article, whole)
+        for piece in _replies(article, part)
+    ]
+    drafts_named = False
+    for sentence, headline in parts:
+        found = None if headline else _found(article, sentence, drafts_named)
+        drafts_named = drafts_named or bool(DRAFT_WORDS.search(article.words(sentence)))
         if found is None:
             continue
         mentions = actors.mentions(sentence)
@@ -99,6 +125,8 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
         if len(parties) < 2:
             continue
         last_parties = parties
+        if sender is not None and receiver is None and len(parties) == 2 and sender in parties:
+            receiver = next(p for p in parties if p != sender)  # "Azerbaijan answered": to the other party
         parties = sorted({*parties, *(side for side in (sender, receiver) if side is not None)})
         evidence = [trimmed(article, sentence)]
         round_format = found.format
@@ -106,6 +134,8 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
             round_format, extra = _meeting_format(article, sentence, mediator)
             evidence += extra
         date = date_of(article, find_dates, sentence)
+        when, basis = (date.edtf, date.basis) if date else _undated(article, sentence, last_when, find_dates)
+        last_when = when if date else last_when
         place = _place(article, sentence, found, mentions) if found.format != "draft_exchange" else None
         values: dict[str, Any] = {
             "process": _process(article, sentence, parties),
@@ -118,8 +148,8 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
             "format": round_format,
             "place": place,
             "outcome": None,
-            "when": date.edtf if date else None,
-            "date_basis": date.basis if date else None,
+            "when": when,
+            "date_basis": basis,
         }
         key = (tuple(sorted(parties)), round_format, place or values["when"], found.round_count)
         if key in proposals:  # the headline and the report of one meeting
@@ -140,8 +170,9 @@ def propose_rounds(article: Article, actors: Actors, find_dates: DateFinder | No
     return list(proposals.values())
 
 
-def _found(article: Article, sentence: Span) -> Found | None:
-    """The round a sentence reports, if it reports one held (not one to come, not a quote)."""
+def _found(article: Article, sentence: Span, answers_draft: bool = False) -> Found | None:
+    """The round a sentence reports, if it reports one held (not one to come, not a quote);
+    `answers_draft`: a reply ("Azerbaijan answered them") is a draft sent back."""
     text = article.words(sentence)
     quoted = quoted_spans(article, sentence)
 
@@ -152,11 +183,13 @@ def _found(article: Article, sentence: Span) -> Found | None:
     def span(match: re.Match[str]) -> Span:
         return Span(sentence.start + match.start(), sentence.start + match.end())
 
-    for pattern in (SENT, EXCHANGED):
+    for pattern in (SENT, EXCHANGED, SENT_AFTER, ANSWERED):
         for match in pattern.finditer(text):
+            if pattern is ANSWERED and not answers_draft:
+                continue
             if usable(match):
                 times = TIMES.search(text, match.end())
-                count = number_value(times.group(1)) if times else None
+                count = (number_value(times.group(1)) if times.group(1) else 2) if times else None
                 return Found("draft_exchange", span(match), None, count or 1, _span_at(sentence, times))
     for match in COUNT.finditer(text):
         count = number_value(match.group(1))
@@ -165,13 +198,35 @@ def _found(article: Article, sentence: Span) -> Found | None:
             return Found(kind, span(match), None, count, span(match))
     for match in MET.finditer(text):
         if usable(match):
-            ordinal = ORDINAL_ROUND.search(text)
+            ordinal = ORDINAL_ROUND.search(text) or ORDINAL_MEETING.search(text)
             number = ordinal_value(ordinal.group(1)) if ordinal else None
             return Found("bilateral_meeting", span(match), number, 1, _span_at(sentence, ordinal))
     for match in ORDINAL_ROUND.finditer(text):
         if usable(match) and re.search(r"\b(?:held|took place|ended|concluded|opened)\b", text):
             return Found("unknown", span(match), ordinal_value(match.group(1)), 1, span(match))
     return None
+
+
+def _undated(
+    article: Article, sentence: Span, last_when: str | None, find_dates: DateFinder | None
+) -> tuple[str | None, str | None]:
+    """A round the sentence gives no date: "since then", from the date of the round before to
+    an open end; else, as a thing said, on or before the day of publication."""
+    if find_dates is None:
+        return None, None
+    if last_when and SINCE_THEN.search(article.words(sentence)):
+        return f"{last_when.split('/')[0].lstrip('.') or last_when}/..", "inferred"
+    return said_on_or_before(article.published_on)
+
+
+def _replies(article: Article, part: Span) -> list[Span]:
+    """A sentence cut before a reply that follows a draft sent ("Armenia sent Baku its comments
+    ..., and Azerbaijan replied last month"): two exchanges, each with its own date."""
+    text = article.words(part)
+    cut = re.search(r"(?:,\s+and|;)\s+(?=(?:\S+\s+){1,4}?(?:answered|replied|responded)\b)", text)
+    if cut is None or not (SENT.search(text, 0, cut.start()) or EXCHANGED.search(text, 0, cut.start())):
+        return [part]
+    return [Span(part.start, part.start + cut.start()), Span(part.start + cut.end(), part.end)]
 
 
 def _met(text: str, usable: Any) -> bool:
@@ -208,10 +263,20 @@ def _meeting_format(article: Article, sentence: Span, mediator: tuple[str, Span]
 
 
 def _as_state(article: Article, actors: Actors, span: Span, match: ActorMatch) -> str | None:
+    """The state a mention stands for: a state, a state's body, or a person of a state's
+    ("Mirzoyan and Bayramov met": arm, aze)."""
     if is_state(match.actor_id):
         return match.actor_id
     state = state_of(article, actors, span, match)
-    return state[0] if state else None
+    if state:
+        return state[0]
+    if not isinstance(actors, ArticleActors):
+        return None
+    use = actors.used(match.actor_id)
+    if use is not None and use.actor.actor_type == "person" and use.actor.country:
+        country = use.actor.country.lower()
+        return country if is_state(country) and actors.used(country) is not None else None  # a row names it
+    return None
 
 
 def _parties(
@@ -226,7 +291,11 @@ def _parties(
     (or the two states the article names most), when they include those named; else the
     states of its paragraph. Said in the reason."""
     skip = {mediator[0]} if mediator else set()
-    named = [_as_state(article, actors, span, match) for span, match in mentions if match.actor_id not in skip]
+    named = [
+        _as_state(article, actors, span, match)
+        for span, match in mentions
+        if match.actor_id not in skip and not PLACE_BEFORE.search(article.text, sentence.start, span.start)
+    ]
     parties = list(dict.fromkeys(p for p in named if p and p not in skip))
     if len(parties) >= 2:
         return parties, "named in the sentence"
@@ -252,9 +321,17 @@ def _direction(
     article: Article, sentence: Span, found: Found, mentions: list[tuple[Span, ActorMatch]]
 ) -> tuple[str | None, str | None]:
     """Sender and receiver of a draft: "X sent Y its comments", "X sent its comments to Y"."""
+    states = [(span, match.actor_id) for span, match in mentions if is_state(match.actor_id)]
+    if found.round_count == 1 and ANSWERED.match(article.text, found.cue.start):
+        repliers = [actor for span, actor in states if span.end <= found.cue.start]
+        return (repliers[-1] if repliers else None), None
+    sent_after = SENT_AFTER.match(article.text, found.cue.start)
+    if found.round_count == 1 and sent_after:
+        owner = [actor for span, actor in states if span.end <= found.cue.start]
+        to = [actor for span, actor in states if span.start >= found.cue.start + sent_after.end()]
+        return (owner[-1] if owner else None), (to[0] if to else None)
     if found.round_count > 1 or not SENT.match(article.text, found.cue.start):
         return None, None
-    states = [(span, match.actor_id) for span, match in mentions if is_state(match.actor_id)]
     before = [actor for span, actor in states if span.end <= found.cue.start]
     after = [
         actor

@@ -7,7 +7,7 @@ verb, and both sides are found by the words around them ("X delivered ... to Y",
 before ("The supplies included ...") takes its sides from it. Nothing is guessed: no number
 where none is printed, no side where none is named in the paragraphs read.
 
-Longer than most modules (about 550 lines) because the clause reading (sides, numbers, batches)
+Longer than most modules (about 600 lines) because the clause reading (sides, numbers, batches)
 is one piece: split, its parts would only pass each other the same dozen values.
 """
 
@@ -51,6 +51,18 @@ SIDES = ("supplier", "recipient")
 DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ch|i|ek)$")  # "Russian", "Israeli": an origin, not a recipient
 ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,")  # "India, which supplies Armenia, is ..."
 HAVE = re.compile(r"\b(?:displayed|showed|showcased|unveiled|paraded|deployed|operates|fielded|used)\b", re.IGNORECASE)
+UNDER_CONTRACT = re.compile(
+    r"\bunder\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}?(?:contract|deal|agreement|order)\s+(?:signed|concluded|agreed|placed)\b",
+    re.IGNORECASE,
+)  # "delivered ... under the contract signed in January": the order is a row too
+CAPITALISED = re.compile(r"(?<![\w-])[A-ZÀ-ÞİƏ][\w’']+(?![\w-])")
+WITH_PARTNER = re.compile(
+    r"\b(?:contracts?|deal|agreement|order)\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)  # "signed a contract with Pakistan", "with the Turkish company Aselsan"
+SAYS = re.compile(r"\b(?:says?|said|claim(?:s|ed)?|argue[sd]?|insist(?:s|ed)?|believe[sd]?|note[sd]?)\b(?!\s+to\b)")
+PRONOUN = re.compile(
+    r"(?:^|[,:;]\s+|\b(?:that|said|says|say|announced|stated|added|confirmed)\s+)\s*([Ii]t|[Tt]hey)\s+(?:had\s+|has\s+|have\s+)?(?:also\s+|since\s+)?$"
+)
 ANAPHOR = re.compile(
     r"\b(?:both|these|those|the|all|the\s+two|the\s+three)\s+(?:systems|weapons|items|vehicles|missiles|drones)\b|\bthem\b",
     re.IGNORECASE,
@@ -95,6 +107,9 @@ class Drafting:
     last: Context | None = None
     last_item: Item | None = None
     shown: tuple[list[Item], Side | None] = ([], None)  # the items of the sentence before, and who has them
+    states: set[str] = field(default_factory=set)  # the states the article names
+    not_states: set[str] = field(default_factory=set)  # capitalised words that name none
+    topic: tuple[Span, ActorMatch] | None = None  # the state the sentence before is about, for "it"
 
 
 @dataclass(frozen=True)
@@ -111,11 +126,13 @@ def propose_transfers(
 ) -> list[Proposal]:
     """Every transfer the article supports, one per supplier, recipient, item and status."""
     drafting = Drafting(article, actors, find_dates, lex or lexicon())
+    drafting.states = {m.actor_id for _, m in actors.mentions(Span(0, len(article.text))) if is_state(m.actor_id)}
     for index, sentence in enumerate(article.sentences):
         following = article.sentences[index + 1] if index + 1 < len(article.sentences) else None
         continued = following is not None and bool(CONTINUATION.match(article.words(following)))
         _read_sentence(drafting, sentence, continued)
         _shown(drafting, sentence, drafting.actors.mentions(sentence))
+        drafting.topic = _topic(drafting, sentence)
     return list(drafting.proposals.values())
 
 
@@ -123,7 +140,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
     """Each clause of a sentence: its items, verb and sides, the missing ones from the clause
     before (one subject for "Armenia had cancelled ..., and had declined ...")."""
     article = drafting.article
-    mentions = drafting.actors.mentions(sentence)
+    mentions = _state_mentions(drafting, sentence)
     certainty, hedge = _certainty(drafting, sentence)
     continuation = drafting.last if CONTINUATION.match(article.words(sentence)) else None
     previous = continuation
@@ -160,6 +177,7 @@ def _read_sentence(drafting: Drafting, sentence: Span, continued: bool) -> None:
         if "supplier" not in context.sides and "maker" in context.sides:
             context.sides["supplier"] = context.sides["maker"]
         _fill_from_earlier(drafting, context)
+        _maker_as_supplier(drafting, context, precise or items, cue is not None and cue.subject == "recipient")
         if any(side not in context.sides for side in SIDES):
             continue
         if context.sides["supplier"].actor_id == context.sides["recipient"].actor_id:
@@ -194,6 +212,34 @@ def _shown(drafting: Drafting, sentence: Span, mentions: list[tuple[Span, ActorM
     drafting.shown = (items, holder)
 
 
+def _state_mentions(drafting: Drafting, sentence: Span) -> list[tuple[Span, ActorMatch]]:
+    """The sentence's mentions, with a state's name or demonym the actors left inside a longer
+    run of capitals ("offered Azerbaijan Su-35 jets", "three Indian Swathi radars") when the
+    article names that state elsewhere (so the draft has its actor)."""
+    text = drafting.article.text
+    found = drafting.actors.mentions(sentence)
+    for word in CAPITALISED.finditer(text, sentence.start, sentence.end):
+        at = Span(word.start(), word.end())
+        if any(span.overlaps(at) for span, _ in found) or word.group(0) in drafting.not_states:
+            continue
+        match = drafting.actors.resolve(word.group(0))
+        if match is None or match.score < 95 or match.actor_id not in drafting.states:
+            drafting.not_states.add(word.group(0))
+            continue
+        found.append((at, match))
+    return sorted(found, key=lambda found: found[0])
+
+
+def _topic(drafting: Drafting, sentence: Span) -> tuple[Span, ActorMatch] | None:
+    """The first state a sentence names outside an aside: what "it" in the next one is."""
+    text = drafting.article.text
+    asides = [Span(m.start(), m.end()) for m in ASIDE.finditer(text, sentence.start, sentence.end)]
+    for span, match in drafting.actors.mentions(sentence):
+        if is_state(match.actor_id) and not any(contains(a, span) for a in asides):
+            return (span, match) if not DEMONYM.search(text[span.start : span.end]) else None
+    return None
+
+
 def _named_before(drafting: Drafting, clause: Span, cue: CueAt | None) -> list[Item]:
     """The items of the sentence before, where a clause with a transfer verb names them again
     ("both systems", "them")."""
@@ -217,6 +263,29 @@ def _fill_from_earlier(drafting: Drafting, context: Context) -> None:
     for side in SIDES:
         if side not in context.sides:
             context.sides[side] = replace(last.sides[side], how="earlier")
+
+
+def _maker_as_supplier(drafting: Drafting, context: Context, items: list[Item], recipient_subject: bool) -> None:
+    """Where the clause names no supplier and its recipient is the subject ("Armenia signed a
+    contract for ATAGS howitzers"), the country the lexicon says makes its items, if the
+    article names that country (SIPRI codes the maker's state); a supplier of another clause
+    never stands for another country's make ("Türkiye delivered drones, and Baku ordered JF-17s")."""
+    makers = {item.maker for item in items}
+    maker = makers.pop() if len(makers) == 1 else None
+    supplier = context.sides.get("supplier")
+    own = supplier is not None and supplier.how != "earlier" and supplier.clause == context.span
+    if maker is None or own or (supplier is not None and supplier.actor_id == maker):
+        return
+    if supplier is None and not recipient_subject:
+        return
+    if "recipient" in context.sides and context.sides["recipient"].actor_id == maker:
+        return
+    if maker not in drafting.states:
+        context.sides.pop("supplier", None)
+        return
+    how = "the country the lexicon says makes it: no supplier is named"
+    side = Side(maker, items[0].span, how, context.span)
+    context.sides["supplier"] = context.sides["maker"] = side
 
 
 def _paragraph_index(article: Article, span: Span) -> int:
@@ -280,7 +349,12 @@ def _sides(
             continue
         before = text[clause.start : span.start]
         after = text[span.end : clause.end]
-        if re.search(r"\bfrom\s+(?:the\s+)?$", before):
+        if cue is not None and cue.subject in SIDES and WITH_PARTNER.search(before):
+            other = "supplier" if cue.subject == "recipient" else "recipient"
+            sides.setdefault(other, _side(drafting, span, match, "after “contract with”", clause))
+        elif re.match(r"\s+requests?\b", after):  # "an Armenian request for": who asked receives
+            sides.setdefault("recipient", _side(drafting, span, match, "before “request”", clause))
+        elif re.search(r"\bfrom\s+(?:the\s+)?$", before):
             sides.setdefault("supplier", _side(drafting, span, match, "after “from”", clause))
         elif (RECIPIENT_BEFORE.search(before) and (cue is None or span.start >= cue.span.end)) or (
             cue is not None
@@ -300,6 +374,17 @@ def _sides(
             origin = origin or (span, match)
         elif cue is not None and span.end <= cue.span.start:
             subject = (span, match)
+    if (
+        cue is not None
+        and subject is not None
+        and SAYS.search(text, subject[0].end, cue.span.start)
+        and not PRONOUN.search(text[clause.start : cue.span.start])
+    ):
+        subject = None  # "Azerbaijani officials say that every Caesar sent": a speaker
+    if cue is not None and subject is None and cue.subject in SIDES and drafting.topic is not None:
+        pronoun = PRONOUN.search(text[clause.start : cue.span.start])
+        if pronoun is not None:  # "It signed a contract": the state the sentence before is about
+            subject = (Span(clause.start + pronoun.start(1), clause.start + pronoun.end(1)), drafting.topic[1])
     if cue is not None and subject is not None and cue.subject in SIDES:
         span, match = subject
         how = f"subject of “{text[cue.span.start : cue.span.end]}”"
@@ -335,7 +420,9 @@ def _propose(
     the order it is a batch of when the text names the whole ("24 of the 50 it ordered")."""
     article, clause = drafting.article, context.span
     drafting.last_item = replace(item, elided=False)
+    context, contract = _under_contract(drafting, context, item)
     order, quantity = _order_named(drafting, context, item, _quantity(article, item, clause))
+    order = order or contract
     values = _values(drafting, context, item, quantity, context.status)
     values["part_of"] = order or _batch_of(drafting, context, item)
     evidence = [item.span if many else trimmed(article, clause)]
@@ -457,6 +544,22 @@ def _order_named(
     return order_id, batch
 
 
+def _under_contract(drafting: Drafting, context: Context, item: Item) -> tuple[Context, str | None]:
+    """A delivery "under the contract signed last year": the order it is part of, a row dated
+    by the words after "signed", and the delivery dated by the words before them only."""
+    found = UNDER_CONTRACT.search(drafting.article.text, item.span.end, context.span.end)
+    if context.status != TransferStatus.delivered or found is None:
+        return context, None
+    article, clause = drafting.article, context.span
+    signed = date_of(article, drafting.find_dates, Span(found.start(), clause.end))
+    delivered = date_of(article, drafting.find_dates, Span(clause.start, found.start()))
+    order = Context(context.sides, TransferStatus.ordered.value, context.certainty, signed, clause)
+    values = _values(drafting, order, item, None, TransferStatus.ordered.value)
+    reason = f"the order a delivery is part of: “{' '.join(found.group(0).split())}”"
+    order_id = _add(drafting, order, item, values, [trimmed(article, clause)], 0.75, reason)
+    return replace(context, date=delivered), order_id
+
+
 def _batch_of(drafting: Drafting, context: Context, item: Item) -> str | None:
     """The transfer a delivery or production run belongs to: the order of the same sides and
     item drafted earlier, or, for "the second batch", the first transfer of them."""
@@ -537,7 +640,7 @@ def _reason(
     )
     for side in SIDES:
         found = context.sides[side]
-        how = "named earlier in the article" if found.how == "earlier" else found.how
+        how = "named earlier in the article" if found.how == "earlier" else " ".join(found.how.split())
         parts.append(f"{side} {found.actor_id} (“{_said(article, found.span)}”, {how})")
     if quantity is not None:
         parts.append(f"“{_said(article, quantity.span).strip()}” → {quantity.value} {quantity.bound}")
