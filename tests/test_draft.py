@@ -20,7 +20,7 @@ from peacetrack.draft.dates import dates_in
 from peacetrack.draft.model import Article, Proposal, Span
 from peacetrack.draft.statements import propose_statements
 
-from .helpers import SEEDS, load_yaml
+from .helpers import FIXTURES, SEEDS, load_yaml
 
 FRIDAY = date(2025, 6, 13)
 runner = CliRunner()
@@ -400,10 +400,16 @@ def test_a_draft_that_does_not_read_back_is_an_internal_error_and_not_written(
     assert not (folder / "coding.draft.yaml").exists()
 
 
-def test_the_seed_drafts_and_its_draft_validates_with_only_draft_faults(tmp_path: Path) -> None:
+ARTICLES = [SEEDS / "aliyev-milli-majlis-2024-09-23", *sorted((FIXTURES / "articles").iterdir())]
+
+
+@pytest.mark.parametrize("source", ARTICLES, ids=[p.name for p in ARTICLES])
+def test_each_article_drafts_and_its_draft_validates_with_only_draft_faults(source: Path, tmp_path: Path) -> None:
+    """`draft` reads its draft back without the rules across rows (for speed); `validate` runs
+    them all, and finds nothing but the marks, on every article we have."""
     seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS / "aliyev-milli-majlis-2024-09-23", seeds / "aliyev-milli-majlis-2024-09-23")
-    folder = seeds / "aliyev-milli-majlis-2024-09-23"
+    shutil.copytree(source, seeds / source.name)
+    folder = seeds / source.name
     before = (folder / "coding.yaml").read_bytes()
     drafted = runner.invoke(app, ["draft", str(folder)])
     assert drafted.exit_code == 0, drafted.output

@@ -76,16 +76,16 @@ def taken_ids(folder: Path) -> set[tuple[str, str]]:
 
 
 def _check_reads_back(folder: Path, text: str, known_ids: set[str]) -> None:
-    """Read the draft as the build reads a coding file, on a copy of the seed; every fault must
-    be rule `draft` (a foreign key to an actor the release or another seed holds is fine: the
-    validator checks it against them). The rules across rows run but the table schema's
-    (pandera, most of a draft's time): each entry has passed its row's model already, and the
-    writer makes ids unique."""
-    from peacetrack.checks import check_dates, check_foreign_keys, check_row_rules
-    from peacetrack.evidence import check_evidence, check_quotes
-    from peacetrack.rules import DRAFT, FOREIGN_KEY
+    """Read the draft as the build reads a coding file, on a copy of the seed: every entry
+    must take its row's model, every quote be found, every id be unique, and every actor a
+    row names be written or known (the release's, another seed's: the validator checks those
+    against them); its only faults are then `draft`. The rules across rows, on frames, are left
+    to `validate` and to the tests, which draft every fixture article and validate the draft:
+    they import pandas and took 0.8 s of a draft's 2.2 s."""
+    from peacetrack.draft.writer import ACTOR_COLUMNS, ACTOR_LISTS
+    from peacetrack.rules import DRAFT
     from peacetrack.seeds import Coded, SeedReader
-    from peacetrack.tables import ARTICLE, DRAFT_FILE, SOURCE_FILE, TABLES
+    from peacetrack.tables import ARTICLE, DRAFT_FILE, SOURCE_FILE
 
     with tempfile.TemporaryDirectory(prefix="peacetrack-draft-") as scratch:
         copy = Path(scratch) / folder.name
@@ -95,26 +95,22 @@ def _check_reads_back(folder: Path, text: str, known_ids: set[str]) -> None:
         (copy / DRAFT_FILE).write_text(text, encoding="utf-8")
         coded = Coded()
         SeedReader(copy, coded, Path(scratch), coding_file=DRAFT_FILE).read()
-        frames = coded.frames()
-        across = [*check_foreign_keys(frames), *check_evidence(frames, coded.texts), *check_row_rules(frames)]
-        across += check_quotes(frames["statements"], frames.get("evidence"))
-        for table in ("statements", "military_transfers", "negotiation_rounds"):
-            across += check_dates(TABLES[table], frames[table])
-        faults = coded.faults + [coded.locate(fault) for fault in across]
     wrong = [
-        fault
-        for fault in faults
-        if fault.severity == "error"
-        and fault.rule != DRAFT.name
-        and not (fault.rule == FOREIGN_KEY.name and fault.value in known_ids)
+        f"line {f.line}: rule {f.rule}: {f.message}"
+        for f in coded.faults
+        if f.severity == "error" and f.rule != DRAFT.name
     ]
+    actors = known_ids | {row["actor_id"] for row in coded.rows["actors"]}
+    for table, rows in coded.rows.items():
+        for row in rows:
+            named = [row.get(c) for c in ACTOR_COLUMNS] + [i for c in ACTOR_LISTS for i in row.get(c) or []]
+            wrong += [
+                f"{table}: an actor {actor!r} no entry defines" for actor in named if actor and actor not in actors
+            ]
     if wrong:
-        first = wrong[0]
-        where = f"line {first.line}" if first.line else f"{first.table} {first.row_id}"
         raise DraftError(
             f"internal error: the draft of {folder.name} does not read back as a coding file "
-            f"({len(wrong)} faults; the first, at {where}: rule {first.rule}: {first.message}"
-            f"{f' ({first.value})' if first.value else ''}); nothing was written"
+            f"({len(wrong)} faults; the first: {wrong[0]}); nothing was written"
         )
 
 
