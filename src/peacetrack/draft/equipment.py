@@ -157,7 +157,9 @@ def find_items(article: Article, clause: Span, lex: Lexicon, last_item: Item | N
             )
     for span, system in systems:
         if span not in absorbed:
-            items.append(Item(span, system.name, system.name.lower(), system.category, maker=system.maker))
+            # the words as printed ("Mi-35M", "Akıncı"), not the lexicon's name for the family
+            printed = " ".join(article.words(span).split())
+            items.append(Item(span, printed, system.name.lower(), system.category, maker=system.maker))
     items = list({item.key: item for item in sorted(items, key=lambda i: i.span, reverse=True)}.values())
     if not items and last_item is not None:
         more = re.search(rf"\b(?:(?:{BOUND})\s+)?({NUMBER})\s+more\b", text, re.IGNORECASE)
