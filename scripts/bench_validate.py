@@ -234,17 +234,7 @@ def memory_growth(
         data.parent.mkdir()
         write_statements(data, rows, args.text, args.format)
         files.append(data.stat().st_size)
-        argv = [
-            sys.executable,
-            "-m",
-            "peacetrack",
-            "validate",
-            str(data),
-            "--against",
-            str(release),
-            "--format",
-            "json",
-        ]
+        argv = validate_command(data, release)
         measured = measure({name: Run(argv, work, env) for name, env in envs.items()}, args.repeat)
         for name, (_, peak, _) in measured.items():
             peaks[name].append(peak)
@@ -257,6 +247,11 @@ def memory_growth(
     for name in envs:
         growth = [(peaks[name][i + 1] - peaks[name][i]) / (sizes[i + 1] - sizes[i]) for i in range(len(sizes) - 1)]
         print(f"{name}: bytes of peak a row adds: " + ", ".join(f"{g:,.0f}" for g in growth))
+
+
+def validate_command(data: Path, release: Path) -> list[str]:
+    """`peacetrack validate` of one file against a release folder, its report as JSON."""
+    return [sys.executable, "-m", "peacetrack", "validate", str(data), "--against", str(release), "--format", "json"]
 
 
 def main() -> None:
@@ -307,17 +302,7 @@ def main() -> None:
         (sliced.parent / "statements.schema.json").write_text(json.dumps(schema))
 
         floor = f"import sys, pyarrow.{'csv' if args.format == 'csv' else 'json'} as r; r.read_{args.format[:4]}(sys.argv[1])"
-        validate = [
-            sys.executable,
-            "-m",
-            "peacetrack",
-            "validate",
-            str(data),
-            "--against",
-            str(release),
-            "--format",
-            "json",
-        ]
+        validate = validate_command(data, release)
         in_turn = {"peacetrack validate": Run(validate, work, env)}
         if baseline_env is not None:
             in_turn["baseline validate"] = Run(validate, work, baseline_env)
