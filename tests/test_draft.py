@@ -622,3 +622,42 @@ def test_a_phrase_of_a_few_words_inside_reported_speech_is_a_paraphrase() -> Non
         ("paraphrase", None),
         ("direct_quote", "frank and useful"),  # the sentence ends with the speaker's words
     ]
+
+
+def test_an_honorific_and_a_surname_is_the_person_named_before_or_a_new_one() -> None:
+    text = (
+        "Prime Minister Nikol Pashinyan visited a school in Ijevan.\n\n"
+        '"The new road will reach the valley by spring," Mr Pashinyan told reporters. "Then the buses come."\n\n'
+        'A retired engineer, Marta Lind, watched. "Roads here take years", Ms Lind said.\n'
+    )
+    read, found = statements_of(text)
+    assert [(p.values["kind"], p.values["speaker_id"], p.values["quote"]) for p in found] == [
+        ("direct_quote", "nikol-pashinyan", "The new road will reach the valley by spring"),
+        ("direct_quote", "marta-lind", "Roads here take years"),
+    ]
+    assert read.words(found[0].evidence[1]) == '"Then the buses come."'
+
+
+def test_a_speaker_by_office_is_the_holder_of_that_office_never_the_state() -> None:
+    text = (
+        "Armenia's Prime Minister Nikol Pashinyan and President Ilham Aliyev met in Astana.\n\n"
+        "«The border maps are ready,» said the Azerbaijani president. «Only the signatures are left.»\n\n"
+        '"We will sign when the text is final," the Armenian prime minister said.\n\n'
+        '"Not before June," said the Russian president.\n'
+    )
+    read, found = statements_of(text)
+    assert [(p.values["speaker_id"], p.values["quote"]) for p in found] == [
+        ("ilham-aliyev", "Only the signatures are left."),  # the longer half
+        ("nikol-pashinyan", "We will sign when the text is final"),
+    ]
+    assert read.words(found[0].evidence[1]) == "«Only the signatures are left.»"
+
+
+def test_he_added_is_the_last_speaker_not_the_last_person_named() -> None:
+    text = (
+        "President Ilham Alijev spoke first. “The corridor must open,” he said. Foreign Minister Ararat Mirzoyan\n"
+        "sat across the table.\n\n"
+        "“We will not wait,” he added, “for another winter.”\n"
+    )
+    _, found = statements_of(text)
+    assert [p.values["speaker_id"] for p in found] == ["ilham-aliyev", "ilham-aliyev"]

@@ -382,6 +382,7 @@ class ArticleActors:
             self._bodies,
             self._international,
             self._persons,
+            self._honorific,
             self._capitalised,
         ):
             finder(text)
@@ -540,6 +541,40 @@ class ArticleActors:
                 continue
             where = Span(run.start() + words[0].start(), run.start() + words[-1].end())
             self._propose(where, Actor(slug(name), name, "person", None, aliases=[name]), name)
+
+    def _honorific(self, text: str) -> None:
+        """ "Mr Pashinyan", "Ms Vogel": the person of that surname named before (or known), else
+        a person the article names only so."""
+        for m in _pattern(rf"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?P<name>{NAME_WORD})(?![\p{{L}}\p{{M}}])").finditer(text):
+            surname, where = m["name"], Span(m.start(), m.end())
+            person = self._surname(surname)
+            if person is not None:
+                self._add(where, self.uses[person].actor, self.uses[person].match, surname)
+                continue
+            known = next(
+                (a for a in self.known.values() if a.actor_type == "person" and a.name.split()[-1] == surname), None
+            )
+            if known is not None:
+                self._add(where, known, ActorMatch(known.actor_id, True, known.name, 100.0), surname)
+                continue
+            self._propose(where, Actor(slug(surname), surname, "person", None, aliases=[surname]), surname)
+
+    def by_office(self, where: Span, state: str, title: str) -> ActorMatch | None:
+        """The actor whose role is `title` of the state `state` names ("the Azerbaijani
+        president": President of Azerbaijan), as the article names it or known; None if none."""
+        code = self.countries.get(state) or DEMONYMS.get(state) or CAPITALS.get(state)
+        if code is None:
+            return None
+        role = f"{' '.join(title.split())} of {self._state(code, code)[0].name}".lower()
+        for use in self.uses.values():
+            if (use.actor.role or "").lower() == role:
+                return use.match
+        for actor in self.known.values():
+            if (actor.role or "").lower() == role:
+                match = ActorMatch(actor.actor_id, True, actor.name, 100.0)
+                self.uses[actor.actor_id] = Use(actor, where, [self.article.words(where)], match)
+                return match
+        return None
 
     def _not_name(self, word: str) -> bool:
         bare = regex.sub(r"(?:’s|'s)$", "", word)

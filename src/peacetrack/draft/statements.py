@@ -5,7 +5,9 @@ Direct quotes are found by their marks (“…”, "…", «…», „…“, an
 at word edges, not in "Armenia’s"). A quote broken by its attribution (“A,” he said. “B.”) is
 one statement; a paragraph that opens a quote and does not close it goes on in the next
 paragraph that opens one. The speaker comes from the attribution after the quote ("said
-President Aliyev", "he added": the last person named), else from the sentence holding it
+President Aliyev", "Mr Pashinyan told reporters", "said the Azerbaijani president": the holder
+of that office, never the state; "he said": the last person named; "he added": the last
+speaker), else from the sentence holding it
 ("Mirzoyan answered that ... “...”"). A sentence of reported speech with no quote ("X said
 that ...", "He stressed ...", "according to X, ...") is a paraphrase; one that leads into a
 quote of the same speaker ("X said ... . “...,” he said.") is that quote's evidence instead.
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from peacetrack.draft.actors import CAPITALS, SPEECH_VERBS, ArticleActors, slug
+from peacetrack.draft.actors import CAPITALS, DEMONYMS, LOWER_TITLES, SPEECH_VERBS, ArticleActors, slug
 from peacetrack.draft.dates import dates_in, said_on_or_before
 from peacetrack.draft.model import ActorMatch, Article, Proposal, Span
 
@@ -39,6 +41,12 @@ PRONOUN = r"\b(?P<pronoun>[Hh]e|[Ss]he|[Ii]t|[Tt]he (?:president|minister|minist
 # Words before a capital that make it a place, not its state: "in Tbilisi", "the Tbilisi meeting".
 HOST = regex.compile(r"(?<![\p{L}])(?i:in|at|near|outside|the)\s+$")
 ACCORDING = regex.compile(r"\b[Aa]ccording to\s+")
+# A speaker by office: "the Azerbaijani president", "the Armenian prime minister".
+OFFICE = rf"\b[Tt]he\s+(?P<state>{'|'.join(map(regex.escape, DEMONYMS))})\s+(?P<title>(?i:{LOWER_TITLES}))"
+OFFICE_AFTER = regex.compile(rf"^\W*{VERB}\s+{OFFICE}\b")
+OFFICE_BEFORE = regex.compile(rf"^\W*{OFFICE}{GAP}{VERB}")
+# Verbs after which "he" is the last speaker, not the last person named: "he added".
+GOING_ON = regex.compile(r"(?:added|continued|went on)\b")
 PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“”", "‘": "’"}
 # Who is attributed: the types a "he"/"she" or "it" points back to.
 PEOPLE = ("person", "expert", "anonymous")
@@ -169,6 +177,7 @@ class _Finder:
         self.article, self.actors = article, actors
         self.text = article.text
         self.clauses: list[tuple[ActorMatch, Span, float]] = []  # ", and officials say that …" after a quote
+        self.speakers: list[tuple[int, ActorMatch]] = []  # each person a quote was given to, and where
 
     # --- sentences and speakers --------------------------------------------------------------
     def sentence_of(self, at: int) -> Span:
@@ -208,6 +217,8 @@ class _Finder:
             kinds = ("government_agency", "legislature", "state", "armed_force", "media", "international_org")
             wanted = kinds if word in ("it", "the ministry", "the agency", "the commission") else PEOPLE
             last = self.last_named(verb_start, wanted)
+            if wanted == PEOPLE and GOING_ON.match(self.text, verb_start):  # "he added": who spoke last
+                last = next((m for at, m in reversed(self.speakers) if at < verb_start), last)
             if last is not None:
                 return Subject(last, floor + pronoun.start(), 0.7, named=False)
         body = regex.search(r"\b[Tt]he\s+(?P<words>\p{Ll}[\p{Ll} ]{2,40}?)" + GAP + "$", head)
@@ -229,6 +240,11 @@ class _Finder:
         if verb is None or verb.start() > 80:
             return None
         span = Span(end, stop)
+        office = OFFICE_AFTER.match(tail) or OFFICE_BEFORE.match(tail)
+        if office is not None:  # "said the Azerbaijani president": that office's holder, never the state
+            where = Span(end + office.start("state") - 4, end + office.end("title"))
+            holder = self.actors.by_office(where, office["state"], office["title"])
+            return (holder, tail.strip(), span, 0.8) if holder is not None else None
         mentioned = self.actors.mentions(Span(end + verb.end(), stop))
         if verb.start() <= 2 and mentioned:  # "said President Aliyev", "said one of them, ... Səbinə"
             people = [m for _, m in mentioned if self._kind(m) in PEOPLE]
@@ -286,6 +302,7 @@ class _Finder:
             if attribution is not None:
                 match, words, span, confidence = attribution
                 found.append(Quoted(parts, [Span(parts[0].start, span.end)], match, words, confidence, True))
+                self._spoke(parts[0].start, match)
                 continue
             if found and self._continues(found[-1], parts[0]):  # “A,” he said. “B.”
                 found[-1].parts += parts
@@ -302,7 +319,12 @@ class _Finder:
                 continue
             words = self.text[subject.start : parts[0].start]
             found.append(Quoted(parts, [evidence], subject.match, words, subject.confidence))
+            self._spoke(parts[0].start, subject.match)
         return found
+
+    def _spoke(self, at: int, speaker: ActorMatch) -> None:
+        if self._kind(speaker) in PEOPLE:
+            self.speakers.append((at, speaker))
 
     def fragments_only(self, q: Quoted) -> bool:
         """Whether a quote inside reported speech is only a word or three the sentence goes on
