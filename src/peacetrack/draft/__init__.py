@@ -13,6 +13,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from peacetrack.draft.article import DraftError, read_article
 
@@ -23,7 +24,7 @@ def draft_seed(folder: Path, *, replace: bool = False) -> Path:
     """Write the draft coding of the seed `folder` (`seeds/<source_id>/`) and return its path.
     Raises DraftError: no article, an unreadable file, a draft already there (without
     `replace`), or a draft that does not read back as a coding file."""
-    from peacetrack.draft.actors import article_actors
+    from peacetrack.draft.actors import article_actors, other_codings
     from peacetrack.draft.rounds import propose_rounds
     from peacetrack.draft.statements import propose_statements
     from peacetrack.draft.transfers import propose_transfers
@@ -39,39 +40,33 @@ def draft_seed(folder: Path, *, replace: bool = False) -> Path:
     if target.exists() and not replace:
         raise DraftError(f"{target}: a draft is there already: review it, or pass --replace to draft anew")
     article = read_article(folder)
-    actors = article_actors(article, folder)
+    codings = other_codings(folder)
+    actors = article_actors(article, folder, codings)
     proposals = propose_statements(article, actors)
     proposals += propose_transfers(article, actors)
     proposals += propose_rounds(article, actors)
-    text = draft_yaml(article, actors, proposals, taken_ids(folder))
+    text = draft_yaml(article, actors, proposals, taken_ids(codings))
     _check_reads_back(folder, text, set(actors.known))
     write_atomic(target, text)
     return target
 
 
-def taken_ids(folder: Path) -> set[tuple[str, str]]:
+def taken_ids(codings: list[Any]) -> set[tuple[str, str]]:
     """(table, id) of the rows of the latest release at hand and of the other seeds' coding
-    files, which a draft's new rows must not reuse (a released id keeps its meaning; two seeds'
-    rows of one id are refused by the build). The seeds' ids are read by their `<key>: id`
-    lines, not parsed: a miss is only a fault the build then names."""
-    import re
-
+    files (`codings`), which a draft's new rows must not reuse (a released id keeps its
+    meaning; two seeds' rows of one id are refused by the build)."""
     from peacetrack.draft.actors import released_table
-    from peacetrack.tables import CODING_FILE, TABLES
+    from peacetrack.tables import TABLES
 
-    keys = {TABLES[t].primary_key: t for t in ("statements", "military_transfers", "negotiation_rounds")}
-    taken = {(table, str(row[key])) for key, table in keys.items() for row in released_table(table, [key])}
-    pattern = re.compile(rf"^\s*-?\s*({'|'.join(keys)}):\s*([a-z0-9-]+)\s*$", re.M)
-    seeds = folder.parent
-    for other in sorted(seeds.iterdir()) if seeds.is_dir() else []:
-        path = other / CODING_FILE
-        if other.resolve() == folder.resolve() or other.is_symlink() or path.is_symlink() or not path.is_file():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")[:5_000_000]
-        except OSError:
-            continue
-        taken |= {(keys[key], value) for key, value in pattern.findall(text)}
+    taken = set()
+    for table in ("statements", "military_transfers", "negotiation_rounds"):
+        key = TABLES[table].primary_key
+        taken |= {(table, str(row[key])) for row in released_table(table, [key])}
+        for document in codings:
+            entries = document.get(table) if isinstance(document, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and isinstance(entry.get(key), str):
+                    taken.add((table, entry[key]))
     return taken
 
 

@@ -154,35 +154,37 @@ def country_codes() -> dict[str, str]:
     return names | COUNTRY_NAMES
 
 
-def known_actors(seeds: Path, leave_out: Path | None = None) -> list[Actor]:
-    """The actors of the latest release at hand (none when there is none) and of every seed's
-    coding.yaml under `seeds` but `leave_out` (the seed being drafted); a file that cannot be
-    read is passed over (`validate` says why)."""
+def other_codings(folder: Path) -> list[Any]:
+    """The coding files of the seeds beside `folder` (not its own), each read once as the build
+    reads files (no link out, size and nodes capped, no anchors or tags), for their actors and
+    their ids; a file that cannot be read so is passed over (`validate` says why)."""
+    from peacetrack.yamlfile import read_yaml
+
+    seeds = folder.parent
+    documents = []
+    for other in sorted(p for p in seeds.iterdir() if p.is_dir() and not p.is_symlink()) if seeds.is_dir() else []:
+        if other.resolve() == folder.resolve():
+            continue
+        try:
+            documents.append(read_yaml(other / CODING_FILE, seeds))
+        except (FileFault, OSError):
+            continue
+    return documents
+
+
+def known_actors(codings: list[Any]) -> list[Actor]:
+    """The actors of the latest release at hand (none when there is none) and of the coding
+    files `codings` (the other seeds')."""
     found: dict[str, Actor] = {}
     for row in _released_actors():
         found[row["actor_id"]] = Actor(**row, known=True)
-    folders = sorted(p for p in seeds.iterdir() if p.is_dir() and not p.is_symlink()) if seeds.is_dir() else []
-    for folder in folders:
-        if leave_out is not None and folder.resolve() == leave_out.resolve():
-            continue
-        for entry in _coded_entries(folder / CODING_FILE, seeds):
+    for document in codings:
+        entries = document.get("actors") if isinstance(document, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
             actor = _coded_actor(entry)
             if actor is not None:
                 found.setdefault(actor.actor_id, actor).aliases += actor.aliases
     return list(found.values())
-
-
-def _coded_entries(path: Path, root: Path) -> list[Any]:
-    """The `actors:` entries of a coding file, read as the build reads files (no link out, size
-    and nodes capped, no anchors or tags); a file that cannot be read so is passed over."""
-    from peacetrack.yamlfile import read_yaml
-
-    try:
-        document = read_yaml(path, root)
-    except (FileFault, OSError):
-        return []
-    entries = document.get("actors") if isinstance(document, dict) else None
-    return entries if isinstance(entries, list) else []
 
 
 def _released_actors() -> list[dict[str, Any]]:
@@ -662,6 +664,7 @@ def _trim_name(name: str) -> str:
     return " ".join(words)
 
 
-def article_actors(article: Article, folder: Path) -> ArticleActors:
-    """The `Actors` of the article of seed `folder`, linked to the actors known beside it."""
-    return ArticleActors(article, known_actors(folder.parent, leave_out=folder))
+def article_actors(article: Article, folder: Path, codings: list[Any] | None = None) -> ArticleActors:
+    """The `Actors` of the article of seed `folder`, linked to the actors known beside it
+    (`codings`: the other seeds' coding files, when read already)."""
+    return ArticleActors(article, known_actors(other_codings(folder) if codings is None else codings))
