@@ -11,7 +11,10 @@ The inputs:
   (actors stay shared: one actor coded by many sources, as in the real dataset);
 - a release of `--statements` statements and `--transfers` transfers (`bench_report.py`'s,
   written by `synthetic_release.py`), for `connect()`, `sql` and `report`;
-- statements as contributors write them, as CSV and JSON Lines (`bench_validate.py`'s).
+- statements as contributors write them, as CSV and JSON Lines (`bench_validate.py`'s);
+- ten rows of the bundled release's statements as CSV, Parquet and JSON Lines (`bench_startup.py`'s);
+- for `memory`, the CSV at three sizes (`--memory-rows`), each validated `--runs` times for its
+  peak RSS (a table of its own: memory is flat when 4× the rows needs at most 10% more).
 
 The alternatives: for `build` and `release`, PyYAML's C loader reading every source.yaml and
 coding.yaml and pyarrow writing the tables, with no checks (`--floor`); the others are those of
@@ -45,7 +48,18 @@ SEED = ROOT / "seeds" / "aliyev-milli-majlis-2024-09-23"
 CLAIM_IDS = {"statements": "statement_id", "military_transfers": "transfer_id", "negotiation_rounds": "round_id"}
 VERSION = "9.0.0"  # the version of the synthetic release (bench_report.py's) and of each cut release
 CHANGELOG = f"# Changelog\n\n## [{VERSION}] - 2026-11-30\n\nA benchmark's release.\n"
-WHAT = ("build", "release", "connect", "sql", "report", "validate-jsonl", "validate-csv", "help")
+WHAT = (
+    "build",
+    "release",
+    "connect",
+    "sql",
+    "report",
+    "validate-jsonl",
+    "validate-csv",
+    "help",
+    "validate-10",
+    "memory",
+)
 
 
 # --- the inputs -------------------------------------------------------------------------------------
@@ -102,16 +116,18 @@ def floor(seeds: Path, out: Path) -> None:
         pq.write_table(pa.Table.from_pylist(table_rows), out / f"{table}.parquet")
 
 
-def validate_inputs(work: Path, csv_rows: int, jsonl_rows: int) -> Path:
-    """bench_validate.py's statements (contributor text) as CSV and JSON Lines, and the
-    release of the seed they are checked against."""
+def validate_inputs(work: Path, csv_rows: int, jsonl_rows: int, which: set[str]) -> Path:
+    """bench_validate.py's statements (contributor text) as CSV and JSON Lines, those `which`
+    times, and the release of the seed they are checked against."""
     from bench_validate import build_tables, write_statements, write_tables
 
     against = work / "against"
     against.mkdir()
     write_tables(build_tables(ROOT / "seeds").frames, against)
-    write_statements(work / "statements.csv", csv_rows, "contributor", "csv")
-    write_statements(work / "statements.jsonl", jsonl_rows, "contributor", "jsonl")
+    if "validate-csv" in which:
+        write_statements(work / "statements.csv", csv_rows, "contributor", "csv")
+    if "validate-jsonl" in which:
+        write_statements(work / "statements.jsonl", jsonl_rows, "contributor", "jsonl")
     return against
 
 
@@ -227,7 +243,7 @@ def release_pairs(work: Path, statements: int, transfers: int, which: set[str]) 
 
 
 def validate_pairs(work: Path, csv_rows: int, jsonl_rows: int, which: set[str]) -> list[Pair]:
-    against = validate_inputs(work, csv_rows, jsonl_rows)
+    against = validate_inputs(work, csv_rows, jsonl_rows, which)
     pairs = []
     for name, rows, reader, before, goal in (
         ("jsonl", jsonl_rows, "json", "4.4×", 2.5),
@@ -244,6 +260,59 @@ def validate_pairs(work: Path, csv_rows: int, jsonl_rows: int, which: set[str]) 
                  f"≤ {goal}×", within(goal))
         )  # fmt: skip
     return pairs
+
+
+def startup_pairs(work: Path) -> list[Pair]:
+    """`peacetrack validate` of a ten-row file (bench_startup.py's) against `import duckdb`."""
+    from bench_startup import FORMATS, write_ten_rows
+
+    folder = work / "ten-rows"
+    folder.mkdir()
+    write_ten_rows(folder)
+    duckdb = Command([PYTHON, "-c", "import duckdb"])
+    return [
+        Pair("`peacetrack validate`, ten rows", suffix.lstrip("."),
+             Command([PYTHON, "-m", "peacetrack", "validate", str(folder / f"statements{suffix}")], peacetrack_env()),
+             duckdb, '`python -c "import duckdb"`', "+1.1–1.2 s", "within 0.2 s", lambda ours, theirs: ours <= theirs + 0.2)
+        for suffix in FORMATS
+    ]  # fmt: skip
+
+
+def memory_table(work: Path, sizes: list[int], runs: int) -> None:
+    """Peak RSS of `validate` of bench_validate.py's CSV (contributors' text) at each size, the
+    median of `runs`, with what each further row adds; flat: the largest within 10% of the smallest."""
+    from bench_validate import WRAPPER, write_statements
+
+    against = work / "against"
+    peaks, files = [], []
+    for rows in sizes:
+        data = work / f"memory-{rows}" / "statements.csv"
+        data.parent.mkdir()
+        write_statements(data, rows, "contributor", "csv")
+        files.append(data.stat().st_size)
+        argv = [PYTHON, "-c", WRAPPER, PYTHON, "-m", "peacetrack", "validate", str(data), "--against", str(against)]
+        measured = []
+        for _ in range(runs + 1):  # the first run untimed: byte code compiled, the file in the page cache
+            done = subprocess.run(argv, env=peacetrack_env(), stderr=subprocess.PIPE, text=True, check=True)
+            code, peak = done.stderr.split()[-2:]
+            if code not in ("0", "1"):  # 1: the faults the file is made with
+                sys.exit(f"validate of {data} exited {code}:\n{done.stderr[-2000:]}")
+            measured.append(int(peak) * 1024)
+        peaks.append(statistics.median(measured[1:]))
+        data.unlink()
+    print(f"\nPeak memory of `validate`, CSV of contributors' text, medians of {runs} run(s):\n")
+    print("| rows | file | peak RSS | × file | bytes a further row adds |")
+    print("|---|---|---|---|---|")
+    for index, rows in enumerate(sizes):
+        growth = "—" if index == 0 else f"{(peaks[index] - peaks[index - 1]) / (rows - sizes[index - 1]):,.0f}"
+        print(
+            f"| {rows:,} | {files[index] / 1e6:,.0f} MB | {peaks[index] / 1e6:,.0f} MB | {peaks[index] / files[index]:.2f} | {growth} |"
+        )
+    ratio = peaks[-1] / peaks[0]
+    print(
+        f"\n{sizes[-1] / sizes[0]:.0f}× the rows, {ratio:.2f}× the peak (before: 415 → 516 MB at 0.5 → 2 M rows, 1.24×); "
+        f"goal: flat (≤ 1.10×): {'met' if ratio <= 1.10 else 'not met'}"
+    )
 
 
 def help_pair() -> Pair:
@@ -282,6 +351,9 @@ def main() -> None:
     parser.add_argument("--jsonl-rows", type=int, help="rows of the JSON Lines file (default 1,000,000)")
     parser.add_argument("--csv-rows", type=int, help="rows of the CSV file (default 500,000)")
     parser.add_argument("--runs", type=int, help="interleaved rounds (default 3)")
+    parser.add_argument(
+        "--memory-rows", help="CSV sizes for `memory`, comma-separated (default 500000,1000000,2000000)"
+    )
     parser.add_argument("--floor", nargs=2, type=Path, help=argparse.SUPPRESS)  # internal: SEEDS OUT
     args = parser.parse_args()
     if args.floor:
@@ -297,6 +369,9 @@ def main() -> None:
     jsonl_rows = args.jsonl_rows or (100_000 if quick else 1_000_000)
     csv_rows = args.csv_rows or (50_000 if quick else 500_000)
     runs = args.runs or (1 if quick else 3)
+    memory_rows = [
+        int(n) for n in (args.memory_rows or ("50000,100000,200000" if quick else "500000,1000000,2000000")).split(",")
+    ]
 
     sys.path.insert(0, str(HERE.parent))  # the other bench scripts, whose inputs this one reuses
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as scratch:
@@ -305,10 +380,12 @@ def main() -> None:
         pairs = build_pairs(work, sources, which)
         if which & {"connect", "sql", "report"}:
             pairs += release_pairs(work, statements, transfers, which)
-        if which & {"validate-jsonl", "validate-csv"}:
+        if which & {"validate-jsonl", "validate-csv", "memory"}:
             pairs += validate_pairs(work, csv_rows, jsonl_rows, which)
         if "help" in which:
             pairs.append(help_pair())
+        if "validate-10" in which:
+            pairs += startup_pairs(work)
         print(f"inputs made in {time.perf_counter() - started:.0f} s", flush=True)
         for pair in pairs:  # one untimed round: byte code compiled, files in the page cache
             timed(pair.ours), timed(pair.theirs)
@@ -318,6 +395,8 @@ def main() -> None:
                     pair.times[side].append(timed(command))
             print(f"round {round_ + 1} of {runs} done in {time.perf_counter() - started:.0f} s", flush=True)
         print_table(pairs, runs)
+        if "memory" in which:
+            memory_table(work, memory_rows, runs)
 
 
 if __name__ == "__main__":
