@@ -27,7 +27,7 @@ from peacetrack.tables import SCHEMA_VERSION, TABLES, Column, arrow_type, frame_
 
 # Columns neither the card nor the figures read a value of (only how many are null).
 NULLS_ONLY = {
-    "statements": ("statement_id", "target_id", "quote", "summary", "source_id"),
+    "statements": ("statement_id", "target_id", "quote", "summary", "source_id", "date_edtf"),
     "evidence": ("evidence_id", "row_id", "source_id", "char_start", "char_end", "quote"),
 }
 
