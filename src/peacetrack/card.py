@@ -215,9 +215,20 @@ def at_a_glance(frames: Mapping[str, pd.DataFrame]) -> Markdown:
     )
 
 
+def sharing_rows(frame: pd.DataFrame, key: str) -> int:
+    """How many rows share their `canonical_id` with another row. By the contract a row whose
+    canonical id is not its own id (`key`) shares it (rule `canonical_id`), and ids are unique,
+    so a row whose canonical id is its own shares it only with one of those few others: looking
+    those up took 0.02 s on the million statements of scripts/bench_report.py, where hashing
+    every canonical id to find its duplicates took 0.5 s."""
+    canonical = frame["canonical_id"]
+    other = (canonical != frame[key]).to_numpy(dtype=bool)
+    return int(other.sum()) + int(canonical[~other].isin(canonical[other]).sum())
+
+
 def shared_canonical(frames: Mapping[str, pd.DataFrame]) -> Markdown:
     """Per claim table, how many rows share a `canonical_id` with another row."""
-    counts = {name: int(frames[name]["canonical_id"].duplicated(keep=False).sum()) for name in CLAIM_TABLES}
+    counts = {name: sharing_rows(frames[name], TABLES[name].primary_key) for name in CLAIM_TABLES}
     return markdown_listing([Markdown(f"`{name}` {count}") for name, count in counts.items()])
 
 
@@ -307,11 +318,12 @@ def transfer_pairs(transfers: pd.DataFrame, names: Mapping[str, str]) -> Markdow
     pairs = transfers.assign(pair=transfers["supplier_id"].astype(str) + " " + transfers["recipient_id"].astype(str))
     firsts = one.assign(pair=one["supplier_id"].astype(str) + " " + one["recipient_id"].astype(str))
     counts, rows = firsts["pair"].value_counts(), pairs["pair"].value_counts()
+    categories = dict(list(firsts.groupby("pair", sort=False)["item_category"]))
     order = sorted(counts.index, key=lambda pair: (-counts[pair], pair))
     table: list[list[object]] = []
     for pair in order:
         supplier, recipient = pair.split(" ")
-        category = counts_line(firsts.loc[firsts["pair"] == pair, "item_category"])
+        category = counts_line(categories[pair])
         table.append(
             [
                 f"{names.get(supplier, supplier)} → {names.get(recipient, recipient)}",
