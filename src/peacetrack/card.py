@@ -376,7 +376,8 @@ def vocabularies(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, object]]:
         columns = [(t, c.name) for t, table in TABLES.items() for c in table.columns if c.enum_name == enum_name]
         counts = Counter[str]()
         for t, c in columns:
-            counts.update(text_counts(frames[t][c]).to_dict())
+            for value, count in text_counts(frames[t][c]).items():
+                counts[str(value)] += int(count)
         rows: list[list[object]] = [
             [code(value), Markdown(definition), int(counts.get(value, 0))] for value, definition in definitions.items()
         ]

@@ -152,10 +152,9 @@ def drop_overlapping(figure: Figure, texts: Sequence[Text]) -> None:
     engine = figure.get_layout_engine()
     if engine is not None:
         engine.execute(figure)
-    renderer = figure.canvas.get_renderer()
     kept: list[Any] = []
     for text in texts:
-        box = text.get_window_extent(renderer)
+        box = text.get_window_extent()
         if any(box.overlaps(other) for other in kept):
             text.remove()
         else:
