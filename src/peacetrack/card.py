@@ -219,7 +219,7 @@ def sharing_rows(frame: pd.DataFrame, key: str) -> int:
     """How many rows share their `canonical_id` with another row. By the contract a row whose
     canonical id is not its own id (`key`) shares it (rule `canonical_id`), and ids are unique,
     so a row whose canonical id is its own shares it only with one of those few others: looking
-    those up took 0.02 s on the million statements of scripts/bench_report.py, where hashing
+    those up took 0.05 s on the million statements of scripts/bench_report.py, where hashing
     every canonical id to find its duplicates took 0.5 s."""
     canonical = frame["canonical_id"]
     other = (canonical != frame[key]).to_numpy(dtype=bool)

@@ -146,7 +146,7 @@ def round_counts(rounds: pd.DataFrame) -> pd.Series:
 def drop_overlapping(figure: Figure, texts: Sequence[Text]) -> None:
     """Remove every text whose box, once the figure is laid out, overlaps a text kept before it.
     The layout alone places the texts: drawing the whole figure for it, as matplotlib's
-    `draw_without_rendering` does, cost the timeline of scripts/bench_report.py 0.3 s more."""
+    `draw_without_rendering` does, cost the timeline of scripts/bench_report.py 0.1 s more."""
     if len(texts) < 2:
         return
     engine = figure.get_layout_engine()
