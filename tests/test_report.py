@@ -44,7 +44,7 @@ from peacetrack.report import read_report_tables, write_report
 from peacetrack.schema import vocabularies
 from peacetrack.seeds import Build
 from peacetrack.tablefiles import write_tables
-from peacetrack.tables import SCHEMA_VERSION, TABLES, frame_from_rows
+from peacetrack.tables import CLAIM_TABLES, SCHEMA_VERSION, TABLES, frame_from_rows
 
 from .helpers import ROOT, SEEDS
 
@@ -136,6 +136,17 @@ def test_card_follows_the_data_when_it_changes(frames: dict[str, pd.DataFrame]) 
     rows = {name.strip("`"): int(count) for name, count, _ in markdown_rows(card, "## At a glance")}
     assert rows["military_transfers"] == len(frames["military_transfers"]) + 1
     assert "| alleged | 1 (8.3 %) |" in card
+
+
+def test_card_counts_the_rows_sharing_a_canonical_id_as_their_duplicates_do(frames: dict[str, pd.DataFrame]) -> None:
+    many = many_transfers(frames, 50)  # one in five the second report of the one before
+    for tables in (frames, many):
+        shared = {name: int(tables[name]["canonical_id"].duplicated(keep=False).sum()) for name in CLAIM_TABLES}
+        listed = ", ".join(f"`{name}` {count}" for name, count in shared.items())
+        assert f"Rows sharing a `canonical_id` with another row: {listed}." in datacard_text(
+            tables, "1.1.0", "2027-01-01"
+        )
+    assert shared["military_transfers"] >= 20  # each pair's canonical row counted, not only its second report
 
 
 def test_card_defines_every_value_of_every_vocabulary(frames: dict[str, pd.DataFrame]) -> None:
