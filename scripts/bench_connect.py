@@ -12,7 +12,9 @@ Four pairs, each a whole process (`python ...`), interleaved, `--runs` rounds:
   each code, against the same views and query in DuckDB's Python client.
 
 Each row prints the median wall seconds of the whole process and of the call alone (imports
-left out: the process reports it), with the ratio of each to the plain DuckDB one.
+left out: the process reports it), with the ratio of each to the plain DuckDB one, and the wall
+seconds of the first round: each code runs with a cache of its own, empty at first, so that its
+first connect works out the views' plan (`viewplan.py`) that the later ones read.
 Prints figures; asserts nothing.
 
     python scripts/bench_connect.py --code /path/to/main --code . --runs 5 [--release DIR]
@@ -127,8 +129,10 @@ def main() -> None:
             "connect()": {"plain DuckDB views": ([*me, "views"], plain_env)},
             "sql group-by": {"DuckDB Python client": ([*me, "views-query"], plain_env)},
         }
-        for code in codes:
+        for number, code in enumerate(codes):
+            cache = Path(scratch) / f"cache-{number}"  # empty: the first round is a first connect
             env = {**os.environ, "PYTHONPATH": str(code / "src"), "PEACETRACK_DATA_DIR": str(root)}
+            env["PEACETRACK_CACHE_DIR"] = str(cache)
             pairs["connect()"][f"peacetrack.connect() ({code})"] = ([*me, "connect"], env)
             pairs["sql group-by"][f"peacetrack sql ({code})"] = ([*me, "sql"], env)
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
@@ -138,13 +142,14 @@ def main() -> None:
                     times.setdefault((what, name), []).append(run(command, env))
             print(f"round {round_ + 1} of {args.runs} done", flush=True)
         print(f"\n{args.statements:,} statements, {args.runs} rounds, medians in seconds")
-        print("| what | code | process wall | call alone | ratio process / call |")
-        print("|---|---|---|---|---|")
+        print("| what | code | process wall | call alone | ratio process / call | first round wall |")
+        print("|---|---|---|---|---|---|")
         for what, commands in pairs.items():
             base = [statistics.median(t[k] for t in times[(what, next(iter(commands)))]) for k in (0, 1)]
             for name in commands:
                 wall, call = (statistics.median(t[k] for t in times[(what, name)]) for k in (0, 1))
-                print(f"| {what} | {name} | {wall:.3f} | {call:.3f} | {wall / base[0]:.1f}× / {call / base[1]:.1f}× |")
+                ratios = f"{wall / base[0]:.2f}× / {call / base[1]:.2f}×"
+                print(f"| {what} | {name} | {wall:.3f} | {call:.3f} | {ratios} | {times[(what, name)][0][0]:.3f} |")
 
 
 if __name__ == "__main__":

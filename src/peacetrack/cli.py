@@ -340,7 +340,7 @@ def _plain(value: object) -> "Text":
 def _print_rows(columns: list[str], rows: list[tuple[object, ...]], output: TableFormat) -> None:
     """Rows as CSV, JSON records or a table; every cell as text, never as markup."""
     if output is TableFormat.csv:
-        from peacetrack.tablefiles import csv_cell
+        from peacetrack.csvcell import csv_cell
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)

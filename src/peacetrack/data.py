@@ -18,8 +18,6 @@ run as doctests), which an analyst reads here first.
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
-import os
 from collections.abc import Iterable
 from functools import cache, partial
 from pathlib import Path
@@ -31,7 +29,9 @@ import pyarrow.parquet as pq
 from peacetrack.descriptor import DATAPACKAGE_FILE, read_tables
 from peacetrack.errors import DataError, StaleIndexWarning
 from peacetrack.index import LATEST, ReleaseEntry, ReleaseIndex, parse_index
-from peacetrack.mirror import fetch, mirror_index, mirror_url, release_file, release_file_sha256, wants_remote
+from peacetrack.mirror import fetch, mirror_index, mirror_url, release_file, release_file_sha256
+from peacetrack.places import DATA_DIR_ENV as DATA_DIR_ENV  # importable from here too, where they were defined first
+from peacetrack.places import data_dir, wants_remote
 from peacetrack.tables import Kind, Table, analysis_dtype, arrow_schema, frame_from_arrow
 
 __all__ = [
@@ -48,17 +48,7 @@ __all__ = [
     "versions",
 ]
 
-DATA_DIR_ENV = "PEACETRACK_DATA_DIR"
-
 # --- the index of releases -------------------------------------------------------------------
-
-
-def data_dir() -> Path:
-    """The folder laid out like `datasets/` that holds the index and any local releases."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    return Path(str(importlib.resources.files("peacetrack") / "bundled"))
 
 
 def read_index(folder: Path | None = None) -> ReleaseIndex:

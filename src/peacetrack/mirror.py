@@ -13,7 +13,6 @@ import hashlib
 import logging
 import os
 import re
-import stat
 import time
 import tomllib
 import warnings
@@ -25,17 +24,19 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from peacetrack.errors import DataError, StaleIndexWarning
-from peacetrack.files import sha256_file, write_atomic
+from peacetrack.files import write_atomic
 from peacetrack.index import FileEntry, ReleaseEntry, ReleaseIndex
+from peacetrack.places import CACHE_DIR_ENV as CACHE_DIR_ENV  # importable from here too, where they were defined first
+from peacetrack.places import REMOTE_ENV as REMOTE_ENV
+from peacetrack.places import cache_dir
+from peacetrack.places import release_file_sha256 as file_sha256
 from peacetrack.terminal import printable
 
 # requests, pooch, filelock and rich.progress are imported by the functions that go to the
 # mirror: reading the bundled release (`peacetrack validate`, `load`) does not wait for them.
 
 BASE_URL_ENV = "PEACETRACK_BASE_URL"
-CACHE_DIR_ENV = "PEACETRACK_CACHE_DIR"
 TIMEOUT_ENV = "PEACETRACK_TIMEOUT"
-REMOTE_ENV = "PEACETRACK_REMOTE"
 CONFIG_ENV = "PEACETRACK_CONFIG"
 # A mirror's index is asked for again once the cached copy is this old.
 MIRROR_INDEX_LIFETIME_SECONDS = 3600
@@ -46,11 +47,6 @@ TIMEOUT_SECONDS = 30.0
 # Files at least this large get a progress bar while they download.
 PROGRESS_BAR_BYTES = 1_000_000
 DOWNLOAD_CHUNK_BYTES = 65_536
-
-
-def cache_dir() -> Path:
-    """Where downloaded releases are kept, one folder per version."""
-    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("peacetrack"))
 
 
 # --- the mirror and its index ------------------------------------------------------------------
@@ -84,16 +80,6 @@ def mirror_url(base_url: str | None = None) -> str | None:
     """The mirror's address: `base_url` (--base-url), else `PEACETRACK_BASE_URL`, else the
     config file's `base_url`; None when none is set (there is no default mirror)."""
     return base_url or os.environ.get(BASE_URL_ENV) or read_config().base_url or None
-
-
-def wants_remote(remote: bool | None) -> bool:
-    """Whether to look for a newer release on the mirror: `remote`, else `PEACETRACK_REMOTE`."""
-    if remote is not None:
-        return remote
-    text = os.environ.get(REMOTE_ENV, "").strip().lower()
-    if text not in ("", "0", "1", "false", "true", "no", "yes"):
-        raise DataError(f"{REMOTE_ENV} must be 1 or 0 (true or false), not {text[:20]!r}")
-    return text in ("1", "true", "yes")
 
 
 def _require_mirror(base_url: str | None, why: str) -> str:
@@ -218,19 +204,7 @@ def release_file_sha256(folder: Path, entry: FileEntry) -> str | None:
     """The SHA-256 of a release file in `folder`, None when it is not there.
 
     A link out of `folder` is refused, never followed."""
-    path = folder / entry.path
-    try:
-        state = path.stat()
-        inside = path.resolve().is_relative_to(folder.resolve())
-        if inside and stat.S_ISREG(state.st_mode):
-            return sha256_file(path)
-    except FileNotFoundError:
-        return None
-    except OSError as error:  # e.g. a name too long for the file system, or unreadable
-        raise DataError(f"{path}: cannot read the file of release: {error.strerror}") from None
-    except ValueError as error:  # a NUL in the name
-        raise DataError(f"{entry.path!r}: not a file name this system can read: {error}") from None
-    raise DataError(f"{path}: not a regular file inside {folder}: refused (links out are never followed)")
+    return file_sha256(folder, entry.path)
 
 
 class RichDownloadBar:

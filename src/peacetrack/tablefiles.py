@@ -6,18 +6,16 @@ release can be re-derived and checked.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from peacetrack.csvcell import csv_cell
 from peacetrack.errors import ReleaseError
 from peacetrack.files import atomic_folder, reported_as_release_error
-from peacetrack.tables import LIST_DELIMITER, SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
+from peacetrack.tables import SCHEMA_VERSION, TABLES, Table, arrow_from_frame, frame_from_arrow
 
 # Every writer option is fixed so that the same rows give the same bytes.
 PARQUET_OPTIONS = dict(
@@ -39,19 +37,6 @@ def write_parquet(table: Table, frame: pd.DataFrame, path: Path) -> None:
     data = arrow_from_frame(table, sorted_frame(table, frame))
     data = data.replace_schema_metadata({"peacetrack.table": table.name, "peacetrack.schema_version": SCHEMA_VERSION})
     pq.write_table(data, path, **PARQUET_OPTIONS)
-
-
-def csv_cell(value: object) -> str:
-    """A value as a CSV cell: empty for null, ISO dates, `;`-joined lists, `true`/`false`."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple | np.ndarray):
-        return LIST_DELIMITER.join(csv_cell(item) for item in value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def csv_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,7 @@ Each table is one pydantic model. Its fields carry what the rest of the toolkit 
 them back, so the pandera schema (in `rules`), the Arrow schema, the Frictionless and DuckDB
 schemas and the JSON Schema are all derived from these classes and never listed again by hand.
 The vocabularies are in `enums`; the rules on values, with their names and messages, in
-`rules`. This module imports nothing else of peacetrack's but `enums`.
+`rules`. This module imports nothing else of peacetrack's but `enums` and `csvcell` (the list delimiter).
 
 Over 400 lines: the six row models are the contract and read best side by side; the rest
 (columns read back, Arrow and pandas types) is what every other module derives from them.
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from peacetrack.csvcell import LIST_DELIMITER as LIST_DELIMITER  # the contract's, defined beside the CSV cell
 from peacetrack.enums import (
     ActorType,
     Certainty,
@@ -71,7 +72,6 @@ TEXT_PATTERN = text_without(CONTROLS)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 # A practical subset of BCP 47: language, optional script and region (`en`, `hy`, `az-Latn-AZ`).
 BCP47_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
-LIST_DELIMITER = ";"
 # A source's folder, seeds/<source_id>/: its text, what is known of it, and its coded rows.
 ARTICLE, SOURCE_FILE, CODING_FILE = "article.txt", "source.yaml", "coding.yaml"
 # A machine's draft of a coding file, beside it: never the build's input, until a person has
