@@ -60,8 +60,8 @@ from peacetrack.rules import (
     UNKNOWN_COLUMN,
     Suggestions,
     TableRule,
-    column_rules,
     pandera_schema,
+    rule_failures,
     series_values,
 )
 from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table
@@ -111,8 +111,8 @@ def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
         found = []
         if not column.nullable and values.null_count:
             found.append((REQUIRED.name, REQUIRED.message, values.is_null().to_numpy(zero_copy_only=False)))
-        for rule in column_rules(column):
-            found.append((rule.name, rule.message, ~rule.passes(values)))
+        for rule, failed in rule_failures(column, values):
+            found.append((rule.name, rule.message, failed))
         return found
 
     # Arrow's kernels release the GIL: columns are checked side by side.
