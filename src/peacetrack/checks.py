@@ -211,12 +211,12 @@ def _missing(values: pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa
 
 
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
-    """Dates or times as numpy datetimes, NaT for null or unreadable."""
+    """Dates or times as numpy datetimes, NaT for null or unreadable. Arrow data needs no pandas."""
+    if isinstance(values, pa.ChunkedArray):
+        return one_array(values).cast(pa.date32()).to_numpy(zero_copy_only=False)
     import pandas as pd
 
-    if isinstance(values, pa.ChunkedArray):
-        values = one_array(values)
-    elif isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_date(values.dtype.pyarrow_dtype):
+    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_date(values.dtype.pyarrow_dtype):
         values = series_values(values)  # pandas converts Arrow dates one Python object at a time
     else:
         return pd.to_datetime(values.astype(object), errors="coerce").to_numpy()
