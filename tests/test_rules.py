@@ -604,3 +604,18 @@ def test_the_plain_text_screen_finds_what_the_rules_find() -> None:
         i for _, failed in rule_failures(TABLES["statements"].column("summary"), array) for i in failed.nonzero()[0]
     }
     assert {values[i] for i in failing} == set(odd) - {"中文 text"}  # beyond PLAIN_RANGE, yet it keeps every rule
+
+
+def test_repeated_dates_parse_once_each_as_they_parse_alone() -> None:
+    """Dates that repeat are parsed once per distinct value (`_by_distinct`): the same days,
+    the same bad cells, nulls left null, as parsing every cell finds."""
+    from peacetrack.rules import TYPE_RULES, _days_read_back
+
+    text = pa.array(["2024-09-23", "2024-09-31", None, "2024-9-1", "2024-02-29"] * 2000)
+    parse = TYPE_RULES[Kind.date].parse
+    assert parse is not None
+    ok, parsed = parse(text)
+    each_ok, each_parsed = _days_read_back(text)
+    valid = text.is_valid().to_numpy(zero_copy_only=False)
+    assert ok[valid].tolist() == each_ok[valid].tolist() and int(ok[valid].sum()) == 4000
+    assert parsed.equals(each_parsed) and parsed.null_count == 6000

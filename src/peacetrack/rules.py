@@ -290,14 +290,43 @@ def _booleans(text: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return _mask(ok), pc.if_else(ok, pc.equal(text, "true"), pa.scalar(None, pa.bool_()))
 
 
+def _by_distinct(
+    parse: Callable[[pa.Array], tuple[np.ndarray, pa.Array]],
+) -> Callable[[pa.Array], tuple[np.ndarray, pa.Array]]:
+    """`parse`, run once per distinct value when the values repeat, as dates do (many rows of
+    one day): a sample of RUN_SAMPLE values says whether they do.
+
+    Buys: on 500,000 statements of `scripts/bench_validate.py`, whose date_start has a bad day
+    in each chunk, reading its days takes 0.015 s of CPU instead of 0.12 s."""
+
+    def parsed(text: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        if (
+            len(text) < RUN_MIN_ROWS
+            or text.null_count == len(text)
+            or len(pc.unique(text.slice(0, RUN_SAMPLE))) > RUN_SAMPLE // 4
+        ):
+            return parse(text)
+        encoded = pc.dictionary_encode(text)  # a null's index is null
+        ok, values = parse(encoded.dictionary)
+        indices = encoded.indices
+        return ok[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)], values.take(indices)
+
+    return parsed
+
+
 def _dates(text: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """ISO 8601 days (YYYY-MM-DD, a real day): Arrow's cast, strict, when every cell is one;
-    else each parsed, and kept only if it reads back the same (strptime rolls 2024-09-31 over
-    to October and takes 2024-9-1). A date's cast to text is ISO 8601, and faster than strftime."""
+    else each distinct value read (`_days_read_back`)."""
     try:
         return np.ones(len(text), dtype=bool), text.cast(pa.date32())
     except pa.ArrowInvalid:
-        pass  # find which cells are bad
+        return _by_distinct(_days_read_back)(text)  # find which cells are bad
+
+
+def _days_read_back(text: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Each cell parsed, and kept only if it reads back the same (strptime rolls 2024-09-31
+    over to October and takes 2024-9-1). A date's cast to text is ISO 8601, and faster than
+    strftime."""
     days = pc.strptime(text, ISO_DATE, "s", error_is_null=True).cast(pa.date32())
     ok = pc.fill_null(pc.equal(days.cast(pa.string()), text), False)
     return _mask(ok), pc.if_else(ok, days, pa.scalar(None, pa.date32()))
