@@ -99,11 +99,12 @@ def check_schema(table: Table, frame: pd.DataFrame) -> list[Fault]:
     return []
 
 
-def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
+def check_values(table: Table, data: pa.Table, plain: Mapping[str, np.ndarray] | None = None) -> Iterator[Fault]:
     """Required values and the column rules of Arrow data in the contract's columns and types.
 
     What `check_schema` finds in such a frame (bar unique keys), in the same order and by the
     same rule functions, without pandas or pandera: the validator's path for large inputs.
+    `plain` has the cells of some text columns that are plain text, known already (`rule_failures`).
     """
 
     def failing(column: Column) -> list[tuple[str, str, np.ndarray]]:
@@ -111,7 +112,7 @@ def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
         found = []
         if not column.nullable and values.null_count:
             found.append((REQUIRED.name, REQUIRED.message, values.is_null().to_numpy(zero_copy_only=False)))
-        for rule, failed in rule_failures(column, values):
+        for rule, failed in rule_failures(column, values, None if plain is None else plain.get(column.name)):
             found.append((rule.name, rule.message, failed))
         return found
 
