@@ -8,6 +8,7 @@ formula, required, row rule, key, link), and `CASES`, every rule on text's chara
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -513,3 +515,107 @@ def test_a_c1_control_is_found_beside_armenian_quotation_marks() -> None:
     values = ["«Ստեփանակերտ» — Xankəndi"] * 5000
     values[123] = "«Երևան»\x85"
     assert list(map(int, (~CONTROL_CHARACTER.passes(pa.array(values))).nonzero()[0])) == [123]
+
+
+# --- the plain-text screen: rules on text run only on the values it cannot vouch for ---------
+
+
+def _plain_characters() -> list[str]:
+    from peacetrack.rules import PLAIN_RANGE, plain_text_pattern
+
+    characters = pa.array([chr(code) for code in range(*PLAIN_RANGE)])
+    plain = pc.match_substring_regex(characters, plain_text_pattern()).to_numpy(zero_copy_only=False)
+    return [c for c, keep in zip(characters.to_pylist(), plain, strict=True) if keep]
+
+
+def test_plain_text_keeps_every_rule_said_to_keep_it() -> None:
+    """Each plain character, alone, after any other and after a starter of each script it may
+    join, keeps every rule marked `keeps_plain_text`; NFC leaves each such pair as it is."""
+    import unicodedata
+
+    from peacetrack.rules import NFC
+
+    plain = _plain_characters()
+    assert len(plain) > 5000 and "Ə" in plain and "“" in plain and "ա" in plain
+    assert not {"\u0301", "\u200b", "\x85", "\u2028", "\u1161", "\u09be", "\xad", "\t"} & set(plain)
+    starters = ["a", "e", "Ə", "ա", "α", "и", "ع", "ক", "\u1100", "\uac00", *plain[::97]]
+    values = [*plain, "".join(plain), *(s + c for s in starters for c in plain)]
+    assert all(unicodedata.is_normalized("NFC", v) for v in values)
+    rules = [
+        CONTROL_CHARACTER,
+        INVISIBLE_CHARACTER,
+        DISPLAY_CONTROL,
+        NFC,
+        column_rules(TABLES["statements"].column("summary"))[0],
+    ]
+    assert all(rule.keeps_plain_text for rule in rules)
+    assert {r.name for r in column_rules(TABLES["statements"].column("summary")) if r.keeps_plain_text} == {
+        "pattern_text", "invisible_character", "nfc"
+    }  # fmt: skip
+    for rule in rules:
+        assert rule.passes(pa.array(values)).all(), rule.name
+
+
+def test_no_composition_beyond_the_plain_range_ends_in_a_plain_character() -> None:
+    """`plain_text_pattern` finds the characters that join one before them in PLAIN_RANGE only:
+    no canonical composition anywhere else in Unicode ends in a character it takes as plain."""
+    import unicodedata
+
+    plain = set(_plain_characters())
+    seconds = {
+        chr(int(parts[1], 16))
+        for code in range(0x110000)
+        if len(parts := unicodedata.decomposition(chr(code)).split()) == 2 and not parts[0].startswith("<")
+    }
+    assert len(seconds) > 50
+    assert not seconds & plain
+
+
+def test_the_plain_text_screen_finds_what_the_rules_find() -> None:
+    """Among many values of plain text, each value one of the text rules fails (in blocks of
+    their own and in blocks beside plain ones, nulls among them, a null slot holding bytes) is
+    found by `rule_failures` as each rule alone finds it."""
+    from peacetrack.rules import PLAIN_BLOCK, rule_failures
+
+    odd = [
+        "Qe\u0301bələ", "zero\u200bwidth", "«Երևան»\x85", "line\u2028separator", "a\U00010efd\u0301",
+        "tab\there", "new\nline", "中文 text", "=1+1", "soft\xadhyphen", "\u1100\u1161", "\u202eright",
+    ]  # fmt: skip
+    values: list[str | None] = ["Əliyev, Mirzoyan, Փաշինյան: “sülh” – Qəbələ…", "plain ASCII", None] * 4000
+    for index, value in enumerate(odd):
+        values[index * 997 % len(values)] = value
+        values[3 * PLAIN_BLOCK + index] = value  # a block of little else
+    array = pa.array(values)
+    # One more value, a null whose slot holds a zero-width space: the screen may look at it, the rules do not.
+    data = "".join(v or "" for v in values).encode()
+    offsets = pa.array([0, *itertools.accumulate(len((v or "").encode()) for v in values), len(data) + 3], pa.int32())
+    valid = pa.array([v is not None for v in values] + [False])
+    holding = pa.Array.from_buffers(
+        pa.string(), len(values) + 1, [valid.buffers()[1], offsets.buffers()[1], pa.py_buffer(data + "\u200b".encode())]
+    )
+    for name in ("quote", "summary"):
+        column = TABLES["statements"].column(name)
+        for case in (array, holding):
+            found = rule_failures(column, case)
+            assert [rule for rule, _ in found] == list(column_rules(column))
+            for rule, failed in found:
+                assert failed.tolist() == (~rule.passes(case)).tolist(), (name, rule.name)
+    failing = {
+        i for _, failed in rule_failures(TABLES["statements"].column("summary"), array) for i in failed.nonzero()[0]
+    }
+    assert {values[i] for i in failing} == set(odd) - {"中文 text"}  # beyond PLAIN_RANGE, yet it keeps every rule
+
+
+def test_repeated_dates_parse_once_each_as_they_parse_alone() -> None:
+    """Dates that repeat are parsed once per distinct value (`_by_distinct`): the same days,
+    the same bad cells, nulls left null, as parsing every cell finds."""
+    from peacetrack.rules import TYPE_RULES, _days_read_back
+
+    text = pa.array(["2024-09-23", "2024-09-31", None, "2024-9-1", "2024-02-29"] * 2000)
+    parse = TYPE_RULES[Kind.date].parse
+    assert parse is not None
+    ok, parsed = parse(text)
+    each_ok, each_parsed = _days_read_back(text)
+    valid = text.is_valid().to_numpy(zero_copy_only=False)
+    assert ok[valid].tolist() == each_ok[valid].tolist() and int(ok[valid].sum()) == 4000
+    assert parsed.equals(each_parsed) and parsed.null_count == 6000

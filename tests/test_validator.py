@@ -155,6 +155,36 @@ def test_not_utf8_names_line_and_column(release: Path, statements: Path) -> None
     check(release, statements, 1, "encoding", 4, "summary")
 
 
+def test_cells_not_utf8_among_many_of_plain_text_are_each_found(release: Path, statements: Path) -> None:
+    """Enough rows for the plain-text screen (`rules.plain_text`), which reads the cells'
+    bytes before they are decoded: a cell that is not UTF-8 (a stray byte, an overlong form, a
+    surrogate, a cut sequence) is never taken for plain text, and is an `encoding` fault at its
+    line, beside cells of plain text, as in a small file."""
+    from peacetrack.rules import PLAIN_BLOCK, PLAIN_MIN_VALUES
+
+    header, first = statements.read_bytes().split(b"\n")[:2]
+    bad = [b"\xc0\xaf", b"\xed\xa0\x80", b"\xe2\x80", b"\x80", b"\xff", b"\xf4\x90\x80\x80", b"\xe0\x80\xaf"]
+    rows = [
+        first.replace(b"Aliyev said", b"\xc6\x8fliyev said \xe2\x80\x9c%d\xe2\x80\x9d" % i, 1)
+        for i in range(PLAIN_MIN_VALUES + 2000)
+    ]
+    where = {}  # line: byte of the cell where UTF-8 breaks
+    for k, sequence in enumerate(bad):
+        for index in (k * 613 + 5, 2 * PLAIN_BLOCK + k):  # blocks of plain text, and one of little else
+            rows[index] = rows[index].replace(b"said", b"sa" + sequence + b"id", 1)
+            summary = next(csv.reader(io.StringIO(rows[index].decode("utf-8", "surrogateescape"))))[5]
+            try:
+                summary.encode("utf-8", "surrogateescape").decode("utf-8")
+            except UnicodeDecodeError as error:
+                where[index + 2] = error.start + 1
+    statements.write_bytes(b"\n".join([header, *rows, b""]))
+    _code, report = run(release, str(statements))
+    found = {(f["line"], f["column"], f["message"]) for f in report["faults"] if f["rule"] == "encoding"}
+    message = "not UTF-8 (byte {} of the cell): save the file as UTF-8"
+    assert len(where) == 2 * len(bad)
+    assert found == {(line, "summary", message.format(byte)) for line, byte in where.items()}
+
+
 def test_byte_order_mark_is_accepted(release: Path, statements: Path) -> None:
     statements.write_bytes(b"\xef\xbb\xbf" + statements.read_bytes())
     code, report = run(release, str(statements))

@@ -60,8 +60,8 @@ from peacetrack.rules import (
     UNKNOWN_COLUMN,
     Suggestions,
     TableRule,
-    column_rules,
     pandera_schema,
+    rule_failures,
     series_values,
 )
 from peacetrack.tables import CLAIM_TABLES, TABLES, Column, Table
@@ -99,11 +99,12 @@ def check_schema(table: Table, frame: pd.DataFrame) -> list[Fault]:
     return []
 
 
-def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
+def check_values(table: Table, data: pa.Table, plain: Mapping[str, np.ndarray] | None = None) -> Iterator[Fault]:
     """Required values and the column rules of Arrow data in the contract's columns and types.
 
     What `check_schema` finds in such a frame (bar unique keys), in the same order and by the
     same rule functions, without pandas or pandera: the validator's path for large inputs.
+    `plain` has the cells of some text columns that are plain text, known already (`rule_failures`).
     """
 
     def failing(column: Column) -> list[tuple[str, str, np.ndarray]]:
@@ -111,8 +112,8 @@ def check_values(table: Table, data: pa.Table) -> Iterator[Fault]:
         found = []
         if not column.nullable and values.null_count:
             found.append((REQUIRED.name, REQUIRED.message, values.is_null().to_numpy(zero_copy_only=False)))
-        for rule in column_rules(column):
-            found.append((rule.name, rule.message, ~rule.passes(values)))
+        for rule, failed in rule_failures(column, values, None if plain is None else plain.get(column.name)):
+            found.append((rule.name, rule.message, failed))
         return found
 
     # Arrow's kernels release the GIL: columns are checked side by side.
@@ -211,12 +212,12 @@ def _missing(values: pa.Array | pa.ChunkedArray, keys: pd.Series | pa.Array | pa
 
 
 def _stamps(values: pd.Series | pa.ChunkedArray) -> np.ndarray:
-    """Dates or times as numpy datetimes, NaT for null or unreadable."""
+    """Dates or times as numpy datetimes, NaT for null or unreadable. Arrow data needs no pandas."""
+    if isinstance(values, pa.ChunkedArray):
+        return one_array(values).cast(pa.date32()).to_numpy(zero_copy_only=False)
     import pandas as pd
 
-    if isinstance(values, pa.ChunkedArray):
-        values = one_array(values)
-    elif isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_date(values.dtype.pyarrow_dtype):
+    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_date(values.dtype.pyarrow_dtype):
         values = series_values(values)  # pandas converts Arrow dates one Python object at a time
     else:
         return pd.to_datetime(values.astype(object), errors="coerce").to_numpy()

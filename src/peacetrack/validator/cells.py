@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from peacetrack.faults import Fault, shorten
 from peacetrack.rowdata import one_array, taken
-from peacetrack.rules import type_rule, value_bytes
+from peacetrack.rules import plain_screened, plain_text, type_rule, value_bytes
 from peacetrack.tables import LIST_DELIMITER, Column, Table, _types_mapper, arrow_type
 
 if TYPE_CHECKING:
@@ -48,8 +48,16 @@ def _over(raw: pa.Array, size: int) -> np.ndarray:
     return np.zeros(len(raw), dtype=bool) if buffers is None else np.diff(buffers[0]) > size
 
 
-def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) -> pa.Array:
-    """Binary cells to UTF-8 strings; oversized or undecodable cells become faults and nulls."""
+def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) -> tuple[pa.Array, np.ndarray | None]:
+    """Binary cells to UTF-8 strings; oversized or undecodable cells become faults and nulls.
+    For a column whose rules on text `plain_text` screens, also which cells are plain text.
+
+    The screen runs on the cells' bytes before they are known to be UTF-8: RE2 matches a cell
+    whole only when it is the UTF-8 of plain characters, so when every cell is plain, no cell
+    needs decoding apart. Buys: on 500,000 statements of `scripts/bench_validate.py --text
+    contributor`, 0.12 s of CPU (UTF-8 validation of quote, summary and occasion); and the
+    screen runs here, in the reading thread, beside the checks of the chunk before."""
+    screened = plain_screened(column)
     if pa.types.is_binary(raw.type) or pa.types.is_large_binary(raw.type):
         too_big = _over(raw, MAX_CELL_BYTES)
         if too_big.any():
@@ -57,8 +65,12 @@ def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) ->
                 table, column.name, raw, too_big, "cell_size", f"cell is over {MAX_CELL_BYTES:,} bytes"
             )
             raw = pc.if_else(pa.array(too_big), pa.scalar(None, raw.type), raw)
+        unchecked = raw.view(pa.large_string() if pa.types.is_large_binary(raw.type) else pa.string())
+        plain = plain_text(unchecked) if screened else None
+        if plain is not None and plain.all():
+            return unchecked, plain
         try:
-            return raw.cast(pa.string())
+            return raw.cast(pa.string()), plain
         except pa.ArrowInvalid:
             cells = raw.to_pylist()
             for position, cell in enumerate(cells):
@@ -77,8 +89,9 @@ def _decode(table: Table, column: Column, raw: pa.Array, faults: list[Fault]) ->
                         )
                     )
                     cells[position] = None
-            return pa.array([None if c is None else c.decode("utf-8") for c in cells], pa.string())
-    return raw.cast(pa.string())
+            return pa.array([None if c is None else c.decode("utf-8") for c in cells], pa.string()), plain
+    text = raw.cast(pa.string())
+    return text, plain_text(text) if screened else None
 
 
 def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) -> pa.Array:
@@ -99,21 +112,24 @@ def _parse(table: Table, column: Column, text: pa.Array, faults: list[Fault]) ->
     return parsed
 
 
-def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np.ndarray]:
+def parse_arrow(table: Table, data: pa.Table) -> tuple[pa.Table, list[Fault], np.ndarray, dict[str, np.ndarray]]:
     """Arrow data in the contract's types (enums kept as plain strings, so a bad value stays
-    visible), the faults of single cells, and a mask of blank rows (every cell empty). The
-    contract's rules on values (text among them) are checked afterwards, on the typed data."""
+    visible), the faults of single cells, a mask of blank rows (every cell empty), and of the
+    text columns' cells that are plain text (`plain_text`, where it screens). The contract's
+    rules on values (text among them) are checked afterwards, on the typed data."""
     faults: list[Fault] = []
-    arrays, blank = [], np.ones(data.num_rows, dtype=bool)
+    arrays, blank, plain = [], np.ones(data.num_rows, dtype=bool), {}
     for column in table.columns:
         raw = one_array(data.column(column.name))
-        text = _decode(table, column, raw, faults)
+        text, plain_cells = _decode(table, column, raw, faults)
+        if plain_cells is not None:
+            plain[column.name] = plain_cells
         if text.null_count and blank.any():
             blank &= text.is_null().to_numpy(zero_copy_only=False)
         elif not text.null_count:
             blank[:] = False
         arrays.append(_parse(table, column, text, faults))
-    return pa.Table.from_arrays(arrays, names=[c.name for c in table.columns]), faults, blank
+    return pa.Table.from_arrays(arrays, names=[c.name for c in table.columns]), faults, blank, plain
 
 
 def as_frame(typed: pa.Table) -> pd.DataFrame:

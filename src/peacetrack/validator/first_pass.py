@@ -38,20 +38,22 @@ if TYPE_CHECKING:
 
 @dataclass
 class ParsedChunk:
-    """A chunk's cells in the contract's types, the faults of single cells and its blank rows."""
+    """A chunk's cells in the contract's types, the faults of single cells, its blank rows and
+    the plain text cells of its text columns (`parse_arrow`)."""
 
     chunk: Chunk
     typed: pa.Table
     faults: list[Fault]
     blank: np.ndarray
+    plain: dict[str, np.ndarray]
 
 
 def parse_chunk(item: Chunk | Fault) -> ParsedChunk | Fault:
     """Needs nothing but the chunk: so it runs in the reading thread, beside the checks."""
     if isinstance(item, Fault):
         return item
-    typed, faults, blank = parse_arrow(item.table, item.data)
-    return ParsedChunk(item, typed, item.faults + faults, blank)
+    typed, faults, blank, plain = parse_arrow(item.table, item.data)
+    return ParsedChunk(item, typed, item.faults + faults, blank, plain)
 
 
 class Validator:
@@ -83,10 +85,16 @@ class Validator:
                     int(position),
                 )
             )
-        self.check_rows(chunk.table, parsed.typed, parsed.faults, locate, skip=parsed.blank)
+        self.check_rows(chunk.table, parsed.typed, parsed.faults, locate, skip=parsed.blank, plain=parsed.plain)
 
     def check_rows(
-        self, table: Table, data: RowData, cell_faults: list[Fault], locate: Locate, skip: np.ndarray | None = None
+        self,
+        table: Table,
+        data: RowData,
+        cell_faults: list[Fault],
+        locate: Locate,
+        skip: np.ndarray | None = None,
+        plain: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         """Every rule within a row, then keep the row's keys for the second pass. Arrow data
         (a file's chunk, in the contract's types) is checked by the rules' own Arrow functions,
@@ -94,7 +102,7 @@ class Validator:
         The rules' faults go to the spool as they come: only the cells' own are held."""
         skip = np.zeros(len(data), dtype=bool) if skip is None else skip
         column_faults = (
-            check_values(table, data)
+            check_values(table, data, plain)
             if isinstance(data, pa.Table)
             else (f for f in check_schema(table, data) if f.rule != "unique")
         )
