@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -151,6 +152,7 @@ class Keys:
         self.positions: list[np.ndarray | None] = []
         self.count = 0
         self._hashes: np.ndarray | None = None
+        self._hashing = threading.Lock()  # the second pass asks from two threads: hashed once
 
     def add(self, keys: pa.Table, positions: np.ndarray, locate: Locate) -> None:
         sink = pa.BufferOutputStream()
@@ -194,10 +196,11 @@ class Keys:
 
     def hashes(self) -> np.ndarray:
         """The `hash64` of every row's primary key: 8 bytes a row, kept for the second pass."""
-        if self._hashes is None:
-            pk = self.table.primary_key
-            self._hashes = np.concatenate([np.empty(0, np.uint64), *(hash64(part[pk]) for part in self.parts())])
-        return self._hashes
+        with self._hashing:
+            if self._hashes is None:
+                pk = self.table.primary_key
+                self._hashes = np.concatenate([np.empty(0, np.uint64), *(hash64(part[pk]) for part in self.parts())])
+            return self._hashes
 
     def locate(self, fault: Fault) -> Fault:
         assert fault.position is not None
