@@ -62,7 +62,7 @@ class Validator:
 
     def __init__(self, release: Mapping[str, pa.Table], texts: Mapping[str, str], spool: Spool) -> None:
         self.texts, self.spool = texts, spool
-        self.kept = KeptRows(release)
+        self.kept = KeptRows(release, spool.folder)
         self.rows = 0
         self.released_unchanged = 0  # rows of the input being read that a release holds as they are
         self.has_evidence = False

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from peacetrack.faults import Fault
 
-RUN_FAULTS = 100_000  # faults held before a sorted run goes to disk
+RUN_FAULTS = 10_000  # faults held before a sorted run goes to disk: a few MB (100,000 held 20 MB)
 MERGE_RUNS = 200  # runs merged into one beyond this: open files stay few
 RUN_BATCH = 1_000  # faults pickled together in a run: one at a time costs a hundred times more
 FAULT_FIELDS = [f.name for f in fields(Fault)]
