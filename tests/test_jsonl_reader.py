@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peacetrack.tables import TABLES
-from peacetrack.validator.readers import Chunk
+from peacetrack.faults import Fault
+from peacetrack.tables import TABLES, Table
+from peacetrack.validator.readers import Chunk, jsonl
 from peacetrack.validator.readers.jsonl import _arrow_chunk, _block_chunk, _json_chunks, _line_blocks
 
 LINES = st.lists(st.sampled_from([b'{"a": 1}', b"", b"\r", b"x" * 9, b"{}"]), max_size=12)
@@ -79,3 +82,39 @@ def test_a_block_of_one_object_a_line_is_read_as_its_lines_are(first_line: int) 
 def test_a_block_with_a_line_that_is_not_one_object_alone_is_left_to_the_careful_path(odd: bytes) -> None:
     block, _ = actors(b'{"actor_id": "x-1"}\n', odd, b'{"actor_id": "x-2"}\n')
     assert _block_chunk("f", TABLES["actors"], block, ends_of(block), 1, 0) is None
+
+
+def test_a_block_arrow_refuses_is_read_part_by_part_as_json_reads_it_line_by_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bad lines (not JSON, a key twice, a number for a text, an unknown key, a blank line)
+    among good ones: the faults of their lines, then one chunk of the rows, the cells and
+    their faults those of `json` a line at a time, though most parts were read by Arrow."""
+    good = '{"actor_id": "x-%d", "name": "X", "actor_type": "state", "aliases": ["a"]}\n'
+    lines = [good % i for i in range(1, 12)]
+    lines[2] = "not json\n"
+    lines[5] = '{"actor_id": "x-6", "actor_id": "x-7"}\n'
+    lines[6] = '{"actor_id": 7, "name": "Y", "aliases": "Y"}\n'
+    lines[8] = '{"actor_id": "x-9", "nickname": "Z"}\n'
+    lines[9] = "\n"
+    path = tmp_path / "actors.jsonl"
+    path.write_text("".join(lines))
+    table = TABLES["actors"]
+    expected = list(_json_chunks(str(path), table, [line.encode() for line in lines], 1, 0))
+    monkeypatch.setattr(jsonl, "PART_LINES", 2)
+    parsed: list[int] = []  # the first line of each part read by `json`
+
+    def by_json(
+        file: str, table: Table, lines: list[bytes], first_line: int, first_row: int
+    ) -> Iterator[Chunk | Fault]:
+        parsed.append(first_line)
+        return _json_chunks(file, table, lines, first_line, first_row)
+
+    monkeypatch.setattr(jsonl, "_json_chunks", by_json)
+    found = list(jsonl.read_jsonl(path, table))
+    assert [f for f in found if isinstance(f, Fault)] == [f for f in expected if isinstance(f, Fault)]
+    (chunk,) = [c for c in found if isinstance(c, Chunk)]
+    (whole,) = [c for c in expected if isinstance(c, Chunk)]
+    assert chunk.data.equals(whole.data) and chunk.faults == whole.faults and chunk.first_row == 0
+    assert chunk.lines is not None and whole.lines is not None and chunk.lines.tolist() == whole.lines.tolist()
+    assert len(chunk.faults) == 2 and parsed == [3, 5, 7, 9]  # lines 1-2 and 11 read by Arrow
