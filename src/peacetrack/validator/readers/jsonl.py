@@ -5,9 +5,10 @@ line that is not one JSON object with unique keys is a fault of its line.
 
 The file is read in blocks of `BATCH_ROWS` lines (`_line_blocks`). A block is read by Arrow's
 JSON reader when it is sure to read it as `json` does: as it is, when each line is one object
-alone (`_block_chunk`), as a valid file's are; else line by line, spaces around an object and
-blank lines taken out (`_arrow_chunk`); else by `json`, a line at a time, so that a bad line is
-a fault of its own, its neighbours still read.
+alone (`_block_chunk`), as a valid file's are; else in parts (`_part_by_part`), each read so
+if it can, else line by line, spaces around an object and blank lines taken out
+(`_arrow_chunk`), else by `json`, a line at a time, so that a bad line is a fault of its own,
+its neighbours still read.
 """
 
 from __future__ import annotations
