@@ -3,8 +3,9 @@
 Two passes. The first streams each file chunk by chunk and runs every rule that needs only
 the row (cells, schema, dates, quotes, row rules, collisions with released rows), keeping
 the key columns of each row. The second runs the rules across rows and tables on those keys
-plus the release: unique keys, foreign keys, canonical ids and evidence. So memory grows
-with the key columns (and the evidence rows), not with the files. Faults go to sorted runs in
+plus the release: unique keys, foreign keys, canonical ids and evidence. The key columns are
+kept in a file of the run's private folder and read back a part at a time (`keys.py`), so memory
+grows with neither the rows nor the files (the evidence rows, when given, are read whole). Faults go to sorted runs in
 temporary files as they are found, merged in file order when the report is written: memory
 does not grow with the faults either.
 """
