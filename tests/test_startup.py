@@ -61,3 +61,17 @@ def test_validating_ten_rows_does_not_load_pandas(tmp_path: Path, suffix: str) -
     loaded = loaded_by("validate", f"statements{suffix}", cwd=tmp_path)
     assert "pyarrow.compute" in loaded  # the rows were read and checked
     assert "pandas" not in loaded
+
+
+def test_sql_loads_no_pydantic_and_no_data_library_once_its_views_are_planned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first `sql` on a release works its views out (and loads the contract); a later one
+    reads them from the cache, and typer below 0.29 coerces its arguments without pydantic."""
+    monkeypatch.setenv("PEACETRACK_CACHE_DIR", str(tmp_path / "cache"))
+    query = "SELECT count(*) FROM statements"
+    first = loaded_by("sql", query, "--release", "2.0.0", cwd=tmp_path)
+    assert "peacetrack.tables" in first  # no plan yet: the views were worked out
+    later = loaded_by("sql", query, "--release", "2.0.0", cwd=tmp_path)
+    assert "duckdb" in later  # the query was run
+    assert {"pydantic", "pandas", "pyarrow", "peacetrack.tables"} & later == set()
