@@ -168,7 +168,7 @@ def _connect(version: str | None, *, allow_files: bool, strict: bool, remote: bo
             if allow_files:
                 _create_views(connection, plan, plan.sources)
             elif not _create_sealed_views(connection, plan):
-                _create_arrow_views(connection, tables, files)
+                _create_arrow_views(connection, plan, files)
             key = plan_key(version)
             if key and not _asks_mirror(remote) and read_index().find(release.version) == release:
                 write_plan(key, plan)
@@ -207,7 +207,7 @@ def _plan(release: ReleaseEntry, tables: dict[str, Table], files: dict[str, Path
 def _create_views(connection: duckdb.DuckDBPyConnection, plan: ViewPlan, sources: dict[str, str]) -> None:
     """The enum types; each table a view of its file (`sources`: each an SQL string literal, as
     a view cannot take a `?` parameter), typed; every view and column commented, in one
-    transaction (one by one the comments took more time than the views)."""
+    transaction (`_comment`)."""
     connection.execute("\n".join(plan.types))
     for name, select in plan.selects.items():
         try:
@@ -216,6 +216,12 @@ def _create_views(connection: duckdb.DuckDBPyConnection, plan: ViewPlan, sources
             raise DataError(
                 f"{plan.folder / f'{name}.parquet'}: cannot load into DuckDB table {name}: {error}"
             ) from None
+    _comment(connection, plan)
+
+
+def _comment(connection: duckdb.DuckDBPyConnection, plan: ViewPlan) -> None:
+    """Every view and column commented, in one transaction: one by one the comments took more
+    time than the views."""
     connection.execute("\n".join(["BEGIN TRANSACTION;", *plan.comments, "COMMIT;"]))
 
 
@@ -291,11 +297,10 @@ def _sealed_copy(path: Path, sha256: str) -> str | None:
     return f"/proc/self/fd/{descriptor}"
 
 
-def _create_arrow_views(
-    connection: duckdb.DuckDBPyConnection, tables: dict[str, Table], files: dict[str, Path]
-) -> None:
-    """Each table a view of its verified Parquet file read through an Arrow dataset, typed and
-    commented: what a locked connection reads where there are no sealed copies.
+def _create_arrow_views(connection: duckdb.DuckDBPyConnection, plan: ViewPlan, files: dict[str, Path]) -> None:
+    """Each table of `plan` a view of its verified Parquet file (in `files`) read through an
+    Arrow dataset, typed and commented: what a locked connection reads where there are no
+    sealed copies.
 
     Copying the rows in instead took 2 s for a release of 1M statements (the statements' 400 MB
     of text) where the view answers a group-by in 0.1 s, reading only the columns the query
@@ -306,20 +311,17 @@ def _create_arrow_views(
     import pyarrow.dataset  # imports pandas
     import pyarrow.parquet as pq
 
-    from peacetrack.schema import duckdb_casts, duckdb_comments, duckdb_enum_types
-
-    connection.execute("\n".join(duckdb_enum_types(tables)))
-    for name, table in tables.items():
+    connection.execute("\n".join(plan.types))
+    for name, select in plan.selects.items():
         try:
             text = [f.name for f in pq.read_schema(files[name]) if pyarrow.types.is_string(f.type)]
             options = pyarrow.dataset.ParquetReadOptions(dictionary_columns=text)
             form = pyarrow.dataset.ParquetFileFormat(read_options=options)
             dataset = pyarrow.dataset.dataset(files[name], format=form)
-            connection.from_arrow(dataset).project(duckdb_casts(table)).create_view(name, replace=False)
+            connection.from_arrow(dataset).project(select).create_view(name, replace=False)
         except (duckdb.Error, pyarrow.ArrowException) as error:
             raise DataError(f"{files[name]}: cannot load into DuckDB table {name}: {error}") from None
-    comments = [line for table in tables.values() for line in duckdb_comments(table, "VIEW")]
-    connection.execute("\n".join(["BEGIN TRANSACTION;", *comments, "COMMIT;"]))
+    _comment(connection, plan)
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, table: Table, path: Path) -> None:
