@@ -575,7 +575,7 @@ def test_readme_shell_examples_run(local_release: ReleaseEntry) -> None:
 def test_cli_info_says_what_each_value_of_every_vocabulary_means(
     local_release: ReleaseEntry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_module.out_console, "width", 300)  # one line a value, however long its definition
+    monkeypatch.setattr(cli_module._out(), "width", 300)  # one line a value, however long its definition
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

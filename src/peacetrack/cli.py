@@ -58,15 +58,6 @@ def _err() -> "Console":
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def __getattr__(name: str) -> "Console":
-    """`out_console` and `err_console`, as they were named when made with the module."""
-    if name == "out_console":
-        return _out()
-    if name == "err_console":
-        return _err()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def print_version(value: bool) -> None:
     if value:
         from peacetrack import __version__
